@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads `process.env`. Deployed values come from serverless.yml; local defaults make
+ * `npm start` work with nothing set.
+ */
+const ConfigSchema = z.object({
+  STAGE: z.string().default('local'),
+  TABLE_NAME: z.string().default('switchboard'),
+  /** KMS key id or alias; when absent, secrets are sealed with the local keyring file. */
+  KMS_KEY_ID: z.string().optional(),
+  SWITCHBOARD_DATA_DIR: z.string().default('.data'),
+  /** SQS queue URLs are `${QUEUE_URL_PREFIX}${connectorType}`; locally queues are in process. */
+  QUEUE_URL_PREFIX: z.string().optional(),
+  /** Seconds before the Lambda deadline at which a sync checkpoints and re-enqueues a continuation. */
+  SYNC_SAFETY_MARGIN_S: z.coerce.number().int().positive().default(60),
+  /** Outgoing webhooks may target loopback only when this is set (local stack and tests). */
+  ALLOW_LOOPBACK_WEBHOOKS: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  PUBLIC_BASE_URL: z.string().default('http://127.0.0.1:3000'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+let cached: Config | undefined;
+export function config(): Config {
+  cached ??= ConfigSchema.parse(process.env);
+  return cached;
+}
+/** Tests and the local stack change the environment before first use; this forgets the parsed copy. */
+export function resetConfig(): void {
+  cached = undefined;
+}

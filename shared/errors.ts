@@ -1,0 +1,95 @@
+/**
+ * One error model for the whole service. Every error a client can cause is an `AppError` with a stable
+ * snake_case `code`; `expose` decides whether its message reaches the client (default: status < 500).
+ */
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: string;
+  readonly statusCode: number;
+  readonly expose: boolean;
+  readonly details?: ErrorDetail[];
+
+  constructor(code: string, message: string, statusCode = 500, details?: ErrorDetail[]) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.statusCode = statusCode;
+    this.expose = statusCode < 500;
+    this.details = details;
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, details?: ErrorDetail[]) {
+    super('validation_error', message, 400, details);
+  }
+}
+export class BadJsonError extends AppError {
+  constructor() {
+    super('invalid_json', 'The request body is not valid JSON.', 400);
+  }
+}
+export class PayloadTooLargeError extends AppError {
+  constructor(limit: number) {
+    super('payload_too_large', `The request body is larger than ${limit} bytes.`, 413);
+  }
+}
+export class UnauthorizedError extends AppError {
+  constructor(code = 'invalid_api_key', message = 'The API key is missing or not valid.') {
+    super(code, message, 401);
+  }
+}
+export class NotFoundError extends AppError {
+  constructor(what = 'resource', code = 'not_found') {
+    super(code, `The ${what} was not found.`, 404);
+  }
+}
+export class ConflictError extends AppError {
+  constructor(message: string, code = 'version_conflict') {
+    super(code, message, 409);
+  }
+}
+export class UnknownTypeError extends AppError {
+  constructor(type: string, known: string[]) {
+    super('unknown_integration_type', `Unknown integration type "${type}". Known types: ${known.join(', ')}.`, 400, [
+      { path: 'type', message: `must be one of: ${known.join(', ')}` },
+    ]);
+  }
+}
+
+/** A failure talking to a source system. Never carries a token: only connector, stream, method, path, status. */
+export class SourceError extends AppError {
+  readonly status?: number;
+  readonly retryable: boolean;
+  constructor(
+    code: string,
+    message: string,
+    opts: { status?: number; retryable?: boolean } = {},
+  ) {
+    super(code, message, 502);
+    this.status = opts.status;
+    this.retryable = opts.retryable ?? false;
+  }
+}
+
+/** A page the source sent that we cannot parse: the run fails and the cursor stays where it was. */
+export class MalformedPageError extends SourceError {
+  constructor(message: string) {
+    super('malformed_page', message);
+  }
+}
+
+/** The store rejected a conditional write: a concurrent writer won. */
+export class ConditionFailedError extends AppError {
+  constructor(message = 'Condition failed') {
+    super('condition_failed', message, 409);
+  }
+}
+
+export function isConditionalCheckFailed(err: unknown): boolean {
+  return (err as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+}

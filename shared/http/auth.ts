@@ -1,0 +1,130 @@
+import { request } from 'undici';
+import { SourceError } from '../errors';
+import { redact } from '../log';
+
+/** Where a request's credentials go. `refresh` is tried once on a 401 before the request is retried. */
+export interface Auth {
+  apply(headers: Record<string, string>, query: URLSearchParams): void | Promise<void>;
+  refresh?(): Promise<boolean>;
+}
+
+export const noAuth: Auth = { apply() {} };
+
+export function bearerAuth(token: string, scheme = 'Bearer'): Auth {
+  redact(token);
+  return {
+    apply(headers) {
+      headers.authorization = `${scheme} ${token}`;
+    },
+  };
+}
+
+export function apiKeyAuth(key: string, opts: { header?: string; query?: string }): Auth {
+  redact(key);
+  return {
+    apply(headers, query) {
+      if (opts.query) query.set(opts.query, key);
+      else headers[(opts.header ?? 'x-api-key').toLowerCase()] = key;
+    },
+  };
+}
+
+export function basicAuth(username: string, password: string): Auth {
+  redact(password);
+  const value = 'Basic ' + Buffer.from(`${username}:${password}`).toString('base64');
+  redact(value);
+  return {
+    apply(headers) {
+      headers.authorization = value;
+    },
+  };
+}
+
+export interface TokenResponse {
+  access_token: string;
+  expires_in?: number;
+  refresh_token?: string;
+  instance_url?: string;
+  api_domain?: string;
+}
+
+/**
+ * Posts to an OAuth2 token endpoint. Errors name the endpoint path and status, never the body we sent.
+ * `params` go in the form body, or in the query string for vendors that want them there (Zoho).
+ */
+export async function fetchToken(
+  tokenUrl: string,
+  params: Record<string, string>,
+  opts: { inQuery?: boolean } = {},
+): Promise<TokenResponse> {
+  for (const [k, v] of Object.entries(params)) if (/secret|token|assertion/i.test(k)) redact(v);
+  const url = new URL(tokenUrl);
+  const form = new URLSearchParams(params).toString();
+  if (opts.inQuery) url.search = form;
+  const res = await request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body: opts.inQuery ? '' : form,
+    headersTimeout: 15_000,
+    bodyTimeout: 15_000,
+  });
+  const text = await res.body.text();
+  let body: Partial<TokenResponse> & { error?: string } = {};
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON: handled below as a failed refresh */
+  }
+  if (res.statusCode >= 400 || !body.access_token) {
+    throw new SourceError('auth_failed', `Authentication Failed: token endpoint ${url.pathname} answered ${res.statusCode}${body.error ? ` (${body.error})` : ''}`, {
+      status: res.statusCode,
+    });
+  }
+  redact(body.access_token);
+  if (body.refresh_token) redact(body.refresh_token);
+  return body as TokenResponse;
+}
+
+export interface OAuthTokens {
+  accessToken?: string;
+  /** Epoch ms at which the access token stops working, when known. */
+  expiresAt?: number;
+}
+
+/**
+ * OAuth2 with a stored access token that is refreshed on expiry or on a 401, then re-sealed through
+ * `onToken`. `obtain` does the vendor's grant (refresh token, client credentials, JWT bearer).
+ */
+export function oauth2Auth(opts: {
+  tokens: OAuthTokens;
+  obtain: () => Promise<TokenResponse>;
+  onToken?: (token: TokenResponse) => Promise<void>;
+  scheme?: string;
+  now?: () => number;
+}): Auth {
+  const now = opts.now ?? Date.now;
+  let access = opts.tokens.accessToken;
+  let expiresAt = opts.tokens.expiresAt;
+  if (access) redact(access);
+  let inflight: Promise<boolean> | undefined;
+  const refresh = () =>
+    (inflight ??= (async () => {
+      try {
+        const tok = await opts.obtain();
+        access = tok.access_token;
+        expiresAt = tok.expires_in ? now() + tok.expires_in * 1000 : undefined;
+        await opts.onToken?.(tok);
+        return true;
+      } finally {
+        inflight = undefined;
+      }
+    })());
+  return {
+    async apply(headers) {
+      // Refresh a minute early so a token never expires between apply() and the vendor reading it.
+      if (!access || (expiresAt !== undefined && expiresAt - 60_000 <= now())) await refresh();
+      headers.authorization = `${opts.scheme ?? 'Bearer'} ${access}`;
+    },
+    refresh,
+  };
+}

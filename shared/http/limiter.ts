@@ -1,0 +1,64 @@
+/**
+ * A sliding-window limiter: at most `requests` starts in any `windowMs`. Vendors count rolling windows
+ * (HubSpot's "ten_secondly_rolling"), so a token bucket that bursts its capacity and then refills would still
+ * trip them; a window log matches their rule exactly and lets us run right at the allowed rate.
+ * Shared per key (connector + integration) across every client in the process.
+ */
+export class SlidingWindowLimiter {
+  private readonly starts: number[] = [];
+  private chain: Promise<void> = Promise.resolve();
+  /** Total time callers spent waiting for a slot. */
+  waitedMs = 0;
+
+  constructor(
+    readonly requests: number,
+    readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+    private readonly sleep: (ms: number) => Promise<void> = defaultSleep,
+  ) {}
+
+  /** Resolves when a request may start; callers are served in order. Returns the ms waited. */
+  acquire(): Promise<number> {
+    const turn = this.chain.then(() => this.take());
+    this.chain = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    return turn;
+  }
+
+  /** The vendor told us to back off (Retry-After): no request starts before `untilMs`. */
+  pauseUntil(untilMs: number): void {
+    this.blockedUntil = Math.max(this.blockedUntil, untilMs);
+  }
+  private blockedUntil = 0;
+
+  private async take(): Promise<number> {
+    let waited = 0;
+    for (;;) {
+      const t = this.now();
+      while (this.starts.length && this.starts[0] <= t - this.windowMs) this.starts.shift();
+      let waitMs = this.blockedUntil - t;
+      if (this.starts.length >= this.requests) waitMs = Math.max(waitMs, this.starts[0] + this.windowMs - t + 1);
+      if (waitMs <= 0) {
+        this.starts.push(t);
+        this.waitedMs += waited;
+        return waited;
+      }
+      await this.sleep(waitMs);
+      waited += waitMs;
+    }
+  }
+}
+
+export const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+const limiters = new Map<string, SlidingWindowLimiter>();
+export function limiterFor(key: string, requests: number, windowMs: number): SlidingWindowLimiter {
+  let l = limiters.get(key);
+  if (!l || l.requests !== requests || l.windowMs !== windowMs) {
+    l = new SlidingWindowLimiter(requests, windowMs);
+    limiters.set(key, l);
+  }
+  return l;
+}
