@@ -1,0 +1,9 @@
+/** Incoming webhooks: pure verification, parsing and dedupe keys. Store- and transport-independent. */
+export { type Headers, type BodyEvent, header, rawBody } from './headers';
+export { type VerifyResult, type VerifyFailure, type VerifyFailureReason } from './result';
+export { safeEqual, safeEqualHashed, canonicalJson } from './crypto';
+export * from './hubspot';
+export * from './twilio';
+export * from './twilio-status';
+export * from './cdk';
+export * from './generic';
