@@ -1,0 +1,8 @@
+/** Outgoing notifications: channel config, signing, SSRF guard, delivery with retries, Slack formatting. */
+export * from './errors';
+export * from './events';
+export * from './sign';
+export * from './ssrf';
+export * from './deliver';
+export * from './slack';
+export { safeLogUrl } from './url';
