@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { MalformedPageError, SourceError } from '../../errors';
+import { limiterFor } from '../../http/limiter';
+import { type Incremental, incrementalStart, mapRecords, maxIso } from '../rest';
+import type { Page, ReadContext, Stream } from '../types';
+import { attachAssociations } from './associations';
+import { describeHubspotError } from './errors';
+import { lastModifiedProperty, propertiesFor } from './properties';
+import type { HubspotConfig } from './spec';
+import { HubspotObjectSchema, ListPageSchema, SearchPageSchema } from './wire';
+
+/** List pages hold at most 100 objects; search pages at most 200. */
+export const LIST_LIMIT = 100;
+export const SEARCH_LIMIT = 200;
+/** A search query yields at most 10,000 results; paging past that answers 400. */
+export const SEARCH_CAP = 10_000;
+/** The search endpoint has its own limit (5 requests/s per account): stay under it. */
+const SEARCH_RATE = { requests: 4, windowMs: 1_000 };
+
+/**
+ * Where a run is. A full run walks the list endpoint by `after` and, when done, stores `hwm` = the time it
+ * started (anything changed since then is fetched by the next incremental run). An incremental run
+ * searches `lastmodified ≥ since` sorted ascending; `max` is the newest last-modified seen in the window,
+ * where the next window starts when the 10,000-result cap is reached.
+ */
+const NextSchema = z.discriminatedUnion('phase', [
+  z.object({ phase: z.literal('list'), after: z.string().optional(), start: z.string() }),
+  z.object({ phase: z.literal('search'), since: z.string(), after: z.number().int().nonnegative(), max: z.string().optional() }),
+]);
+type Next = z.infer<typeof NextSchema>;
+type SearchState = Extract<Next, { phase: 'search' }>;
+
+export const HubspotCursorSchema = z.object({ next: NextSchema.optional(), hwm: z.string().optional() }).nullable();
+export type HubspotCursor = z.infer<typeof HubspotCursorSchema>;
+
+/** mapRecords reads `updatedAt` through an incremental declaration; only `field` matters here. */
+const UPDATED_AT: Incremental = { field: 'updatedAt', param: 'updatedAt', in: 'query', format: 'iso', lookbackMs: 0 };
+
+function flatten(raw: Record<string, unknown>): Record<string, unknown> {
+  const o = HubspotObjectSchema.parse(raw);
+  return { ...o.properties, id: o.id, createdAt: o.createdAt, updatedAt: o.updatedAt, archived: o.archived ?? false };
+}
+const mapDef = { id: 'id', incremental: UPDATED_AT, map: flatten, recordSchema: HubspotObjectSchema, deleted: (r: Record<string, unknown>) => r.archived === true };
+
+function parsePage<T>(schema: z.ZodType<T>, body: unknown, where: string): T {
+  const r = schema.safeParse(body);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new MalformedPageError(`${where}: page does not parse (${issue?.path.join('.') || '(root)'}: ${issue?.message})`);
+  }
+  return r.data;
+}
+
+/** Remaining requests in HubSpot's rolling window, surfaced in run stats. */
+function rateInfo(headers: Record<string, string>): Record<string, unknown> | undefined {
+  const remaining = headers['x-hubspot-ratelimit-remaining'];
+  return remaining === undefined ? undefined : { rateLimitRemaining: Number(remaining) };
+}
+
+/** One HubSpot object type (standard or custom) as a stream. */
+export function hubspotStream(type: string, config: HubspotConfig): Stream<HubspotConfig> {
+  const properties = propertiesFor(type, config.properties);
+  const associations = type === 'contacts' ? config.associations : [];
+  const lookbackMs = config.lookbackMinutes * 60_000;
+
+  async function* readList(ctx: ReadContext<HubspotConfig>, state: Extract<Next, { phase: 'list' }>, prevHwm?: string): AsyncIterable<Page> {
+    let after = state.after;
+    const where = `hubspot/${type} GET /crm/v3/objects/${type}`;
+    for (;;) {
+      const res = await ctx.http.request({
+        url: `/crm/v3/objects/${type}`,
+        query: { limit: LIST_LIMIT, after, properties: properties.join(','), archived: false },
+        stream: ctx.stream,
+      });
+      const page = parsePage(ListPageSchema, res.body, where);
+      const { records, rejected } = mapRecords(mapDef, page.results);
+      await attachAssociations(ctx as ReadContext<unknown>, type, records, associations);
+      after = page.paging?.next?.after;
+      const cursor: HubspotCursor = after ? { next: { phase: 'list', after, start: state.start }, hwm: prevHwm } : { hwm: state.start };
+      yield { records, rejected, cursor, info: rateInfo(res.headers) };
+      if (!after) return;
+    }
+  }
+
+  /** Starts a new search window at the newest value seen; never stands still (that would loop forever). */
+  function moveWindow(ctx: ReadContext<HubspotConfig>, s: SearchState): SearchState {
+    if (s.max && s.max > s.since) return { phase: 'search', since: s.max, after: 0, max: s.max };
+    const since = new Date(Date.parse(s.since) + 1).toISOString();
+    ctx.log.warn('hubspot: more than 10,000 objects share one last-modified time; moving past it', { stream: ctx.stream, at: s.since });
+    return { phase: 'search', since, after: 0, max: s.max };
+  }
+
+  async function* readSearch(ctx: ReadContext<HubspotConfig>, start: SearchState, prevHwm?: string): AsyncIterable<Page> {
+    const lm = lastModifiedProperty(type);
+    const url = `/crm/v3/objects/${type}/search`;
+    const where = `hubspot/${type} POST ${url}`;
+    const searchLimiter = limiterFor(`hubspot-search:${ctx.integrationId}`, SEARCH_RATE.requests, SEARCH_RATE.windowMs);
+    let s = start;
+    for (;;) {
+      // https://developers.hubspot.com/docs/api/crm/search — date filters take epoch ms as a string.
+      const body = {
+        filterGroups: [{ filters: [{ propertyName: lm, operator: 'GTE', value: String(Date.parse(s.since)) }] }],
+        sorts: [{ propertyName: lm, direction: 'ASCENDING' }],
+        properties,
+        limit: SEARCH_LIMIT,
+        ...(s.after ? { after: String(s.after) } : {}),
+      };
+      ctx.http.stats.rateLimitWaitMs += await searchLimiter.acquire();
+      const res = await ctx.http.request({ method: 'POST', url, body, stream: ctx.stream, okStatuses: [400] });
+      if (res.status === 400) {
+        // Past the result cap (HubSpot's is 10,000; a smaller one behaves the same): continue in a new window.
+        if (s.after > 0) {
+          s = moveWindow(ctx, s);
+          continue;
+        }
+        const detail = describeHubspotError(400, res.body);
+        throw new SourceError('source_error', `Request failed: ${where} answered 400${detail ? ` (${detail})` : ''}`, { status: 400 });
+      }
+      const page = parsePage(SearchPageSchema, res.body, where);
+      const { records, rejected, hwm } = mapRecords(mapDef, page.results);
+      await attachAssociations(ctx as ReadContext<unknown>, type, records, associations);
+      const seen: SearchState = { ...s, max: maxIso(s.max, hwm) };
+      const n = page.paging?.next?.after;
+      let next: SearchState | undefined;
+      if (n !== undefined) next = Number(n) >= SEARCH_CAP ? moveWindow(ctx, seen) : { ...seen, after: Number(n) };
+      const cursor: HubspotCursor = next ? { next, hwm: prevHwm } : { hwm: maxIso(prevHwm, seen.max) ?? start.since };
+      yield { records, rejected, cursor, info: rateInfo(res.headers) };
+      if (!next) return;
+      s = next;
+    }
+  }
+
+  return {
+    name: type,
+    async *read(ctx, raw) {
+      const parsed = HubspotCursorSchema.safeParse(raw ?? null);
+      const stored = parsed.success ? parsed.data : null;
+      const prevHwm = stored?.hwm;
+      let state: Next;
+      if (ctx.resuming && stored?.next) state = stored.next;
+      else {
+        const since = incrementalStart(ctx as ReadContext<unknown>, prevHwm, lookbackMs);
+        state = since ? { phase: 'search', since, after: 0 } : { phase: 'list', start: new Date().toISOString() };
+      }
+      if (state.phase === 'list') yield* readList(ctx, state, prevHwm);
+      else yield* readSearch(ctx, state, prevHwm);
+    },
+  };
+}
