@@ -37,6 +37,7 @@ async function sandbox(extra: Partial<GoogleSheetsSandboxOptions> = {}): Promise
       // A grid exactly as tall as its data: the last window is clipped by the grid.
       'spend-book-1': { 'Marketing Spend': { rows: SPENDS, rowCount: 4 } },
       // Data that ends exactly at a window boundary: the next window is past the grid (400 exceeds grid limits).
+      'empty-book': { Leads: { rows: [] } },
       'spend-book-2': { Spend: { rows: SPENDS.concat([['2024-03-03', 'Bing', '$5.00', '2']]), rowCount: 5 } },
     },
     ...extra,
@@ -153,6 +154,15 @@ describe('Connector: google_sheets', () => {
       const resumed = await readStream(googleSheets, config(sb), 'marketing_leads', { resuming: true, cursor: { nextRow: 6, header: LEADS[0] } });
       expect(resumed.records.map((r) => r.id)).toEqual(['L-4']);
       expect(sb.stats.ranges[0]).toBe("'Leads'!A6:E7");
+    });
+
+    it('gives no records for an empty range (no values key in the answer)', async () => {
+      const sb = await sandbox();
+      const cfg = config(sb, { sheets: [{ dataType: 'marketing_leads', spreadsheetId: 'empty-book', range: 'Leads!A:E' }] });
+      const res = await readStream(googleSheets, cfg, 'marketing_leads');
+      expect(res.records).toEqual([]);
+      expect(res.cursor).toEqual({ complete: true });
+      expect(sb.stats.ranges).toEqual(["'Leads'!A1:E1"]);
     });
 
     it('fails clearly when the id column is not in the header', async () => {
