@@ -113,9 +113,14 @@ describe('Connector: hubspot', () => {
       expect(hubspot.streams(cfg as never).map((s) => s.name)).toEqual(['contacts', 'companies', 'deals', 'genius_users', 'divisions', 'zipcodes']);
       const r = await readStream(hubspot, cfg, 'genius_users');
       expect(r.records.map((x) => x.id)).toEqual(expected(sb, 'genius_users'));
-      expect(r.records[0].data).toMatchObject({ name: 'genius_users 1', hs_lastmodifieddate: r.records[0].updatedAt });
-      const d = await readStream(hubspot, cfg, 'divisions');
+      // No property list in the config: the names come from the object's schema (hidden ones left out).
+      expect(r.records[0].data).toMatchObject({ name: 'genius_users 1', code: 'GEN-1', hs_lastmodifieddate: r.records[0].updatedAt });
+      expect(r.records[0].data).not.toHaveProperty('hs_internal_sandbox_flag');
+      expect(sb.requests['/crm/v3/properties/genius_users']).toBe(1);
+      const d = await readStream(hubspot, { ...cfg, properties: { divisions: ['name'] } }, 'divisions');
       expect(d.records).toHaveLength(7);
+      expect(Object.keys(d.records[0].data).sort()).toEqual(['archived', 'createdAt', 'hs_createdate', 'hs_lastmodifieddate', 'hs_object_id', 'id', 'name', 'updatedAt']);
+      expect(sb.requests['/crm/v3/properties/divisions']).toBeUndefined();
     });
   });
 
@@ -190,12 +195,14 @@ describe('Connector: hubspot', () => {
       expect(r.stats.retries).toBe(3);
     });
 
-    it('fails a malformed page with MalformedPageError, keeping the pages before it', async () => {
+    it('fails a malformed page with MalformedPageError; resuming from the last good cursor re-reads it', async () => {
       sb = await startHubspotSandbox({ companies: 250 });
       const cfg = config(sb);
       const first = await readStream(hubspot, cfg, 'companies', { maxPages: 1 });
       sb.malformNext(1);
       await expect(readStream(hubspot, cfg, 'companies', { cursor: first.cursor, resuming: true })).rejects.toBeInstanceOf(MalformedPageError);
+      const rest = await readStream(hubspot, cfg, 'companies', { cursor: first.cursor, resuming: true });
+      expect([...first.records, ...rest.records].map((x) => x.id)).toEqual(expected(sb, 'companies'));
     });
 
     it('fails the run with Authentication Failed when the token is revoked mid-run', async () => {

@@ -9,6 +9,7 @@ import { compareValues, makeStore, type RecordInput, type TypeStore } from './hu
  *   `archived`; `paging.next.{after,link}` absent on the last page; every property value a string or null.
  * - `POST /crm/v3/objects/{type}/search`: filterGroups (OR of ANDs), one sort, `limit` ≤ 200, `after` offset
  *   as an integer string, `total`; 400 when `after` ≥ the result cap (10,000 as HubSpot; `searchCap` to test).
+ * - `GET /crm/v3/properties/{type}`: property definitions (one hidden), for custom objects' property discovery.
  * - `POST /crm/v4/associations/contacts/{deals|companies}/batch/read`: `{status, results:[{from:{id}, to:[{toObjectId,
  *   associationTypes}]}]}`; ids without associations land in `errors` with HTTP 207.
  * - Bearer auth with HubSpot's 401 body; the rolling window limit (default 100 / 10 s) answered with HubSpot's
@@ -121,6 +122,23 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions = {}): Pro
     );
   }
 
+  /** `GET /crm/v3/properties/{type}`: one definition per property the type's records carry, plus a hidden one. */
+  function propertyDefinitions(type: string): Array<Record<string, unknown>> {
+    const sample = store[type].all()[0]?.properties ?? {};
+    const names = [...new Set([...Object.keys(sample), 'hs_object_id'])];
+    const def = (name: string, hidden: boolean) => ({
+      name,
+      label: name.replace(/_/g, ' '),
+      type: /date$/.test(name) ? 'datetime' : 'string',
+      fieldType: /date$/.test(name) ? 'date' : 'text',
+      groupName: `${type}_information`,
+      hidden,
+      calculated: false,
+      hasUniqueValue: name === 'hs_object_id',
+    });
+    return [...names.map((n) => def(n, false)), def('hs_internal_sandbox_flag', true)];
+  }
+
   function list(res: ServerResponse, type: string, q: URLSearchParams, headers: Record<string, string>): void {
     const s = store[type];
     const lim = Math.min(Math.max(Number(q.get('limit') ?? 10) || 10, 1), 100);
@@ -154,6 +172,8 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions = {}): Pro
 
   function search(res: ServerResponse, type: string, body: Record<string, unknown>, headers: Record<string, string>): void {
     searches.push(body);
+    // HubSpot rejects search bodies over 3,000 characters.
+    if (JSON.stringify(body).length > 3000) return error(res, 400, 'Request body is too large: max 3000 characters', 'VALIDATION_ERROR', headers);
     const s = store[type];
     const lim = body.limit === undefined ? 10 : Number(body.limit);
     const after = body.after === undefined ? 0 : Number(body.after);
@@ -259,6 +279,11 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions = {}): Pro
         return send(res, 200, '{"results":[{"id":"1","properties":{"email":"a@', headers);
       }
       return isSearch ? search(res, type, body, headers) : list(res, type, url.searchParams, headers);
+    }
+    if ((m = path.match(/^\/crm\/v3\/properties\/([^/]+)$/)) && req.method === 'GET') {
+      const type = decodeURIComponent(m[1]);
+      if (!store[type]) return error(res, 400, `Unable to infer object type from: ${type}`, 'OBJECT_NOT_FOUND', headers);
+      return send(res, 200, { results: propertyDefinitions(type) }, headers);
     }
     if ((m = path.match(/^\/crm\/v4\/associations\/([^/]+)\/([^/]+)\/batch\/read$/)) && req.method === 'POST') {
       return associations(res, m[1], m[2], body, headers);

@@ -5,7 +5,7 @@ import { type Incremental, incrementalStart, mapRecords, maxIso } from '../rest'
 import type { Page, ReadContext, Stream } from '../types';
 import { attachAssociations } from './associations';
 import { describeHubspotError } from './errors';
-import { lastModifiedProperty, propertiesFor } from './properties';
+import { discoverProperties, lastModifiedProperty, staticProperties } from './properties';
 import type { HubspotConfig } from './spec';
 import { HubspotObjectSchema, ListPageSchema, SearchPageSchema } from './wire';
 
@@ -59,11 +59,11 @@ function rateInfo(headers: Record<string, string>): Record<string, unknown> | un
 
 /** One HubSpot object type (standard or custom) as a stream. */
 export function hubspotStream(type: string, config: HubspotConfig): Stream<HubspotConfig> {
-  const properties = propertiesFor(type, config.properties);
+  const configured = staticProperties(type, config.properties);
   const associations = type === 'contacts' ? config.associations : [];
   const lookbackMs = config.lookbackMinutes * 60_000;
 
-  async function* readList(ctx: ReadContext<HubspotConfig>, state: Extract<Next, { phase: 'list' }>, prevHwm?: string): AsyncIterable<Page> {
+  async function* readList(ctx: ReadContext<HubspotConfig>, state: Extract<Next, { phase: 'list' }>, properties: string[], prevHwm?: string): AsyncIterable<Page> {
     let after = state.after;
     const where = `hubspot/${type} GET /crm/v3/objects/${type}`;
     for (;;) {
@@ -90,7 +90,7 @@ export function hubspotStream(type: string, config: HubspotConfig): Stream<Hubsp
     return { phase: 'search', since, after: 0, max: s.max };
   }
 
-  async function* readSearch(ctx: ReadContext<HubspotConfig>, start: SearchState, prevHwm?: string): AsyncIterable<Page> {
+  async function* readSearch(ctx: ReadContext<HubspotConfig>, start: SearchState, properties: string[], prevHwm?: string): AsyncIterable<Page> {
     const lm = lastModifiedProperty(type);
     const url = `/crm/v3/objects/${type}/search`;
     const where = `hubspot/${type} POST ${url}`;
@@ -142,8 +142,9 @@ export function hubspotStream(type: string, config: HubspotConfig): Stream<Hubsp
         const since = incrementalStart(ctx as ReadContext<unknown>, prevHwm, lookbackMs);
         state = since ? { phase: 'search', since, after: 0 } : { phase: 'list', start: new Date().toISOString() };
       }
-      if (state.phase === 'list') yield* readList(ctx, state, prevHwm);
-      else yield* readSearch(ctx, state, prevHwm);
+      const properties = configured ?? (await discoverProperties(ctx as ReadContext<unknown>, type));
+      if (state.phase === 'list') yield* readList(ctx, state, properties, prevHwm);
+      else yield* readSearch(ctx, state, properties, prevHwm);
     },
   };
 }

@@ -53,3 +53,8 @@ export const HubspotErrorSchema = z.object({
   policyName: z.string().optional(),
   correlationId: z.string().optional(),
 });
+
+/** `GET /crm/v3/properties/{type}`: the object's property definitions. https://developers.hubspot.com/docs/api/crm/properties */
+export const PropertiesSchema = z.object({
+  results: z.array(z.object({ name: z.string().min(1), hidden: z.boolean().optional() })),
+});
