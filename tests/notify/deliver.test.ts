@@ -68,6 +68,18 @@ describe('Function: deliverWebhook', () => {
     }
   });
 
+  it('does not follow a redirect (it could point inside the network) and does not retry it', async () => {
+    const rx = await startReceiver(() => 302);
+    try {
+      const log = await deliverWebhook({ url: rx.url, secret: 's'.repeat(32), event: 'run.failed', payload, allowLoopback: true, sleep: async () => {} });
+      expect(log.outcome).toBe('failed');
+      expect(log.attempts.map((a) => a.status)).toEqual([302]);
+      expect(rx.received).toHaveLength(1);
+    } finally {
+      await rx.close();
+    }
+  });
+
   it('gives up after 3 attempts of 5xx', async () => {
     const rx = await startReceiver(() => 503);
     try {
