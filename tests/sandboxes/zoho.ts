@@ -1,0 +1,255 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A fake Zoho CRM v3 API and accounts server: Get Records with its `data` + `info` envelope, `fields`
+ * required, page numbers up to a record limit (2,000 at Zoho; configurable so tests stay small) and
+ * `page_token` beyond, If-Modified-Since → 304, empty module → 204, the vendor's error bodies
+ * (`{code, details, message, status}`), 401 INVALID_TOKEN, 429 TOO_MANY_REQUESTS past a per-minute limit,
+ * the refresh-token grant with its parameters in the query string, and 5xx/malformed switches.
+ * https://www.zoho.com/crm/developer/docs/api/v3/get-records.html
+ */
+
+export type ZohoRecord = Record<string, unknown> & { id: string; Modified_Time: string };
+export type ZohoModule = 'Leads' | 'Contacts' | 'Deals';
+
+export interface ZohoSandboxOptions {
+  accessToken: string;
+  refreshToken?: string;
+  clientId?: string;
+  clientSecret?: string;
+  records?: Partial<Record<ZohoModule, ZohoRecord[]>>;
+  /** Largest page served (Zoho: 200). */
+  maxPerPage?: number;
+  /** Records reachable with `page` before `page_token` is required (Zoho: 2,000). */
+  pageLimitRecords?: number;
+  /** Requests allowed per window before 429 (Zoho: about 100 a minute). */
+  perMinute?: number;
+  windowMs?: number;
+}
+
+export interface ZohoSandbox {
+  url: string;
+  close(): Promise<void>;
+  /** Every request: path with query string, status, the If-Modified-Since and Authorization it carried. */
+  requests: Array<{ method: string; path: string; query: URLSearchParams; status: number; ifModifiedSince?: string; authorization?: string }>;
+  readonly accessToken: string;
+  readonly refreshCount: number;
+  expireToken(): void;
+  failRefresh(on?: boolean): void;
+  /** Inserts or updates a record; Modified_Time defaults to one second after the module's newest. */
+  setRecord(module: ZohoModule, record: Partial<ZohoRecord> & { id: string }): ZohoRecord;
+  failNext(count: number, status?: number): void;
+  malformedNext(count: number): void;
+}
+
+/** Zoho prints times in the account's zone; the sandbox uses India's (+05:30) like the docs. */
+export function zohoLocalTime(ms: number): string {
+  return new Date(ms + 5.5 * 3_600_000).toISOString().slice(0, 19) + '+05:30';
+}
+
+/** Realistic records, `n` of them, one hour apart from `start`. */
+export function makeZohoRecords(module: ZohoModule, n: number, start = '2024-05-01T08:00:00Z', idBase = 4876876000001000000n): ZohoRecord[] {
+  return Array.from({ length: n }, (_, i) => {
+    const t = zohoLocalTime(Date.parse(start) + i * 3_600_000);
+    const id = String(idBase + BigInt(i + 1));
+    const Owner = { name: 'Patricia Boyle', id: '4876876000000327001', email: 'p.boyle@zylker.com' };
+    const first = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara'][i % 5];
+    const last = `Tester${i + 1}`;
+    const common = { id, Owner, Created_Time: t, Modified_Time: t, $currency_symbol: '$', $approved: true };
+    if (module === 'Deals') {
+      return { ...common, Deal_Name: `Deal ${i + 1}`, Stage: 'Qualification', Amount: 1000 * (i + 1), Closing_Date: '2024-12-31', Account_Name: { name: 'Zylker', id: '4876876000000333001' }, Contact_Name: null, Pipeline: 'Standard', Probability: 10 };
+    }
+    const person = { ...common, First_Name: first, Last_Name: last, Full_Name: `${first} ${last}`, Email: `${module.toLowerCase()}${i + 1}@zylker.com`, Phone: `+1555020${String(i).padStart(4, '0')}`, Mobile: null };
+    return module === 'Leads'
+      ? { ...person, Company: `Zylker ${i + 1}`, Lead_Source: 'Web Download', Lead_Status: 'Not Contacted' }
+      : { ...person, Account_Name: { name: 'Zylker', id: '4876876000000333001' }, Title: 'Buyer', Mailing_City: 'Austin' };
+  });
+}
+
+const SORTABLE = new Set(['id', 'Created_Time', 'Modified_Time']);
+const IMS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/;
+
+export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSandbox> {
+  const data = new Map<string, ZohoRecord[]>(['Leads', 'Contacts', 'Deals'].map((m) => [m, (opts.records?.[m as ZohoModule] ?? []).map((r) => ({ ...r }))]));
+  const maxPerPage = opts.maxPerPage ?? 200;
+  const pageLimit = opts.pageLimitRecords ?? 2000;
+  const perMinute = opts.perMinute ?? 100;
+  const windowMs = opts.windowMs ?? 60_000;
+  let token = opts.accessToken;
+  let tokenSeq = 0;
+  let refreshCount = 0;
+  let refreshFails = false;
+  let fail = { count: 0, status: 500 };
+  let malformed = 0;
+  const starts: number[] = [];
+  const pageTokens = new Map<string, { module: string; offset: number }>();
+  const requests: ZohoSandbox['requests'] = [];
+
+  const send = (res: ServerResponse, status: number, body?: unknown) => {
+    if (body === undefined) {
+      res.writeHead(status);
+      return res.end();
+    }
+    res.writeHead(status, { 'content-type': 'application/json;charset=utf-8' });
+    res.end(typeof body === 'string' ? body : JSON.stringify(body));
+  };
+  const zError = (res: ServerResponse, status: number, code: string, message: string, details: Record<string, unknown> = {}) =>
+    send(res, status, { code, details, message, status: 'error' });
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const q = url.searchParams;
+
+    if (req.method === 'POST' && url.pathname === '/oauth/v2/token') {
+      const ok =
+        !refreshFails &&
+        q.get('grant_type') === 'refresh_token' &&
+        q.get('refresh_token') === opts.refreshToken &&
+        q.get('client_id') === opts.clientId &&
+        q.get('client_secret') === opts.clientSecret;
+      // Zoho answers a refused grant with 200 and an `error` field.
+      if (!ok) return send(res, 200, { error: 'invalid_code' });
+      refreshCount++;
+      token = `1000.refreshed${++tokenSeq}.${opts.accessToken.slice(-4)}`;
+      return send(res, 200, { access_token: token, scope: 'ZohoCRM.modules.ALL', api_domain: sandbox.url, token_type: 'Bearer', expires_in: 3600 });
+    }
+
+    if (req.headers.authorization !== `Zoho-oauthtoken ${token}`) return zError(res, 401, 'INVALID_TOKEN', 'invalid oauth token');
+    const now = Date.now();
+    while (starts.length && starts[0] <= now - windowMs) starts.shift();
+    if (starts.length >= perMinute) return zError(res, 429, 'TOO_MANY_REQUESTS', 'The API call limit has been exceeded');
+    starts.push(now);
+    if (fail.count > 0) {
+      fail.count--;
+      if (fail.status === 429) return zError(res, 429, 'TOO_MANY_REQUESTS', 'The API call limit has been exceeded');
+      return zError(res, fail.status, 'INTERNAL_ERROR', 'Internal Server Error');
+    }
+    if (malformed > 0) {
+      malformed--;
+      return send(res, 200, { info: { per_page: 200, count: 0, page: 1, more_records: false } });
+    }
+
+    if (url.pathname === '/crm/v3/users' && q.get('type') === 'CurrentUser') {
+      return send(res, 200, { users: [{ id: '4876876000000327001', full_name: 'Patricia Boyle', email: 'p.boyle@zylker.com', status: 'active' }], info: { per_page: 200, count: 1, page: 1, more_records: false } });
+    }
+    const m = /^\/crm\/v3\/(Leads|Contacts|Deals)$/.exec(url.pathname);
+    if (!m) return zError(res, 404, 'INVALID_URL_PATTERN', 'Please check if the URL trying to access is a correct one');
+    const module = m[1];
+
+    const fieldsParam = q.get('fields');
+    if (!fieldsParam) return zError(res, 400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param: 'fields' });
+    const fields = fieldsParam.split(',').map((f) => f.trim());
+    if (fields.length > 50) return zError(res, 400, 'LIMIT_EXCEEDED', 'Fields limit exceeded.', { param: 'fields', limit: 50 });
+    if (q.has('page') && q.has('page_token')) return zError(res, 400, 'AMBIGUITY_DURING_PROCESSING', 'You cannot use both page and page_token.');
+    const sortBy = q.get('sort_by') ?? 'id';
+    const sortOrder = q.get('sort_order') ?? 'desc';
+    if (!SORTABLE.has(sortBy)) return zError(res, 400, 'INVALID_DATA', 'invalid data', { param: 'sort_by' });
+    const perPage = Math.min(Number(q.get('per_page') ?? 200) || 200, maxPerPage);
+
+    const all = data.get(module)!;
+    if (all.length === 0) return send(res, 204);
+    let rows = [...all];
+    const ims = req.headers['if-modified-since'];
+    if (ims !== undefined) {
+      if (typeof ims !== 'string' || !IMS.test(ims)) return zError(res, 400, 'INVALID_DATA', 'invalid data', { header: 'If-Modified-Since' });
+      rows = rows.filter((r) => Date.parse(r.Modified_Time) > Date.parse(ims));
+      if (rows.length === 0) return send(res, 304);
+    }
+    const key = (r: ZohoRecord) => (sortBy === 'id' ? BigInt(r.id) : BigInt(Date.parse(String(r[sortBy]))));
+    rows.sort((a, b) => {
+      const d = key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id.localeCompare(b.id);
+      return sortOrder === 'asc' ? d : -d;
+    });
+
+    let offset: number;
+    const pageToken = q.get('page_token');
+    if (pageToken) {
+      const t = pageTokens.get(pageToken);
+      if (!t || t.module !== module) return zError(res, 400, 'INVALID_DATA', 'invalid page_token', { param: 'page_token' });
+      offset = t.offset;
+    } else {
+      const page = Number(q.get('page') ?? 1);
+      if (!Number.isInteger(page) || page < 1) return zError(res, 400, 'INVALID_DATA', 'invalid data', { param: 'page' });
+      if (page * perPage > pageLimit) {
+        return zError(res, 400, 'DISCRETE_PAGINATION_LIMIT_EXCEEDED', `You can only get the first ${pageLimit} records without using page_token param.`, { limit: pageLimit });
+      }
+      offset = (page - 1) * perPage;
+    }
+    const slice = rows.slice(offset, offset + perPage);
+    const more = offset + slice.length < rows.length;
+    let next: string | null = null;
+    if (more) {
+      next = `c8582e7f${(pageTokens.size + 1).toString(16).padStart(8, '0')}0d4b6a0e`;
+      pageTokens.set(next, { module, offset: offset + slice.length });
+    }
+    const body = {
+      data: slice.map((r) => Object.fromEntries([['id', r.id], ...fields.filter((f) => f !== 'id').map((f) => [f, r[f] ?? null])])),
+      info: {
+        per_page: perPage,
+        count: slice.length,
+        page: Math.floor(offset / perPage) + 1,
+        sort_by: sortBy,
+        sort_order: sortOrder,
+        more_records: more,
+        next_page_token: next,
+        previous_page_token: null,
+        page_token_expiry: next ? new Date(now + 86_400_000).toISOString().slice(0, 19) + '+00:00' : null,
+      },
+    };
+    return send(res, 200, body);
+  };
+
+  const server = createServer((req, res) => {
+    res.on('finish', () => {
+      const u = new URL(req.url ?? '/', 'http://sandbox');
+      const ims = req.headers['if-modified-since'];
+      requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', query: u.searchParams, status: res.statusCode, ifModifiedSince: typeof ims === 'string' ? ims : undefined, authorization: req.headers.authorization });
+    });
+    try {
+      handle(req, res);
+    } catch (err) {
+      zError(res, 500, 'INTERNAL_ERROR', (err as Error).message);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  const sandbox: ZohoSandbox = {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+    requests,
+    get accessToken() {
+      return token;
+    },
+    get refreshCount() {
+      return refreshCount;
+    },
+    expireToken() {
+      token = `${token}.expired${++tokenSeq}`;
+    },
+    failRefresh(on = true) {
+      refreshFails = on;
+    },
+    setRecord(module, record) {
+      const rows = data.get(module)!;
+      const newest = rows.reduce((max, r) => Math.max(max, Date.parse(r.Modified_Time)), 0);
+      const i = rows.findIndex((r) => r.id === record.id);
+      const merged = { ...(i >= 0 ? rows[i] : {}), ...record, Modified_Time: record.Modified_Time ?? zohoLocalTime(newest + 1000) } as ZohoRecord;
+      if (i >= 0) rows[i] = merged;
+      else rows.push(merged);
+      return merged;
+    },
+    failNext(count, status = 500) {
+      fail = { count, status };
+    },
+    malformedNext(count) {
+      malformed = count;
+    },
+  };
+  return sandbox;
+}
