@@ -5,7 +5,7 @@ import { incrementalStart, mapRecords, maxIso, RestCursorSchema, type Incrementa
 import type { Connector, Page, ReadContext, Stream } from '../types';
 import { describeSalesforceError, parseLimitInfo, salesforceGet } from './request';
 import { buildSoql } from './soql';
-import { salesforceObjects, salesforceSpec, type SalesforceConfig, type SalesforceObject } from './spec';
+import { DEFAULT_API_VERSION, DEFAULT_TOKEN_URL, salesforceObjects, salesforceSpec, type SalesforceConfig, type SalesforceObject } from './spec';
 
 /**
  * SystemModstamp is stamped when a transaction starts, so a long transaction can commit a record older than
@@ -53,7 +53,8 @@ function sobjectStream(obj: SalesforceObject): Stream<SalesforceConfig> {
       let since = resuming ? stored?.since : incrementalStart(ctx as ReadContext<unknown>, stored?.hwm, SALESFORCE_LOOKBACK_MS);
       let hwm = stored?.hwm;
       let next = resuming ? (stored?.next as string) : undefined;
-      const queryPath = `/services/data/${ctx.config.apiVersion}/query`;
+      // Defaults again in case a caller hands over a config that did not go through the schema.
+      const queryPath = `/services/data/${ctx.config.apiVersion ?? DEFAULT_API_VERSION}/query`;
 
       for (let page = 1; ; page++) {
         const got = next
@@ -92,7 +93,7 @@ function salesforceAuth(config: SalesforceConfig, save: (patch: Partial<Salesfor
     tokens: { accessToken: config.accessToken },
     // https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_refresh_token_flow.htm
     obtain: () =>
-      fetchToken(tokenUrl, {
+      fetchToken(tokenUrl ?? DEFAULT_TOKEN_URL, {
         grant_type: 'refresh_token',
         refresh_token: refreshToken,
         client_id: clientId,
@@ -115,12 +116,12 @@ export const salesforce: Connector<typeof salesforceSpec.configSchema> = {
     const obj = salesforceObjects(ctx.config)[0];
     try {
       const got = await salesforceGet(ctx.http, {
-        url: `/services/data/${ctx.config.apiVersion}/query`,
+        url: `/services/data/${ctx.config.apiVersion ?? DEFAULT_API_VERSION}/query`,
         query: { q: buildSoql({ sobject: obj.sobject, fields: ['Id'], limit: 1 }) },
       });
       if (got.kind !== 'ok' || !QueryResultSchema.safeParse(got.res.body).success) return { ok: false, message: 'Salesforce answered with something that is not a query result' };
       const info = parseLimitInfo(got.res.headers['sforce-limit-info']);
-      return { ok: true, message: `Connected to Salesforce ${ctx.config.apiVersion}${info ? ` (API usage ${info.apiUsage}/${info.apiLimit} today)` : ''}` };
+      return { ok: true, message: `Connected to Salesforce ${ctx.config.apiVersion ?? DEFAULT_API_VERSION}${info ? ` (API usage ${info.apiUsage}/${info.apiLimit} today)` : ''}` };
     } catch (err) {
       return { ok: false, message: (err as Error).message };
     }

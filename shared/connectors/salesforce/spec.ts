@@ -25,17 +25,19 @@ export const SalesforceObjectSchema = z.object({
 export type SalesforceObject = z.infer<typeof SalesforceObjectSchema>;
 
 const httpUrl = z.url({ protocol: /^https?$/ });
+export const DEFAULT_API_VERSION = 'v58.0';
+export const DEFAULT_TOKEN_URL = 'https://login.salesforce.com/services/oauth2/token';
 
 export const SalesforceConfigSchema = z
   .object({
     /** The org's instance, e.g. https://yourorg.my.salesforce.com (the base URL of every API call). */
     instanceUrl: httpUrl,
-    apiVersion: z.string().regex(/^v\d{2,3}\.\d$/, 'must look like v58.0').default('v58.0'),
+    apiVersion: z.string().regex(/^v\d{2,3}\.\d$/, 'must look like v58.0').default(DEFAULT_API_VERSION),
     accessToken: secret(z.string().min(1)),
     refreshToken: secret(z.string().min(1)).optional(),
     clientId: z.string().min(1).optional(),
     clientSecret: secret(z.string().min(1)).optional(),
-    tokenUrl: httpUrl.default('https://login.salesforce.com/services/oauth2/token'),
+    tokenUrl: httpUrl.default(DEFAULT_TOKEN_URL),
     /** Extra SObjects (or other field lists for the default ones), each a data type. */
     objects: z.array(SalesforceObjectSchema).max(50).optional(),
   })

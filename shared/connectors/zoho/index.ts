@@ -3,7 +3,7 @@ import { fetchToken, oauth2Auth } from '../../http/auth';
 import type { RestStreamDef } from '../rest';
 import type { Connector } from '../types';
 import { pageThenTokenStream, type PageThenToken } from './pager';
-import { ZOHO_MODULES, zohoSpec, type ZohoConfig, type ZohoDataType } from './spec';
+import { DEFAULT_ACCOUNTS_URL, DEFAULT_BASE_URL, ZOHO_MODULES, zohoSpec, type ZohoConfig, type ZohoDataType } from './spec';
 
 /**
  * Zoho's error body: `{code, details, message, status: "error"}`.
@@ -57,7 +57,7 @@ export function zohoStreamDef(name: ZohoDataType): RestStreamDef<ZohoConfig> {
 export const zoho: Connector<typeof zohoSpec.configSchema> = {
   ...zohoSpec,
   http: (config, save) => ({
-    baseUrl: config.baseUrl,
+    baseUrl: config.baseUrl ?? DEFAULT_BASE_URL,
     describeError: describeZohoError,
     auth: oauth2Auth({
       tokens: { accessToken: config.accessToken },
@@ -65,7 +65,7 @@ export const zoho: Connector<typeof zohoSpec.configSchema> = {
       // The accounts server wants the grant in the query string. https://www.zoho.com/crm/developer/docs/api/v3/refresh.html
       obtain: () =>
         fetchToken(
-          `${config.accountsUrl.replace(/\/+$/, '')}/oauth/v2/token`,
+          `${(config.accountsUrl ?? DEFAULT_ACCOUNTS_URL).replace(/\/+$/, '')}/oauth/v2/token`,
           { refresh_token: config.refreshToken, client_id: config.clientId, client_secret: config.clientSecret, grant_type: 'refresh_token' },
           { inQuery: true },
         ),

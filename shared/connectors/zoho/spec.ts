@@ -8,12 +8,14 @@ import type { ConnectorSpec } from '../types';
  */
 
 const httpUrl = z.url({ protocol: /^https?$/ });
+export const DEFAULT_BASE_URL = 'https://www.zohoapis.com';
+export const DEFAULT_ACCOUNTS_URL = 'https://accounts.zoho.com';
 
 export const ZohoConfigSchema = z.object({
   /** The API domain of the account's data centre (.com, .eu, .in, .com.au, .jp, .com.cn). */
-  baseUrl: httpUrl.default('https://www.zohoapis.com'),
+  baseUrl: httpUrl.default(DEFAULT_BASE_URL),
   /** The accounts server of the same data centre: tokens are refreshed there. */
-  accountsUrl: httpUrl.default('https://accounts.zoho.com'),
+  accountsUrl: httpUrl.default(DEFAULT_ACCOUNTS_URL),
   accessToken: secret(z.string().min(1)),
   refreshToken: secret(z.string().min(1)),
   clientId: z.string().min(1),
