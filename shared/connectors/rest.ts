@@ -84,6 +84,11 @@ export interface RestStreamDef<C> {
   recordSchema?: z.ZodType;
   /** Marks records the source reports as deleted (e.g. `archived: true`). */
   deleted?: (raw: Record<string, unknown>) => boolean;
+  /**
+   * `next-url` paging: refuse a next link on another origin than the stream's own, so credentials are never
+   * sent to a host the user did not configure (the Custom API connector sets it). Default false.
+   */
+  sameOriginNext?: boolean;
 }
 
 /** The stream's cursor: the next page while a run is in progress, the high-water mark once it is done. */
@@ -201,6 +206,9 @@ export function restStream<C>(def: RestStreamDef<C>): Stream<C> {
         }
         const req: HttpRequest = { method: def.method ?? 'GET', url, query, headers, body, stream: def.name, okStatuses: def.emptyStatuses };
         if (p.kind === 'next-url' && typeof next === 'string') {
+          if (def.sameOriginNext && ctx.http.resolve(next).origin !== ctx.http.resolve(url).origin) {
+            throw new MalformedPageError(`${ctx.connector}/${def.name}: next page link points to another host (${ctx.http.resolve(next).host}); refusing to follow it`);
+          }
           url = next;
           Object.assign(req, { url, query: {} });
         }
