@@ -81,6 +81,14 @@ describe('Connector: custom_api', () => {
       expect(r.cursor).toEqual({});
     });
 
+    it('applies nested defaults to a config that skipped the schema', async () => {
+      sb = await startGenericRestSandbox({ items: 120 });
+      const raw = { baseUrl: sb.url, streams: [{ name: 'p', path: '/api/pages/items', recordsPath: 'results', pagination: { kind: 'page', sizeParam: 'per_page' } }] };
+      const r = await readStream(customApi, raw, 'p');
+      expect(r.records).toHaveLength(120);
+      expect(sb.requests.map((q) => q.query)).toEqual([{ page: '1', per_page: '100' }, { page: '2', per_page: '100' }]);
+    });
+
     it('sends POST paging in the body with the stream body merged', async () => {
       sb = await startGenericRestSandbox({ items: 25 });
       await readStream(customApi, cfg(sb), STREAMS.search.name);

@@ -84,6 +84,13 @@ describe('Connector: hubspot', () => {
       expect(sb.requests['/crm/v3/objects/companies/search']).toBeUndefined();
     });
 
+    it('applies the schema defaults to a config that skipped the schema', async () => {
+      sb = await startHubspotSandbox({ contacts: 30 });
+      const r = await readStream(hubspot, { baseUrl: sb.url, accessToken: sb.token }, 'contacts');
+      expect(r.records).toHaveLength(30);
+      expect(r.records[0].data.associations).toEqual({ deals: expect.any(Array), companies: expect.any(Array) });
+    });
+
     it('attaches deal and company ids to each contact, one batch call per target per page', async () => {
       sb = await startHubspotSandbox({ contacts: 150, deals: 20, companies: 10 });
       const r = await readStream(hubspot, config(sb), 'contacts');

@@ -2,7 +2,7 @@ import { apiKeyAuth, type Auth, basicAuth, bearerAuth, fetchToken, oauth2Auth } 
 import { scrub } from '../../log';
 import { restStream, testConnection } from '../rest';
 import type { Connector, HttpSetup, RateLimit } from '../types';
-import { type CustomApiConfig, type CustomApiConfigSchema, customApiSpec } from './spec';
+import { type CustomApiConfig, CustomApiConfigSchema, customApiSpec } from './spec';
 
 function authFor(config: CustomApiConfig): Auth | undefined {
   const a = config.auth;
@@ -43,7 +43,10 @@ export function describeCustomError(_status: number, body: unknown): string | un
  */
 export const customApi: Connector<typeof CustomApiConfigSchema> = {
   ...customApiSpec,
-  http: (config) => {
+  // Each entry point parses the config again: nested defaults (paging sizes, auth kind) must hold even for a
+  // config that did not come through the schema, and a bad one fails here with the zod message.
+  http: (raw) => {
+    const config = CustomApiConfigSchema.parse(raw);
     // The limit is the user's to state, so it comes from the config. HttpSetup has no `rateLimit` field yet:
     // connectorHttp() spreads the setup over the client options, so this one takes effect (see the report).
     const setup: HttpSetup & { rateLimit?: RateLimit } = {
@@ -55,8 +58,9 @@ export const customApi: Connector<typeof CustomApiConfigSchema> = {
     if (config.rateLimit) setup.rateLimit = config.rateLimit;
     return setup;
   },
-  streams: (config) =>
-    config.streams.map((s) =>
+  streams: (raw) => {
+    const config = CustomApiConfigSchema.parse(raw);
+    return config.streams.map((s) =>
       restStream<CustomApiConfig>({
         name: s.name,
         method: s.method ?? config.method,
@@ -69,9 +73,10 @@ export const customApi: Connector<typeof CustomApiConfigSchema> = {
         incremental: s.incremental,
         sameOriginNext: true,
       }),
-    ),
+    );
+  },
   test: (ctx) => {
-    const c = ctx.config;
+    const c = CustomApiConfigSchema.parse(ctx.config);
     if (c.testPath) return testConnection(ctx, { method: c.method, url: c.testPath, body: c.method === 'POST' ? {} : undefined, stream: 'test' });
     const s = c.streams[0];
     const method = s.method ?? c.method;

@@ -2,7 +2,7 @@ import { bearerAuth } from '../../http/auth';
 import { testConnection } from '../rest';
 import type { Connector } from '../types';
 import { describeHubspotError } from './errors';
-import { type HubspotConfigSchema, hubspotSpec } from './spec';
+import { HubspotConfigSchema, hubspotSpec } from './spec';
 import { hubspotStream } from './stream';
 
 /**
@@ -12,12 +12,16 @@ import { hubspotStream } from './stream';
 export const hubspot: Connector<typeof HubspotConfigSchema> = {
   ...hubspotSpec,
   http: (config) => ({
-    baseUrl: config.baseUrl,
+    // Parsed again so defaults (baseUrl…) hold even for a config that did not come through the schema.
+    baseUrl: HubspotConfigSchema.parse(config).baseUrl,
     // Private app tokens are Bearer tokens: https://developers.hubspot.com/docs/api/private-apps
     auth: bearerAuth(config.accessToken),
     describeError: describeHubspotError,
   }),
-  streams: (config) => hubspotSpec.dataTypes(config).map((type) => hubspotStream(type, config)),
+  streams: (raw) => {
+    const config = HubspotConfigSchema.parse(raw);
+    return hubspotSpec.dataTypes(config).map((type) => hubspotStream(type, config));
+  },
   // The cheapest authenticated read there is: one contact.
   test: (ctx) => testConnection(ctx, { url: '/crm/v3/objects/contacts', query: { limit: 1 }, stream: 'test' }),
 };
