@@ -1,9 +1,13 @@
 /** ts-jest transpiles only; `tsc --noEmit` (in `npm test`) does the type check once for the whole tree. */
+const tsJest = ['ts-jest', { diagnostics: false, tsconfig: { isolatedModules: true, allowJs: true, module: 'commonjs' } }];
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  // middy ships ES modules only; jest's module system needs them as CommonJS.
+  transform: { '^.+\\.ts$': tsJest, '^.+/node_modules/@middy/.+\\.js$': tsJest },
+  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  setupFiles: ['<rootDir>/tests/helpers/env.ts'],
   testTimeout: 60000,
   maxWorkers: 2,
 };

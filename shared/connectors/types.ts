@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { HttpClient } from '../http/client';
+import type { Auth } from '../http/auth';
+import type { HttpClient, HttpClientOptions } from '../http/client';
 import type { Logger } from '../log';
 
 /**
@@ -106,7 +107,18 @@ export interface ConnectorSpec<S extends z.ZodType = z.ZodType> {
   webhooks?: boolean;
 }
 
+/** How the shared HTTP client talks to this source: base URL, auth placement, vendor error text. */
+export interface HttpSetup {
+  baseUrl?: string;
+  auth?: Auth;
+  headers?: Record<string, string>;
+  describeError?: HttpClientOptions['describeError'];
+  retry?: HttpClientOptions['retry'];
+}
+
 export interface Connector<S extends z.ZodType = z.ZodType> extends ConnectorSpec<S> {
+  /** Builds the HTTP setup from the opened config; `save` re-seals refreshed tokens. */
+  http?(config: z.infer<S>, save: (patch: Partial<z.infer<S>>) => Promise<void>): HttpSetup;
   streams(config: z.infer<S>): Stream<z.infer<S>>[];
   test(ctx: TestContext<z.infer<S>>): Promise<TestResult>;
 }

@@ -1,0 +1,5 @@
+import { createApiHandler } from '../shared/api/handler';
+import { lazyApp } from '../shared/handlers/lazy';
+
+/** HTTP API: integrations CRUD, sync requests, runs, data, metrics. No connector code, no kms:Decrypt. */
+export const handler = createApiHandler(lazyApp());

@@ -1,0 +1,75 @@
+import { AppError, NotFoundError } from '../errors';
+import type { HttpEvent, HttpResult } from '../lambda-types';
+import { jsonResult, readRequest, type ApiReply, type ApiRequest } from './middleware';
+
+export interface Route {
+  method: string;
+  /** `/api/integrations/{id}/runs/{runId}` style. */
+  path: string;
+  /** Needs a tenant (API key); webhooks authenticate by signature instead. */
+  auth: boolean;
+  /** Webhooks keep the raw bytes and parse themselves. */
+  rawBody?: boolean;
+  handle(req: ApiRequest): Promise<ApiReply>;
+}
+
+interface Compiled extends Route {
+  re: RegExp;
+  names: string[];
+}
+
+function compile(r: Route): Compiled {
+  const names: string[] = [];
+  const re = new RegExp(
+    '^' +
+      r.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}|\{(\w+)\}/g, (_m, a, b) => {
+        names.push(a ?? b);
+        return '([^/]+)';
+      }) +
+      '/?$',
+  );
+  return { ...r, re, names };
+}
+
+/** A small route table over one Lambda: API Gateway sends `ANY /api/{proxy+}` here and we dispatch. */
+export class Router {
+  private readonly routes: Compiled[];
+
+  constructor(
+    routes: Route[],
+    private readonly authenticate: (req: ApiRequest) => Promise<string>,
+  ) {
+    this.routes = routes.map(compile);
+  }
+
+  async handle(event: HttpEvent): Promise<HttpResult> {
+    const method = event.requestContext.http.method.toUpperCase();
+    const path = event.rawPath;
+    let pathMatched = false;
+    for (const r of this.routes) {
+      const m = r.re.exec(path);
+      if (!m) continue;
+      pathMatched = true;
+      if (r.method !== method) continue;
+      const params: Record<string, string> = {};
+      r.names.forEach((n, i) => {
+        try {
+          params[n] = decodeURIComponent(m[i + 1]);
+        } catch {
+          params[n] = m[i + 1];
+        }
+      });
+      // Authenticate before reading the body: an unauthenticated caller learns nothing about our parsing.
+      const headersOnly = readRequest({ ...event, body: undefined });
+      if (r.auth) headersOnly.tenantId = await this.authenticate(headersOnly);
+      const req = readRequest(event, undefined, !r.rawBody);
+      req.params = params;
+      req.tenantId = headersOnly.tenantId;
+      const reply = await r.handle(req);
+      if (reply.raw !== undefined) return { statusCode: reply.status, headers: reply.headers, body: reply.raw };
+      return jsonResult(reply.status, reply.body, reply.headers);
+    }
+    if (pathMatched) throw new AppError('method_not_allowed', `${method} is not allowed on ${path}.`, 405);
+    throw new NotFoundError('route', 'route_not_found');
+  }
+}

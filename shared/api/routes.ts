@@ -1,0 +1,144 @@
+import { AppError } from '../errors';
+import type { App } from '../services/app';
+import { catalog } from '../services/catalog';
+import { IntegrationService } from '../services/integrations';
+import { DataQuerySchema, ListQuerySchema, MetricsQuerySchema } from '../services/schemas';
+import { integrationView, recordView, runView } from '../services/views';
+import { NotFoundError } from '../errors';
+import { parse } from '../validate';
+import type { ApiRequest } from './middleware';
+import type { Route } from './router';
+
+/** The seed 000 integrations API. Every read starts from (tenant, integration): another tenant's id is a 404. */
+export function integrationRoutes(app: App): Route[] {
+  const svc = new IntegrationService(app);
+  const specs = [...app.specs.values()];
+  const view = (i: Parameters<typeof integrationView>[0]) => integrationView(i, app.specs.get(i.type), app.publicBaseUrl);
+  const tenant = (req: ApiRequest) => req.tenantId!;
+  const ifMatch = (req: ApiRequest): number | undefined => {
+    const h = req.headers['if-match'];
+    if (h === undefined) return undefined;
+    const n = Number(h.replace(/^W\//, '').replace(/"/g, ''));
+    if (!Number.isInteger(n) || n < 1) throw new AppError('invalid_if_match', 'If-Match must be the integration version, e.g. "3".', 400);
+    return n;
+  };
+  const noBody = (req: ApiRequest) => {
+    if (req.body !== undefined) throw new AppError('unexpected_body', 'This request takes no body.', 400);
+  };
+
+  return [
+    { method: 'GET', path: '/api/integrations/templates', auth: true, handle: async () => ({ status: 200, body: catalog(specs) }) },
+    {
+      method: 'POST',
+      path: '/api/integrations',
+      auth: true,
+      handle: async (req) => ({ status: 201, body: view(await svc.create(tenant(req), req.body)) }),
+    },
+    {
+      method: 'GET',
+      path: '/api/integrations',
+      auth: true,
+      handle: async (req) => {
+        const q = parse(ListQuerySchema, req.query, 'query');
+        const page = await app.integrations.list(tenant(req), q.limit, q.cursor);
+        return { status: 200, body: { integrations: page.items.map(view), nextCursor: page.nextCursor } };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/integrations/{id}',
+      auth: true,
+      handle: async (req) => {
+        const i = await app.integrations.require(tenant(req), req.params.id);
+        return { status: 200, body: view(i), headers: { etag: `"${i.version}"` } };
+      },
+    },
+    {
+      method: 'PATCH',
+      path: '/api/integrations/{id}',
+      auth: true,
+      handle: async (req) => {
+        const i = await svc.patch(tenant(req), req.params.id, req.body ?? {}, ifMatch(req));
+        return { status: 200, body: view(i), headers: { etag: `"${i.version}"` } };
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/api/integrations/{id}',
+      auth: true,
+      handle: async (req) => {
+        noBody(req);
+        await svc.remove(tenant(req), req.params.id);
+        return { status: 204 };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/integrations/{id}/test',
+      auth: true,
+      handle: async (req) => ({ status: 200, body: await svc.test(tenant(req), req.params.id) }),
+    },
+    {
+      method: 'POST',
+      path: '/api/integrations/{id}/sync',
+      auth: true,
+      handle: async (req) => {
+        const i = await app.integrations.require(tenant(req), req.params.id);
+        const run = await svc.requestSync(i, req.body ?? {}, 'manual');
+        return { status: 202, body: { runId: run.id, status: run.status } };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/integrations/{id}/runs',
+      auth: true,
+      handle: async (req) => {
+        const q = parse(ListQuerySchema, req.query, 'query');
+        await app.integrations.require(tenant(req), req.params.id);
+        const page = await app.runs.list(req.params.id, q.limit, q.cursor);
+        return { status: 200, body: { runs: page.items.map(runView), nextCursor: page.nextCursor } };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/integrations/{id}/runs/{runId}',
+      auth: true,
+      handle: async (req) => {
+        await app.integrations.require(tenant(req), req.params.id);
+        const run = await app.runs.get(req.params.id, req.params.runId);
+        if (!run) throw new NotFoundError('run', 'run_not_found');
+        return { status: 200, body: runView(run) };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/integrations/{id}/data',
+      auth: true,
+      handle: async (req) => {
+        const q = parse(DataQuerySchema, req.query, 'query');
+        await app.integrations.require(tenant(req), req.params.id);
+        const page = await app.records.list(req.params.id, {
+          dataType: q.dataType,
+          limit: q.limit,
+          cursor: q.cursor,
+          modifiedAfter: q.modifiedAfter && new Date(q.modifiedAfter).toISOString(),
+          includeDeleted: q.includeDeleted === 'true',
+        });
+        return { status: 200, body: { data: page.items.map(recordView), nextCursor: page.nextCursor } };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/integrations/{id}/metrics',
+      auth: true,
+      handle: async (req) => {
+        const q = parse(MetricsQuerySchema, req.query, 'query');
+        await app.integrations.require(tenant(req), req.params.id);
+        const series = await app.metrics.range(req.params.id, q.startDate, q.endDate);
+        const totals: Record<string, number> = {};
+        for (const row of series) for (const [k, v] of Object.entries(row)) if (typeof v === 'number') totals[k] = (totals[k] ?? 0) + v;
+        return { status: 200, body: { integrationId: req.params.id, startDate: q.startDate, endDate: q.endDate, series, totals } };
+      },
+    },
+  ];
+}

@@ -1,0 +1,13 @@
+import type { Connector } from './types';
+import { customApi } from './custom-api';
+import { database } from './database';
+import { genius } from './genius';
+import { googleSheets } from './google-sheets';
+import { hubspot } from './hubspot';
+import { marketsharp } from './marketsharp';
+import { salesforce } from './salesforce';
+import { salespro } from './salespro';
+import { zoho } from './zoho';
+
+/** Every connector with its code: the local stack, the CLI and the test-connection function use this. */
+export const connectors: Connector[] = [customApi, hubspot, salesforce, zoho, database, genius, marketsharp, salespro, googleSheets] as Connector[];

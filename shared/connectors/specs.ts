@@ -1,0 +1,26 @@
+import type { ConnectorSpec } from './types';
+import { customApiSpec } from './custom-api/spec';
+import { databaseSpec } from './database/spec';
+import { geniusSpec } from './genius/spec';
+import { googleSheetsSpec } from './google-sheets/spec';
+import { hubspotSpec } from './hubspot/spec';
+import { marketsharpSpec } from './marketsharp/spec';
+import { salesforceSpec } from './salesforce/spec';
+import { salesproSpec } from './salespro/spec';
+import { zohoSpec } from './zoho/spec';
+
+/**
+ * Every connector's declaration (no drivers): the API, the catalog and the deploy template read this.
+ * Adding a connector = its folder, one line here, one in all.ts and its worker entry in functions/workers/.
+ */
+export const specs: ConnectorSpec[] = [
+  customApiSpec,
+  hubspotSpec,
+  salesforceSpec,
+  zohoSpec,
+  databaseSpec,
+  geniusSpec,
+  marketsharpSpec,
+  salesproSpec,
+  googleSheetsSpec,
+] as ConnectorSpec[];

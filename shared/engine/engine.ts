@@ -1,0 +1,333 @@
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { connectorHttp } from '../connectors/context';
+import type { Connector, Page, ReadContext } from '../connectors/types';
+import { AppError } from '../errors';
+import { createLogger, scrub, type Logger } from '../log';
+import type { SyncMessage } from '../queue/types';
+import type { App } from '../services/app';
+import { IntegrationService } from '../services/integrations';
+import type { IntegrationItem } from '../store/integrations';
+import { keys } from '../store/keys';
+import { addStats, emptyStats, type Run, type StreamStats } from '../store/runs';
+import { LeaseLostError } from '../store/state';
+import { markDeleted, upsertRecords } from './writer';
+
+export interface EngineOptions {
+  /** Milliseconds left before the invocation must stop (Lambda's getRemainingTimeInMillis). */
+  remainingMs: () => number;
+  /** Hand the run on to a fresh invocation when less than this is left. */
+  safetyMarginMs: number;
+  leaseTtlMs?: number;
+  /** One worker invocation: the lease holder identity. */
+  holder?: string;
+  onProgress?: (run: Run) => void;
+  log?: Logger;
+  /** Shortens waits (tests, benchmarks); production waits for real. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** What happened to a queue message. `busy`: another delivery of the same run holds a stream; try later. */
+export type Outcome = 'done' | 'continued' | 'busy' | 'ignored';
+
+const MAX_ERRORS = 20;
+const CONSECUTIVE_FAILURES_TO_ERROR = 5;
+
+/**
+ * Executes (or resumes) one sync run: for each data type, reads pages from the connector, upserts the
+ * records, checkpoints the cursor after each durable page, and keeps the run's stats. Hands the run on to a
+ * continuation before the Lambda's time runs out. Finishes by updating the integration and daily metrics.
+ */
+export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions): Promise<Outcome> {
+  const svc = new IntegrationService(app);
+  const holder = opts.holder ?? randomUUID();
+  const leaseTtlMs = opts.leaseTtlMs ?? 5 * 60_000;
+  const integration = await app.integrations.get(msg.tenantId, msg.integrationId);
+  let run = await app.runs.get(msg.integrationId, msg.runId);
+  if (!integration || !run) return 'ignored';
+  if (!['queued', 'running'].includes(run.status)) return 'ignored';
+  const log = (opts.log ?? createLogger()).child({ integrationId: integration.id, runId: run.id, connector: integration.type });
+
+  const connector = app.connector(integration.type);
+  if (!connector) throw new AppError('connector_missing', `this worker has no connector ${integration.type}`);
+
+  // A run found 'running' without a hand-off was interrupted (crash, timeout): the in-memory record of ids
+  // seen so far is gone, so this run must not mark anything deleted.
+  const crashed = run.status === 'running' && !run.handoff;
+  if (run.status === 'queued') {
+    if (!(await app.runs.markStatus(run, ['queued'], 'running'))) return 'ignored';
+    run.status = 'running';
+    run.startedAt = new Date().toISOString();
+  }
+  run.handoff = false;
+  if (crashed) run.deletionsSkipped = 'the run was resumed after an interruption';
+
+  let config: Record<string, unknown>;
+  try {
+    config = await svc.openConfig(integration);
+  } catch (err) {
+    return finish(app, integration, run, 'failed', scrub((err as Error).message), log);
+  }
+  const dataTypes = run.dataTypes ?? connector.dataTypes(config as never);
+  const streams = connector.streams(config as never).filter((s) => dataTypes.includes(s.name));
+  const seen = crashed ? new Map<string, Set<string>>() : await loadSeen(app, run);
+  let budget = run.maxRecords !== undefined ? run.maxRecords - run.stats.processed : Infinity;
+  const save = async (patch: Record<string, unknown>) => {
+    Object.assign(config, patch);
+    await svc.saveSecrets(integration, patch);
+  };
+
+  for (const stream of streams) {
+    const prior = run.streams[stream.name];
+    if (prior && prior.status && prior.status !== 'running') continue;
+    if (budget <= 0) break;
+    const state = await app.state.acquire(integration.id, stream.name, holder, run.id, leaseTtlMs);
+    if (!state) {
+      const other = (await app.state.get(integration.id, stream.name))?.lease;
+      if (other?.runId === run.id) {
+        await app.runs.save(run);
+        return 'busy';
+      }
+      run.streams[stream.name] = { ...emptyStats(), status: 'skipped', info: { reason: `run ${other?.runId} is reading this data type` } };
+      continue;
+    }
+    const resuming = state.runId === run.id && state.inProgress === true;
+    const cursor = resuming ? state.cursor : run.mode === 'incremental' && !run.since ? (state.cursor ?? null) : null;
+    const st: Run['streams'][string] = (run.streams[stream.name] = { ...emptyStats(), ...prior, status: 'running' });
+    const http = connectorHttp(connector, config, { integrationId: integration.id, log, save, sleep: opts.sleep });
+    const ctx: ReadContext = {
+      connector: connector.type,
+      integrationId: integration.id,
+      tenantId: integration.tenantId,
+      stream: stream.name,
+      config,
+      mode: run.mode,
+      since: resuming ? undefined : run.since,
+      resuming,
+      http,
+      log: log.child({ stream: stream.name }),
+      saveSecrets: save,
+    };
+    const seenIds = seen.get(stream.name) ?? new Set<string>();
+    seen.set(stream.name, seenIds);
+    const started = Date.now();
+    let lastCursor: unknown = cursor;
+    let handedOff = false;
+    try {
+      const it = stream.read(ctx, cursor)[Symbol.asyncIterator]();
+      // One page of lookahead: the next page downloads while this one is written.
+      let pending = it.next();
+      for (;;) {
+        const res = await pending;
+        if (res.done) break;
+        let page: Page = res.value;
+        let cut = false;
+        if (page.records.length > budget) {
+          page = { ...page, records: page.records.slice(0, budget) };
+          cut = true;
+        }
+        if (!cut) pending = it.next();
+        const w = await upsertRecords(app.records, integration.id, stream.name, page.records, { dryRun: run.dryRun });
+        for (const r of page.records) seenIds.add(r.id);
+        for (const r of page.rejected ?? []) if (r.id) seenIds.add(r.id);
+        const rejected = page.rejected ?? [];
+        for (const r of rejected) if (run.errors.length < MAX_ERRORS) run.errors.push({ dataType: stream.name, id: r.id, reason: r.reason });
+        Object.assign(
+          st,
+          addStats(st as StreamStats, {
+            processed: page.records.length + rejected.length,
+            created: w.created,
+            updated: w.updated,
+            unchanged: w.unchanged,
+            deleted: w.deleted,
+            failed: rejected.length,
+            pages: 1,
+          }),
+        );
+        if (page.info) st.info = { ...st.info, ...page.info };
+        budget -= page.records.length;
+        if (!run.dryRun && !cut) {
+          await app.state.checkpoint(integration.id, stream.name, holder, { cursor: page.cursor, runId: run.id, inProgress: true }, leaseTtlMs);
+          lastCursor = page.cursor;
+        } else await app.state.acquire(integration.id, stream.name, holder, run.id, leaseTtlMs);
+        syncHttp(st, http.stats, Date.now() - started);
+        run.stats = total(run);
+        opts.onProgress?.(run);
+        await app.runs.save(run);
+        if (cut || budget <= 0) {
+          st.status = 'done';
+          st.info = { ...st.info, stoppedAt: 'maxRecords' };
+          break;
+        }
+        if (opts.remainingMs() < opts.safetyMarginMs && !run.dryRun) {
+          handedOff = true;
+          break;
+        }
+      }
+      if (handedOff) {
+        await it.return?.();
+        syncHttp(st, http.stats, Date.now() - started);
+        await app.state.release(integration.id, stream.name, holder);
+        return handOff(app, integration, run, seen, log);
+      }
+      if (st.status === 'running') {
+        st.status = 'done';
+        if (!run.dryRun) await app.state.checkpoint(integration.id, stream.name, holder, { cursor: lastCursor, runId: run.id, inProgress: false }, leaseTtlMs);
+      }
+    } catch (err) {
+      if (err instanceof LeaseLostError) throw err;
+      st.status = 'failed';
+      const reason = scrub((err as Error).message);
+      run.errors.unshift({ dataType: stream.name, reason });
+      run.errors = run.errors.slice(0, MAX_ERRORS);
+      log.warn('stream failed', { stream: stream.name, error: reason, code: (err as AppError).code });
+    } finally {
+      syncHttp(st, http.stats, Date.now() - started);
+      await app.state.release(integration.id, stream.name, holder);
+    }
+    run.stats = total(run);
+    await app.runs.save(run);
+  }
+
+  const states = Object.values(run.streams);
+  const failed = states.filter((s) => s.status === 'failed').length;
+  const skipped = states.filter((s) => s.status === 'skipped').length;
+  const status: Run['status'] =
+    states.length > 0 && failed + skipped === states.length ? (failed ? 'failed' : 'skipped') : failed || skipped || run.stats.failed || budget <= 0 ? 'partial' : 'succeeded';
+
+  if (status === 'succeeded' && run.mode === 'full' && !run.since) {
+    if (run.deletionsSkipped) log.info('deletions not evaluated', { reason: run.deletionsSkipped });
+    else await deletionPass(app, integration, run, seen);
+  }
+  const error = failed ? run.errors.filter((e) => !e.id).map((e) => `${e.dataType}: ${e.reason}`).join('; ') || 'a data type failed' : null;
+  return finish(app, integration, run, status, error, log);
+}
+
+/** Records a full run did not see are gone from the source: mark exactly those deleted (never on a failed run). */
+async function deletionPass(app: App, integration: IntegrationItem, run: Run, seen: Map<string, Set<string>>) {
+  for (const [name, ids] of seen) {
+    const st = run.streams[name];
+    if (!st || st.status !== 'done' || st.info?.stoppedAt) continue;
+    const missing: string[] = [];
+    for await (const chunk of app.records.liveIds(integration.id, name)) for (const id of chunk) if (!ids.has(id)) missing.push(id);
+    if (!missing.length) continue;
+    if (run.dryRun) {
+      st.deleted += missing.length;
+      continue;
+    }
+    await markDeleted(app.records, integration.id, name, missing);
+    st.deleted += missing.length;
+  }
+  run.stats = total(run);
+}
+
+function syncHttp(st: StreamStats, h: { requests: number; retries: number; http429: number; rateLimitWaitMs: number }, durationMs: number) {
+  // The client's counters are per invocation; `base` keeps what earlier invocations of this run counted.
+  const base = (st as StreamStats & { _base?: StreamStats })._base ?? { ...st };
+  (st as StreamStats & { _base?: StreamStats })._base = base;
+  st.requests = base.requests + h.requests;
+  st.retries = base.retries + h.retries;
+  st.http429 = base.http429 + h.http429;
+  st.rateLimitWaitMs = base.rateLimitWaitMs + h.rateLimitWaitMs;
+  st.durationMs = base.durationMs + durationMs;
+}
+
+function total(run: Run): StreamStats {
+  let t = emptyStats();
+  for (const s of Object.values(run.streams)) t = addStats(t, s);
+  return t;
+}
+
+/** Saves what this invocation knows and puts a continuation of the same run on the queue. */
+async function handOff(app: App, integration: IntegrationItem, run: Run, seen: Map<string, Set<string>>, log: Logger): Promise<Outcome> {
+  run.continuations++;
+  run.handoff = true;
+  await saveSeen(app, run, seen);
+  cleanBases(run);
+  await app.runs.save(run);
+  await app.queue.send(integration.type, [{ kind: 'sync', tenantId: integration.tenantId, integrationId: integration.id, runId: run.id, continuation: run.continuations }]);
+  log.info('run handed on to a continuation', { continuation: run.continuations, processed: run.stats.processed });
+  return 'continued';
+}
+
+function cleanBases(run: Run) {
+  for (const s of Object.values(run.streams)) delete (s as { _base?: unknown })._base;
+}
+
+/** The ids a full run has seen, kept across continuations in chunks that expire with the run. */
+async function saveSeen(app: App, run: Run, seen: Map<string, Set<string>>) {
+  if (run.mode !== 'full') return;
+  const expiresAt = Math.floor(Date.now() / 1000) + 7 * 86400;
+  for (const [stream, ids] of seen) {
+    const all = [...ids];
+    for (let n = 0, i = 0; i < all.length || n === 0; n++, i += 10_000) {
+      await app.db.doc.send(
+        new PutCommand({ TableName: app.db.table, Item: { ...keys.seen(run.integrationId, run.id, stream, n), ids: all.slice(i, i + 10_000), expiresAt } }),
+      );
+    }
+  }
+}
+
+async function loadSeen(app: App, run: Run): Promise<Map<string, Set<string>>> {
+  const seen = new Map<string, Set<string>>();
+  if (run.mode !== 'full' || !run.continuations) return seen;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await app.db.doc.send(
+      new QueryCommand({
+        TableName: app.db.table,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+        ExpressionAttributeValues: { ':pk': keys.owned(run.integrationId), ':sk': `SEEN#${run.id}#` },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      const stream = (item.SK as string).split('#')[2];
+      const set = seen.get(stream) ?? new Set<string>();
+      for (const id of item.ids as string[]) set.add(id);
+      seen.set(stream, set);
+    }
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return seen;
+}
+
+/** Closes the run and moves the integration: lastSync, status, error after repeated failures, metrics. */
+async function finish(app: App, integration: IntegrationItem, run: Run, status: Run['status'], error: string | null, log: Logger): Promise<Outcome> {
+  cleanBases(run);
+  run.status = status;
+  run.error = error;
+  run.finishedAt = new Date().toISOString();
+  await app.runs.save(run);
+  const now = run.finishedAt;
+  if (!run.dryRun) {
+    await app.integrations.update(integration.tenantId, integration.id, (cur) => {
+      if (status === 'skipped') return undefined;
+      const next = { ...cur, updatedAt: cur.updatedAt };
+      if (status === 'failed') {
+        next.consecutiveFailures = cur.consecutiveFailures + 1;
+        next.errorMessage = error;
+        if (next.consecutiveFailures >= CONSECUTIVE_FAILURES_TO_ERROR) next.status = 'error';
+      } else {
+        next.lastSync = now;
+        next.consecutiveFailures = 0;
+        next.errorMessage = status === 'partial' ? error : null;
+      }
+      return next;
+    });
+  }
+  const s = run.stats;
+  await app.metrics.add(integration.id, {
+    runs: 1,
+    runsSucceeded: status === 'succeeded' ? 1 : 0,
+    runsFailed: status === 'failed' ? 1 : 0,
+    recordsProcessed: s.processed,
+    recordsCreated: run.dryRun ? 0 : s.created,
+    recordsUpdated: run.dryRun ? 0 : s.updated,
+    recordsDeleted: run.dryRun ? 0 : s.deleted,
+    recordsFailed: s.failed,
+    requests: s.requests,
+  });
+  log.info('run finished', { status, processed: s.processed, created: s.created, updated: s.updated, unchanged: s.unchanged, failed: s.failed, deleted: s.deleted });
+  return 'done';
+}

@@ -1,0 +1,43 @@
+import { config } from '../config';
+import { executeRun, type EngineOptions } from '../engine/engine';
+import type { LambdaContext, SQSBatchResponse, SQSEvent } from '../lambda-types';
+import { createLogger } from '../log';
+import { QueueMessageSchema } from '../queue/types';
+import type { App } from '../services/app';
+
+const log = createLogger({ component: 'worker' });
+
+export type WebhookApplier = (app: App, msg: { tenantId: string; integrationId: string; eventKey: string }) => Promise<void>;
+
+/**
+ * The SQS handler of a connector's worker. Each message is a sync run (or its continuation) or a webhook
+ * event; a message that cannot be handled now is reported as a batch item failure, so SQS redelivers it
+ * (and after 5 receives moves it to the dead-letter queue), while the rest of the batch is acknowledged.
+ */
+export function workerHandler(getApp: () => App, opts: { applyWebhook?: WebhookApplier; engine?: Partial<EngineOptions> } = {}) {
+  return async (event: SQSEvent, context: LambdaContext): Promise<SQSBatchResponse> => {
+    const app = getApp();
+    const batchItemFailures: { itemIdentifier: string }[] = [];
+    for (const record of event.Records) {
+      try {
+        const msg = QueueMessageSchema.parse(JSON.parse(record.body));
+        if (msg.kind === 'sync') {
+          const outcome = await executeRun(app, msg, {
+            remainingMs: () => context.getRemainingTimeInMillis(),
+            safetyMarginMs: config().SYNC_SAFETY_MARGIN_S * 1000,
+            ...opts.engine,
+          });
+          if (outcome === 'busy') batchItemFailures.push({ itemIdentifier: record.messageId });
+        } else if (opts.applyWebhook) {
+          await opts.applyWebhook(app, msg);
+        } else {
+          throw new Error('this worker does not apply webhook events');
+        }
+      } catch (err) {
+        log.error('message failed', { messageId: record.messageId, receiveCount: record.attributes?.ApproximateReceiveCount, error: err as Error });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures };
+  };
+}

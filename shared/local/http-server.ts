@@ -1,0 +1,51 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { HttpEvent, HttpResult } from '../lambda-types';
+
+const MAX_READ = 8 * 1024 * 1024;
+
+/** Turns a Node request into the API Gateway HTTP API (payload 2.0) event Lambda would receive. */
+export async function toHttpEvent(req: IncomingMessage): Promise<HttpEvent> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    // API Gateway refuses bodies over 10 MB itself; beyond our read cap the handler's 413 still applies.
+    if (size <= MAX_READ) chunks.push(c as Buffer);
+  }
+  const body = Buffer.concat(chunks);
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+  const isText = /json|text|xml|x-www-form-urlencoded/i.test(headers['content-type'] ?? 'application/json');
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    queryStringParameters: Object.fromEntries(url.searchParams),
+    body: body.length ? (isText ? body.toString('utf8') : body.toString('base64')) : undefined,
+    isBase64Encoded: body.length > 0 && !isText,
+    requestContext: { http: { method: req.method ?? 'GET', path: url.pathname, sourceIp: req.socket.remoteAddress }, requestId: Math.random().toString(36).slice(2), timeEpoch: Date.now() },
+  };
+}
+
+/** The local HTTP front door: every request becomes an API Gateway event for the very same handler. */
+export async function serveHandler(handler: (e: HttpEvent) => Promise<HttpResult>, port: number, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
+  const server = createServer(async (req, res) => {
+    try {
+      const result = await handler(await toHttpEvent(req));
+      res.writeHead(result.statusCode, result.headers ?? {});
+      res.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
+    } catch {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } }));
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return { server, url: `http://${host}:${(server.address() as AddressInfo).port}` };
+}

@@ -1,0 +1,105 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Server } from 'node:http';
+import { createApiHandler } from '../api/handler';
+import type { Route } from '../api/router';
+import type { Connector } from '../connectors/types';
+import { LocalKeyRing } from '../crypto/local-keyring';
+import { Sealer } from '../crypto/sealer';
+import { workerHandler, type WebhookApplier } from '../handlers/worker';
+import { LocalQueues } from '../queue/local';
+import { App } from '../services/app';
+import { scheduleDue } from '../services/scheduler';
+import { createDb, ensureTable } from '../store/db';
+import { specs } from '../connectors/specs';
+import { startDynalite } from './dynamo';
+import { serveHandler } from './http-server';
+
+export interface LocalStackOptions {
+  /** Where the store and the key file live; omit for an in-memory store (tests). */
+  dataDir?: string;
+  /** HTTP port; 0 picks a free one; omit to run without HTTP. */
+  port?: number;
+  connectors: Connector[];
+  extraRoutes?: (app: App) => Route[];
+  applyWebhook?: WebhookApplier;
+  schedulerMs?: number;
+  queue?: ConstructorParameters<typeof LocalQueues>[0];
+  /** A DynamoDB endpoint to use instead of starting dynalite (DynamoDB Local, or a running stack's). */
+  dynamoEndpoint?: string;
+  table?: string;
+}
+
+export interface LocalStack {
+  app: App;
+  queues: LocalQueues;
+  url?: string;
+  dynamoEndpoint: string;
+  tick(): Promise<{ claimed: number; enqueued: number }>;
+  close(): Promise<void>;
+}
+
+/** Where a running stack advertises its store, so the CLI can share it (LevelDB allows one opener). */
+export const stackFile = (dataDir: string) => join(dataDir, 'stack.json');
+
+function aliveStack(dataDir: string): { dynamoEndpoint: string; pid: number } | undefined {
+  const f = stackFile(dataDir);
+  if (!existsSync(f)) return undefined;
+  try {
+    const s = JSON.parse(readFileSync(f, 'utf8'));
+    process.kill(s.pid, 0);
+    return s;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The whole of Switchboard in one process: a DynamoDB-compatible store, per-connector queues with SQS
+ * semantics feeding the same worker handlers Lambda runs, the scheduler, the HTTP API and a local key ring.
+ */
+export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
+  const dataDir = opts.dataDir && resolve(opts.dataDir);
+  if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const running = dataDir && !opts.dynamoEndpoint ? aliveStack(dataDir) : undefined;
+  if (running && opts.port !== undefined) throw new Error(`a Switchboard stack (pid ${running.pid}) is already running on ${dataDir}`);
+  const dynamo = opts.dynamoEndpoint || running ? undefined : await startDynalite({ path: dataDir ? join(dataDir, 'db') : undefined });
+  const dynamoEndpoint = opts.dynamoEndpoint ?? running?.dynamoEndpoint ?? dynamo!.endpoint;
+  const db = createDb({ endpoint: dynamoEndpoint, table: opts.table ?? 'switchboard' });
+  await ensureTable(db.client, db.table);
+  const keyDir = dataDir ?? join(require('node:os').tmpdir(), `switchboard-${process.pid}-${Date.now()}`);
+  const queues = new LocalQueues({ visibilityTimeoutMs: 900_000, retryDelayMs: 2_000, ...opts.queue });
+  const app = new App(db, new Sealer(new LocalKeyRing(join(keyDir, 'keyring.key'))), queues, specs, opts.connectors);
+  for (const c of opts.connectors) queues.consume(c.type, workerHandler(() => app, { applyWebhook: opts.applyWebhook }));
+
+  let server: Server | undefined;
+  let url: string | undefined;
+  if (opts.port !== undefined) {
+    ({ server, url } = await serveHandler(createApiHandler(() => app, opts.extraRoutes), opts.port));
+    if (dataDir) writeFileSync(stackFile(dataDir), JSON.stringify({ pid: process.pid, dynamoEndpoint, url }), { mode: 0o600 });
+    queues.start();
+  }
+  const tick = () => scheduleDue(app);
+  const timer = opts.schedulerMs ? setInterval(() => void tick().catch(() => undefined), opts.schedulerMs) : undefined;
+  timer?.unref();
+
+  return {
+    app,
+    queues,
+    url,
+    dynamoEndpoint,
+    tick,
+    async close() {
+      if (timer) clearInterval(timer);
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((r) => server!.close(() => r()));
+      }
+      await queues.stop();
+      db.client.destroy();
+      if (dynamo) await dynamo.close();
+      if (dataDir && server) rmSync(stackFile(dataDir), { force: true });
+      if (!dataDir) rmSync(keyDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/** What travels on a connector's queue. Manual syncs, scheduled syncs, continuations and webhook events alike. */
+export const SyncMessageSchema = z.object({
+  kind: z.literal('sync'),
+  tenantId: z.string(),
+  integrationId: z.string(),
+  runId: z.string(),
+  /** How many times this run has been handed on by a worker nearing its timeout. */
+  continuation: z.number().int().nonnegative().default(0),
+});
+export const WebhookMessageSchema = z.object({
+  kind: z.literal('webhook'),
+  tenantId: z.string(),
+  integrationId: z.string(),
+  eventKey: z.string(),
+});
+export const QueueMessageSchema = z.discriminatedUnion('kind', [SyncMessageSchema, WebhookMessageSchema]);
+export type SyncMessage = z.input<typeof SyncMessageSchema>;
+export type QueueMessage = z.input<typeof QueueMessageSchema>;
+
+/** Sends to the queue of a connector type: SQS in AWS, in-process locally. */
+export interface QueueSender {
+  send(connectorType: string, messages: QueueMessage[]): Promise<void>;
+}

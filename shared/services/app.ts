@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { config } from '../config';
+import type { Connector, ConnectorSpec } from '../connectors/types';
+import { KmsKeyRing } from '../crypto/kms-keyring';
+import { LocalKeyRing } from '../crypto/local-keyring';
+import { Sealer } from '../crypto/sealer';
+import { SqsSender } from '../queue/sqs';
+import type { QueueSender } from '../queue/types';
+import { createDb, type Db } from '../store/db';
+import { IntegrationStore } from '../store/integrations';
+import { MetricStore } from '../store/metrics';
+import { RecordStore } from '../store/records';
+import { RunStore } from '../store/runs';
+import { StateStore } from '../store/state';
+import { TenantStore } from '../store/tenants';
+
+/**
+ * Everything a handler or the CLI needs, wired once per process. Lambdas build it at module scope;
+ * the local stack and tests build it with their own store, queue and key ring.
+ */
+export class App {
+  readonly tenants: TenantStore;
+  readonly integrations: IntegrationStore;
+  readonly runs: RunStore;
+  readonly records: RecordStore;
+  readonly state: StateStore;
+  readonly metrics: MetricStore;
+  readonly specs: Map<string, ConnectorSpec>;
+  private readonly connectors: Map<string, Connector>;
+
+  constructor(
+    readonly db: Db,
+    readonly sealer: Sealer,
+    readonly queue: QueueSender,
+    specs: ConnectorSpec[],
+    connectors: Connector[] = [],
+    readonly publicBaseUrl = config().PUBLIC_BASE_URL,
+  ) {
+    this.tenants = new TenantStore(db);
+    this.integrations = new IntegrationStore(db);
+    this.runs = new RunStore(db);
+    this.records = new RecordStore(db);
+    this.state = new StateStore(db);
+    this.metrics = new MetricStore(db);
+    this.specs = new Map(specs.map((s) => [s.type, s]));
+    this.connectors = new Map(connectors.map((c) => [c.type, c]));
+  }
+
+  /** The full connector (streams, test): only workers and the test-connection path carry these. */
+  connector(type: string): Connector | undefined {
+    return this.connectors.get(type);
+  }
+}
+
+/** The deployed wiring: DynamoDB, KMS and SQS from the environment (local defaults when unset). */
+export function appFromEnv(specs: ConnectorSpec[], connectors: Connector[] = []): App {
+  const c = config();
+  const ring = c.KMS_KEY_ID ? new KmsKeyRing(new KMSClient({}), c.KMS_KEY_ID) : new LocalKeyRing(join(c.SWITCHBOARD_DATA_DIR, 'keyring.key'));
+  if (!c.QUEUE_URL_PREFIX) throw new Error('QUEUE_URL_PREFIX is not set: the deployed stack needs its SQS queues');
+  return new App(createDb(), new Sealer(ring), new SqsSender(new SQSClient({}), c.QUEUE_URL_PREFIX), specs, connectors);
+}

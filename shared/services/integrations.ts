@@ -1,0 +1,202 @@
+import { randomBytes } from 'node:crypto';
+import { ulid } from 'ulid';
+import { z } from 'zod';
+import { connectorHttp } from '../connectors/context';
+import { secretFields } from '../connectors/secret';
+import type { ConnectorSpec } from '../connectors/types';
+import { AppError, NotFoundError, UnknownTypeError, ValidationError } from '../errors';
+import { createLogger, redact, scrub } from '../log';
+import { deletePartition } from '../store/records';
+import { keys } from '../store/keys';
+import type { IntegrationItem } from '../store/integrations';
+import type { Run, RunTrigger } from '../store/runs';
+import { emptyStats } from '../store/runs';
+import { parse } from '../validate';
+import type { App } from './app';
+import { MASK } from './views';
+import { CreateIntegrationSchema, PatchIntegrationSchema, SyncRequestSchema, type SyncRequest } from './schemas';
+
+const log = createLogger({ service: 'integrations' });
+
+/** Integration lifecycle: validate against the connector's schema, seal secrets, store, test, sync. */
+export class IntegrationService {
+  constructor(readonly app: App) {}
+
+  spec(type: string): ConnectorSpec {
+    const spec = this.app.specs.get(type);
+    if (!spec) throw new UnknownTypeError(type, [...this.app.specs.keys()]);
+    return spec;
+  }
+
+  async create(tenantId: string, body: unknown): Promise<IntegrationItem> {
+    const input = parse(CreateIntegrationSchema, body);
+    const spec = this.spec(input.type);
+    const config = parse(spec.configSchema, input.config, 'config') as Record<string, unknown>;
+    const id = ulid().toLowerCase();
+    const now = new Date().toISOString();
+    const item: IntegrationItem = {
+      id,
+      tenantId,
+      name: input.name,
+      type: input.type,
+      config: await this.sealSecrets(spec, config, { tenantId, integrationId: id }),
+      status: input.status,
+      syncInterval: input.syncInterval,
+      lastSync: null,
+      nextSyncAt: now,
+      errorMessage: null,
+      consecutiveFailures: 0,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    if (spec.webhooks) item.webhookSecret = (await this.app.sealer.sealAll({ w: randomBytes(24).toString('base64url') }, { tenantId, integrationId: id })).w;
+    await this.app.integrations.create(item);
+    log.info('integration created', { tenantId, integrationId: id, type: item.type });
+    return item;
+  }
+
+  /**
+   * Partial update. Config is merged over the stored one; a secret field that is omitted or sent as "***"
+   * keeps its sealed value. A stale `ifMatch` version answers 409. Editing an integration in `error`
+   * makes it active again (it is rescheduled).
+   */
+  async patch(tenantId: string, id: string, body: unknown, ifMatch?: number): Promise<IntegrationItem> {
+    const input = parse(PatchIntegrationSchema, body);
+    const cur = await this.app.integrations.require(tenantId, id);
+    if (ifMatch !== undefined && ifMatch !== cur.version) throw new AppError('version_conflict', `The integration is at version ${cur.version}, not ${ifMatch}.`, 409);
+    const spec = this.spec(cur.type);
+    const next: IntegrationItem = { ...cur, updatedAt: new Date().toISOString() };
+    if (input.name !== undefined) next.name = input.name;
+    if (input.syncInterval !== undefined) next.syncInterval = input.syncInterval;
+    if (input.config) {
+      const secrets = secretFields(spec.configSchema);
+      const kept: string[] = [];
+      const merged: Record<string, unknown> = { ...cur.config };
+      for (const [k, v] of Object.entries(input.config)) {
+        if (secrets.includes(k) && (v === MASK || v === undefined)) continue;
+        merged[k] = v;
+      }
+      for (const s of secrets) if (merged[s] === cur.config[s] && cur.config[s] !== undefined) kept.push(s);
+      // Kept secrets are already sealed: validate the rest of the config without them.
+      const shape = spec.configSchema as unknown as z.ZodObject;
+      const schema = kept.length && typeof shape.partial === 'function' ? shape.partial(Object.fromEntries(kept.map((k) => [k, true])) as never) : spec.configSchema;
+      const forCheck = Object.fromEntries(Object.entries(merged).filter(([k]) => !kept.includes(k)));
+      const parsed = parse(schema, forCheck, 'config') as Record<string, unknown>;
+      const fresh = Object.fromEntries(Object.entries(parsed).filter(([k]) => !kept.includes(k)));
+      next.config = {
+        ...(await this.sealSecrets(spec, fresh, { tenantId, integrationId: id })),
+        ...Object.fromEntries(kept.map((k) => [k, cur.config[k]])),
+      };
+    }
+    if (input.status) next.status = input.status;
+    else if (cur.status === 'error') next.status = 'active';
+    if (next.status === 'active' && cur.status !== 'active') {
+      next.consecutiveFailures = 0;
+      next.errorMessage = null;
+      next.nextSyncAt = new Date().toISOString();
+    }
+    return this.app.integrations.put(next, cur.version);
+  }
+
+  async remove(tenantId: string, id: string): Promise<void> {
+    await this.app.integrations.require(tenantId, id);
+    // The integration item goes first so nothing new is scheduled; then its secrets, state, runs, records.
+    await this.app.integrations.delete(tenantId, id);
+    for (const pk of [keys.owned(id), keys.recordsPk(id), `EVENT#${id}`, `EVENTLOG#${id}`]) await deletePartition(this.app.db, pk);
+    log.info('integration deleted', { tenantId, integrationId: id });
+  }
+
+  /** The config with its secrets opened: only workers and the test-connection path call this. */
+  async openConfig(i: IntegrationItem): Promise<Record<string, unknown>> {
+    const spec = this.spec(i.type);
+    const sealed = Object.fromEntries(secretFields(spec.configSchema).filter((k) => typeof i.config[k] === 'string').map((k) => [k, i.config[k] as string]));
+    const opened = await this.app.sealer.openAll(sealed, { tenantId: i.tenantId, integrationId: i.id });
+    for (const v of Object.values(opened)) redact(v);
+    return { ...i.config, ...opened };
+  }
+
+  /** Re-seals secrets a connector changed (a refreshed OAuth token) onto the stored integration. */
+  async saveSecrets(i: IntegrationItem, patch: Record<string, unknown>): Promise<void> {
+    const spec = this.spec(i.type);
+    const sealed = await this.sealSecrets(spec, patch, { tenantId: i.tenantId, integrationId: i.id });
+    await this.app.integrations.update(i.tenantId, i.id, (cur) => ({ ...cur, config: { ...cur.config, ...sealed } }));
+  }
+
+  private async sealSecrets(spec: ConnectorSpec, config: Record<string, unknown>, ctx: { tenantId: string; integrationId: string }) {
+    const secrets = secretFields(spec.configSchema);
+    const plain: Record<string, string> = {};
+    for (const k of secrets) {
+      const v = config[k];
+      if (v === undefined || v === null) continue;
+      if (typeof v !== 'string') throw new ValidationError(`config.${k} must be a string`, [{ path: `config.${k}`, message: 'must be a string' }]);
+      if (v === MASK) throw new ValidationError(`config.${k} must be the real secret, not "***"`, [{ path: `config.${k}`, message: 'must be the secret itself' }]);
+      plain[k] = v;
+      redact(v);
+    }
+    return { ...config, ...(await this.app.sealer.sealAll(plain, ctx)) };
+  }
+
+  /** Runs the connector's connection test with the opened secrets; a failure puts the integration in error. */
+  async test(tenantId: string, id: string): Promise<{ ok: boolean; message: string; latencyMs: number }> {
+    const i = await this.app.integrations.require(tenantId, id);
+    const connector = this.app.connector(i.type);
+    if (!connector) throw new NotFoundError('connector implementation');
+    const started = Date.now();
+    let result: { ok: boolean; message: string };
+    try {
+      const config = await this.openConfig(i);
+      const save = (patch: Record<string, unknown>) => this.saveSecrets(i, patch);
+      const http = connectorHttp(connector, config, { integrationId: i.id, log, save });
+      result = await connector.test({ config: config as never, http, log, saveSecrets: save });
+    } catch (err) {
+      result = { ok: false, message: scrub((err as Error).message) };
+    }
+    const latencyMs = Date.now() - started;
+    await this.app.integrations.update(tenantId, id, (cur) =>
+      result.ok
+        ? { ...cur, status: cur.status === 'error' ? 'active' : cur.status, errorMessage: null, consecutiveFailures: cur.status === 'error' ? 0 : cur.consecutiveFailures, nextSyncAt: cur.status === 'error' ? new Date().toISOString() : cur.nextSyncAt }
+        : { ...cur, status: 'error', errorMessage: result.message },
+    );
+    return { ...result, latencyMs };
+  }
+
+  /** Creates a queued run and puts it on the connector's queue (manual, CLI and scheduled syncs alike). */
+  async requestSync(i: IntegrationItem, body: unknown, trigger: RunTrigger): Promise<Run> {
+    const opts: SyncRequest = parse(SyncRequestSchema, body ?? {});
+    if (opts.dataTypes) {
+      const spec = this.spec(i.type);
+      const known = spec.dataTypes(i.config as never);
+      const unknown = opts.dataTypes.filter((d) => !known.includes(d));
+      if (unknown.length)
+        throw new ValidationError(`Unknown data types: ${unknown.join(', ')}. Known: ${known.join(', ')}.`, unknown.map((d) => ({ path: 'dataTypes', message: `unknown data type ${d}` })));
+    }
+    const run = newRun(i, opts, trigger);
+    await this.app.runs.create(run);
+    await this.app.queue.send(i.type, [{ kind: 'sync', tenantId: i.tenantId, integrationId: i.id, runId: run.id, continuation: 0 }]);
+    return run;
+  }
+}
+
+export function newRun(i: IntegrationItem, opts: SyncRequest, trigger: RunTrigger): Run {
+  return {
+    id: ulid(),
+    integrationId: i.id,
+    tenantId: i.tenantId,
+    trigger,
+    mode: opts.mode,
+    dataTypes: opts.dataTypes,
+    dryRun: opts.dryRun,
+    maxRecords: opts.maxRecords,
+    since: opts.since,
+    status: 'queued',
+    createdAt: new Date().toISOString(),
+    startedAt: null,
+    finishedAt: null,
+    streams: {},
+    stats: emptyStats(),
+    errors: [],
+    error: null,
+    continuations: 0,
+  };
+}

@@ -1,0 +1,142 @@
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  type BatchWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { config } from '../config';
+import { defaultSleep } from '../http/limiter';
+
+export type Item = Record<string, unknown>;
+export interface Key {
+  PK: string;
+  SK: string;
+}
+
+/**
+ * The one table and its document client. Created once per process (module scope in Lambdas) and handed to
+ * every store, so tests and the local stack can point it at dynalite or DynamoDB Local.
+ */
+export class Db {
+  readonly doc: DynamoDBDocumentClient;
+  /** Items written (puts + deletes) since creation: the benchmark's and tests' "writes" figure. */
+  writes = 0;
+
+  constructor(
+    readonly client: DynamoDBClient,
+    readonly table: string,
+    private readonly sleep: (ms: number) => Promise<void> = defaultSleep,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } });
+  }
+
+  /**
+   * Writes every item, 25 per request, several requests at once. `UnprocessedItems` (throttling) are
+   * retried with exponential backoff and full jitter; nothing is dropped: after the retries it throws.
+   */
+  async batchWrite(puts: Item[], deletes: Key[] = [], concurrency = 4): Promise<void> {
+    const reqs: NonNullable<BatchWriteCommandInput['RequestItems']>[string] = [
+      ...puts.map((Item) => ({ PutRequest: { Item } })),
+      ...deletes.map((Key) => ({ DeleteRequest: { Key: Key as unknown as Item } })),
+    ];
+    const chunks: (typeof reqs)[] = [];
+    for (let i = 0; i < reqs.length; i += 25) chunks.push(reqs.slice(i, i + 25));
+    let next = 0;
+    const worker = async () => {
+      while (next < chunks.length) {
+        let pending = chunks[next++];
+        for (let attempt = 0; pending.length; attempt++) {
+          if (attempt > 10) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed after ${attempt} attempts`);
+          if (attempt) await this.sleep(Math.random() * Math.min(2000, 50 * 2 ** attempt));
+          const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
+          const left = out.UnprocessedItems?.[this.table] ?? [];
+          this.writes += pending.length - left.length;
+          pending = left;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+  }
+
+  /** Reads items by key, 100 per request, retrying `UnprocessedKeys`. Missing keys are simply absent. */
+  async batchGet(keys: Key[], projection?: string[]): Promise<Item[]> {
+    const out: Item[] = [];
+    const names: Record<string, string> | undefined = projection && Object.fromEntries(projection.map((p, i) => [`#p${i}`, p]));
+    const chunks: Key[][] = [];
+    for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        let pending: Item[] = chunk as unknown as Item[];
+        for (let attempt = 0; pending.length; attempt++) {
+          if (attempt > 10) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
+          if (attempt) await this.sleep(Math.random() * Math.min(2000, 50 * 2 ** attempt));
+          const res = await this.doc.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [this.table]: {
+                  Keys: pending,
+                  ...(names ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names } : {}),
+                },
+              },
+            }),
+          );
+          out.push(...(res.Responses?.[this.table] ?? []));
+          pending = (res.UnprocessedKeys?.[this.table]?.Keys as Item[]) ?? [];
+        }
+      }),
+    );
+    return out;
+  }
+}
+
+/** The table definition, shared by the local stack, the tests and (mirrored) resources/table.yml. */
+export const tableDefinition = (TableName: string) => ({
+  TableName,
+  BillingMode: 'PAY_PER_REQUEST' as const,
+  AttributeDefinitions: [
+    { AttributeName: 'PK', AttributeType: 'S' as const },
+    { AttributeName: 'SK', AttributeType: 'S' as const },
+    { AttributeName: 'GSI1PK', AttributeType: 'S' as const },
+    { AttributeName: 'GSI1SK', AttributeType: 'S' as const },
+  ],
+  KeySchema: [
+    { AttributeName: 'PK', KeyType: 'HASH' as const },
+    { AttributeName: 'SK', KeyType: 'RANGE' as const },
+  ],
+  GlobalSecondaryIndexes: [
+    {
+      IndexName: 'GSI1',
+      KeySchema: [
+        { AttributeName: 'GSI1PK', KeyType: 'HASH' as const },
+        { AttributeName: 'GSI1SK', KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    },
+  ],
+});
+
+/** Creates the table when it is missing and waits until it is usable (local stack and tests only). */
+export async function ensureTable(client: DynamoDBClient, table: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: table }));
+  } catch (err) {
+    if (!(err instanceof ResourceNotFoundException) && (err as Error).name !== 'ResourceNotFoundException') throw err;
+    await client.send(new CreateTableCommand(tableDefinition(table)));
+  }
+  for (let i = 0; i < 200; i++) {
+    const d = await client.send(new DescribeTableCommand({ TableName: table }));
+    if (d.Table?.TableStatus === 'ACTIVE' && (d.Table.GlobalSecondaryIndexes ?? []).every((g) => g.IndexStatus === 'ACTIVE')) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`table ${table} did not become active`);
+}
+
+/** A DynamoDB client from config: `AWS_ENDPOINT_URL_DYNAMODB` (read by the SDK itself) points it elsewhere. */
+export function createDb(opts: { endpoint?: string; table?: string } = {}): Db {
+  const client = new DynamoDBClient({
+    ...(opts.endpoint ? { endpoint: opts.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    maxAttempts: 5,
+  });
+  return new Db(client, opts.table ?? config().TABLE_NAME);
+}

@@ -1,0 +1,134 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Db, Item } from './db';
+import { keys } from './keys';
+import { decodeCursor, encodeCursor } from './paging';
+
+export interface StoredRecord {
+  integrationId: string;
+  dataType: string;
+  externalId: string;
+  data: Record<string, unknown>;
+  /** SHA-256 of the canonical JSON of `data` and `deleted`: unchanged records are never rewritten. */
+  hash: string;
+  syncStatus: 'synced' | 'pending' | 'failed';
+  createdAt: string;
+  updatedAt: string;
+  sourceUpdatedAt?: string;
+  deleted?: boolean;
+}
+
+export interface RecordMeta {
+  hash: string;
+  createdAt: string;
+  sourceUpdatedAt?: string;
+  deleted?: boolean;
+}
+
+const strip = (x: Item): StoredRecord => {
+  const { PK, SK, ...rest } = x;
+  void PK, SK;
+  return rest as unknown as StoredRecord;
+};
+
+export class RecordStore {
+  constructor(readonly db: Db) {}
+
+  /** What we hold for these ids: enough to decide create / update / unchanged / older without the data. */
+  async meta(integrationId: string, dataType: string, ids: string[]): Promise<Map<string, RecordMeta>> {
+    const items = await this.db.batchGet(
+      ids.map((id) => keys.record(integrationId, dataType, id)),
+      ['externalId', 'hash', 'createdAt', 'sourceUpdatedAt', 'deleted'],
+    );
+    return new Map(items.map((i) => [i.externalId as string, i as unknown as RecordMeta]));
+  }
+
+  async write(records: StoredRecord[]): Promise<void> {
+    await this.db.batchWrite(records.map((r) => ({ ...keys.record(r.integrationId, r.dataType, r.externalId), ...r })));
+  }
+
+  async get(integrationId: string, dataType: string, externalId: string): Promise<StoredRecord | undefined> {
+    const [item] = await this.db.batchGet([keys.record(integrationId, dataType, externalId)]);
+    return item ? strip(item) : undefined;
+  }
+
+  async list(
+    integrationId: string,
+    opts: { dataType?: string; limit: number; cursor?: string; modifiedAfter?: string; includeDeleted?: boolean },
+  ): Promise<{ items: StoredRecord[]; nextCursor: string | null }> {
+    const pk = keys.recordsPk(integrationId);
+    const filters: string[] = [];
+    const values: Record<string, unknown> = { ':pk': pk };
+    if (opts.modifiedAfter) {
+      filters.push('updatedAt > :m');
+      values[':m'] = opts.modifiedAfter;
+    }
+    if (!opts.includeDeleted) filters.push('attribute_not_exists(deleted) OR deleted = :f');
+    if (!opts.includeDeleted) values[':f'] = false;
+    if (opts.dataType) values[':sk'] = `${opts.dataType}#`;
+    const out = await this.db.doc.send(
+      new QueryCommand({
+        TableName: this.db.table,
+        KeyConditionExpression: opts.dataType ? 'PK = :pk AND begins_with(SK, :sk)' : 'PK = :pk',
+        FilterExpression: filters.length ? filters.map((f) => `(${f})`).join(' AND ') : undefined,
+        ExpressionAttributeValues: values,
+        Limit: opts.limit,
+        ExclusiveStartKey: decodeCursor(opts.cursor, pk),
+      }),
+    );
+    return { items: (out.Items ?? []).map(strip), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+  }
+
+  /** Every stored id of a data type that is not already marked deleted (for a full run's deletion pass). */
+  async *liveIds(integrationId: string, dataType: string): AsyncIterable<string[]> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.doc.send(
+        new QueryCommand({
+          TableName: this.db.table,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+          FilterExpression: 'attribute_not_exists(deleted) OR deleted = :f',
+          ExpressionAttributeValues: { ':pk': keys.recordsPk(integrationId), ':sk': `${dataType}#`, ':f': false },
+          ProjectionExpression: 'externalId',
+          ExclusiveStartKey: start,
+        }),
+      );
+      yield (out.Items ?? []).map((i) => i.externalId as string);
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+
+  async count(integrationId: string, dataType?: string): Promise<number> {
+    let n = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.doc.send(
+        new QueryCommand({
+          TableName: this.db.table,
+          KeyConditionExpression: dataType ? 'PK = :pk AND begins_with(SK, :sk)' : 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': keys.recordsPk(integrationId), ...(dataType ? { ':sk': `${dataType}#` } : {}) },
+          Select: 'COUNT',
+          ExclusiveStartKey: start,
+        }),
+      );
+      n += out.Count ?? 0;
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return n;
+  }
+}
+
+/** Deletes every item in a partition (an integration's records, state, runs, events). */
+export async function deletePartition(db: Db, pk: string): Promise<number> {
+  let n = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db.doc.send(
+      new QueryCommand({ TableName: db.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': pk }, ProjectionExpression: 'PK, SK', ExclusiveStartKey: start }),
+    );
+    const ks = (out.Items ?? []) as { PK: string; SK: string }[];
+    await db.batchWrite([], ks);
+    n += ks.length;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return n;
+}
