@@ -1,6 +1,7 @@
 import { Client } from '@hubspot/api-client';
 import { z } from 'zod';
 import { hubspot } from '../../shared/connectors/hubspot';
+import { staticProperties } from '../../shared/connectors/hubspot/properties';
 import { HubspotConfigSchema } from '../../shared/connectors/hubspot/spec';
 import { connectorHttp } from '../../shared/connectors/context';
 import { secretFields } from '../../shared/connectors/secret';
@@ -72,12 +73,15 @@ describe('Connector: hubspot', () => {
       const r = await readStream(hubspot, config(sb), 'companies');
       expect(r.pages).toHaveLength(3);
       expect(r.records.map((x) => x.id)).toEqual(expected(sb, 'companies'));
-      const first = sb.store.companies.all()[0];
-      expect(r.records[0]).toEqual({
-        id: first.id,
-        updatedAt: first.updatedAt,
-        data: expect.objectContaining({ ...first.properties, id: first.id, createdAt: first.createdAt, updatedAt: first.updatedAt, archived: false }),
-      });
+      // Every record exactly as the API serves it with our property list, flattened.
+      const props = staticProperties('companies')!;
+      expect(r.records).toEqual(
+        sb.store.companies.all().map((rec) => {
+          const wire = sb.store.companies.view(rec, props) as { properties: Record<string, string | null> };
+          return { id: rec.id, updatedAt: rec.updatedAt, data: { ...wire.properties, id: rec.id, createdAt: rec.createdAt, updatedAt: rec.updatedAt, archived: false } };
+        }),
+      );
+      expect(r.records[0].data).toMatchObject({ name: expect.any(String), domain: expect.any(String), numberofemployees: expect.stringMatching(/^\d+$/) });
       for (const rec of r.records) for (const v of Object.values(rec.data)) expect(['string', 'boolean'].includes(typeof v) || v === null).toBe(true);
       expect(r.cursor).toEqual({ hwm: expect.any(String) });
       expect(sb.requests['/crm/v3/objects/companies']).toBe(3);
