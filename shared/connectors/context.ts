@@ -19,5 +19,6 @@ export function connectorHttp(
     log: opts.log,
     sleep: opts.sleep,
     ...setup,
+    rateLimit: setup.rateLimit ?? connector.rateLimit,
   });
 }

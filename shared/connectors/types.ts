@@ -114,6 +114,8 @@ export interface HttpSetup {
   headers?: Record<string, string>;
   describeError?: HttpClientOptions['describeError'];
   retry?: HttpClientOptions['retry'];
+  /** Overrides the declared limit (a user-configured API says its own). */
+  rateLimit?: RateLimit;
 }
 
 export interface Connector<S extends z.ZodType = z.ZodType> extends ConnectorSpec<S> {
