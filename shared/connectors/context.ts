@@ -15,7 +15,6 @@ export function connectorHttp(
   return new HttpClient({
     connector: connector.type,
     integrationId: opts.integrationId,
-    rateLimit: connector.rateLimit,
     log: opts.log,
     sleep: opts.sleep,
     ...setup,
