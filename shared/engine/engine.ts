@@ -192,8 +192,15 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
   const states = Object.values(run.streams);
   const failed = states.filter((s) => s.status === 'failed').length;
   const skipped = states.filter((s) => s.status === 'skipped').length;
-  const status: Run['status'] =
-    states.length > 0 && failed + skipped === states.length ? (failed ? 'failed' : 'skipped') : failed || skipped || run.stats.failed || budget <= 0 ? 'partial' : 'succeeded';
+  // A data type that failed fails the run (its cursor stayed put; the next run retries it). Rejected records,
+  // a max-records cut or a data type skipped for another run's lease make it partial.
+  const status: Run['status'] = failed
+    ? 'failed'
+    : states.length > 0 && skipped === states.length
+      ? 'skipped'
+      : skipped || run.stats.failed || budget <= 0
+        ? 'partial'
+        : 'succeeded';
 
   if (status === 'succeeded' && run.mode === 'full' && !run.since) {
     if (run.deletionsSkipped) log.info('deletions not evaluated', { reason: run.deletionsSkipped });

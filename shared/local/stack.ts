@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { createApiHandler } from '../api/handler';
 import type { Route } from '../api/router';
 import type { Connector } from '../connectors/types';
+import type { EngineOptions } from '../engine/engine';
 import { LocalKeyRing } from '../crypto/local-keyring';
 import { Sealer } from '../crypto/sealer';
 import { workerHandler, type WebhookApplier } from '../handlers/worker';
@@ -23,6 +24,8 @@ export interface LocalStackOptions {
   connectors: Connector[];
   extraRoutes?: (app: App) => Route[];
   applyWebhook?: WebhookApplier;
+  /** Engine overrides for the workers (tests shorten backoff waits with `sleep`). */
+  engine?: Partial<EngineOptions>;
   schedulerMs?: number;
   queue?: ConstructorParameters<typeof LocalQueues>[0];
   /** A DynamoDB endpoint to use instead of starting dynalite (DynamoDB Local, or a running stack's). */
@@ -70,7 +73,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const keyDir = dataDir ?? join(require('node:os').tmpdir(), `switchboard-${process.pid}-${Date.now()}`);
   const queues = new LocalQueues({ visibilityTimeoutMs: 900_000, retryDelayMs: 2_000, ...opts.queue });
   const app = new App(db, new Sealer(new LocalKeyRing(join(keyDir, 'keyring.key'))), queues, specs, opts.connectors);
-  for (const c of opts.connectors) queues.consume(c.type, workerHandler(() => app, { applyWebhook: opts.applyWebhook }));
+  for (const c of opts.connectors) queues.consume(c.type, workerHandler(() => app, { applyWebhook: opts.applyWebhook, engine: opts.engine }));
 
   let server: Server | undefined;
   let url: string | undefined;

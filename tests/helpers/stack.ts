@@ -18,7 +18,8 @@ export interface TestStack extends LocalStack {
 export async function startTestStack(opts: Partial<LocalStackOptions> = {}): Promise<TestStack> {
   const logs: string[] = [];
   setLogSink((line) => logs.push(line));
-  const stack = await startLocalStack({ connectors, queue: { retryDelayMs: 0, pollMs: 10 }, ...opts });
+  // Backoff waits are shortened; Retry-After still holds, because the rate limiter observes it for real.
+  const stack = await startLocalStack({ connectors, queue: { retryDelayMs: 0, pollMs: 10 }, engine: { sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) }, ...opts });
   const { tenantId, apiKey } = await stack.app.tenants.createTenant('test');
   return { ...stack, tenantId, apiKey, svc: new IntegrationService(stack.app), logs };
 }
