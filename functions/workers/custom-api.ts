@@ -1,6 +1,7 @@
 import { customApi } from '../../shared/connectors/custom-api';
 import { lazyApp } from '../../shared/handlers/lazy';
 import { workerHandler } from '../../shared/handlers/worker';
+import { applyWebhookEvent } from '../../shared/webhooks/apply';
 
-/** The custom_api worker: its own queue, bundle and role. */
-export const handler = workerHandler(lazyApp([customApi]));
+/** The custom_api worker: its own queue, bundle and role. Applies sync runs and webhook events alike. */
+export const handler = workerHandler(lazyApp([customApi]), { applyWebhook: applyWebhookEvent });

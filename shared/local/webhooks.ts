@@ -1,6 +1,12 @@
+import { notificationRoutes } from '../notify/routes';
+import { applyWebhookEvent } from '../webhooks/apply';
+import { webhookRoutes } from '../webhooks/routes';
 import type { LocalStackOptions } from './stack';
 
-/** Webhook routes and the event applier for the local stack (filled in by the webhooks module). */
+/** Webhook routes, notification routes and the webhook event applier for the local stack. */
 export function localWebhooks(): Pick<LocalStackOptions, 'extraRoutes' | 'applyWebhook'> {
-  return {};
+  return {
+    extraRoutes: (app) => [...webhookRoutes(app), ...notificationRoutes(app)],
+    applyWebhook: applyWebhookEvent,
+  };
 }

@@ -1,0 +1,7 @@
+import { cdk } from '../../shared/connectors/cdk';
+import { lazyApp } from '../../shared/handlers/lazy';
+import { workerHandler } from '../../shared/handlers/worker';
+import { applyWebhookEvent } from '../../shared/webhooks/apply';
+
+/** The cdk worker: its own queue, bundle and role. Applies sync runs and webhook events alike. */
+export const handler = workerHandler(lazyApp([cdk]), { applyWebhook: applyWebhookEvent });

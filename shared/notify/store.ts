@@ -1,0 +1,128 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed } from '../errors';
+import type { Db } from '../store/db';
+import type { DeliveryAttempt } from './deliver';
+import type { ChannelKind, NotificationEvent } from './events';
+
+/**
+ * Notification items of the one table:
+ * - `TENANT#<tenantId>` / `NOTIFYCH#<channelId>`: a channel; its URL (Slack: a credential) and signing secret sealed.
+ * - `NOTIFYLOG#<tenantId>` / `<at>#<deliveryId>`: the delivery log (TTL 30 days), newest first.
+ * - `NOTIFYSUB#daily.summary` / `<tenantId>#<channelId>`: who wants the daily summary, so the scheduled
+ *   function finds those tenants without a scan.
+ */
+export interface StoredChannel {
+  id: string;
+  tenantId: string;
+  kind: ChannelKind;
+  events: NotificationEvent[];
+  name?: string;
+  /** Sealed for Slack (the URL is the credential), plain for webhooks. */
+  url: string;
+  /** The URL fit for display and logs (safeLogUrl). */
+  displayUrl: string;
+  /** Sealed signing secret (webhook channels). */
+  secret?: string;
+  createdAt: string;
+}
+
+export interface DeliveryRecord {
+  deliveryId: string;
+  channelId: string;
+  kind: ChannelKind;
+  event: NotificationEvent;
+  url: string;
+  outcome: 'delivered' | 'failed';
+  attempts: DeliveryAttempt[];
+  at: string;
+}
+
+const DAILY = 'NOTIFYSUB#daily.summary';
+const chKey = (tenantId: string, id: string) => ({ PK: `TENANT#${tenantId}`, SK: `NOTIFYCH#${id}` });
+const strip = <T>(item: Record<string, unknown>): T => {
+  const { PK, SK, expiresAt, ...rest } = item;
+  void PK, SK, expiresAt;
+  return rest as T;
+};
+
+export class NotificationStore {
+  constructor(private readonly db: Db) {}
+
+  async putChannel(c: StoredChannel): Promise<void> {
+    await this.db.doc.send(new PutCommand({ TableName: this.db.table, Item: { ...chKey(c.tenantId, c.id), ...c }, ConditionExpression: 'attribute_not_exists(PK)' }));
+    if (c.events.includes('daily.summary')) {
+      await this.db.doc.send(new PutCommand({ TableName: this.db.table, Item: { PK: DAILY, SK: `${c.tenantId}#${c.id}`, tenantId: c.tenantId } }));
+    }
+  }
+
+  async channels(tenantId: string): Promise<StoredChannel[]> {
+    const out: StoredChannel[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.db.doc.send(
+        new QueryCommand({
+          TableName: this.db.table,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+          ExpressionAttributeValues: { ':pk': `TENANT#${tenantId}`, ':sk': 'NOTIFYCH#' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      out.push(...(res.Items ?? []).map((i) => strip<StoredChannel>(i)));
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  async channel(tenantId: string, id: string): Promise<StoredChannel | undefined> {
+    const res = await this.db.doc.send(new GetCommand({ TableName: this.db.table, Key: chKey(tenantId, id) }));
+    return res.Item ? strip<StoredChannel>(res.Item) : undefined;
+  }
+
+  /** False when there was no such channel. */
+  async deleteChannel(tenantId: string, id: string): Promise<boolean> {
+    try {
+      await this.db.doc.send(new DeleteCommand({ TableName: this.db.table, Key: chKey(tenantId, id), ConditionExpression: 'attribute_exists(PK)' }));
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return false;
+      throw err;
+    }
+    await this.db.doc.send(new DeleteCommand({ TableName: this.db.table, Key: { PK: DAILY, SK: `${tenantId}#${id}` } }));
+    return true;
+  }
+
+  /** Tenants with at least one channel subscribed to the daily summary. */
+  async dailySubscribers(): Promise<string[]> {
+    const tenants = new Set<string>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.db.doc.send(
+        new QueryCommand({ TableName: this.db.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': DAILY }, ExclusiveStartKey: start }),
+      );
+      for (const i of res.Items ?? []) tenants.add(i.tenantId as string);
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return [...tenants];
+  }
+
+  async logDelivery(tenantId: string, d: DeliveryRecord): Promise<void> {
+    await this.db.doc.send(
+      new PutCommand({
+        TableName: this.db.table,
+        Item: { PK: `NOTIFYLOG#${tenantId}`, SK: `${d.at}#${d.deliveryId}#${d.channelId}`, ...d, expiresAt: Math.floor(Date.now() / 1000) + 30 * 86400 },
+      }),
+    );
+  }
+
+  async deliveries(tenantId: string, limit: number): Promise<DeliveryRecord[]> {
+    const res = await this.db.doc.send(
+      new QueryCommand({
+        TableName: this.db.table,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': `NOTIFYLOG#${tenantId}` },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (res.Items ?? []).map((i) => strip<DeliveryRecord>(i));
+  }
+}

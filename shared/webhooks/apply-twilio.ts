@@ -1,0 +1,101 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { recordHash } from '../engine/hash';
+import { isConditionalCheckFailed } from '../errors';
+import type { App } from '../services/app';
+import type { IntegrationItem } from '../store/integrations';
+import { keys } from '../store/keys';
+import type { StoredRecord } from '../store/records';
+import { UnappliableEventError } from './errors';
+import type { StoredEvent } from './store';
+import { type TwilioEvent, type TwilioParams, parseTwilioEvent } from './twilio';
+import { isTwilioStatusAdvance } from './twilio-status';
+
+/**
+ * Webhook fields → the REST resource's snake_case fields (Message / Call resources), so a record written by a
+ * webhook has the shape a poll of `/2010-04-01/Accounts/{Sid}/Messages.json` would store.
+ * https://www.twilio.com/docs/messaging/api/message-resource
+ */
+const MESSAGE_FIELDS: Record<string, string> = {
+  AccountSid: 'account_sid', MessagingServiceSid: 'messaging_service_sid', From: 'from', To: 'to', Body: 'body',
+  NumMedia: 'num_media', NumSegments: 'num_segments', ErrorCode: 'error_code', ErrorMessage: 'error_message', ApiVersion: 'api_version',
+};
+const CALL_FIELDS: Record<string, string> = {
+  AccountSid: 'account_sid', From: 'from', To: 'to', Direction: 'direction', CallDuration: 'duration', ApiVersion: 'api_version',
+  ParentCallSid: 'parent_call_sid', AnsweredBy: 'answered_by',
+};
+
+function toRest(ev: TwilioEvent): Record<string, unknown> {
+  const fields = ev.kind === 'message' ? MESSAGE_FIELDS : CALL_FIELDS;
+  const out: Record<string, unknown> = { sid: ev.sid };
+  for (const [from, to] of Object.entries(fields)) {
+    const v = (ev.data as Record<string, unknown>)[from];
+    if (typeof v === 'string') out[to] = v;
+  }
+  if (ev.status) out.status = ev.status.toLowerCase();
+  return out;
+}
+
+function paramsOf(stored: StoredEvent): TwilioParams {
+  const e = stored.event as { variant: string; params?: TwilioParams; body?: string };
+  if (e.variant === 'form' && e.params) return e.params;
+  let json: unknown;
+  try {
+    json = JSON.parse(e.body ?? '');
+  } catch {
+    throw new UnappliableEventError('Twilio JSON webhook body is not JSON.');
+  }
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new UnappliableEventError('Twilio JSON webhook body is not an object.');
+  return Object.fromEntries(Object.entries(json as Record<string, unknown>).filter(([, v]) => typeof v === 'string' || typeof v === 'number').map(([k, v]) => [k, String(v)]));
+}
+
+/**
+ * Upserts a message or call by SID. Callbacks arrive out of order, so the status only moves forward
+ * (twilioStatusRank): a late `sent` after `delivered` only fills in fields we lacked. The write is conditional
+ * on the copy we read (hash), so two callbacks applied at once cannot both win.
+ */
+export async function applyTwilioEvent(app: App, i: IntegrationItem, stored: StoredEvent): Promise<string | void> {
+  let ev: TwilioEvent;
+  try {
+    ev = parseTwilioEvent(paramsOf(stored));
+  } catch (err) {
+    if (err instanceof UnappliableEventError) throw err;
+    throw new UnappliableEventError('Twilio event is neither a message nor a call.');
+  }
+  const dataType = ev.kind === 'message' ? 'messages' : 'calls';
+  const incoming = toRest(ev);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const cur = await app.records.get(i.id, dataType, ev.sid);
+    let data: Record<string, unknown>;
+    let note: string | undefined;
+    if (!cur) data = incoming;
+    else if (isTwilioStatusAdvance(cur.data.status as string | undefined, incoming.status as string | undefined, ev.kind)) data = { ...cur.data, ...incoming };
+    else {
+      // Not newer: keep the stored status, only add fields we did not have.
+      data = { ...incoming, ...cur.data };
+      note = `status ${String(incoming.status)} is not newer than ${String(cur.data.status)}`;
+    }
+    const hash = recordHash(data, false);
+    if (cur && cur.hash === hash) return note;
+    const now = new Date().toISOString();
+    const rec: StoredRecord = {
+      integrationId: i.id, dataType, externalId: ev.sid, data, hash, syncStatus: 'synced',
+      createdAt: cur?.createdAt ?? now, updatedAt: now, sourceUpdatedAt: cur?.sourceUpdatedAt, deleted: false,
+    };
+    try {
+      await app.db.doc.send(
+        new PutCommand({
+          TableName: app.db.table,
+          Item: { ...keys.record(i.id, dataType, ev.sid), ...rec },
+          ...(cur
+            ? { ConditionExpression: '#h = :h', ExpressionAttributeNames: { '#h': 'hash' }, ExpressionAttributeValues: { ':h': cur.hash } }
+            : { ConditionExpression: 'attribute_not_exists(PK)' }),
+        }),
+      );
+      app.db.writes++;
+      return note;
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+    }
+  }
+  throw new Error('Twilio record kept changing while applying the event; will retry');
+}

@@ -1,0 +1,54 @@
+import { createLogger, scrub } from '../log';
+import type { App } from '../services/app';
+import type { IntegrationItem } from '../store/integrations';
+import { applyCdkEvent, applyGenericEvent } from './apply-cdk';
+import { applyHubspotEvent } from './apply-hubspot';
+import { applyTwilioEvent } from './apply-twilio';
+import { UnappliableEventError } from './errors';
+import { type StoredEvent, WebhookStore } from './store';
+
+const log = createLogger({ component: 'webhook-apply' });
+
+/** SQS moves a message to the DLQ after this many receives (the redrive policy's maxReceiveCount). */
+export const MAX_RECEIVES = 5;
+
+export type EventApplier = (app: App, i: IntegrationItem, e: StoredEvent) => Promise<string | void>;
+
+const APPLIERS: Record<StoredEvent['provider'], EventApplier> = {
+  hubspot: applyHubspotEvent,
+  twilio: applyTwilioEvent,
+  cdk: applyCdkEvent,
+  generic: applyGenericEvent,
+};
+
+/**
+ * The worker side of a webhook (the `WebhookApplier` of shared/handlers/worker.ts): loads the stored event,
+ * applies it, and sets its log entry's outcome. A transient failure is logged as failed (with the attempt
+ * count) and rethrown so SQS redelivers, ending in the DLQ after 5 receives; an event that can never apply
+ * (unknown type, no id) is logged as failed and acknowledged.
+ */
+export async function applyWebhookEvent(app: App, msg: { tenantId: string; integrationId: string; eventKey: string }): Promise<void> {
+  const store = new WebhookStore(app.db);
+  const e = await store.event(msg.integrationId, msg.eventKey);
+  if (!e || e.tenantId !== msg.tenantId) {
+    log.warn('webhook event gone (expired or integration deleted)', { integrationId: msg.integrationId });
+    return;
+  }
+  const attempts = await store.countAttempt(e.integrationId, e.eventKey);
+  const integration = await app.integrations.get(e.tenantId, e.integrationId);
+  if (!integration) return;
+  try {
+    const note = await APPLIERS[e.provider](app, integration, e);
+    await store.setOutcome(e.integrationId, e.logSk, { outcome: 'applied', attempts, ...(note ? { reason: note } : {}) });
+    log.info('webhook event applied', { integrationId: e.integrationId, provider: e.provider, attempts });
+  } catch (err) {
+    const reason = scrub((err as Error).message).slice(0, 500);
+    await store.setOutcome(e.integrationId, e.logSk, { outcome: 'failed', reason, attempts });
+    if (err instanceof UnappliableEventError) {
+      log.warn('webhook event cannot be applied', { integrationId: e.integrationId, provider: e.provider, reason });
+      return;
+    }
+    log.warn('webhook event failed', { integrationId: e.integrationId, provider: e.provider, attempts, last: attempts >= MAX_RECEIVES, reason });
+    throw err;
+  }
+}

@@ -1,0 +1,50 @@
+import type { Route } from '../api/router';
+import type { App } from '../services/app';
+import { ListQuerySchema } from '../services/schemas';
+import { parse } from '../validate';
+import { configureWebhook, webhookStatus } from './provision';
+import { receiveWebhook } from './service';
+import { WebhookStore } from './store';
+
+/**
+ * The public webhook endpoints (no API key: each request proves itself by the vendor's signature; raw bytes
+ * kept for that) and the tenant-authenticated routes that configure them and read the event log.
+ */
+export function webhookRoutes(app: App): Route[] {
+  const store = new WebhookStore(app.db);
+  return [
+    { method: 'POST', path: '/webhooks/hubspot/{integrationId}', auth: false, rawBody: true, handle: (req) => receiveWebhook(app, 'hubspot', req) },
+    { method: 'POST', path: '/webhooks/twilio/{integrationId}', auth: false, rawBody: true, handle: (req) => receiveWebhook(app, 'twilio', req) },
+    {
+      method: 'POST',
+      path: '/webhooks/cdk/{integrationId}/v1/webhook/event/{channel}',
+      auth: false,
+      rawBody: true,
+      handle: (req) => receiveWebhook(app, 'cdk', req),
+    },
+    { method: 'POST', path: '/webhooks/generic/{integrationId}', auth: false, rawBody: true, handle: (req) => receiveWebhook(app, 'generic', req) },
+    {
+      method: 'PUT',
+      path: '/api/integrations/{id}/webhook',
+      auth: true,
+      handle: async (req) => ({ status: 200, body: await configureWebhook(app, req.tenantId!, req.params.id, req.body) }),
+    },
+    {
+      method: 'GET',
+      path: '/api/integrations/{id}/webhook',
+      auth: true,
+      handle: async (req) => ({ status: 200, body: await webhookStatus(app, req.tenantId!, req.params.id) }),
+    },
+    {
+      method: 'GET',
+      path: '/api/integrations/{id}/events',
+      auth: true,
+      handle: async (req) => {
+        const q = parse(ListQuerySchema, req.query, 'query');
+        await app.integrations.require(req.tenantId!, req.params.id);
+        const page = await store.log(req.params.id, q.limit, q.cursor);
+        return { status: 200, body: { events: page.items, nextCursor: page.nextCursor } };
+      },
+    },
+  ];
+}

@@ -1,0 +1,165 @@
+import { NotFoundError } from '../errors';
+import type { ApiReply, ApiRequest } from '../api/middleware';
+import { createLogger } from '../log';
+import { notify } from '../notify/service';
+import type { App } from '../services/app';
+import { IntegrationService } from '../services/integrations';
+import type { IntegrationItem } from '../store/integrations';
+import { cdkEventKey, verifyCdk } from './cdk';
+import { sha256Hex } from './crypto';
+import { InvalidSignatureError } from './errors';
+import { genericEventKey, verifyGeneric } from './generic';
+import { hubspotEventKey, parseHubspotEvents, verifyHubspot } from './hubspot';
+import { webhookUrls } from './provision';
+import { PROVIDER_TYPE, type StoredEvent, type WebhookConfig, type WebhookProvider, WebhookStore } from './store';
+import { type TwilioParams, twilioEventKey, verifyTwilio } from './twilio';
+import type { VerifyFailureReason } from './result';
+
+const log = createLogger({ component: 'webhooks' });
+
+/** Rejections per integration per minute that raise `webhook.rejected_burst` (once, when the count reaches it). */
+export const REJECTED_BURST = 10;
+
+const TWIML_EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+
+interface Accepted {
+  eventKey: string;
+  providerEventId?: string;
+  event: Record<string, unknown>;
+}
+
+interface Target {
+  integration: IntegrationItem;
+  cfg: WebhookConfig | undefined;
+  secret: string | undefined;
+}
+
+/** The URL the vendor was given (from config, never from the Host header), with this request's query string. */
+function signedUrl(app: App, t: Target, provider: WebhookProvider, req: ApiRequest): string {
+  const { publicUrl } = webhookUrls(app, t.integration, provider, t.cfg);
+  const suffix = provider === 'cdk' ? req.path.slice(req.path.indexOf('/v1/webhook/event/')) : '';
+  const qs = req.event.rawQueryString;
+  return (qs ? publicUrl.split('?')[0] : publicUrl) + suffix + (qs ? `?${qs}` : '');
+}
+
+async function resolveTarget(app: App, provider: WebhookProvider, integrationId: string): Promise<Target> {
+  const store = new WebhookStore(app.db);
+  const ptr = await store.pointer(integrationId);
+  if (!ptr || ptr.type !== PROVIDER_TYPE[provider]) throw new NotFoundError('integration', 'integration_not_found');
+  const integration = await app.integrations.get(ptr.tenantId, integrationId);
+  if (!integration || integration.type !== ptr.type) throw new NotFoundError('integration', 'integration_not_found');
+  const cfg = await store.config(integrationId);
+  const ctx = { tenantId: integration.tenantId, integrationId };
+  let secret = cfg?.secret ? (await app.sealer.openAll({ s: cfg.secret }, ctx)).s : undefined;
+  // The vendor's own secret may already be in the connector config (HubSpot clientSecret, Twilio authToken).
+  if (!secret && (provider === 'hubspot' || provider === 'twilio') && app.specs.has(integration.type)) {
+    const opened = await new IntegrationService(app).openConfig(integration);
+    const v = provider === 'hubspot' ? opened.clientSecret : opened.authToken;
+    secret = typeof v === 'string' && v ? v : undefined;
+  }
+  return { integration, cfg, secret };
+}
+
+/** Counts the rejection and raises `webhook.rejected_burst` when the per-minute count reaches the threshold. */
+async function reject(app: App, t: Target, provider: WebhookProvider, reason: VerifyFailureReason | 'no_secret'): Promise<never> {
+  const i = t.integration;
+  log.warn('webhook rejected', { integrationId: i.id, provider, reason });
+  try {
+    const n = await new WebhookStore(app.db).countRejection(i.id);
+    if (n === REJECTED_BURST) {
+      await notify(app, i.tenantId, 'webhook.rejected_burst', {
+        integrationId: i.id,
+        integrationName: i.name,
+        provider,
+        rejected: n,
+        windowMinutes: 1,
+        lastReason: reason,
+        at: new Date().toISOString(),
+      });
+    }
+  } catch (err) {
+    log.error('could not count a webhook rejection', { integrationId: i.id, error: err as Error });
+  }
+  throw new InvalidSignatureError();
+}
+
+function verifyAndParse(app: App, provider: WebhookProvider, t: Target, req: ApiRequest): { ok: false; reason: VerifyFailureReason } | { ok: true; events: Accepted[]; reply: ApiReply } {
+  const secret = t.secret!;
+  const headers = req.headers;
+  const body = req.rawBody;
+  switch (provider) {
+    case 'hubspot': {
+      const r = verifyHubspot({ method: req.method, uri: signedUrl(app, t, provider, req), headers, body, clientSecret: secret, allowLegacy: t.cfg?.allowLegacySignatures });
+      if (!r.ok) return r;
+      const events = parseHubspotEvents(body).map((e) => ({ eventKey: hubspotEventKey(e), providerEventId: String(e.eventId), event: e as Record<string, unknown> }));
+      return { ok: true, events, reply: { status: 204 } };
+    }
+    case 'twilio': {
+      const r = verifyTwilio({ url: signedUrl(app, t, provider, req), headers, body, authToken: secret });
+      if (!r.ok) return r;
+      if (r.variant === 'json') {
+        const text = body.toString('utf8');
+        return { ok: true, events: [{ eventKey: `twilio:json:${sha256Hex(body)}`, event: { variant: 'json', body: text } }], reply: { status: 204 } };
+      }
+      const params: TwilioParams = r.params;
+      const eventKey = twilioEventKey(params);
+      const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+      const statusCallback = params.MessageStatus !== undefined || params.CallbackSource !== undefined;
+      // Message webhooks expect TwiML (an empty Response sends no reply); status callbacks only a 2xx.
+      const reply: ApiReply = statusCallback ? { status: 204 } : { status: 200, raw: TWIML_EMPTY, headers: { 'content-type': 'text/xml' } };
+      return { ok: true, events: [{ eventKey, providerEventId: eventKey.slice('twilio:'.length), event: { variant: 'form', params, sid: first(params.MessageSid) ?? first(params.CallSid) } }], reply };
+    }
+    case 'cdk': {
+      const r = verifyCdk({ headers, authorization: secret });
+      if (!r.ok) return r;
+      const event = { body: body.toString('utf8'), channel: req.params.channel, dataOwnerId: r.dataOwnerId };
+      // Fortellis wants exactly 202; anything else pauses the partition.
+      return { ok: true, events: [{ eventKey: cdkEventKey(r.eventId), providerEventId: r.eventId, event }], reply: { status: 202 } };
+    }
+    case 'generic': {
+      const r = verifyGeneric({ headers, body, secret, signatureHeader: t.cfg?.signatureHeader, timestampHeader: t.cfg?.timestampHeader });
+      if (!r.ok) return r;
+      const eventKey = genericEventKey({ headers, body, idHeader: t.cfg?.idHeader });
+      return { ok: true, events: [{ eventKey, providerEventId: eventKey.split(':').slice(2).join(':'), event: { body: body.toString('utf8') } }], reply: { status: 202 } };
+    }
+  }
+}
+
+/**
+ * The public webhook endpoint: resolve the integration by id, verify on the raw bytes, store each event once
+ * (conditional put on its dedupe key), log it, enqueue it on the connector's queue, and answer fast.
+ * Nothing of a rejected request is stored or enqueued; only the per-minute rejection count moves.
+ */
+export async function receiveWebhook(app: App, provider: WebhookProvider, req: ApiRequest): Promise<ApiReply> {
+  const integrationId = req.params.integrationId;
+  if (provider === 'cdk' && !/^\d{1,10}$/.test(req.params.channel ?? '')) throw new NotFoundError('route', 'route_not_found');
+  const t = await resolveTarget(app, provider, integrationId);
+  if (!t.secret) return reject(app, t, provider, 'no_secret');
+  const v = verifyAndParse(app, provider, t, req);
+  if (!v.ok) return reject(app, t, provider, v.reason);
+
+  const i = t.integration;
+  const store = new WebhookStore(app.db);
+  const receivedAt = new Date().toISOString();
+  const toEnqueue: string[] = [];
+  for (const a of v.events) {
+    const logSk = store.newLogSk(receivedAt);
+    const stored: StoredEvent = { integrationId: i.id, tenantId: i.tenantId, provider, eventKey: a.eventKey, providerEventId: a.providerEventId, receivedAt, logSk, event: a.event };
+    const entry = { eventKey: a.eventKey, provider, providerEventId: a.providerEventId, receivedAt, updatedAt: receivedAt };
+    if (await store.putEventOnce(stored)) {
+      await store.appendLog(i.id, logSk, { ...entry, outcome: 'pending' });
+      toEnqueue.push(a.eventKey);
+    } else {
+      await store.appendLog(i.id, logSk, { ...entry, outcome: 'duplicate' });
+      // Stored but never enqueued (we crashed in between): the vendor's retry is our chance to finish.
+      const prior = await store.event(i.id, a.eventKey);
+      if (prior && !prior.enqueued) toEnqueue.push(a.eventKey);
+    }
+  }
+  if (toEnqueue.length) {
+    await app.queue.send(i.type, toEnqueue.map((eventKey) => ({ kind: 'webhook' as const, tenantId: i.tenantId, integrationId: i.id, eventKey })));
+    for (const k of toEnqueue) await store.markEnqueued(i.id, k);
+  }
+  await app.metrics.add(i.id, { webhooks: v.events.length });
+  return v.reply;
+}
