@@ -38,7 +38,7 @@ export function buildPageQuery(d: Dialect, t: ResolvedTable, pos: Position, limi
     if (pos.updatedAt === null) where = `${u} IS NOT NULL`;
     else if (pos.pk === null) where = `${u} >= ${bind(pos.updatedAt, t.updatedAt)}`;
     else {
-      where = `(${u} > ${bind(pos.updatedAt, t.updatedAt)}) OR (${u} = ${bind(pos.updatedAt, t.updatedAt)} AND ${pk} >= ${bind(pos.pk, t.pk)})`;
+      where = `(${u} > ${bind(pos.updatedAt, t.updatedAt)}) OR (${u} = ${bind(pos.updatedAt, t.updatedAt)} AND ${pk} > ${bind(pos.pk, t.pk)})`;
     }
     orderBy = `${u} ASC, ${pk} ASC`;
   }

@@ -1,3 +1,4 @@
+import { SourceError } from '../../errors';
 import type { Page, ReadContext, SourceRecord } from '../types';
 import { resolveTable } from './catalog';
 import { convertRow, cursorValue, recordUpdatedAt } from './convert';
@@ -30,7 +31,14 @@ export async function* readTable(d: Dialect, s: DbSettings, table: TableConfig, 
       const more = rows.length > s.pageSize;
       const pageRows = more ? rows.slice(0, s.pageSize) : rows;
       const last = pageRows[pageRows.length - 1];
-      if (last) cursor = advance(cursor, t, last);
+      if (last) {
+        const next = advance(cursor, t, last);
+        // A key that does not move (a non-unique primaryKey, an odd collation) would loop forever: stop instead.
+        if (more && JSON.stringify(next) === JSON.stringify(cursor)) {
+          throw new SourceError('config_error', `Table "${t.name}": paging did not advance past ${t.pk.name} = ${String(next.pk)}; is primaryKey unique?`);
+        }
+        cursor = next;
+      }
       yield { records: pageRows.map((r) => toRecord(r, t)), cursor: more ? cursor : finalCursor(t, cursor) };
       if (!more) return;
     }

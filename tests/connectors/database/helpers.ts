@@ -21,23 +21,4 @@ export function testConnection(connector: Connector, config: Record<string, unkn
   });
 }
 
-/** Reads with the engine's contract: resume with the stored cursor until the stream finishes. */
-export async function readAllInChunks(connector: Connector, config: Record<string, unknown>, stream: string, maxPages: number) {
-  const first = await readStream(connector, config, stream, { mode: 'full', maxPages });
-  const all = [...first.records];
-  let cursor = first.cursor;
-  let runs = 1;
-  for (;;) {
-    const next = await readStream(connector, config, stream, { mode: 'full', cursor, resuming: true, maxPages });
-    all.push(...next.records);
-    runs++;
-    if (next.cursor === cursor || next.pages.length < maxPages || (next.cursor as { phase?: string }).phase !== 'full') {
-      cursor = next.cursor;
-      break;
-    }
-    cursor = next.cursor;
-  }
-  return { records: all, cursor, runs };
-}
-
 export { readStream };
