@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
-import { z } from 'zod';
 import { connectorHttp } from '../connectors/context';
 import { secretFields } from '../connectors/secret';
 import type { ConnectorSpec } from '../connectors/types';
@@ -78,11 +77,12 @@ export class IntegrationService {
         merged[k] = v;
       }
       for (const s of secrets) if (merged[s] === cur.config[s] && cur.config[s] !== undefined) kept.push(s);
-      // Kept secrets are already sealed: validate the rest of the config without them.
-      const shape = spec.configSchema as unknown as z.ZodObject;
-      const schema = kept.length && typeof shape.partial === 'function' ? shape.partial(Object.fromEntries(kept.map((k) => [k, true])) as never) : spec.configSchema;
-      const forCheck = Object.fromEntries(Object.entries(merged).filter(([k]) => !kept.includes(k)));
-      const parsed = parse(schema, forCheck, 'config') as Record<string, unknown>;
+      // Kept secrets are already sealed: the schema sees their sealed values, and any complaint about a kept
+      // secret's format is not the client's (it was valid when it was sealed).
+      const r = spec.configSchema.safeParse(merged);
+      const issues = r.success ? [] : r.error.issues.filter((i) => !kept.includes(String(i.path[0])));
+      if (issues.length) parse(spec.configSchema, merged, 'config');
+      const parsed = (r.success ? r.data : merged) as Record<string, unknown>;
       const fresh = Object.fromEntries(Object.entries(parsed).filter(([k]) => !kept.includes(k)));
       next.config = {
         ...(await this.sealSecrets(spec, fresh, { tenantId, integrationId: id })),
