@@ -1,0 +1,202 @@
+'use strict';
+/**
+ * Shared pieces of the deploy definition: loading the TypeScript registry, logical ids, IAM statements,
+ * roles and alarms. serverless.yml pulls the generated parts in with `${file(./resources/<x>.js):<key>}`;
+ * osls calls each exported function with `{ resolveVariable }`.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const tsx = require('tsx/cjs/api');
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** Loads a TypeScript module of the project (the registry, the table definition) through tsx. */
+const loadTs = (rel) => tsx.require(path.join(ROOT, rel), __filename);
+
+/** `google_sheets` → `google-sheets`: the worker entry file and the queue suffix (shared/queue/sqs.ts does the same). */
+const dirOf = (type) => type.replace(/_/g, '-');
+/** `google_sheets` → `GoogleSheets`. */
+const pascal = (type) =>
+  type
+    .split(/[_-]/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
+/** osls's logical id for a function key (`workerHubspot` → `WorkerHubspotLambdaFunction`). */
+const fnLogicalId = (key) => `${key[0].toUpperCase()}${key.slice(1).replace(/-/g, 'Dash').replace(/_/g, 'Underscore')}LambdaFunction`;
+const upperFirst = (s) => s[0].toUpperCase() + s.slice(1);
+
+/** Defaults when a spec declares no `deploy` needs: Lambda's full 15 minutes (syncs checkpoint before it). */
+const DEFAULT_TIMEOUT_S = 900;
+const DEFAULT_MEMORY_MB = 512;
+/**
+ * AWS: set the source queue's visibility timeout to at least six times the function timeout, so a batch
+ * retried by Lambda (throttling) stays invisible meanwhile.
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+ */
+const VISIBILITY_FACTOR = 6;
+/** SQS caps the visibility timeout at 12 hours. */
+const MAX_VISIBILITY_S = 43200;
+/** A message that fails 5 receives goes to the DLQ (the worker reports partial batch failures). */
+const MAX_RECEIVE_COUNT = 5;
+
+/** True when a file of the project exists (Lambda entries other engineers may still be writing). */
+const entryExists = (rel) => fs.existsSync(path.join(ROOT, rel));
+
+/**
+ * Every connector in the registry with what the template needs about its worker. Throws when a connector
+ * has no `functions/workers/<dir>.ts` entry: a registry entry without a worker would never sync.
+ */
+function workerEntries(specs = loadTs('shared/connectors/specs.ts').specs, exists = entryExists) {
+  const seen = new Set();
+  return specs.map((spec) => {
+    const dir = dirOf(spec.type);
+    if (seen.has(dir)) throw new Error(`Two connectors map to the same worker/queue name "${dir}"`);
+    seen.add(dir);
+    const entry = `functions/workers/${dir}.ts`;
+    if (!exists(entry)) {
+      throw new Error(`Connector "${spec.type}" is in shared/connectors/specs.ts but has no worker entry ${entry}`);
+    }
+    const key = `worker${pascal(spec.type)}`;
+    const id = upperFirst(key);
+    const timeout = spec.deploy?.timeout ?? DEFAULT_TIMEOUT_S;
+    return {
+      spec,
+      type: spec.type,
+      dir,
+      key,
+      handler: `functions/workers/${dir}.handler`,
+      timeout,
+      memorySize: spec.deploy?.memorySize ?? DEFAULT_MEMORY_MB,
+      visibilityTimeout: Math.min(MAX_VISIBILITY_S, Math.max(timeout, VISIBILITY_FACTOR * timeout)),
+      queueId: `${id}Queue`,
+      dlqId: `${id}Dlq`,
+      roleId: `${id}Role`,
+      iamStatements: spec.deploy?.iamStatements ?? [],
+    };
+  });
+}
+
+/** The service and stage, resolved through osls's own variables. */
+async function naming(resolveVariable) {
+  const service = await resolveVariable('self:service');
+  const stage = await resolveVariable('sls:stage');
+  return { service, stage, prefix: `${service}-${stage}` };
+}
+
+// ---- IAM statements -------------------------------------------------------------------------------------
+
+/** The commands the stores send (shared/store/*): no Scan, no table management. */
+const DYNAMO_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:Query',
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+];
+const dynamoStatement = () => ({
+  Effect: 'Allow',
+  Action: DYNAMO_ACTIONS,
+  Resource: [{ 'Fn::GetAtt': ['Table', 'Arn'] }, { 'Fn::Sub': '${Table.Arn}/index/*' }],
+});
+const kmsStatement = (actions) => ({ Effect: 'Allow', Action: actions, Resource: { 'Fn::GetAtt': ['Key', 'Arn'] } });
+const queueArns = (ids) => ids.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] }));
+const sendStatement = (queueIds) => ({ Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: queueArns(queueIds) });
+const consumeStatement = (queueId) => ({
+  Effect: 'Allow',
+  Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],
+  Resource: queueArns([queueId]),
+});
+
+/**
+ * A Lambda execution role with inline policies: its own log group (osls creates the group, so no
+ * CreateLogGroup) plus the given statements. One role per function: least privilege per function.
+ */
+function lambdaRole(functionName, statements) {
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      },
+      Policies: [
+        {
+          PolicyName: 'logs',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+                Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${functionName}:*` },
+              },
+            ],
+          },
+        },
+        { PolicyName: 'access', PolicyDocument: { Version: '2012-10-17', Statement: statements } },
+      ],
+    },
+  };
+}
+
+// ---- alarms ---------------------------------------------------------------------------------------------
+
+const ALARM_ACTIONS = { AlarmActions: [{ Ref: 'AlarmTopic' }], OKActions: [{ Ref: 'AlarmTopic' }] };
+
+/** Any error of the function in a 5-minute window. */
+const errorsAlarm = (functionKey) => ({
+  Type: 'AWS::CloudWatch::Alarm',
+  Properties: {
+    AlarmDescription: `Lambda ${functionKey} reported errors`,
+    Namespace: 'AWS/Lambda',
+    MetricName: 'Errors',
+    Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnLogicalId(functionKey) } }],
+    Statistic: 'Sum',
+    Period: 300,
+    EvaluationPeriods: 1,
+    Threshold: 0,
+    ComparisonOperator: 'GreaterThanThreshold',
+    TreatMissingData: 'notBreaching',
+    ...ALARM_ACTIONS,
+  },
+});
+
+/** Any message in a dead-letter queue: a sync run or webhook event failed 5 times. */
+const dlqAlarm = (dlqId, label) => ({
+  Type: 'AWS::CloudWatch::Alarm',
+  Properties: {
+    AlarmDescription: `Messages in the ${label} dead-letter queue`,
+    Namespace: 'AWS/SQS',
+    MetricName: 'ApproximateNumberOfMessagesVisible',
+    Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+    Statistic: 'Maximum',
+    Period: 60,
+    EvaluationPeriods: 1,
+    Threshold: 0,
+    ComparisonOperator: 'GreaterThanThreshold',
+    TreatMissingData: 'notBreaching',
+    ...ALARM_ACTIONS,
+  },
+});
+
+module.exports = {
+  ROOT,
+  MAX_RECEIVE_COUNT,
+  loadTs,
+  dirOf,
+  pascal,
+  fnLogicalId,
+  workerEntries,
+  entryExists,
+  naming,
+  dynamoStatement,
+  kmsStatement,
+  sendStatement,
+  consumeStatement,
+  lambdaRole,
+  errorsAlarm,
+  dlqAlarm,
+};

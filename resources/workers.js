@@ -1,0 +1,94 @@
+'use strict';
+/**
+ * One worker per connector in shared/connectors/specs.ts: its Lambda (own bundle, timeout, memory and role),
+ * its SQS queue `${service}-${stage}-<type with _→->` (the name shared/queue/sqs.ts sends to) with a DLQ
+ * after 5 receives, and alarms. Declaring a connector in the registry (plus its entry in functions/workers/)
+ * is all it takes: serverless.yml has no per-connector lines.
+ */
+const {
+  MAX_RECEIVE_COUNT,
+  workerEntries,
+  naming,
+  dynamoStatement,
+  kmsStatement,
+  sendStatement,
+  consumeStatement,
+  lambdaRole,
+  errorsAlarm,
+  dlqAlarm,
+} = require('./lib');
+
+/** Four days in the queue (SQS default), fourteen in the DLQ (the maximum) so failures can be inspected. */
+const QUEUE_RETENTION_S = 4 * 86400;
+const DLQ_RETENTION_S = 14 * 86400;
+
+/** `functions:` entries, keyed `worker<Type>`, for the given worker entries. */
+function buildFunctions(entries) {
+  const out = {};
+  for (const w of entries) {
+    out[w.key] = {
+      handler: w.handler,
+      description: `Sync worker for the ${w.type} connector`,
+      role: w.roleId,
+      timeout: w.timeout,
+      memorySize: w.memorySize,
+      events: [
+        {
+          sqs: {
+            arn: { 'Fn::GetAtt': [w.queueId, 'Arn'] },
+            // One run per invocation: a run uses up to the whole timeout and re-enqueues its continuation.
+            batchSize: 1,
+            functionResponseType: 'ReportBatchItemFailures',
+          },
+        },
+      ],
+    };
+  }
+  return out;
+}
+
+/** `resources:` fragment: queues, DLQs, roles, alarms for the given worker entries. */
+function buildResources(entries, prefix) {
+  const Resources = {};
+  const Outputs = {};
+  for (const w of entries) {
+    Resources[w.dlqId] = {
+      Type: 'AWS::SQS::Queue',
+      Properties: { QueueName: `${prefix}-${w.dir}-dlq`, MessageRetentionPeriod: DLQ_RETENTION_S, SqsManagedSseEnabled: true },
+    };
+    Resources[w.queueId] = {
+      Type: 'AWS::SQS::Queue',
+      Properties: {
+        QueueName: `${prefix}-${w.dir}`,
+        VisibilityTimeout: w.visibilityTimeout,
+        MessageRetentionPeriod: QUEUE_RETENTION_S,
+        // SQS-managed SSE, not the KMS key: with a KMS-encrypted queue every sender would need kms:Decrypt,
+        // and the API must not hold it.
+        SqsManagedSseEnabled: true,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [w.dlqId, 'Arn'] }, maxReceiveCount: MAX_RECEIVE_COUNT },
+      },
+    };
+    Resources[w.roleId] = lambdaRole(`${prefix}-${w.key}`, [
+      dynamoStatement(),
+      // Opens the integration's secrets; re-seals refreshed OAuth tokens.
+      kmsStatement(['kms:Decrypt', 'kms:GenerateDataKey']),
+      // Continuations of a long sync go back to its own queue.
+      sendStatement([w.queueId]),
+      consumeStatement(w.queueId),
+      ...w.iamStatements,
+    ]);
+    Resources[`${w.dlqId}Alarm`] = dlqAlarm(w.dlqId, w.type);
+    Resources[`${w.key[0].toUpperCase()}${w.key.slice(1)}ErrorsAlarm`] = errorsAlarm(w.key);
+    Outputs[`${w.queueId}Url`] = { Value: { Ref: w.queueId } };
+  }
+  return { Resources, Outputs };
+}
+
+// What serverless.yml reads: the registry's workers (osls calls these with `{ resolveVariable }`).
+const functions = async () => buildFunctions(workerEntries());
+const resources = async ({ resolveVariable }) => buildResources(workerEntries(), (await naming(resolveVariable)).prefix);
+
+/** Queue logical ids, for the roles of the functions that enqueue (API, scheduler, webhooks). */
+const queueIds = () => workerEntries().map((w) => w.queueId);
+
+module.exports = { functions, resources, queueIds, buildFunctions, buildResources };

@@ -1,0 +1,318 @@
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { specs } from '../../shared/connectors/specs';
+import { SqsSender } from '../../shared/queue/sqs';
+import { tableDefinition } from '../../shared/store/db';
+import {
+  PREFIX,
+  ROOT,
+  actionsOf,
+  allows,
+  lambdaByKey,
+  ofType,
+  readTemplate,
+  refOf,
+  resourcesOf,
+  roleOf,
+  runPackage,
+  statementsOf,
+  zipEntries,
+  zipText,
+  zips,
+  type Resource,
+  type Template,
+} from './cfn';
+
+/**
+ * Builds the real CloudFormation template and zips offline (`npm run package`, as a deploy would) and
+ * asserts what must be in them. One package run for the whole file: about 20–40 s.
+ */
+
+const REGION = 'us-east-1';
+const ACCOUNT = '123456789012';
+const dirOf = (type: string) => type.replace(/_/g, '-');
+const workerKey = (type: string) => `worker${type.split(/[_-]/).map((w) => w[0].toUpperCase() + w.slice(1)).join('')}`;
+
+/**
+ * Driver fingerprints in a minified bundle (strings their code carries; checked present where expected, so a
+ * missing fingerprint cannot pass silently). A new connector with a driver adds its line to DRIVERS_OF.
+ */
+const FINGERPRINT = { pg: 'SCRAM-SHA-256', mysql2: 'caching_sha2_password', mssql: 'PRELOGIN', athena: 'AthenaClient' } as const;
+type Driver = keyof typeof FINGERPRINT;
+const DRIVERS_OF: Record<string, Driver[]> = { database: ['pg', 'mysql2', 'mssql'], genius: ['pg'], marketsharp: ['mssql'], salespro: ['athena'] };
+
+/** Fn::Sub with the pseudo parameters of a fixed account and region. */
+function sub(v: unknown): string {
+  const s = (v as { 'Fn::Sub': string })['Fn::Sub'];
+  if (typeof s !== 'string') throw new Error(`not an Fn::Sub: ${JSON.stringify(v)}`);
+  return s.replace(/\$\{AWS::Region\}/g, REGION).replace(/\$\{AWS::AccountId\}/g, ACCOUNT).replace(/\$\{AWS::URLSuffix\}/g, 'amazonaws.com').replace(/\$\{AWS::Partition\}/g, 'aws');
+}
+
+/** The Lambda logical id an HTTP API route key is integrated with. */
+function routeTarget(t: Template, routeKey: string): string | undefined {
+  const route = ofType(t, 'AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === routeKey)?.[1];
+  if (!route) return undefined;
+  const join = (route.Properties.Target as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+  const integration = t.Resources[refOf(join[1]) ?? ''];
+  return refOf(integration?.Properties.IntegrationUri);
+}
+
+let t: Template;
+let elapsedMs = 0;
+
+beforeAll(async () => {
+  elapsedMs = await runPackage();
+  t = readTemplate();
+}, 300_000);
+
+describe('npm run package', () => {
+  it('writes the template and one zip per function, offline', () => {
+    const fns = ofType(t, 'AWS::Lambda::Function');
+    expect(fns.length).toBeGreaterThanOrEqual(3 + specs.length);
+    const names = zips().map((z) => z.name);
+    for (const [, fn] of fns) expect(names).toContain(`${String(fn.Properties.FunctionName).slice(PREFIX.length + 1)}.zip`);
+    // Printed for the record, not asserted: packaging time depends on the machine.
+    console.log(`package took ${(elapsedMs / 1000).toFixed(1)} s`);
+  });
+});
+
+describe('workers from the connector registry', () => {
+  it.each(specs.map((s) => [s.type]))('%s has a worker, a queue named for shared/queue/sqs.ts, a DLQ after 5 receives and a partial-batch event source', async (type) => {
+    const spec = specs.find((s) => s.type === type)!;
+    const found = lambdaByKey(t, workerKey(type));
+    expect(found).toBeDefined();
+    const [fnId, fn] = found!;
+    expect(fn.Properties.Handler).toBe(`functions/workers/${dirOf(type)}.handler`);
+    expect(fn.Properties.Runtime).toBe('nodejs22.x');
+    expect(fn.Properties.Timeout).toBe(spec.deploy?.timeout ?? 900);
+    expect(fn.Properties.MemorySize).toBe(spec.deploy?.memorySize ?? 512);
+
+    // The queue the worker consumes is the one SqsSender sends this type to.
+    const mappings = ofType(t, 'AWS::Lambda::EventSourceMapping').filter(([, m]) => refOf(m.Properties.FunctionName) === fnId);
+    expect(mappings).toHaveLength(1);
+    const mapping = mappings[0][1];
+    expect(mapping.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    expect(mapping.Properties.BatchSize).toBeGreaterThanOrEqual(1);
+    expect(mapping.Properties.BatchSize).toBeLessThanOrEqual(5);
+    const queueId = refOf(mapping.Properties.EventSourceArn)!;
+    const queue = t.Resources[queueId];
+    expect(queue.Type).toBe('AWS::SQS::Queue');
+
+    const sqs = mockClient(SQSClient);
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    try {
+      const prefix = sub(fn.Properties.Environment && (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.QUEUE_URL_PREFIX);
+      await new SqsSender(new SQSClient({ region: REGION }), prefix).send(type, [{ kind: 'sync', tenantId: 't', integrationId: 'i', runId: 'r' }]);
+      const sentTo = sqs.commandCalls(SendMessageBatchCommand)[0].args[0].input.QueueUrl;
+      expect(sentTo).toBe(`https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${String(queue.Properties.QueueName)}`);
+    } finally {
+      sqs.restore();
+    }
+
+    // AWS: visibility timeout at least six times the function timeout (capped at SQS's 12 hours).
+    const timeout = fn.Properties.Timeout as number;
+    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(Math.min(6 * timeout, 43200));
+    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(timeout);
+    const redrive = queue.Properties.RedrivePolicy as { deadLetterTargetArn: unknown; maxReceiveCount: number };
+    expect(redrive.maxReceiveCount).toBe(5);
+    const dlq = t.Resources[refOf(redrive.deadLetterTargetArn)!];
+    expect(dlq.Type).toBe('AWS::SQS::Queue');
+    expect(dlq.Properties.RedrivePolicy).toBeUndefined();
+  });
+
+  it('gives each worker its own role: table, Decrypt/GenerateDataKey, its own queue only, plus its declared statements', () => {
+    for (const spec of specs) {
+      const [fnId, fn] = lambdaByKey(t, workerKey(spec.type))!;
+      const [, role] = roleOf(t, fn);
+      const queueId = refOf(ofType(t, 'AWS::Lambda::EventSourceMapping').find(([, m]) => refOf(m.Properties.FunctionName) === fnId)![1].Properties.EventSourceArn)!;
+      const stmts = statementsOf(role);
+      for (const a of ['kms:Decrypt', 'kms:GenerateDataKey', 'dynamodb:Query', 'dynamodb:BatchWriteItem', 'sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility']) {
+        expect([spec.type, allows(role, a)]).toEqual([spec.type, true]);
+      }
+      for (const s of stmts.filter((s) => actionsOf({ ...role, Properties: { Policies: [{ PolicyDocument: { Statement: [s] } }] } }).some((a) => a.startsWith('sqs:')))) {
+        expect(resourcesOf(s).map(refOf)).toEqual([queueId]);
+      }
+      for (const extra of spec.deploy?.iamStatements ?? []) expect(stmts).toContainEqual(extra);
+    }
+  });
+});
+
+describe('least privilege', () => {
+  const fnKey = (fn: Resource) => String(fn.Properties.FunctionName).slice(PREFIX.length + 1);
+  const roles = () => ofType(t, 'AWS::Lambda::Function').map(([, fn]) => ({ key: fnKey(fn), role: roleOf(t, fn)[1] }));
+  const role = (key: string) => roleOf(t, lambdaByKey(t, key)![1])[1];
+
+  it('gives every function its own role, and only its own log group', () => {
+    const ids = ofType(t, 'AWS::Lambda::Function').map(([, fn]) => roleOf(t, fn)[0]);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(t.Resources.IamRoleLambdaExecution).toBeUndefined();
+    for (const { key, role: r } of roles()) {
+      const logs = statementsOf(r).filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => a.startsWith('logs:')));
+      expect(logs).toHaveLength(1);
+      expect(resourcesOf(logs[0]).map(sub)).toEqual([`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/${PREFIX}-${key}:*`]);
+      expect(actionsOf(r).filter((a) => a.includes('*'))).toEqual([]);
+    }
+  });
+
+  it('lets the API enqueue and seal, never decrypt or receive', () => {
+    const api = role('api');
+    expect(allows(api, 'sqs:SendMessage')).toBe(true);
+    expect(allows(api, 'kms:GenerateDataKey')).toBe(true);
+    expect(allows(api, 'kms:Decrypt')).toBe(false);
+    expect(allows(api, 'sqs:ReceiveMessage')).toBe(false);
+    expect(allows(api, 'sqs:DeleteMessage')).toBe(false);
+  });
+
+  it('gives the scheduler no KMS action at all', () => {
+    const scheduler = role('scheduler');
+    expect(actionsOf(scheduler).filter((a) => a.startsWith('kms:'))).toEqual([]);
+    expect(allows(scheduler, 'sqs:SendMessage')).toBe(true);
+    expect(allows(scheduler, 'sqs:ReceiveMessage')).toBe(false);
+  });
+
+  it('lets only the workers, the connection test, webhooks and the daily summary decrypt', () => {
+    const decrypting = roles().filter(({ role: r }) => allows(r, 'kms:Decrypt')).map(({ key }) => key).sort();
+    const expected = [...specs.map((s) => workerKey(s.type)), 'testConnection'];
+    if (lambdaByKey(t, 'webhooks')) expected.push('webhooks');
+    if (lambdaByKey(t, 'dailySummary')) expected.push('dailySummary');
+    expect(decrypting).toEqual(expected.sort());
+  });
+
+  it('gives Athena, Glue and S3 to the salespro worker only', () => {
+    const withAws = roles()
+      .filter(({ role: r }) => actionsOf(r).some((a) => /^(athena|glue|s3):/.test(a)))
+      .map(({ key }) => key);
+    expect(withAws).toEqual([workerKey('salespro')]);
+    const sp = role(workerKey('salespro'));
+    expect(allows(sp, 'athena:StartQueryExecution')).toBe(true);
+    expect(allows(sp, 'glue:GetTable')).toBe(true);
+    // And no other AWS::IAM::Role in the template (outside function roles) holds them either.
+    const all = ofType(t, 'AWS::IAM::Role').filter(([, r]) => actionsOf(r).some((a) => /^(athena|glue):/.test(a)));
+    expect(all).toHaveLength(1);
+  });
+
+  it('scopes every DynamoDB statement to the table and its indexes', () => {
+    for (const { role: r } of roles()) {
+      for (const s of statementsOf(r).filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => a.startsWith('dynamodb:')))) {
+        expect(resourcesOf(s)).toEqual([{ 'Fn::GetAtt': ['Table', 'Arn'] }, { 'Fn::Sub': '${Table.Arn}/index/*' }]);
+        expect(s.Action).not.toContain('dynamodb:Scan');
+      }
+    }
+  });
+});
+
+describe('HTTP API and schedule', () => {
+  it('routes POST /api/integrations/{id}/test to testConnection and everything else under /api to api', () => {
+    expect(routeTarget(t, 'POST /api/integrations/{id}/test')).toBe(lambdaByKey(t, 'testConnection')![0]);
+    expect(routeTarget(t, 'ANY /api/{proxy+}')).toBe(lambdaByKey(t, 'api')![0]);
+  });
+
+  it('runs the scheduler on rate(1 minute)', () => {
+    const rules = ofType(t, 'AWS::Events::Rule').filter(([, r]) => (r.Properties.Targets as Array<{ Arn: unknown }>).some((x) => refOf(x.Arn) === lambdaByKey(t, 'scheduler')![0]));
+    expect(rules.map(([, r]) => r.Properties.ScheduleExpression)).toEqual(['rate(1 minute)']);
+  });
+
+  it('declares webhooks and the daily summary exactly when their entry files exist', () => {
+    const webhooks = lambdaByKey(t, 'webhooks');
+    expect(Boolean(webhooks)).toBe(existsSync(join(ROOT, 'functions/webhooks.ts')));
+    if (webhooks) {
+      expect(routeTarget(t, 'POST /webhooks/{proxy+}')).toBe(webhooks[0]);
+      const r = roleOf(t, webhooks[1])[1];
+      expect([allows(r, 'sqs:SendMessage'), allows(r, 'kms:Decrypt'), allows(r, 'sqs:ReceiveMessage')]).toEqual([true, true, false]);
+    }
+    const daily = lambdaByKey(t, 'dailySummary');
+    expect(Boolean(daily)).toBe(existsSync(join(ROOT, 'functions/daily-summary.ts')));
+    if (daily) {
+      const rules = ofType(t, 'AWS::Events::Rule').filter(([, r]) => (r.Properties.Targets as Array<{ Arn: unknown }>).some((x) => refOf(x.Arn) === daily[0]));
+      expect(rules.map(([, r]) => r.Properties.ScheduleExpression)).toEqual([expect.stringMatching(/^cron\(\d+ \d+ \* \* \? \*\)$/)]);
+      const r = roleOf(t, daily[1])[1];
+      expect([allows(r, 'kms:Decrypt'), allows(r, 'sqs:SendMessage'), allows(r, 'kms:GenerateDataKey')]).toEqual([true, false, false]);
+    }
+  });
+
+  it('gives every function the deployed environment', () => {
+    for (const [, fn] of ofType(t, 'AWS::Lambda::Function')) {
+      const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env.TABLE_NAME).toEqual({ Ref: 'Table' });
+      expect(refOf(env.KMS_KEY_ID)).toBe('Key');
+      expect(sub(env.QUEUE_URL_PREFIX)).toBe(`https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${PREFIX}-`);
+      expect(env.STAGE).toBe('dev');
+      expect(sub(env.PUBLIC_BASE_URL)).toBe(`https://\${HttpApi}.execute-api.${REGION}.amazonaws.com`);
+      expect(Number(env.SYNC_SAFETY_MARGIN_S)).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('table, key and alarms', () => {
+  it('mirrors tableDefinition and adds on-demand, PITR, SSE with the key and TTL', () => {
+    const table = t.Resources.Table;
+    expect(table.Type).toBe('AWS::DynamoDB::Table');
+    const def = tableDefinition(PREFIX);
+    expect(table.Properties).toMatchObject(def);
+    expect(table.Properties.GlobalSecondaryIndexes).toEqual(def.GlobalSecondaryIndexes);
+    expect(table.Properties.AttributeDefinitions).toEqual(def.AttributeDefinitions);
+    expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { Ref: 'Key' } });
+    expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(table.DeletionPolicy).toBe('Retain');
+  });
+
+  it('has a rotating key and its alias; the key policy opens it to the account only via DynamoDB', () => {
+    const key = t.Resources.Key;
+    expect(key.Type).toBe('AWS::KMS::Key');
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    const [, alias] = ofType(t, 'AWS::KMS::Alias')[0];
+    expect(alias.Properties).toEqual({ AliasName: `alias/${PREFIX}`, TargetKeyId: { Ref: 'Key' } });
+    const stmts = (key.Properties.KeyPolicy as { Statement: Array<{ Principal: unknown; Condition?: Record<string, Record<string, unknown>> }> }).Statement;
+    for (const s of stmts.filter((s) => JSON.stringify(s.Principal) === '{"AWS":"*"}')) {
+      expect(sub(s.Condition?.StringEquals['kms:ViaService'])).toBe(`dynamodb.${REGION}.amazonaws.com`);
+    }
+  });
+
+  it('alarms on every DLQ holding a message and on every function error', () => {
+    const alarms = ofType(t, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const dlqs = ofType(t, 'AWS::SQS::Queue')
+      .map(([, q]) => refOf((q.Properties.RedrivePolicy as { deadLetterTargetArn?: unknown } | undefined)?.deadLetterTargetArn))
+      .filter((id): id is string => Boolean(id));
+    expect(dlqs.length).toBe(specs.length);
+    for (const dlq of dlqs) {
+      const a = alarms.find((p) => p.MetricName === 'ApproximateNumberOfMessagesVisible' && refOf((p.Dimensions as Array<{ Value: unknown }>)[0].Value) === dlq);
+      expect(a).toMatchObject({ Namespace: 'AWS/SQS', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+      expect((a!.Dimensions as Array<{ Name: string }>)[0].Name).toBe('QueueName');
+    }
+    for (const [id] of ofType(t, 'AWS::Lambda::Function')) {
+      const a = alarms.find((p) => p.MetricName === 'Errors' && refOf((p.Dimensions as Array<{ Value: unknown }>)[0].Value) === id);
+      expect([id, a]).toEqual([id, expect.objectContaining({ Namespace: 'AWS/Lambda', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' })]);
+    }
+  });
+});
+
+describe('bundles', () => {
+  it('zips each function alone, small, and each worker without other connectors\' drivers', () => {
+    const sizes: Record<string, string> = {};
+    for (const z of zips()) sizes[z.name] = `${(z.bytes / 1024).toFixed(0)} KB`;
+    console.log('zip sizes', sizes);
+
+    for (const [, fn] of ofType(t, 'AWS::Lambda::Function')) {
+      const key = String(fn.Properties.FunctionName).slice(PREFIX.length + 1);
+      const handlerFile = `${String(fn.Properties.Handler).replace(/\.handler$/, '')}.js`;
+      expect([key, zipEntries(`${key}.zip`)]).toEqual([key, [handlerFile]]);
+    }
+    for (const key of ['api', 'scheduler']) {
+      const text = zipText(`${key}.zip`);
+      for (const d of Object.keys(FINGERPRINT) as Driver[]) expect([key, d, text.includes(FINGERPRINT[d])]).toEqual([key, d, false]);
+    }
+    for (const spec of specs) {
+      const key = workerKey(spec.type);
+      const text = zipText(`${key}.zip`);
+      const own = DRIVERS_OF[spec.type] ?? [];
+      for (const d of Object.keys(FINGERPRINT) as Driver[]) expect([key, d, text.includes(FINGERPRINT[d])]).toEqual([key, d, own.includes(d)]);
+      // Small: a worker bundles its own connector only (not shared/connectors/all.ts); drivers weigh ~0.5–0.8 MB.
+      const bytes = zips().find((z) => z.name === `${key}.zip`)!.bytes;
+      expect([key, bytes < (own.length ? 2 : 1) * 1024 * 1024]).toEqual([key, true]);
+    }
+  });
+});
