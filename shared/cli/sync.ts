@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { executeRun } from '../engine/engine';
+import { setLogSink } from '../log';
 import { newRun } from '../services/integrations';
 import { SyncRequestSchema, type SyncRequest } from '../services/schemas';
 import { runView } from '../services/views';
@@ -7,7 +8,7 @@ import type { Run } from '../store/runs';
 import { intOption, type Values } from './args';
 import { JSON_OPTION, TENANT_OPTION, json, type Command } from './command';
 import { CliError, UsageError } from './errors';
-import { runProgress } from './progress';
+import { heldLogs, runProgress } from './progress';
 import { findIntegration } from './store';
 import { runSummary } from './summary';
 
@@ -68,11 +69,13 @@ export const sync: Command = {
     await app.runs.create(run);
     const holder = randomUUID();
     const progress = runProgress({ total: opts.maxRecords });
+    const logs = heldLogs();
+    const restoreSink = progress.drawn ? setLogSink(logs.sink) : undefined;
     let latest: Run = run;
     // Ctrl-C: release this run's leases and close it as failed, so the next sync need not wait for them to lapse.
     const interrupt = () => {
       progress.stop();
-      ctx.io.err('Interrupted: closing the run; the next run resumes from the last saved page.');
+      ctx.io.err('Interrupted: the run is closed as failed; the records written so far are kept.');
       const streams = Object.keys(latest.streams);
       void Promise.all(streams.map((s) => app.state.release(i.id, s, holder).catch(() => undefined)))
         .then(() => app.runs.save({ ...latest, status: 'failed', error: 'interrupted from the CLI', finishedAt: new Date().toISOString() }))
@@ -94,6 +97,8 @@ export const sync: Command = {
     } finally {
       process.removeListener('SIGINT', interrupt);
       progress.stop();
+      if (restoreSink) setLogSink(restoreSink);
+      for (const line of logs.lines()) ctx.io.err(line);
     }
     const done = await app.runs.get(i.id, run.id);
     if (!done || outcome === 'ignored') throw new CliError(`The run ${run.id} was not executed.`);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connectors } from '../../shared/connectors/all';
@@ -124,6 +124,18 @@ describe('CLI: switchboard', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/--tenant/);
       expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+
+    it('uses the demo tenant of `npm start` (demo.json) when --tenant is not given', async () => {
+      const demo = join(dir, 'demo.json');
+      writeFileSync(demo, JSON.stringify({ tenantId, integrationId }));
+      try {
+        const r = await cli(['integrations', 'list', '--json'], dir);
+        expect(r.code).toBe(0);
+        expect(parseJson(r).integrations).toHaveLength(2);
+      } finally {
+        rmSync(demo);
+      }
     });
   });
 
@@ -267,6 +279,15 @@ describe('CLI: switchboard', () => {
       expect(sub.stderr).toMatch(/unknown command 'tenants delete'/);
       expect(sub.stderr).toMatch(/switchboard tenants create <name>/);
       for (const r of [unknown, bad, missing, limit, sub]) expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+
+    it('says the data folder is in use when another process holds it without a running stack', async () => {
+      await withStore(dir, async () => {
+        const r = await cli(['runs', integrationId], dir);
+        expect(r.code).toBe(1);
+        expect(r.stderr).toMatch(/is in use by another process/);
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+      });
     });
 
     it('--help shows the command help on stdout and exits 0', async () => {
