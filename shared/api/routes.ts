@@ -74,12 +74,6 @@ export function integrationRoutes(app: App): Route[] {
     },
     {
       method: 'POST',
-      path: '/api/integrations/{id}/test',
-      auth: true,
-      handle: async (req) => ({ status: 200, body: await svc.test(tenant(req), req.params.id) }),
-    },
-    {
-      method: 'POST',
       path: '/api/integrations/{id}/sync',
       auth: true,
       handle: async (req) => {

@@ -8,6 +8,8 @@ import { marketsharp } from './marketsharp';
 import { salesforce } from './salesforce';
 import { salespro } from './salespro';
 import { zoho } from './zoho';
+import { twilio } from './twilio';
+import { cdk } from './cdk';
 
 /** Every connector with its code: the local stack, the CLI and the test-connection function use this. */
-export const connectors: Connector[] = [customApi, hubspot, salesforce, zoho, database, genius, marketsharp, salespro, googleSheets] as Connector[];
+export const connectors: Connector[] = [customApi, hubspot, salesforce, zoho, database, genius, marketsharp, salespro, googleSheets, twilio, cdk] as Connector[];

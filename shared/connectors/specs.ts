@@ -8,6 +8,8 @@ import { marketsharpSpec } from './marketsharp/spec';
 import { salesforceSpec } from './salesforce/spec';
 import { salesproSpec } from './salespro/spec';
 import { zohoSpec } from './zoho/spec';
+import { twilioSpec } from './twilio/spec';
+import { cdkSpec } from './cdk/spec';
 
 /**
  * Every connector's declaration (no drivers): the API, the catalog and the deploy template read this.
@@ -23,4 +25,6 @@ export const specs: ConnectorSpec[] = [
   marketsharpSpec,
   salesproSpec,
   googleSheetsSpec,
+  twilioSpec,
+  cdkSpec,
 ] as ConnectorSpec[];

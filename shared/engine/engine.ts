@@ -12,6 +12,7 @@ import { keys } from '../store/keys';
 import { addStats, emptyStats, type Run, type StreamStats } from '../store/runs';
 import { LeaseLostError } from '../store/state';
 import { markDeleted, upsertRecords } from './writer';
+import { notify } from '../notify/service';
 
 export interface EngineOptions {
   /** Milliseconds left before the invocation must stop (Lambda's getRemainingTimeInMillis). */
@@ -307,8 +308,9 @@ async function finish(app: App, integration: IntegrationItem, run: Run, status: 
   run.finishedAt = new Date().toISOString();
   await app.runs.save(run);
   const now = run.finishedAt;
+  let updated: IntegrationItem | undefined;
   if (!run.dryRun) {
-    await app.integrations.update(integration.tenantId, integration.id, (cur) => {
+    updated = await app.integrations.update(integration.tenantId, integration.id, (cur) => {
       if (status === 'skipped') return undefined;
       const next = { ...cur, updatedAt: cur.updatedAt };
       if (status === 'failed') {
@@ -335,6 +337,22 @@ async function finish(app: App, integration: IntegrationItem, run: Run, status: 
     recordsFailed: s.failed,
     requests: s.requests,
   });
+  // Notifications never fail a run: a channel that is down has its own delivery log.
+  const base = { integrationId: integration.id, integrationName: integration.name, type: integration.type };
+  const tell = (event: Parameters<typeof notify>[2], data: Record<string, unknown>) =>
+    notify(app, integration.tenantId, event, { ...base, ...data } as never).catch((err) => log.warn('notification failed', { event, error: err as Error }));
+  if (!run.dryRun && (status === 'failed' || status === 'succeeded'))
+    await tell(status === 'failed' ? 'run.failed' : 'run.succeeded', {
+      runId: run.id,
+      trigger: run.trigger,
+      startedAt: run.startedAt ?? undefined,
+      finishedAt: now,
+      recordsRead: s.processed,
+      recordsChanged: s.created + s.updated + s.deleted,
+      ...(error ? { error } : {}),
+    });
+  if (updated?.status === 'error' && integration.status !== 'error') await tell('integration.error', { error: error ?? undefined, at: now });
+  if (status === 'succeeded' && integration.consecutiveFailures >= CONSECUTIVE_FAILURES_TO_ERROR - 1) await tell('integration.recovered', { at: now });
   log.info('run finished', { status, processed: s.processed, created: s.created, updated: s.updated, unchanged: s.unchanged, failed: s.failed, deleted: s.deleted });
   return 'done';
 }

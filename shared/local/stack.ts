@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import { createApiHandler } from '../api/handler';
 import type { Route } from '../api/router';
+import { connectionTestRoutes } from '../api/test-route';
 import type { Connector } from '../connectors/types';
 import type { EngineOptions } from '../engine/engine';
 import { LocalKeyRing } from '../crypto/local-keyring';
@@ -11,6 +12,7 @@ import { workerHandler, type WebhookApplier } from '../handlers/worker';
 import { LocalQueues } from '../queue/local';
 import { App } from '../services/app';
 import { scheduleDue } from '../services/scheduler';
+import { sendDailySummaries } from '../notify/summary';
 import { createDb, ensureTable } from '../store/db';
 import { specs } from '../connectors/specs';
 import { startDynalite } from './dynamo';
@@ -78,13 +80,15 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   let server: Server | undefined;
   let url: string | undefined;
   if (opts.port !== undefined) {
-    ({ server, url } = await serveHandler(createApiHandler(() => app, opts.extraRoutes), opts.port));
+    ({ server, url } = await serveHandler(createApiHandler(() => app, (a) => [...connectionTestRoutes(a), ...(opts.extraRoutes?.(a) ?? [])]), opts.port));
     if (dataDir) writeFileSync(stackFile(dataDir), JSON.stringify({ pid: process.pid, dynamoEndpoint, url }), { mode: 0o600 });
     queues.start();
   }
   const tick = () => scheduleDue(app);
   const timer = opts.schedulerMs ? setInterval(() => void tick().catch(() => undefined), opts.schedulerMs) : undefined;
   timer?.unref();
+  const daily = opts.schedulerMs ? setInterval(() => void sendDailySummaries(app).catch(() => undefined), 86_400_000) : undefined;
+  daily?.unref();
 
   return {
     app,
@@ -94,6 +98,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     tick,
     async close() {
       if (timer) clearInterval(timer);
+      if (daily) clearInterval(daily);
       if (server) {
         server.closeAllConnections();
         await new Promise<void>((r) => server!.close(() => r()));

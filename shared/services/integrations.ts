@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
-import { connectorHttp } from '../connectors/context';
 import { secretFields } from '../connectors/secret';
 import type { ConnectorSpec } from '../connectors/types';
-import { AppError, NotFoundError, UnknownTypeError, ValidationError } from '../errors';
-import { createLogger, redact, scrub } from '../log';
+import { AppError, UnknownTypeError, ValidationError } from '../errors';
+import { createLogger, redact } from '../log';
 import { deletePartition } from '../store/records';
 import { keys } from '../store/keys';
 import type { IntegrationItem } from '../store/integrations';
@@ -13,6 +11,7 @@ import { emptyStats } from '../store/runs';
 import { parse } from '../validate';
 import type { App } from './app';
 import { MASK } from './views';
+import { WebhookStore } from '../webhooks/store';
 import { CreateIntegrationSchema, PatchIntegrationSchema, SyncRequestSchema, type SyncRequest } from './schemas';
 
 const log = createLogger({ service: 'integrations' });
@@ -49,8 +48,9 @@ export class IntegrationService {
       updatedAt: now,
       version: 1,
     };
-    if (spec.webhooks) item.webhookSecret = (await this.app.sealer.sealAll({ w: randomBytes(24).toString('base64url') }, { tenantId, integrationId: id })).w;
     await this.app.integrations.create(item);
+    // Webhook URLs carry no tenant: a pointer maps the integration id back to its tenant and type.
+    if (spec.webhooks) await new WebhookStore(this.app.db).putPointer(id, tenantId, item.type);
     log.info('integration created', { tenantId, integrationId: id, type: item.type });
     return item;
   }
@@ -103,7 +103,7 @@ export class IntegrationService {
     await this.app.integrations.require(tenantId, id);
     // The integration item goes first so nothing new is scheduled; then its secrets, state, runs, records.
     await this.app.integrations.delete(tenantId, id);
-    for (const pk of [keys.owned(id), keys.recordsPk(id), `EVENT#${id}`, `EVENTLOG#${id}`]) await deletePartition(this.app.db, pk);
+    for (const pk of [keys.owned(id), keys.recordsPk(id), `EVENT#${id}`, `EVENTLOG#${id}`, `WEBHOOK#${id}`, `WEBHOOKCFG#${id}`]) await deletePartition(this.app.db, pk);
     log.info('integration deleted', { tenantId, integrationId: id });
   }
 
@@ -135,30 +135,6 @@ export class IntegrationService {
       redact(v);
     }
     return { ...config, ...(await this.app.sealer.sealAll(plain, ctx)) };
-  }
-
-  /** Runs the connector's connection test with the opened secrets; a failure puts the integration in error. */
-  async test(tenantId: string, id: string): Promise<{ ok: boolean; message: string; latencyMs: number }> {
-    const i = await this.app.integrations.require(tenantId, id);
-    const connector = this.app.connector(i.type);
-    if (!connector) throw new NotFoundError('connector implementation');
-    const started = Date.now();
-    let result: { ok: boolean; message: string };
-    try {
-      const config = await this.openConfig(i);
-      const save = (patch: Record<string, unknown>) => this.saveSecrets(i, patch);
-      const http = connectorHttp(connector, config, { integrationId: i.id, log, save });
-      result = await connector.test({ config: config as never, http, log, saveSecrets: save });
-    } catch (err) {
-      result = { ok: false, message: scrub((err as Error).message) };
-    }
-    const latencyMs = Date.now() - started;
-    await this.app.integrations.update(tenantId, id, (cur) =>
-      result.ok
-        ? { ...cur, status: cur.status === 'error' ? 'active' : cur.status, errorMessage: null, consecutiveFailures: cur.status === 'error' ? 0 : cur.consecutiveFailures, nextSyncAt: cur.status === 'error' ? new Date().toISOString() : cur.nextSyncAt }
-        : { ...cur, status: 'error', errorMessage: result.message },
-    );
-    return { ...result, latencyMs };
   }
 
   /** Creates a queued run and puts it on the connector's queue (manual, CLI and scheduled syncs alike). */

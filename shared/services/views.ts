@@ -24,17 +24,14 @@ export function integrationView(i: IntegrationItem, spec: ConnectorSpec | undefi
     createdAt: i.createdAt,
     updatedAt: i.updatedAt,
     version: i.version,
-    ...(spec?.webhooks ? { webhook: webhookInfo(i, publicBaseUrl) } : {}),
+    ...(spec?.webhooks ? { webhook: { url: webhookUrl(i, publicBaseUrl), setup: `/api/integrations/${i.id}/webhook` } } : {}),
   };
 }
 
-/** Where the vendor must post, and which secret it must be configured with. */
-export function webhookInfo(i: IntegrationItem, publicBaseUrl: string) {
+/** Where the vendor must post; the secret to configure there is set up through PUT …/webhook. */
+export function webhookUrl(i: IntegrationItem, publicBaseUrl: string): string {
   const base = `${publicBaseUrl.replace(/\/+$/, '')}/webhooks/${i.type === 'custom_api' ? 'generic' : i.type}/${i.id}`;
-  return {
-    url: i.type === 'cdk' ? `${base}/v1/webhook/event/{channel}` : base,
-    secretConfigured: Boolean(i.webhookSecret),
-  };
+  return i.type === 'cdk' ? `${base}/v1/webhook/event/{channel}` : base;
 }
 
 /** The seed 000 Integration Data Object. */

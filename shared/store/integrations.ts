@@ -22,8 +22,6 @@ export interface IntegrationItem {
   createdAt: string;
   updatedAt: string;
   version: number;
-  /** Generated per integration for webhook providers that let us choose the secret. */
-  webhookSecret?: string;
 }
 
 const strip = (item: Item | undefined): IntegrationItem | undefined => {

@@ -1,0 +1,42 @@
+import { connectorHttp } from '../connectors/context';
+import { NotFoundError } from '../errors';
+import { createLogger, scrub } from '../log';
+import type { App } from './app';
+import { IntegrationService } from './integrations';
+
+const log = createLogger({ service: 'connection-test' });
+
+/**
+ * Runs the connector's connection test with the opened secrets. A failure puts the integration in `error`
+ * with the connector's message; a success takes it out of `error` and reschedules it. Kept apart from the
+ * integrations service so the API bundle carries no connector or HTTP client code.
+ */
+export async function testConnection(app: App, tenantId: string, id: string): Promise<{ ok: boolean; message: string; latencyMs: number }> {
+  const svc = new IntegrationService(app);
+  const i = await app.integrations.require(tenantId, id);
+  const connector = app.connector(i.type);
+  if (!connector) throw new NotFoundError('connector implementation');
+  const started = Date.now();
+  let result: { ok: boolean; message: string };
+  try {
+    const config = await svc.openConfig(i);
+    const save = (patch: Record<string, unknown>) => svc.saveSecrets(i, patch);
+    const http = connectorHttp(connector, config, { integrationId: i.id, log, save });
+    result = await connector.test({ config: config as never, http, log, saveSecrets: save });
+  } catch (err) {
+    result = { ok: false, message: scrub((err as Error).message) };
+  }
+  const latencyMs = Date.now() - started;
+  await app.integrations.update(tenantId, id, (cur) => {
+    if (!result.ok) return { ...cur, status: 'error', errorMessage: result.message };
+    const recovered = cur.status === 'error';
+    return {
+      ...cur,
+      status: recovered ? 'active' : cur.status,
+      errorMessage: null,
+      consecutiveFailures: recovered ? 0 : cur.consecutiveFailures,
+      nextSyncAt: recovered ? new Date().toISOString() : cur.nextSyncAt,
+    };
+  });
+  return { ...result, latencyMs };
+}
