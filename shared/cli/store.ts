@@ -3,10 +3,11 @@ import { join, resolve } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { Connector } from '../connectors/types';
-import { stackFile, startLocalStack, type LocalStack } from '../local/stack';
+import { startLocalStack, type LocalStack } from '../local/stack';
 import type { App } from '../services/app';
 import type { IntegrationItem } from '../store/integrations';
 import { CliError, UsageError } from './errors';
+import type { AppError } from '../errors';
 
 /** The data folder: `--data-dir`, else `SWITCHBOARD_DATA_DIR`, else `.data` (what `npm start` uses). */
 export function dataDirOf(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
@@ -19,45 +20,14 @@ export function dataDirOf(flag: string | undefined, env: NodeJS.ProcessEnv = pro
  * itself. Only `sync` needs the connectors' code, so the others skip loading drivers.
  */
 export async function openStack(dataDir: string, withConnectors: boolean): Promise<LocalStack> {
-  if (!stackRunning(dataDir)) await assertFolderFree(dataDir);
   // require, not import(): tsx's CommonJS hook (bin/switchboard.cjs) does not serve ESM dynamic imports.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const connectors: Connector[] = withConnectors ? (require('../connectors/all') as typeof import('../connectors/all')).connectors : [];
-  return startLocalStack({ dataDir, connectors });
-}
-
-/** Whether a stack advertises this folder (stack.json with a live pid): then its store is shared, not opened. */
-function stackRunning(dataDir: string): boolean {
   try {
-    const { pid } = JSON.parse(readFileSync(stackFile(dataDir), 'utf8')) as { pid: number };
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * LevelDB admits one opener. When another process holds the folder without advertising it (a CLI sync still
- * running), dynalite would fail inside a request callback and crash with "Database is closed"; probing the
- * lock first turns that into a plain message.
- */
-async function assertFolderFree(dataDir: string): Promise<void> {
-  const dbDir = join(dataDir, 'db');
-  if (!existsSync(dbDir)) return;
-  // `level` is dynalite's own LevelDB binding (its dependency), the very one that will open the folder next.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Level } = require('level') as { Level: new (path: string) => { open(): Promise<void>; close(): Promise<void> } };
-  const db = new Level(dbDir);
-  try {
-    await db.open();
+    return await startLocalStack({ dataDir, connectors });
   } catch (err) {
-    const e = err as Error & { code?: string; cause?: { code?: string } };
-    if (e.cause?.code === 'LEVEL_LOCKED' || e.code === 'LEVEL_LOCKED')
-      throw new CliError(`The data folder ${dataDir} is in use by another process (a sync still running?); wait for it to finish and retry.`);
+    if ((err as AppError).code === 'data_dir_locked') throw new CliError((err as Error).message);
     throw err;
-  } finally {
-    await db.close().catch(() => undefined);
   }
 }
 

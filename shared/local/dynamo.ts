@@ -1,5 +1,28 @@
 import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { AppError } from '../errors';
+
+/**
+ * LevelDB admits one opener. Opened twice, dynalite fails inside a request callback ("Database is closed") and
+ * takes the process down; probing the lock first turns that into a plain error.
+ */
+export async function assertStoreFree(path: string): Promise<void> {
+  if (!existsSync(path)) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Level } = require('level') as { Level: new (p: string) => { open(): Promise<void>; close(): Promise<void> } };
+  const db = new Level(path);
+  try {
+    await db.open();
+  } catch (err) {
+    const e = err as Error & { code?: string; cause?: { code?: string } };
+    if (e.cause?.code === 'LEVEL_LOCKED' || e.code === 'LEVEL_LOCKED')
+      throw new AppError('data_dir_locked', `The store in ${path} is in use by another process (a sync still running?); wait for it to finish and retry.`, 409);
+    throw err;
+  } finally {
+    await db.close().catch(() => undefined);
+  }
+}
 
 /**
  * dynalite: DynamoDB's API on LevelDB, in this process. With `path` it persists there (the local stack's
@@ -8,6 +31,7 @@ import type { Server } from 'node:http';
 export async function startDynalite(opts: { path?: string; port?: number } = {}): Promise<{ endpoint: string; port: number; close(): Promise<void> }> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const dynalite = require('dynalite') as (o: Record<string, unknown>) => Server;
+  if (opts.path) await assertStoreFree(opts.path);
   const server = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
