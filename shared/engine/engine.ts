@@ -316,11 +316,15 @@ async function finish(app: App, integration: IntegrationItem, run: Run, status: 
       if (status === 'failed') {
         next.consecutiveFailures = cur.consecutiveFailures + 1;
         next.errorMessage = error;
-        if (next.consecutiveFailures >= CONSECUTIVE_FAILURES_TO_ERROR) next.status = 'error';
+        if (next.consecutiveFailures >= CONSECUTIVE_FAILURES_TO_ERROR) {
+          next.status = 'error';
+          next.errorSince ??= now;
+        }
       } else {
         next.lastSync = now;
         next.consecutiveFailures = 0;
         next.errorMessage = status === 'partial' ? error : null;
+        next.errorSince = null;
       }
       return next;
     });
@@ -352,7 +356,7 @@ async function finish(app: App, integration: IntegrationItem, run: Run, status: 
       ...(error ? { error } : {}),
     });
   if (updated?.status === 'error' && integration.status !== 'error') await tell('integration.error', { error: error ?? undefined, at: now });
-  if (status === 'succeeded' && integration.consecutiveFailures >= CONSECUTIVE_FAILURES_TO_ERROR - 1) await tell('integration.recovered', { at: now });
+  if (!run.dryRun && status !== 'failed' && status !== 'skipped' && integration.errorSince) await tell('integration.recovered', { at: now });
   log.info('run finished', { status, processed: s.processed, created: s.created, updated: s.updated, unchanged: s.unchanged, failed: s.failed, deleted: s.deleted });
   return 'done';
 }

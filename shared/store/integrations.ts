@@ -19,6 +19,8 @@ export interface IntegrationItem {
   nextSyncAt: string | null;
   errorMessage: string | null;
   consecutiveFailures: number;
+  /** When repeated failures put it in `error`; cleared by the next successful run, not by an edit. */
+  errorSince?: string | null;
   createdAt: string;
   updatedAt: string;
   version: number;
