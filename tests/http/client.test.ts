@@ -1,0 +1,146 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { apiKeyAuth, bearerAuth } from '../../shared/http/auth';
+import { CircuitBreaker } from '../../shared/http/breaker';
+import { HttpClient, parseRetryAfter } from '../../shared/http/client';
+import { SlidingWindowLimiter } from '../../shared/http/limiter';
+
+async function serve(handler: (n: number, url: string, headers: Record<string, unknown>) => [number, Record<string, string>, string]) {
+  let n = 0;
+  const server: Server = createServer((req, res) => {
+    const [status, headers, body] = handler(n++, req.url ?? '', req.headers);
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())), count: () => n };
+}
+
+const noWait = async () => undefined;
+
+describe('Function: parseRetryAfter', () => {
+  it('reads seconds and HTTP dates', () => {
+    expect(parseRetryAfter('3')).toBe(3000);
+    expect(parseRetryAfter('0.5')).toBe(500);
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:10 GMT', now)).toBe(10_000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+  });
+});
+
+describe('Class: SlidingWindowLimiter', () => {
+  it('never lets more than N requests start in any window, and runs at the allowed rate', async () => {
+    let now = 0;
+    const limiter = new SlidingWindowLimiter(5, 1000, () => now, async (ms) => {
+      now += ms;
+    });
+    const starts: number[] = [];
+    for (let i = 0; i < 23; i++) {
+      await limiter.acquire();
+      starts.push(now);
+    }
+    for (let i = 5; i < starts.length; i++) expect(starts[i] - starts[i - 5]).toBeGreaterThanOrEqual(1000);
+    // 23 requests at 5/s: the last starts just after 4 windows.
+    expect(starts[22]).toBeLessThanOrEqual(4 * 1001 + 5);
+    expect(limiter.waitedMs).toBeGreaterThan(0);
+  });
+
+  it('holds every request until a Retry-After pause is over', async () => {
+    let now = 0;
+    const limiter = new SlidingWindowLimiter(100, 1000, () => now, async (ms) => {
+      now += ms;
+    });
+    limiter.pauseUntil(2500);
+    await limiter.acquire();
+    expect(now).toBeGreaterThanOrEqual(2500);
+  });
+});
+
+describe('Class: CircuitBreaker', () => {
+  it('opens after the threshold of consecutive failures and closes after the cooldown', () => {
+    let now = 0;
+    const b = new CircuitBreaker(3, 1000, () => now);
+    b.failure();
+    b.failure();
+    expect(b.open).toBe(false);
+    b.failure();
+    expect(b.open).toBe(true);
+    now = 1001;
+    expect(b.open).toBe(false);
+    b.success();
+    expect(b.open).toBe(false);
+  });
+});
+
+describe('Class: HttpClient', () => {
+  it('retries 5xx and network-level failures, then succeeds, counting retries', async () => {
+    const srv = await serve((n) => (n < 2 ? [503, {}, '{"error":"down"}'] : [200, {}, '{"ok":true}']));
+    try {
+      const c = new HttpClient({ connector: 'test', integrationId: 'i', baseUrl: srv.url, sleep: noWait });
+      const res = await c.request<{ ok: boolean }>({ url: '/x' });
+      expect(res.body.ok).toBe(true);
+      expect(c.stats).toMatchObject({ requests: 3, retries: 2 });
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('names connector, stream, method, path and status in errors, and never the credential', async () => {
+    const secret = 'sk_live_very_secret_value';
+    const srv = await serve(() => [404, {}, '{"message":"nope"}']);
+    try {
+      for (const auth of [bearerAuth(secret), apiKeyAuth(secret, { query: 'api_key' })]) {
+        const c = new HttpClient({ connector: 'acme', integrationId: 'i', baseUrl: srv.url, auth, sleep: noWait });
+        const err = await c.request({ url: '/v1/things', stream: 'things' }).catch((e) => e);
+        expect(err.code).toBe('endpoint_not_found');
+        expect(err.message).toMatch(/^Endpoint Not Found: acme\/things GET \/v1\/things answered 404/);
+        expect(err.message).not.toContain(secret);
+      }
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('gives up after its retries on a persistent 429 with "Rate Limit Exceeded"', async () => {
+    const srv = await serve(() => [429, { 'retry-after': '0' }, '{}']);
+    try {
+      const c = new HttpClient({ connector: 'acme', integrationId: 'i', baseUrl: srv.url, sleep: noWait, retry: { maxRetries: 3 } });
+      const err = await c.request({ url: '/x' }).catch((e) => e);
+      expect(err.code).toBe('rate_limited');
+      expect(err.message).toMatch(/Rate Limit Exceeded/);
+      expect(c.stats).toMatchObject({ requests: 4, http429: 4, retries: 3 });
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('refreshes credentials once on a 401 and retries the request', async () => {
+    let token = 'old';
+    const srv = await serve((_n, _u, h) => (h.authorization === 'Bearer new' ? [200, {}, '{"ok":1}'] : [401, {}, '{}']));
+    try {
+      let refreshes = 0;
+      const auth = {
+        apply: (headers: Record<string, string>) => void (headers.authorization = `Bearer ${token}`),
+        refresh: async () => {
+          refreshes++;
+          token = 'new';
+          return true;
+        },
+      };
+      const c = new HttpClient({ connector: 'acme', integrationId: 'i', baseUrl: srv.url, auth, sleep: noWait });
+      expect((await c.request({ url: '/x' })).status).toBe(200);
+      expect(refreshes).toBe(1);
+      token = 'bad';
+      auth.refresh = async () => {
+        refreshes++;
+        return true;
+      };
+      const err = await c.request({ url: '/x' }).catch((e) => e);
+      expect(err.code).toBe('auth_failed');
+      expect(refreshes).toBe(2);
+    } finally {
+      await srv.close();
+    }
+  });
+});
