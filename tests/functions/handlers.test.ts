@@ -104,7 +104,7 @@ describe('Lambda entries with the deployed wiring', () => {
     const res = await worker(event as never, { getRemainingTimeInMillis: () => 900_000 });
     // The second record of the sample is not JSON: reported as a batch item failure, the first is acknowledged.
     expect(res.batchItemFailures).toEqual([{ itemIdentifier: '2e1424d4-f796-459a-8184-9c92662be6da' }]);
-    const runs = await api({ ...sample('api-list-integrations.json', { API_KEY: apiKey }), rawPath: `/api/integrations/${integration.id}/runs`, rawQueryString: '' } as never);
+    const runs = await api({ ...sample<Record<string, unknown>>('api-list-integrations.json', { API_KEY: apiKey }), rawPath: `/api/integrations/${integration.id}/runs`, rawQueryString: '' } as never);
     const run = JSON.parse(runs.body!).runs[0];
     expect(run).toMatchObject({ id: msg.runId, status: 'succeeded', trigger: 'schedule' });
     expect(run.stats.created).toBe(45);
