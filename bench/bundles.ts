@@ -1,0 +1,99 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { median, progress } from './util';
+
+/**
+ * Each Lambda entry bundled the way serverless.yml's esbuild settings bundle it (bundle, minify, node22, cjs;
+ * the AWS SDK v3 inside the bundle), and its module init time: `require` of the bundle in a fresh node with
+ * the deployed environment's variables faked. Init is what a cold start pays before the handler runs.
+ */
+const ROOT = resolve(__dirname, '..');
+
+/**
+ * What cannot be bundled, as serverless.yml `exclude`s it: better-sqlite3 is a native addon (SQLite is not
+ * offered on Lambda); pg-native and `cloudflare:sockets` are optional requires of pg that its code guards.
+ * (tedious's and mysql2's optional extras are plain JS or guarded requires and bundle without help.)
+ */
+export const EXTERNALS = ['better-sqlite3', 'pg-native', 'cloudflare:sockets'];
+
+const INIT_RUNS = 5;
+
+export function entries(): string[] {
+  const top = ['api', 'test-connection', 'scheduler', 'webhooks', 'daily-summary']
+    .map((n) => `functions/${n}.ts`)
+    .filter((f) => existsSync(join(ROOT, f)));
+  const workers = readdirSync(join(ROOT, 'functions/workers'))
+    .filter((f) => f.endsWith('.ts'))
+    .sort()
+    .map((f) => `functions/workers/${f}`);
+  return [...top, ...workers];
+}
+
+/** performance.now() around require(bundle), in a fresh process, printed as the only stdout line. */
+function initMs(bundle: string): number {
+  const script = `const t=performance.now();require(${JSON.stringify(bundle)});process.stdout.write(String(performance.now()-t))`;
+  const env = {
+    PATH: process.env.PATH ?? '',
+    TABLE_NAME: 'switchboard-bench',
+    QUEUE_URL_PREFIX: 'https://sqs.us-east-1.amazonaws.com/000000000000/switchboard-bench-',
+    AWS_REGION: 'us-east-1',
+    NODE_ENV: 'production',
+  };
+  const out = execFileSync(process.execPath, ['-e', script], { env, cwd: tmpdir(), encoding: 'utf8' });
+  return Number(out.trim());
+}
+
+export interface BundleFigures {
+  bytes: number;
+  initMs: number;
+  /** The biggest contributors to the bundle, in KB (node_modules package or our folder). */
+  largestKB: Record<string, number>;
+}
+
+function largest(metafile: Metafile): Record<string, number> {
+  const by: Record<string, number> = {};
+  for (const o of Object.values(metafile.outputs))
+    for (const [file, v] of Object.entries(o.inputs)) {
+      const m = file.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+      const key = m ? m[1] : file.split('/').slice(0, 2).join('/');
+      by[key] = (by[key] ?? 0) + v.bytesInOutput;
+    }
+  return Object.fromEntries(
+    Object.entries(by)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([k, v]) => [k, Math.round(v / 1024)]),
+  );
+}
+
+export async function benchBundles(): Promise<{ externals: string[]; entries: Record<string, BundleFigures> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-bundles-'));
+  const out: Record<string, BundleFigures> = {};
+  try {
+    for (const entry of entries()) {
+      const name = entry.replace(/^functions\//, '').replace(/\.ts$/, '');
+      const outfile = join(dir, `${name.replace(/\//g, '__')}.js`);
+      const result = await build({
+        entryPoints: [join(ROOT, entry)],
+        bundle: true,
+        platform: 'node',
+        target: 'node22',
+        minify: true,
+        format: 'cjs',
+        external: EXTERNALS,
+        outfile,
+        logLevel: 'error',
+        metafile: true,
+      });
+      const runs = Array.from({ length: INIT_RUNS }, () => initMs(outfile));
+      out[name] = { bytes: statSync(outfile).size, initMs: Math.round(median(runs) * 10) / 10, largestKB: largest(result.metafile) };
+      progress(`  ${name}: ${(out[name].bytes / 1024).toFixed(0)} KB, init ${out[name].initMs} ms`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { externals: EXTERNALS, entries: out };
+}

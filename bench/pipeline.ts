@@ -1,0 +1,201 @@
+import { connectors } from '../shared/connectors/all';
+import { staticProperties } from '../shared/connectors/hubspot/properties';
+import { recordHash } from '../shared/engine/hash';
+import { startDynalite } from '../shared/local/dynamo';
+import { startLocalStack, type LocalStack } from '../shared/local/stack';
+import { IntegrationService } from '../shared/services/integrations';
+import { createDb, ensureTable, type Item } from '../shared/store/db';
+import { keys } from '../shared/store/keys';
+import type { Run } from '../shared/store/runs';
+import { startHubspotSandbox, type HubspotSandbox } from '../tests/sandboxes/hubspot';
+import { progress, round } from './util';
+
+/**
+ * The sync pipeline without a rate limit: 100,000 HubSpot-shaped contacts from an unthrottled HubSpot sandbox,
+ * through the engine (read, hash-compare against the store, BatchWriteItem, checkpoint per page) into
+ * dynalite; then the same sync again with nothing changed; then, as the ceiling, the same 100,000 stored items
+ * written with bare BatchWriteItem to a fresh dynalite in this process.
+ *
+ * The hubspot connector declares HubSpot's own 100 requests / 10 s, which holds whatever the sandbox does, so
+ * it cannot show the pipeline's speed. The source is read with the Custom API connector instead: a real
+ * product configuration (bearer token, cursor paging on `paging.next.after`, records at `results`) with no
+ * declared limit, pointed at the same HubSpot list endpoint with the hubspot connector's property list and
+ * page size (100). The records stored are the API's objects as sent (Custom API keeps them whole), about the
+ * size the hubspot connector stores. Nothing in the engine or the store is bypassed or tuned.
+ */
+const PATH = '/crm/v3/objects/contacts';
+const PROPERTIES = staticProperties('contacts')!;
+
+export interface PipelineFigures {
+  records: number;
+  itemBytes: number;
+  seconds: number;
+  recordsPerSecond: number;
+  rawSeconds: number;
+  rawRecordsPerSecond: number;
+  ratio: number;
+  run: Record<string, unknown>;
+}
+
+export interface ResyncFigures {
+  seconds: number;
+  itemsWritten: number;
+  speedup: number;
+  run: Record<string, unknown>;
+}
+
+function customApiConfig(sandbox: HubspotSandbox) {
+  return {
+    baseUrl: sandbox.url,
+    auth: { kind: 'bearer' },
+    token: sandbox.token,
+    streams: [
+      {
+        name: 'contacts',
+        path: PATH,
+        query: { limit: 100, properties: PROPERTIES.join(','), archived: false },
+        recordsPath: 'results',
+        idPath: 'id',
+        pagination: { kind: 'cursor', param: 'after', next: 'paging.next.after' },
+      },
+    ],
+  };
+}
+
+async function timedSync(stack: LocalStack, svc: IntegrationService, tenantId: string, integrationId: string): Promise<{ run: Run; seconds: number }> {
+  const i = (await stack.app.integrations.get(tenantId, integrationId))!;
+  const started = performance.now();
+  const requested = await svc.requestSync(i, { mode: 'full' }, 'manual');
+  await stack.queues.drain();
+  const seconds = (performance.now() - started) / 1000;
+  const run = (await stack.app.runs.get(integrationId, requested.id))!;
+  if (run.status !== 'succeeded') throw new Error(`the sync ${run.status}: ${run.error ?? JSON.stringify(run.errors.slice(0, 3))}`);
+  return { run, seconds };
+}
+
+const runView = (run: Run, seconds: number) => ({
+  status: run.status,
+  processed: run.stats.processed,
+  created: run.stats.created,
+  updated: run.stats.updated,
+  unchanged: run.stats.unchanged,
+  requests: run.stats.requests,
+  pages: run.stats.pages,
+  streamMs: run.stats.durationMs,
+  wallMs: Math.round(seconds * 1000),
+});
+
+/** The items the writer stores for these records (writer.ts: keys + StoredRecord), built outside any timing. */
+function storedItems(sandbox: HubspotSandbox, integrationId: string, n: number): Item[] {
+  const store = sandbox.store.contacts;
+  const now = new Date().toISOString();
+  const items: Item[] = [];
+  for (let p = store.page(undefined, 10_000, false); ; p = store.page(p.next, 10_000, false)) {
+    for (const rec of p.records) {
+      // What the API sends, as the client parses it (the view leaves no undefined values, but be exact).
+      const data = JSON.parse(JSON.stringify(store.view(rec, PROPERTIES))) as Record<string, unknown>;
+      const externalId = String(data.id);
+      items.push({
+        ...keys.record(integrationId, 'contacts', externalId),
+        integrationId,
+        dataType: 'contacts',
+        externalId,
+        data,
+        hash: recordHash(data, false),
+        syncStatus: 'synced',
+        createdAt: now,
+        updatedAt: now,
+        deleted: false,
+      });
+    }
+    if (!p.next || items.length >= n) break;
+  }
+  return items.slice(0, n);
+}
+
+/** Bare BatchWriteItem of `items` to a fresh dynalite: Db.batchWrite, 25 items a request, 4 requests at once. */
+async function rawWrite(items: Item[]): Promise<number> {
+  const dynamo = await startDynalite();
+  const db = createDb({ endpoint: dynamo.endpoint, table: 'bench-raw' });
+  try {
+    await ensureTable(db.client, db.table);
+    const started = performance.now();
+    await db.batchWrite(items, [], 4);
+    const seconds = (performance.now() - started) / 1000;
+    if (db.writes !== items.length) throw new Error(`raw write stored ${db.writes} of ${items.length} items`);
+    return seconds;
+  } finally {
+    db.client.destroy();
+    await dynamo.close();
+  }
+}
+
+export async function benchPipeline(n: number): Promise<{ pipeline: PipelineFigures; resync: ResyncFigures }> {
+  const sandbox = await startHubspotSandbox({ contacts: n, companies: 0, deals: 0, rateLimit: false });
+  let lastLog = 0;
+  const stack = await startLocalStack({
+    connectors,
+    engine: {
+      onProgress: (run) => {
+        if (Date.now() - lastLog < 10_000) return;
+        lastLog = Date.now();
+        progress(`  pipeline: ${run.stats.processed} records (${run.stats.created} created, ${run.stats.unchanged} unchanged)`);
+      },
+    },
+  });
+  let integrationId = '';
+  let first: { run: Run; seconds: number };
+  let again: { run: Run; seconds: number };
+  let writes: number;
+  let itemBytes: number;
+  try {
+    const { tenantId } = await stack.app.tenants.createTenant('bench');
+    const svc = new IntegrationService(stack.app);
+    const integration = await svc.create(tenantId, { name: 'bench pipeline', type: 'custom_api', config: customApiConfig(sandbox) });
+    integrationId = integration.id;
+
+    progress(`pipeline: first sync of ${n} records`);
+    lastLog = Date.now();
+    first = await timedSync(stack, svc, tenantId, integrationId);
+    if (first.run.stats.created !== n) throw new Error(`the first sync created ${first.run.stats.created} records, not ${n}`);
+    const sample = await stack.app.records.get(integrationId, 'contacts', String(sandbox.store.contacts.page(undefined, 1, false).records[0].id));
+    itemBytes = Buffer.byteLength(JSON.stringify({ ...keys.record(integrationId, 'contacts', sample!.externalId), ...sample }));
+    progress(`pipeline: first sync ${first.seconds.toFixed(1)} s; re-sync of the unchanged ${n}`);
+
+    const before = stack.app.db.writes;
+    lastLog = Date.now();
+    again = await timedSync(stack, svc, tenantId, integrationId);
+    writes = stack.app.db.writes - before;
+    progress(`pipeline: re-sync ${again.seconds.toFixed(1)} s, ${writes} items written`);
+  } finally {
+    await stack.close();
+  }
+
+  const items = storedItems(sandbox, integrationId, n);
+  await sandbox.close();
+  const rawBytes = Buffer.byteLength(JSON.stringify(items[0]));
+  progress(`pipeline: raw BatchWriteItem of ${items.length} items (${rawBytes} B each vs ${itemBytes} B stored)`);
+  const rawSeconds = await rawWrite(items);
+  progress(`pipeline: raw ${rawSeconds.toFixed(1)} s`);
+
+  const recordsPerSecond = n / first.seconds;
+  const rawRecordsPerSecond = n / rawSeconds;
+  return {
+    pipeline: {
+      records: n,
+      itemBytes,
+      seconds: round(first.seconds, 2),
+      recordsPerSecond: Math.round(recordsPerSecond),
+      rawSeconds: round(rawSeconds, 2),
+      rawRecordsPerSecond: Math.round(rawRecordsPerSecond),
+      ratio: round(recordsPerSecond / rawRecordsPerSecond, 3),
+      run: runView(first.run, first.seconds),
+    },
+    resync: {
+      seconds: round(again.seconds, 2),
+      itemsWritten: writes,
+      speedup: round(first.seconds / again.seconds, 2),
+      run: runView(again.run, again.seconds),
+    },
+  };
+}
