@@ -52,8 +52,9 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
   const connector = app.connector(integration.type);
   if (!connector) throw new AppError('connector_missing', `this worker has no connector ${integration.type}`);
 
-  // A run found 'running' without a hand-off was interrupted (crash, timeout): the in-memory record of ids
-  // seen so far is gone, so this run must not mark anything deleted.
+  // A run found 'running' without a hand-off was interrupted (crash, timeout), or is still running in another
+  // delivery of the same message (its lease then answers 'busy'). If it was interrupted mid-stream, the
+  // in-memory record of ids seen so far is gone, so this run must not mark anything deleted.
   const crashed = run.status === 'running' && !run.handoff;
   if (run.status === 'queued') {
     if (!(await app.runs.markStatus(run, ['queued'], 'running'))) return 'ignored';
@@ -61,7 +62,6 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
     run.startedAt = new Date().toISOString();
   }
   run.handoff = false;
-  if (crashed) run.deletionsSkipped = 'the run was resumed after an interruption';
 
   let config: Record<string, unknown>;
   try {
@@ -85,14 +85,13 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
     const state = await app.state.acquire(integration.id, stream.name, holder, run.id, leaseTtlMs);
     if (!state) {
       const other = (await app.state.get(integration.id, stream.name))?.lease;
-      if (other?.runId === run.id) {
-        await app.runs.save(run);
-        return 'busy';
-      }
+      // Another delivery of this very run is reading: leave the run to it and let SQS redeliver this copy.
+      if (other?.runId === run.id) return 'busy';
       run.streams[stream.name] = { ...emptyStats(), status: 'skipped', info: { reason: `run ${other?.runId} is reading this data type` } };
       continue;
     }
     const resuming = state.runId === run.id && state.inProgress === true;
+    if (resuming && crashed) run.deletionsSkipped = 'the run was resumed after an interruption';
     const cursor = resuming ? state.cursor : run.mode === 'incremental' && !run.since ? (state.cursor ?? null) : null;
     const st: Run['streams'][string] = (run.streams[stream.name] = { ...emptyStats(), ...prior, status: 'running' });
     const http = connectorHttp(connector, config, { integrationId: integration.id, log, save, sleep: opts.sleep });
