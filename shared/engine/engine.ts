@@ -111,6 +111,7 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
     const seenIds = seen.get(stream.name) ?? new Set<string>();
     seen.set(stream.name, seenIds);
     const started = Date.now();
+    const base = { ...st };
     let lastCursor: unknown = cursor;
     let handedOff = false;
     try {
@@ -150,7 +151,7 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
           await app.state.checkpoint(integration.id, stream.name, holder, { cursor: page.cursor, runId: run.id, inProgress: true }, leaseTtlMs);
           lastCursor = page.cursor;
         } else await app.state.acquire(integration.id, stream.name, holder, run.id, leaseTtlMs);
-        syncHttp(st, http.stats, Date.now() - started);
+        syncHttp(st, base, http.stats, Date.now() - started);
         run.stats = total(run);
         opts.onProgress?.(run);
         await app.runs.save(run);
@@ -166,7 +167,7 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
       }
       if (handedOff) {
         await it.return?.();
-        syncHttp(st, http.stats, Date.now() - started);
+        syncHttp(st, base, http.stats, Date.now() - started);
         await app.state.release(integration.id, stream.name, holder);
         return handOff(app, integration, run, seen, log);
       }
@@ -182,7 +183,7 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
       run.errors = run.errors.slice(0, MAX_ERRORS);
       log.warn('stream failed', { stream: stream.name, error: reason, code: (err as AppError).code });
     } finally {
-      syncHttp(st, http.stats, Date.now() - started);
+      syncHttp(st, base, http.stats, Date.now() - started);
       await app.state.release(integration.id, stream.name, holder);
     }
     run.stats = total(run);
@@ -228,10 +229,11 @@ async function deletionPass(app: App, integration: IntegrationItem, run: Run, se
   run.stats = total(run);
 }
 
-function syncHttp(st: StreamStats, h: { requests: number; retries: number; http429: number; rateLimitWaitMs: number }, durationMs: number) {
-  // The client's counters are per invocation; `base` keeps what earlier invocations of this run counted.
-  const base = (st as StreamStats & { _base?: StreamStats })._base ?? { ...st };
-  (st as StreamStats & { _base?: StreamStats })._base = base;
+/**
+ * Copies the HTTP client's counters into the stream's stats. The client counts this invocation only, so
+ * `base` holds what earlier invocations of the run had counted when this one started on the stream.
+ */
+function syncHttp(st: StreamStats, base: StreamStats, h: { requests: number; retries: number; http429: number; rateLimitWaitMs: number }, durationMs: number) {
   st.requests = base.requests + h.requests;
   st.retries = base.retries + h.retries;
   st.http429 = base.http429 + h.http429;
@@ -250,16 +252,12 @@ async function handOff(app: App, integration: IntegrationItem, run: Run, seen: M
   run.continuations++;
   run.handoff = true;
   await saveSeen(app, run, seen);
-  cleanBases(run);
   await app.runs.save(run);
   await app.queue.send(integration.type, [{ kind: 'sync', tenantId: integration.tenantId, integrationId: integration.id, runId: run.id, continuation: run.continuations }]);
   log.info('run handed on to a continuation', { continuation: run.continuations, processed: run.stats.processed });
   return 'continued';
 }
 
-function cleanBases(run: Run) {
-  for (const s of Object.values(run.streams)) delete (s as { _base?: unknown })._base;
-}
 
 /** The ids a full run has seen, kept across continuations in chunks that expire with the run. */
 async function saveSeen(app: App, run: Run, seen: Map<string, Set<string>>) {
@@ -301,7 +299,6 @@ async function loadSeen(app: App, run: Run): Promise<Map<string, Set<string>>> {
 
 /** Closes the run and moves the integration: lastSync, status, error after repeated failures, metrics. */
 async function finish(app: App, integration: IntegrationItem, run: Run, status: Run['status'], error: string | null, log: Logger): Promise<Outcome> {
-  cleanBases(run);
   run.status = status;
   run.error = error;
   run.finishedAt = new Date().toISOString();
