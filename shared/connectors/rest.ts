@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MalformedPageError, SourceError } from '../errors';
-import type { HttpClient, HttpRequest } from '../http/client';
+import type { HttpClient, HttpRequest, HttpResponse } from '../http/client';
 import type { Page, ReadContext, RejectedRecord, SourceRecord, Stream, TestResult } from './types';
 
 /**
@@ -89,6 +89,8 @@ export interface RestStreamDef<C> {
    * sent to a host the user did not configure (the Custom API connector sets it). Default false.
    */
   sameOriginNext?: boolean;
+  /** Extra figures for the run stats from each response, e.g. a rate-limit header (RingCentral's X-Rate-Limit-Remaining). */
+  info?: (res: HttpResponse) => Record<string, unknown> | undefined;
 }
 
 /** The stream's cursor: the next page while a run is in progress, the high-water mark once it is done. */
@@ -214,7 +216,8 @@ export function restStream<C>(def: RestStreamDef<C>): Stream<C> {
         }
         const res = await ctx.http.request(req);
         if (def.emptyStatuses?.includes(res.status)) {
-          yield { records: [], cursor: { hwm } };
+          const info = def.info?.(res);
+          yield { records: [], cursor: { hwm }, ...(info ? { info } : {}) };
           return;
         }
         const raws = getPath(res.body, def.records);
@@ -254,7 +257,8 @@ export function restStream<C>(def: RestStreamDef<C>): Stream<C> {
             next = (next as number) + raws.length;
             break;
         }
-        yield { records, rejected, cursor: more ? { next, since, hwm } : { hwm } };
+        const info = def.info?.(res);
+        yield { records, rejected, cursor: more ? { next, since, hwm } : { hwm }, ...(info ? { info } : {}) };
         if (!more) return;
       }
     },
