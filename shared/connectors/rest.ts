@@ -30,7 +30,7 @@ export const PaginationSchema = z.discriminatedUnion('kind', [
   }),
   /** The response holds the URL (absolute or relative) of the next page (Salesforce `nextRecordsUrl`). */
   z.object({ kind: z.literal('next-url'), next: z.string().min(1) }),
-  /** Page numbers; stops on a short or empty page, or when `hasMore` says so. */
+  /** Page numbers; stops on a short or empty page, or when `hasMore` (or `totalPages`) says so. */
   z.object({
     kind: z.literal('page'),
     param: z.string().default('page'),
@@ -38,12 +38,27 @@ export const PaginationSchema = z.discriminatedUnion('kind', [
     size: z.number().int().positive().default(100),
     start: z.number().int().nonnegative().default(1),
     hasMore: z.string().optional().describe('path of a boolean "more pages" flag'),
+    /** CallRail's `total_pages`: the page numbered so (counting from `start` as the first) is the last. */
+    totalPages: z.string().optional().describe('path of the total page count'),
     in: z.enum(['query', 'body']).default('query'),
   }),
   z.object({
     kind: z.literal('offset'),
     param: z.string().default('offset'),
     sizeParam: z.string().default('limit'),
+    size: z.number().int().positive().default(100),
+    in: z.enum(['query', 'body']).default('query'),
+  }),
+  /**
+   * Keyset: the last record's `key` goes back as `param` (LeadConduit's `after_id`); a short or empty page
+   * ends it. A finished run keeps the last key (`last` in the cursor) and the next incremental run starts
+   * after it, so records ordered by an increasing key need no timestamp at all.
+   */
+  z.object({
+    kind: z.literal('keyset'),
+    param: z.string().min(1),
+    key: z.string().min(1).default('id').describe('path of the key in a record'),
+    sizeParam: z.string().optional(),
     size: z.number().int().positive().default(100),
     in: z.enum(['query', 'body']).default('query'),
   }),
@@ -56,9 +71,16 @@ export const IncrementalSchema = z.object({
   /** Where the lower bound is sent: a query parameter, a body field, or a header (Zoho's If-Modified-Since). */
   param: z.string().min(1),
   in: z.enum(['query', 'body', 'header']).default('query'),
-  format: z.enum(['iso', 'epoch-ms', 'epoch-s', 'date']).default('iso'),
+  /** `iso-offset` is second precision with an explicit `+00:00` (Arrivy, CallRail: `YYYY-MM-DDTHH:mm:ssZZ`). */
+  format: z.enum(['iso', 'epoch-ms', 'epoch-s', 'date', 'iso-offset']).default('iso'),
   /** Re-reads this much before the high-water mark: sources commit late; duplicates are free (upserts). */
   lookbackMs: z.number().int().nonnegative().default(60_000),
+  /**
+   * Where the mark comes from: the newest `field` value read (default), or the time the run started, for
+   * sources whose filter selects by something that is not a modification time (Arrivy's `from` is a task's
+   * scheduled start: the newest start read may lie weeks ahead, so it can't say what changed since).
+   */
+  mark: z.enum(['records', 'run-start']).optional(),
 });
 export type Incremental = z.infer<typeof IncrementalSchema>;
 
@@ -85,6 +107,11 @@ export interface RestStreamDef<C> {
   /** Marks records the source reports as deleted (e.g. `archived: true`). */
   deleted?: (raw: Record<string, unknown>) => boolean;
   /**
+   * `keyset` paging: moves a stored key back by the lookback before an incremental run starts after it
+   * (LeadConduit's ids are ObjectIds whose first 4 bytes are the creation second). Default: the key as is.
+   */
+  rewindKey?: (key: string) => string;
+  /**
    * `next-url` paging: refuse a next link on another origin than the stream's own, so credentials are never
    * sent to a host the user did not configure (the Custom API connector sets it). Default false.
    */
@@ -99,6 +126,8 @@ export const RestCursorSchema = z
     next: z.unknown().optional(),
     since: z.string().optional(),
     hwm: z.string().optional(),
+    /** `keyset` paging: the last key read, where the next incremental run starts. */
+    last: z.string().optional(),
   })
   .nullable();
 export type RestCursor = z.infer<typeof RestCursorSchema>;
@@ -116,6 +145,8 @@ export function formatTime(iso: string, format: Incremental['format']): string {
       return String(Math.floor(ms / 1000));
     case 'date':
       return new Date(ms).toISOString().slice(0, 10);
+    case 'iso-offset':
+      return new Date(ms).toISOString().slice(0, 19) + '+00:00';
     default:
       return new Date(ms).toISOString();
   }
@@ -128,7 +159,9 @@ export function toIso(v: unknown): string | undefined {
     const n = Number(v);
     return new Date(n < 1e11 ? n * 1000 : n).toISOString();
   }
-  const ms = Date.parse(String(v));
+  // A date-time without a zone is UTC (Arrivy prints `2017-10-14T06:23:33`), as on Lambda, not the host's zone.
+  const s = String(v);
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s) ? `${s}Z` : s);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
@@ -179,10 +212,16 @@ export function restStream<C>(def: RestStreamDef<C>): Stream<C> {
       const parsed = RestCursorSchema.safeParse(rawCursor ?? null);
       const stored: RestCursor = parsed.success ? parsed.data : null;
       const resuming = ctx.resuming && stored?.next !== undefined;
-      const since = resuming ? stored?.since : def.incremental ? incrementalStart(ctx as ReadContext<unknown>, stored?.hwm, def.incremental.lookbackMs) : undefined;
-      let hwm = stored?.hwm;
-      let next: unknown = resuming ? stored?.next : undefined;
       const p = def.pagination;
+      // Keyset: an incremental run continues after the last key read (an explicit `since` wins).
+      const afterKey =
+        !resuming && p.kind === 'keyset' && ctx.mode === 'incremental' && !ctx.since && stored?.last ? (def.rewindKey?.(stored.last) ?? stored.last) : undefined;
+      const since =
+        resuming ? stored?.since : def.incremental && afterKey === undefined ? incrementalStart(ctx as ReadContext<unknown>, stored?.hwm, def.incremental.lookbackMs) : undefined;
+      const byRunStart = def.incremental?.mark === 'run-start';
+      let hwm = byRunStart && !resuming ? new Date().toISOString() : stored?.hwm;
+      let last = stored?.last;
+      let next: unknown = resuming ? stored?.next : afterKey;
       if (next === undefined && p.kind === 'page') next = p.start;
       if (next === undefined && p.kind === 'offset') next = 0;
 
@@ -206,6 +245,10 @@ export function restStream<C>(def: RestStreamDef<C>): Stream<C> {
           put(p.in, p.param, next as number);
           put(p.in, p.sizeParam, p.size);
         }
+        if (p.kind === 'keyset') {
+          if (next !== undefined) put(p.in, p.param, next as string);
+          if (p.sizeParam) put(p.in, p.sizeParam, p.size);
+        }
         const req: HttpRequest = { method: def.method ?? 'GET', url, query, headers, body, stream: def.name, okStatuses: def.emptyStatuses };
         if (p.kind === 'next-url' && typeof next === 'string') {
           if (def.sameOriginNext && ctx.http.resolve(next).origin !== ctx.http.resolve(url).origin) {
@@ -217,7 +260,7 @@ export function restStream<C>(def: RestStreamDef<C>): Stream<C> {
         const res = await ctx.http.request(req);
         if (def.emptyStatuses?.includes(res.status)) {
           const info = def.info?.(res);
-          yield { records: [], cursor: { hwm }, ...(info ? { info } : {}) };
+          yield { records: [], cursor: { hwm, last }, ...(info ? { info } : {}) };
           return;
         }
         const raws = getPath(res.body, def.records);
@@ -227,7 +270,7 @@ export function restStream<C>(def: RestStreamDef<C>): Stream<C> {
           );
         }
         const { records, rejected, hwm: pageHwm } = mapRecords(def, raws);
-        hwm = maxIso(hwm, pageHwm);
+        if (!byRunStart) hwm = maxIso(hwm, pageHwm);
 
         let more: boolean;
         switch (p.kind) {
@@ -248,8 +291,21 @@ export function restStream<C>(def: RestStreamDef<C>): Stream<C> {
           }
           case 'page': {
             const flag = p.hasMore ? getPath(res.body, p.hasMore) : undefined;
-            more = p.hasMore ? flag === true || flag === 'true' : raws.length >= p.size;
+            const total = p.totalPages ? Number(getPath(res.body, p.totalPages)) : NaN;
+            more = p.hasMore ? flag === true || flag === 'true' : Number.isFinite(total) ? (next as number) - p.start + 1 < total : raws.length >= p.size;
             next = (next as number) + 1;
+            break;
+          }
+          case 'keyset': {
+            if (!raws.length) {
+              more = false;
+              break;
+            }
+            const k = getPath(raws[raws.length - 1], p.key);
+            if (k === undefined || k === null || k === '') throw new MalformedPageError(`${ctx.connector}/${def.name}: the last record of a page of ${url} has no ${p.key}`);
+            if (String(k) === next) throw new MalformedPageError(`${ctx.connector}/${def.name}: paging by ${p.param} does not advance past ${String(k)}`);
+            next = last = String(k);
+            more = raws.length >= p.size;
             break;
           }
           case 'offset':
@@ -258,7 +314,7 @@ export function restStream<C>(def: RestStreamDef<C>): Stream<C> {
             break;
         }
         const info = def.info?.(res);
-        yield { records, rejected, cursor: more ? { next, since, hwm } : { hwm }, ...(info ? { info } : {}) };
+        yield { records, rejected, cursor: more ? { next, since, hwm, last } : { hwm, last }, ...(info ? { info } : {}) };
         if (!more) return;
       }
     },
