@@ -73,6 +73,7 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
   const streams = connector.streams(config as never).filter((s) => dataTypes.includes(s.name));
   const seen = crashed ? new Map<string, Set<string>>() : await loadSeen(app, run);
   let budget = run.maxRecords !== undefined ? run.maxRecords - run.stats.processed : Infinity;
+  let lastSaved = 0;
   const save = async (patch: Record<string, unknown>) => {
     Object.assign(config, patch);
     await svc.saveSecrets(integration, patch);
@@ -116,8 +117,14 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
     let handedOff = false;
     try {
       const it = stream.read(ctx, cursor)[Symbol.asyncIterator]();
-      // One page of lookahead: the next page downloads while this one is written.
-      let pending = it.next();
+      // One page of lookahead: the next page downloads while this one is written. A prefetch we end up not
+      // awaiting (hand-off, failure) must not surface as an unhandled rejection.
+      const prefetch = () => {
+        const p = it.next();
+        p.catch(() => undefined);
+        return p;
+      };
+      let pending = prefetch();
       for (;;) {
         const res = await pending;
         if (res.done) break;
@@ -127,7 +134,8 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
           page = { ...page, records: page.records.slice(0, budget) };
           cut = true;
         }
-        if (!cut) pending = it.next();
+        // No lookahead once the budget is spent: the next page would be fetched for nothing.
+        if (!cut && page.records.length < budget) pending = prefetch();
         const w = await upsertRecords(app.records, integration.id, stream.name, page.records, { dryRun: run.dryRun });
         for (const r of page.records) seenIds.add(r.id);
         for (const r of page.rejected ?? []) if (r.id) seenIds.add(r.id);
@@ -154,7 +162,11 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
         syncHttp(st, base, http.stats, Date.now() - started);
         run.stats = total(run);
         opts.onProgress?.(run);
-        await app.runs.save(run);
+        // Progress is saved at most once a second: readers see a live run without a write per page.
+        if (Date.now() - lastSaved >= 1000) {
+          await app.runs.save(run);
+          lastSaved = Date.now();
+        }
         if (cut || budget <= 0) {
           st.status = 'done';
           st.info = { ...st.info, stoppedAt: 'maxRecords' };

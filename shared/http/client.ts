@@ -111,7 +111,8 @@ export class HttpClient {
 
     for (let attempt = 0; ; attempt++) {
       if (breaker.open) throw new SourceError('circuit_open', `${where}: too many consecutive failures, pausing requests to ${url.host}`, { retryable: true });
-      if (this.limiter) this.stats.rateLimitWaitMs += await this.limiter.acquire();
+      const turn = this.limiter ? await this.limiter.acquire() : undefined;
+      if (turn) this.stats.rateLimitWaitMs += turn.waitedMs;
       const headers: Record<string, string> = { accept: 'application/json', ...this.opts.headers, ...req.headers };
       const sendUrl = new URL(url);
       await auth.apply(headers, sendUrl.searchParams);
@@ -137,7 +138,9 @@ export class HttpClient {
         status = res.statusCode;
         resHeaders = flatten(res.headers);
         text = await res.body.text();
+        if (turn) this.limiter!.settle(turn.slot);
       } catch (err) {
+        if (turn) this.limiter!.settle(turn.slot);
         if (attempt < this.retry.maxRetries && isNetworkError(err)) {
           this.stats.retries++;
           await this.sleep(this.backoff(attempt));

@@ -5,7 +5,8 @@
  * Shared per key (connector + integration) across every client in the process.
  */
 export class SlidingWindowLimiter {
-  private readonly starts: number[] = [];
+  /** One slot per request in the window, kept sorted by time. */
+  private readonly slots: { t: number }[] = [];
   private chain: Promise<void> = Promise.resolve();
   /** Total time callers spent waiting for a slot. */
   waitedMs = 0;
@@ -17,8 +18,11 @@ export class SlidingWindowLimiter {
     private readonly sleep: (ms: number) => Promise<void> = defaultSleep,
   ) {}
 
-  /** Resolves when a request may start; callers are served in order. Returns the ms waited. */
-  acquire(): Promise<number> {
+  /**
+   * Resolves when a request may start; callers are served in order. Returns the ms waited and the request's
+   * slot, which the caller settles when the response arrives.
+   */
+  acquire(): Promise<{ waitedMs: number; slot: { t: number } }> {
     const turn = this.chain.then(() => this.take());
     this.chain = turn.then(
       () => undefined,
@@ -27,23 +31,34 @@ export class SlidingWindowLimiter {
     return turn;
   }
 
+  /**
+   * Moves a request's slot to when its response arrived. The vendor counts a request when it reaches it,
+   * which is never later than our response: counting from the response keeps our window behind theirs even
+   * when one request travels slower than the next hundred (a new connection, a busy event loop).
+   */
+  settle(slot: { t: number }): void {
+    slot.t = Math.max(slot.t, this.now());
+    this.slots.sort((a, b) => a.t - b.t);
+  }
+
   /** The vendor told us to back off (Retry-After): no request starts before `untilMs`. */
   pauseUntil(untilMs: number): void {
     this.blockedUntil = Math.max(this.blockedUntil, untilMs);
   }
   private blockedUntil = 0;
 
-  private async take(): Promise<number> {
+  private async take(): Promise<{ waitedMs: number; slot: { t: number } }> {
     let waited = 0;
     for (;;) {
       const t = this.now();
-      while (this.starts.length && this.starts[0] <= t - this.windowMs) this.starts.shift();
+      while (this.slots.length && this.slots[0].t <= t - this.windowMs) this.slots.shift();
       let waitMs = this.blockedUntil - t;
-      if (this.starts.length >= this.requests) waitMs = Math.max(waitMs, this.starts[0] + this.windowMs - t + 1);
+      if (this.slots.length >= this.requests) waitMs = Math.max(waitMs, this.slots[0].t + this.windowMs - t + 1);
       if (waitMs <= 0) {
-        this.starts.push(t);
+        const slot = { t };
+        this.slots.push(slot);
         this.waitedMs += waited;
-        return waited;
+        return { waitedMs: waited, slot };
       }
       await this.sleep(waitMs);
       waited += waitMs;

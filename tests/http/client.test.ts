@@ -46,6 +46,18 @@ describe('Class: SlidingWindowLimiter', () => {
     expect(limiter.waitedMs).toBeGreaterThan(0);
   });
 
+  it('counts a request from its response, so a slow request never lets the window run ahead of the vendor', async () => {
+    let now = 0;
+    const limiter = new SlidingWindowLimiter(1, 1000, () => now, async (ms) => {
+      now += ms;
+    });
+    const a = await limiter.acquire();
+    now = 300;
+    limiter.settle(a.slot); // the first request's response came back at 300 ms
+    await limiter.acquire(); // the next may start only once the settled slot has left the window
+    expect(now).toBeGreaterThanOrEqual(1300);
+  });
+
   it('holds every request until a Retry-After pause is over', async () => {
     let now = 0;
     const limiter = new SlidingWindowLimiter(100, 1000, () => now, async (ms) => {

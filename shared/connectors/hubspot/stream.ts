@@ -105,7 +105,7 @@ export function hubspotStream(type: string, config: HubspotConfig): Stream<Hubsp
         limit: SEARCH_LIMIT,
         ...(s.after ? { after: String(s.after) } : {}),
       };
-      ctx.http.stats.rateLimitWaitMs += await searchLimiter.acquire();
+      ctx.http.stats.rateLimitWaitMs += (await searchLimiter.acquire()).waitedMs;
       const res = await ctx.http.request({ method: 'POST', url, body, stream: ctx.stream, okStatuses: [400] });
       if (res.status === 400) {
         // Past the result cap (HubSpot's is 10,000; a smaller one behaves the same): continue in a new window.
