@@ -218,6 +218,17 @@ describe('Connector: salesrabbit', () => {
       expect(again.stats.retries).toBe(2);
     });
 
+    it.each([
+      ['no-end-cursor', /page 2 says more pages follow but gives no pageInfo.endCursor/],
+      ['same-cursor', /page 2 gives the same endCursor as the page before; paging would not advance/],
+    ] as const)('refuses a page whose pageInfo cannot advance (%s)', async (kind, message) => {
+      await start();
+      sb.brokenPageInfoNext(kind);
+      const err = await readStream(salesrabbit, gql(), 'leads').catch((e: Error) => e);
+      expect(err).toBeInstanceOf(MalformedPageError);
+      expect((err as Error).message).toMatch(message);
+    });
+
     it('throws MalformedPageError on a connection without pageInfo', async () => {
       await start();
       sb.malformedNext(1);

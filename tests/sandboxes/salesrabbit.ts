@@ -85,6 +85,8 @@ export interface SalesRabbitSandbox {
   failNext(count: number, status?: number): void;
   malformedNext(count: number): void;
   graphqlErrorNext(message: string): void;
+  /** Breaks the next leads page's pageInfo: more pages but no endCursor, or the cursor it was asked with. */
+  brokenPageInfoNext(kind: 'no-end-cursor' | 'same-cursor'): void;
 }
 
 /** `2024-05-01T10:00:00+00:00`, as SalesRabbit prints times. */
@@ -182,6 +184,7 @@ export async function startSalesRabbitSandbox(opts: SalesRabbitSandboxOptions): 
   let fail = { count: 0, status: 500 };
   let malformed = 0;
   let gqlError: string | undefined;
+  let brokenPageInfo: 'no-end-cursor' | 'same-cursor' | undefined;
   let blockedUntil = 0;
   let earlyRetries = 0;
   const starts: number[] = [];
@@ -249,9 +252,12 @@ export async function startSalesRabbitSandbox(opts: SalesRabbitSandboxOptions): 
     const start = after + 1;
     const slice = list.slice(start, start + first);
     const edges = slice.map((l, i) => ({ node: toNode(l), cursor: cursorOf(start + i) }));
-    return send(res, 200, {
-      data: { leads: { edges, pageInfo: { hasNextPage: start + slice.length < list.length, endCursor: edges.length ? edges[edges.length - 1].cursor : null } } },
-    });
+    const pageInfo = { hasNextPage: start + slice.length < list.length, endCursor: edges.length ? edges[edges.length - 1].cursor : null };
+    if (brokenPageInfo && after >= 0) {
+      pageInfo.endCursor = brokenPageInfo === 'same-cursor' ? (vars.cursor as string) : null;
+      brokenPageInfo = undefined;
+    }
+    return send(res, 200, { data: { leads: { edges, pageInfo } } });
   };
 
   const handle = (req: IncomingMessage, url: URL, body: RecordedSrRequest['body'], res: ServerResponse) => {
@@ -329,6 +335,9 @@ export async function startSalesRabbitSandbox(opts: SalesRabbitSandboxOptions): 
     },
     graphqlErrorNext(message) {
       gqlError = message;
+    },
+    brokenPageInfoNext(kind) {
+      brokenPageInfo = kind;
     },
   };
 }
