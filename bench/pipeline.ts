@@ -1,14 +1,13 @@
 import { connectors } from '../shared/connectors/all';
 import { staticProperties } from '../shared/connectors/hubspot/properties';
 import { recordHash } from '../shared/engine/hash';
-import { startDynalite } from '../shared/local/dynamo';
 import { startLocalStack, type LocalStack } from '../shared/local/stack';
 import { IntegrationService } from '../shared/services/integrations';
 import { createDb, ensureTable, type Item } from '../shared/store/db';
 import { keys } from '../shared/store/keys';
 import type { Run } from '../shared/store/runs';
 import { startHubspotSandbox, type HubspotSandbox } from '../tests/sandboxes/hubspot';
-import { progress, round } from './util';
+import { childServer, progress, round } from './util';
 
 /**
  * The sync pipeline without a rate limit: 100,000 HubSpot-shaped contacts from an unthrottled HubSpot sandbox,
@@ -44,7 +43,7 @@ export interface ResyncFigures {
   run: Record<string, unknown>;
 }
 
-function customApiConfig(sandbox: HubspotSandbox) {
+function customApiConfig(sandbox: { url: string; token?: string }) {
   return {
     baseUrl: sandbox.url,
     auth: { kind: 'bearer' },
@@ -115,8 +114,8 @@ function storedItems(sandbox: HubspotSandbox, integrationId: string, n: number):
 
 /** Bare BatchWriteItem of `items` to a fresh dynalite: Db.batchWrite, 25 items a request, 4 requests at once. */
 async function rawWrite(items: Item[]): Promise<number> {
-  const dynamo = await startDynalite();
-  const db = createDb({ endpoint: dynamo.endpoint, table: 'bench-raw' });
+  const dynamo = await childServer(['dynalite']);
+  const db = createDb({ endpoint: dynamo.url, table: 'bench-raw' });
   try {
     await ensureTable(db.client, db.table);
     const started = performance.now();
@@ -131,10 +130,14 @@ async function rawWrite(items: Item[]): Promise<number> {
 }
 
 export async function benchPipeline(n: number): Promise<{ pipeline: PipelineFigures; resync: ResyncFigures }> {
-  const sandbox = await startHubspotSandbox({ contacts: n, companies: 0, deals: 0, rateLimit: false });
+  // The source and the store are servers in their own processes (as HubSpot and DynamoDB are); this process
+  // runs what a worker Lambda runs. The raw baseline writes to a store in its own process too.
+  const source = await childServer(['hubspot', String(n)]);
+  const dynamo = await childServer(['dynalite']);
   let lastLog = 0;
   const stack = await startLocalStack({
     connectors,
+    dynamoEndpoint: dynamo.url,
     engine: {
       onProgress: (run) => {
         if (Date.now() - lastLog < 10_000) return;
@@ -151,14 +154,14 @@ export async function benchPipeline(n: number): Promise<{ pipeline: PipelineFigu
   try {
     const { tenantId } = await stack.app.tenants.createTenant('bench');
     const svc = new IntegrationService(stack.app);
-    const integration = await svc.create(tenantId, { name: 'bench pipeline', type: 'custom_api', config: customApiConfig(sandbox) });
+    const integration = await svc.create(tenantId, { name: 'bench pipeline', type: 'custom_api', config: customApiConfig(source) });
     integrationId = integration.id;
 
     progress(`pipeline: first sync of ${n} records`);
     lastLog = Date.now();
     first = await timedSync(stack, svc, tenantId, integrationId);
     if (first.run.stats.created !== n) throw new Error(`the first sync created ${first.run.stats.created} records, not ${n}`);
-    const sample = await stack.app.records.get(integrationId, 'contacts', String(sandbox.store.contacts.page(undefined, 1, false).records[0].id));
+    const sample = (await stack.app.records.list(integrationId, { dataType: 'contacts', limit: 1 })).items[0];
     itemBytes = Buffer.byteLength(JSON.stringify({ ...keys.record(integrationId, 'contacts', sample!.externalId), ...sample }));
     progress(`pipeline: first sync ${first.seconds.toFixed(1)} s; re-sync of the unchanged ${n}`);
 
@@ -169,8 +172,12 @@ export async function benchPipeline(n: number): Promise<{ pipeline: PipelineFigu
     progress(`pipeline: re-sync ${again.seconds.toFixed(1)} s, ${writes} items written`);
   } finally {
     await stack.close();
+    await source.close();
+    await dynamo.close();
   }
 
+  // The same deterministic records, generated here (not served) to build the raw baseline's items.
+  const sandbox = await startHubspotSandbox({ contacts: n, companies: 0, deals: 0, rateLimit: false });
   const items = storedItems(sandbox, integrationId, n);
   await sandbox.close();
   const rawBytes = Buffer.byteLength(JSON.stringify(items[0]));

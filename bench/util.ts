@@ -76,3 +76,28 @@ export function rateMeter(
     },
   };
 }
+
+/** Starts bench/child.ts in its own Node process and resolves with the address it prints. */
+export async function childServer(args: string[]): Promise<{ url: string; token?: string; close(): Promise<void> }> {
+  const { spawn } = await import('node:child_process');
+  const { join } = await import('node:path');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'child.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const info = await new Promise<{ url: string; token?: string }>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const line = out.split('\n')[0];
+      if (out.includes('\n')) resolve(JSON.parse(line));
+    });
+    child.once('exit', (code) => reject(new Error(`bench server ${args.join(' ')} exited with ${code}`)));
+  });
+  return {
+    ...info,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -10,6 +10,11 @@ import { salespro } from './salespro';
 import { zoho } from './zoho';
 import { twilio } from './twilio';
 import { cdk } from './cdk';
+import { callrail } from './callrail';
+import { arrivy } from './arrivy';
+import { leadconduit } from './leadconduit';
+import { ringcentral } from './ringcentral';
+import { salesrabbit } from './salesrabbit';
 
 /** Every connector with its code: the local stack, the CLI and the test-connection function use this. */
-export const connectors: Connector[] = [customApi, hubspot, salesforce, zoho, database, genius, marketsharp, salespro, googleSheets, twilio, cdk] as Connector[];
+export const connectors: Connector[] = [customApi, hubspot, salesforce, zoho, database, genius, marketsharp, salespro, googleSheets, twilio, cdk, callrail, arrivy, leadconduit, ringcentral, salesrabbit] as Connector[];

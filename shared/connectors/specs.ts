@@ -10,6 +10,11 @@ import { salesproSpec } from './salespro/spec';
 import { zohoSpec } from './zoho/spec';
 import { twilioSpec } from './twilio/spec';
 import { cdkSpec } from './cdk/spec';
+import { callrailSpec } from './callrail/spec';
+import { arrivySpec } from './arrivy/spec';
+import { leadconduitSpec } from './leadconduit/spec';
+import { ringcentralSpec } from './ringcentral/spec';
+import { salesrabbitSpec } from './salesrabbit/spec';
 
 /**
  * Every connector's declaration (no drivers): the API, the catalog and the deploy template read this.
@@ -27,4 +32,9 @@ export const specs: ConnectorSpec[] = [
   googleSheetsSpec,
   twilioSpec,
   cdkSpec,
+  callrailSpec,
+  arrivySpec,
+  leadconduitSpec,
+  ringcentralSpec,
+  salesrabbitSpec,
 ] as ConnectorSpec[];
