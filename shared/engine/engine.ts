@@ -12,7 +12,9 @@ import { keys } from '../store/keys';
 import { addStats, emptyStats, type Run, type StreamStats } from '../store/runs';
 import { LeaseLostError } from '../store/state';
 import { markDeleted, upsertRecords } from './writer';
+import type { RecordMeta } from '../store/records';
 import { notify } from '../notify/service';
+import { WebhookStore } from '../webhooks/store';
 
 export interface EngineOptions {
   /** Milliseconds left before the invocation must stop (Lambda's getRemainingTimeInMillis). */
@@ -32,6 +34,13 @@ export interface EngineOptions {
 export type Outcome = 'done' | 'continued' | 'busy' | 'ignored';
 
 const MAX_ERRORS = 20;
+/** Beyond this many stored records a full run reads per page instead of holding a snapshot in memory. */
+const SNAPSHOT_MAX = 500_000;
+
+/** Whether anything but this run may write the integration's records now: a webhook endpoint exists for it. */
+async function concurrentWriters(app: App, integration: IntegrationItem): Promise<boolean> {
+  return (await new WebhookStore(app.db).pointer(integration.id)) !== undefined;
+}
 const CONSECUTIVE_FAILURES_TO_ERROR = 5;
 
 /**
@@ -72,6 +81,7 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
   const dataTypes = run.dataTypes ?? connector.dataTypes(config as never);
   const streams = connector.streams(config as never).filter((s) => dataTypes.includes(s.name));
   const seen = crashed ? new Map<string, Set<string>>() : await loadSeen(app, run);
+  const snapshots = new Map<string, Map<string, RecordMeta>>();
   let budget = run.maxRecords !== undefined ? run.maxRecords - run.stats.processed : Infinity;
   let lastSaved = 0;
   const save = async (patch: Record<string, unknown>) => {
@@ -109,6 +119,11 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
       log: log.child({ stream: stream.name }),
       saveSecrets: save,
     };
+    // A full run compares against one snapshot of the stored hashes instead of a read per page. When webhooks
+    // can write this integration's records meanwhile, what the snapshot says changed is re-read before writing.
+    const known = run.mode === 'full' ? await app.records.snapshot(integration.id, stream.name, SNAPSHOT_MAX) : undefined;
+    if (known) snapshots.set(stream.name, known);
+    const verify = known !== undefined && (await concurrentWriters(app, integration));
     const seenIds = seen.get(stream.name) ?? new Set<string>();
     seen.set(stream.name, seenIds);
     const started = Date.now();
@@ -136,7 +151,7 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
         }
         // No lookahead once the budget is spent: the next page would be fetched for nothing.
         if (!cut && page.records.length < budget) pending = prefetch();
-        const w = await upsertRecords(app.records, integration.id, stream.name, page.records, { dryRun: run.dryRun });
+        const w = await upsertRecords(app.records, integration.id, stream.name, page.records, { dryRun: run.dryRun, known, verify });
         for (const r of page.records) seenIds.add(r.id);
         for (const r of page.rejected ?? []) if (r.id) seenIds.add(r.id);
         const rejected = page.rejected ?? [];
@@ -217,19 +232,24 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
 
   if (status === 'succeeded' && run.mode === 'full' && !run.since) {
     if (run.deletionsSkipped) log.info('deletions not evaluated', { reason: run.deletionsSkipped });
-    else await deletionPass(app, integration, run, seen);
+    else await deletionPass(app, integration, run, seen, snapshots);
   }
   const error = failed ? run.errors.filter((e) => !e.id).map((e) => `${e.dataType}: ${e.reason}`).join('; ') || 'a data type failed' : null;
   return finish(app, integration, run, status, error, log);
 }
 
 /** Records a full run did not see are gone from the source: mark exactly those deleted (never on a failed run). */
-async function deletionPass(app: App, integration: IntegrationItem, run: Run, seen: Map<string, Set<string>>) {
+async function deletionPass(app: App, integration: IntegrationItem, run: Run, seen: Map<string, Set<string>>, snapshots: Map<string, Map<string, RecordMeta>>) {
   for (const [name, ids] of seen) {
     const st = run.streams[name];
     if (!st || st.status !== 'done' || st.info?.stoppedAt) continue;
     const missing: string[] = [];
-    for await (const chunk of app.records.liveIds(integration.id, name)) for (const id of chunk) if (!ids.has(id)) missing.push(id);
+    // The run's snapshot (kept current by its writes) already lists what is stored; records a webhook added
+    // after it was taken are left alone, which errs on the side of keeping data.
+    const snapshot = snapshots.get(name);
+    if (snapshot) {
+      for (const [id, m] of snapshot) if (!m.deleted && !ids.has(id)) missing.push(id);
+    } else for await (const chunk of app.records.liveIds(integration.id, name)) for (const id of chunk) if (!ids.has(id)) missing.push(id);
     if (!missing.length) continue;
     if (run.dryRun) {
       st.deleted += missing.length;

@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SourceRecord } from '../connectors/types';
 import { keys } from '../store/keys';
-import type { RecordStore, StoredRecord } from '../store/records';
+import type { RecordMeta, RecordStore, StoredRecord } from '../store/records';
 import { recordHash } from './hash';
 
 export interface WriteOutcome {
@@ -23,13 +23,31 @@ export async function upsertRecords(
   integrationId: string,
   dataType: string,
   records: SourceRecord[],
-  opts: { dryRun?: boolean; now?: string } = {},
+  opts: {
+    dryRun?: boolean;
+    now?: string;
+    /** What the store held for this data type when the run started (a full run's snapshot); kept current. */
+    known?: Map<string, RecordMeta>;
+    /** Re-read what the snapshot says changed: someone else (a webhook) may have written since it was taken. */
+    verify?: boolean;
+  } = {},
 ): Promise<WriteOutcome> {
   const out: WriteOutcome = { created: 0, updated: 0, unchanged: 0, deleted: 0, stale: 0 };
   // A page may repeat an id (sources re-send on paging drift): the last copy wins, written once.
   const byId = new Map<string, SourceRecord>();
   for (const r of records) byId.set(r.id, r);
-  const meta = await store.meta(integrationId, dataType, [...byId.keys()]);
+  let meta: Map<string, RecordMeta>;
+  if (opts.known) {
+    const known = opts.known;
+    meta = new Map();
+    const suspects: string[] = [];
+    for (const r of byId.values()) {
+      const k = known.get(r.id);
+      if (k) meta.set(r.id, k);
+      if (!k || k.hash !== recordHash(r.data, r.deleted)) suspects.push(r.id);
+    }
+    if (opts.verify && suspects.length) for (const [id, m] of await store.meta(integrationId, dataType, suspects)) meta.set(id, m);
+  } else meta = await store.meta(integrationId, dataType, [...byId.keys()]);
   const now = opts.now ?? new Date().toISOString();
   const writes: StoredRecord[] = [];
   for (const r of byId.values()) {
@@ -61,6 +79,8 @@ export async function upsertRecords(
     });
   }
   if (!opts.dryRun && writes.length) await store.write(writes);
+  if (opts.known && !opts.dryRun)
+    for (const w of writes) opts.known.set(w.externalId, { hash: w.hash, createdAt: w.createdAt, sourceUpdatedAt: w.sourceUpdatedAt, deleted: w.deleted });
   return out;
 }
 

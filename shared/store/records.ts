@@ -78,6 +78,31 @@ export class RecordStore {
     return { items: (out.Items ?? []).map(strip), nextCursor: encodeCursor(out.LastEvaluatedKey) };
   }
 
+  /**
+   * What is stored for a data type, id → meta, read with one Query walk (far cheaper than a BatchGet per page:
+   * DynamoDB charges a Query by bytes read, a BatchGet by item). Undefined when there are more than `max`.
+   */
+  async snapshot(integrationId: string, dataType: string, max: number): Promise<Map<string, RecordMeta> | undefined> {
+    const out = new Map<string, RecordMeta>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.db.doc.send(
+        new QueryCommand({
+          TableName: this.db.table,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+          ExpressionAttributeValues: { ':pk': keys.recordsPk(integrationId), ':sk': `${dataType}#` },
+          ProjectionExpression: 'externalId, #h, createdAt, sourceUpdatedAt, deleted',
+          ExpressionAttributeNames: { '#h': 'hash' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of res.Items ?? []) out.set(i.externalId as string, i as unknown as RecordMeta);
+      if (out.size > max) return undefined;
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
   /** Every stored id of a data type that is not already marked deleted (for a full run's deletion pass). */
   async *liveIds(integrationId: string, dataType: string): AsyncIterable<string[]> {
     let start: Record<string, unknown> | undefined;
