@@ -34,6 +34,8 @@ export interface EngineOptions {
 export type Outcome = 'done' | 'continued' | 'busy' | 'ignored';
 
 const MAX_ERRORS = 20;
+/** Pages written at once: keeps the store busy while cursors still move strictly in order. */
+export const WRITE_AHEAD = 3;
 /** Beyond this many stored records a full run reads per page instead of holding a snapshot in memory. */
 const SNAPSHOT_MAX = 500_000;
 
@@ -130,6 +132,13 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
     const base = { ...st };
     let lastCursor: unknown = cursor;
     let handedOff = false;
+    // Pages being written (at most WRITE_AHEAD), oldest first; `chain` ends with the newest one's checkpoint.
+    const writing: { ids: Set<string>; done: Promise<void> }[] = [];
+    let chain: Promise<void> = Promise.resolve();
+    const settle = async (n: number) => {
+      const batch = writing.splice(0, n);
+      if (batch.length) await batch[batch.length - 1].done;
+    };
     try {
       const it = stream.read(ctx, cursor)[Symbol.asyncIterator]();
       // One page of lookahead: the next page downloads while this one is written. A prefetch we end up not
@@ -151,29 +160,41 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
         }
         // No lookahead once the budget is spent: the next page would be fetched for nothing.
         if (!cut && page.records.length < budget) pending = prefetch();
-        const w = await upsertRecords(app.records, integration.id, stream.name, page.records, { dryRun: run.dryRun, known, verify });
-        for (const r of page.records) seenIds.add(r.id);
-        for (const r of page.rejected ?? []) if (r.id) seenIds.add(r.id);
+        const ids = new Set(page.records.map((r) => r.id));
+        // An id still being written by an earlier page: let that page land first, so the later copy wins.
+        if (writing.some((w) => page.records.some((r) => w.ids.has(r.id)))) await settle(writing.length);
+        if (writing.length >= WRITE_AHEAD) await settle(writing.length - WRITE_AHEAD + 1);
         const rejected = page.rejected ?? [];
+        const write = upsertRecords(app.records, integration.id, stream.name, page.records, { dryRun: run.dryRun, known, verify }).then((w) => {
+          Object.assign(
+            st,
+            addStats(st as StreamStats, {
+              processed: page.records.length + rejected.length,
+              created: w.created,
+              updated: w.updated,
+              unchanged: w.unchanged,
+              deleted: w.deleted,
+              failed: rejected.length,
+              pages: 1,
+            }),
+          );
+        });
+        const after = page.cursor;
+        const store = !run.dryRun && !cut;
+        // Cursors move strictly in page order, each once its page and every earlier one are durable.
+        chain = Promise.all([chain, write]).then(async () => {
+          if (store) {
+            await app.state.checkpoint(integration.id, stream.name, holder, { cursor: after, runId: run.id, inProgress: true }, leaseTtlMs);
+            lastCursor = after;
+          } else await app.state.acquire(integration.id, stream.name, holder, run.id, leaseTtlMs);
+        });
+        chain.catch(() => undefined);
+        writing.push({ ids, done: chain });
+        for (const r of page.records) seenIds.add(r.id);
+        for (const r of rejected) if (r.id) seenIds.add(r.id);
         for (const r of rejected) if (run.errors.length < MAX_ERRORS) run.errors.push({ dataType: stream.name, id: r.id, reason: r.reason });
-        Object.assign(
-          st,
-          addStats(st as StreamStats, {
-            processed: page.records.length + rejected.length,
-            created: w.created,
-            updated: w.updated,
-            unchanged: w.unchanged,
-            deleted: w.deleted,
-            failed: rejected.length,
-            pages: 1,
-          }),
-        );
         if (page.info) st.info = { ...st.info, ...page.info };
         budget -= page.records.length;
-        if (!run.dryRun && !cut) {
-          await app.state.checkpoint(integration.id, stream.name, holder, { cursor: page.cursor, runId: run.id, inProgress: true }, leaseTtlMs);
-          lastCursor = page.cursor;
-        } else await app.state.acquire(integration.id, stream.name, holder, run.id, leaseTtlMs);
         syncHttp(st, base, http.stats, Date.now() - started);
         run.stats = total(run);
         opts.onProgress?.(run);
@@ -183,15 +204,18 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
           lastSaved = Date.now();
         }
         if (cut || budget <= 0) {
+          await settle(writing.length);
           st.status = 'done';
           st.info = { ...st.info, stoppedAt: 'maxRecords' };
           break;
         }
         if (opts.remainingMs() < opts.safetyMarginMs && !run.dryRun) {
+          await settle(writing.length);
           handedOff = true;
           break;
         }
       }
+      await settle(writing.length);
       if (handedOff) {
         await it.return?.();
         syncHttp(st, base, http.stats, Date.now() - started);
@@ -210,6 +234,8 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
       run.errors = run.errors.slice(0, MAX_ERRORS);
       log.warn('stream failed', { stream: stream.name, error: reason, code: (err as AppError).code });
     } finally {
+      // Writes still in flight after a failure finish (or fail) before the lease goes.
+      await chain.catch(() => undefined);
       syncHttp(st, base, http.stats, Date.now() - started);
       await app.state.release(integration.id, stream.name, holder);
     }
@@ -283,6 +309,7 @@ function total(run: Run): StreamStats {
 async function handOff(app: App, integration: IntegrationItem, run: Run, seen: Map<string, Set<string>>, log: Logger): Promise<Outcome> {
   run.continuations++;
   run.handoff = true;
+  run.stats = total(run);
   await saveSeen(app, run, seen);
   await app.runs.save(run);
   await app.queue.send(integration.type, [{ kind: 'sync', tenantId: integration.tenantId, integrationId: integration.id, runId: run.id, continuation: run.continuations }]);

@@ -36,6 +36,8 @@ export async function upsertRecords(
   // A page may repeat an id (sources re-send on paging drift): the last copy wins, written once.
   const byId = new Map<string, SourceRecord>();
   for (const r of records) byId.set(r.id, r);
+  const hashes = new Map<string, string>();
+  for (const r of byId.values()) hashes.set(r.id, recordHash(r.data, r.deleted));
   let meta: Map<string, RecordMeta>;
   if (opts.known) {
     const known = opts.known;
@@ -44,7 +46,7 @@ export async function upsertRecords(
     for (const r of byId.values()) {
       const k = known.get(r.id);
       if (k) meta.set(r.id, k);
-      if (!k || k.hash !== recordHash(r.data, r.deleted)) suspects.push(r.id);
+      if (!k || k.hash !== hashes.get(r.id)) suspects.push(r.id);
     }
     if (opts.verify && suspects.length) for (const [id, m] of await store.meta(integrationId, dataType, suspects)) meta.set(id, m);
   } else meta = await store.meta(integrationId, dataType, [...byId.keys()]);
@@ -52,7 +54,7 @@ export async function upsertRecords(
   const writes: StoredRecord[] = [];
   for (const r of byId.values()) {
     const cur = meta.get(r.id);
-    const hash = recordHash(r.data, r.deleted);
+    const hash = hashes.get(r.id)!;
     if (cur && cur.sourceUpdatedAt && r.updatedAt && cur.sourceUpdatedAt > r.updatedAt) {
       out.stale++;
       out.unchanged++;
