@@ -41,6 +41,8 @@ export interface RetryPolicy {
   maxMs: number;
   /** A Retry-After longer than this fails the request rather than parking a Lambda. */
   maxRetryAfterMs: number;
+  /** The wait a vendor imposes after a 429 that carries no Retry-After (RingCentral: 60 s). */
+  defaultRetryAfterMs?: number;
 }
 
 export const defaultRetry: RetryPolicy = { maxRetries: 6, baseMs: 250, maxMs: 20_000, maxRetryAfterMs: 120_000 };
@@ -162,7 +164,7 @@ export class HttpClient {
       }
       if (status === 429 || status >= 500) {
         if (status === 429) this.stats.http429++;
-        const retryAfter = parseRetryAfter(resHeaders['retry-after']);
+        const retryAfter = parseRetryAfter(resHeaders['retry-after']) ?? (status === 429 ? this.retry.defaultRetryAfterMs : undefined);
         if (attempt < this.retry.maxRetries && (retryAfter ?? 0) <= this.retry.maxRetryAfterMs) {
           this.stats.retries++;
           const wait = Math.max(retryAfter ?? 0, this.backoff(attempt));

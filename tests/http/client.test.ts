@@ -127,6 +127,25 @@ describe('Class: HttpClient', () => {
     }
   });
 
+  it("waits the vendor's default penalty after a 429 that carries no Retry-After", async () => {
+    const srv = await serve((n) => (n === 0 ? [429, {}, '{}'] : [200, {}, '{"ok":1}']));
+    try {
+      const waits: number[] = [];
+      const c = new HttpClient({
+        connector: 'acme',
+        integrationId: 'i',
+        baseUrl: srv.url,
+        retry: { defaultRetryAfterMs: 60_000 },
+        sleep: async (ms) => void waits.push(ms),
+      });
+      expect((await c.request({ url: '/x' })).status).toBe(200);
+      expect(waits).toHaveLength(1);
+      expect(waits[0]).toBeGreaterThanOrEqual(60_000);
+    } finally {
+      await srv.close();
+    }
+  });
+
   it('refreshes credentials once on a 401 and retries the request', async () => {
     let token = 'old';
     const srv = await serve((_n, _u, h) => (h.authorization === 'Bearer new' ? [200, {}, '{"ok":1}'] : [401, {}, '{}']));

@@ -6,6 +6,9 @@ import type { Connector } from '../types';
 import { DEFAULT_BASE_URL, ringcentralSpec, TOKEN_PATH, type RingCentralConfig } from './spec';
 import { refreshRingCentralToken } from './token';
 
+/** RingCentral's penalty after a 429 with no Retry-After: at least 60 s (docs/basics/rate-limits.md). */
+const PENALTY_MS = 60_000;
+
 /**
  * RingCentral's error bodies: API errors `{errorCode, message, errors: [{errorCode, message}]}`, OAuth errors
  * `{error, error_description, errors: [...]}`. The per-error codes (OAU-213 token expired, CMN-301 rate
@@ -174,7 +177,7 @@ function ringcentralAuth(config: RingCentralConfig, save: (patch: Partial<RingCe
 
 export const ringcentral: Connector<typeof ringcentralSpec.configSchema> = {
   ...ringcentralSpec,
-  http: (config, save) => ({ baseUrl: config.baseUrl ?? DEFAULT_BASE_URL, auth: ringcentralAuth(config, save), describeError: describeRingCentralError }),
+  http: (config, save) => ({ baseUrl: config.baseUrl ?? DEFAULT_BASE_URL, auth: ringcentralAuth(config, save), describeError: describeRingCentralError, retry: { defaultRetryAfterMs: PENALTY_MS } }),
   streams: (config) => [restStream(callLogDef(config))],
   /** A one-record call log read: proves the token, the host and the ReadCallLog permission the sync needs. */
   async test(ctx) {
