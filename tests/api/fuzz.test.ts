@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { createApiHandler } from '../../shared/api/handler';
+import { connectionTestRoutes } from '../../shared/api/test-route';
+import { localWebhooks } from '../../shared/local/webhooks';
 import type { HttpEvent } from '../../shared/lambda-types';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
@@ -19,7 +21,8 @@ describe('Property: no client input makes the API answer 5xx', () => {
   let id: string;
   beforeAll(async () => {
     stack = await startTestStack();
-    handler = createApiHandler(() => stack.app);
+    const extra = localWebhooks().extraRoutes!;
+    handler = createApiHandler(() => stack.app, (a) => [...connectionTestRoutes(a), ...extra(a)]);
     const i = await stack.svc.create(stack.tenantId, {
       name: 'fuzz',
       type: 'custom_api',
@@ -38,12 +41,26 @@ describe('Property: no client input makes the API answer 5xx', () => {
 
   it('write routes answer 2xx or 4xx with the error model for arbitrary JSON bodies', async () => {
     await fc.assert(
-      fc.asyncProperty(json, fc.constantFrom('POST /api/integrations', 'PATCH /api/integrations/{id}', 'POST /api/integrations/{id}/sync', 'PATCH /api/integrations/nope'), async (body, route) => {
+      fc.asyncProperty(
+        json,
+        fc.constantFrom(
+          'POST /api/integrations',
+          'PATCH /api/integrations/{id}',
+          'POST /api/integrations/{id}/sync',
+          'PATCH /api/integrations/nope',
+          'PUT /api/integrations/{id}/webhook',
+          'POST /api/notifications/channels',
+          'POST /webhooks/generic/{id}',
+          'POST /webhooks/hubspot/{id}',
+          'DELETE /api/integrations/nope',
+        ),
+        async (body, route) => {
         const [method, path] = route.replace('{id}', id).split(' ');
         const res = await handler(event(method, path, stack.apiKey, body));
         expect(res.statusCode).toBeLessThan(500);
         if (res.statusCode >= 400) expect(JSON.parse(res.body!).error.code).toMatch(/^[a-z_]+$/);
-      }),
+        },
+      ),
       { numRuns: 300 },
     );
   });
