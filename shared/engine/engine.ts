@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { connectorHttp } from '../connectors/context';
 import type { Connector, Page, ReadContext } from '../connectors/types';
@@ -335,24 +335,17 @@ async function saveSeen(app: App, run: Run, seen: Map<string, Set<string>>) {
 async function loadSeen(app: App, run: Run): Promise<Map<string, Set<string>>> {
   const seen = new Map<string, Set<string>>();
   if (run.mode !== 'full' || !run.continuations) return seen;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await app.db.doc.send(
-      new QueryCommand({
-        TableName: app.db.table,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-        ExpressionAttributeValues: { ':pk': keys.owned(run.integrationId), ':sk': `SEEN#${run.id}#` },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) {
+  for await (const page of app.db.query({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+    ExpressionAttributeValues: { ':pk': keys.owned(run.integrationId), ':sk': `SEEN#${run.id}#` },
+  })) {
+    for (const item of page.Items ?? []) {
       const stream = (item.SK as string).split('#')[2];
       const set = seen.get(stream) ?? new Set<string>();
       for (const id of item.ids as string[]) set.add(id);
       seen.set(stream, set);
     }
-    start = out.LastEvaluatedKey;
-  } while (start);
+  }
   return seen;
 }
 

@@ -57,19 +57,11 @@ export class NotificationStore {
 
   async channels(tenantId: string): Promise<StoredChannel[]> {
     const out: StoredChannel[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.doc.send(
-        new QueryCommand({
-          TableName: this.db.table,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-          ExpressionAttributeValues: { ':pk': `TENANT#${tenantId}`, ':sk': 'NOTIFYCH#' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      out.push(...(res.Items ?? []).map((i) => strip<StoredChannel>(i)));
-      start = res.LastEvaluatedKey;
-    } while (start);
+    for await (const page of this.db.query({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': `TENANT#${tenantId}`, ':sk': 'NOTIFYCH#' },
+    }))
+      out.push(...(page.Items ?? []).map((i) => strip<StoredChannel>(i)));
     return out;
   }
 
@@ -93,14 +85,8 @@ export class NotificationStore {
   /** Tenants with at least one channel subscribed to the daily summary. */
   async dailySubscribers(): Promise<string[]> {
     const tenants = new Set<string>();
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.doc.send(
-        new QueryCommand({ TableName: this.db.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': DAILY }, ExclusiveStartKey: start }),
-      );
-      for (const i of res.Items ?? []) tenants.add(i.tenantId as string);
-      start = res.LastEvaluatedKey;
-    } while (start);
+    for await (const page of this.db.query({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': DAILY } }))
+      for (const i of page.Items ?? []) tenants.add(i.tenantId as string);
     return [...tenants];
   }
 

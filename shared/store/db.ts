@@ -3,7 +3,10 @@ import {
   BatchGetCommand,
   BatchWriteCommand,
   DynamoDBDocumentClient,
+  QueryCommand,
   type BatchWriteCommandInput,
+  type QueryCommandInput,
+  type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 import { defaultSleep } from '../http/limiter';
@@ -57,6 +60,19 @@ export class Db {
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+  }
+
+  /**
+   * Every page of a Query on this table, following `LastEvaluatedKey`.
+   * @example for await (const page of db.query({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': pk } })) …
+   */
+  async *query(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): AsyncIterable<QueryCommandOutput> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: start }));
+      yield out;
+      start = out.LastEvaluatedKey;
+    } while (start);
   }
 
   /** Reads items by key, 100 per request, retrying `UnprocessedKeys`. Missing keys are simply absent. */

@@ -84,60 +84,37 @@ export class RecordStore {
    */
   async snapshot(integrationId: string, dataType: string, max: number): Promise<Map<string, RecordMeta> | undefined> {
     const out = new Map<string, RecordMeta>();
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.doc.send(
-        new QueryCommand({
-          TableName: this.db.table,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-          ExpressionAttributeValues: { ':pk': keys.recordsPk(integrationId), ':sk': `${dataType}#` },
-          ProjectionExpression: 'externalId, #h, createdAt, sourceUpdatedAt, deleted',
-          ExpressionAttributeNames: { '#h': 'hash' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const i of res.Items ?? []) out.set(i.externalId as string, i as unknown as RecordMeta);
+    for await (const page of this.db.query({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': keys.recordsPk(integrationId), ':sk': `${dataType}#` },
+      ProjectionExpression: 'externalId, #h, createdAt, sourceUpdatedAt, deleted',
+      ExpressionAttributeNames: { '#h': 'hash' },
+    })) {
+      for (const i of page.Items ?? []) out.set(i.externalId as string, i as unknown as RecordMeta);
       if (out.size > max) return undefined;
-      start = res.LastEvaluatedKey;
-    } while (start);
+    }
     return out;
   }
 
   /** Every stored id of a data type that is not already marked deleted (for a full run's deletion pass). */
   async *liveIds(integrationId: string, dataType: string): AsyncIterable<string[]> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.doc.send(
-        new QueryCommand({
-          TableName: this.db.table,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-          FilterExpression: 'attribute_not_exists(deleted) OR deleted = :f',
-          ExpressionAttributeValues: { ':pk': keys.recordsPk(integrationId), ':sk': `${dataType}#`, ':f': false },
-          ProjectionExpression: 'externalId',
-          ExclusiveStartKey: start,
-        }),
-      );
-      yield (out.Items ?? []).map((i) => i.externalId as string);
-      start = out.LastEvaluatedKey;
-    } while (start);
+    for await (const page of this.db.query({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      FilterExpression: 'attribute_not_exists(deleted) OR deleted = :f',
+      ExpressionAttributeValues: { ':pk': keys.recordsPk(integrationId), ':sk': `${dataType}#`, ':f': false },
+      ProjectionExpression: 'externalId',
+    }))
+      yield (page.Items ?? []).map((i) => i.externalId as string);
   }
 
   async count(integrationId: string, dataType?: string): Promise<number> {
     let n = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.doc.send(
-        new QueryCommand({
-          TableName: this.db.table,
-          KeyConditionExpression: dataType ? 'PK = :pk AND begins_with(SK, :sk)' : 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': keys.recordsPk(integrationId), ...(dataType ? { ':sk': `${dataType}#` } : {}) },
-          Select: 'COUNT',
-          ExclusiveStartKey: start,
-        }),
-      );
-      n += out.Count ?? 0;
-      start = out.LastEvaluatedKey;
-    } while (start);
+    for await (const page of this.db.query({
+      KeyConditionExpression: dataType ? 'PK = :pk AND begins_with(SK, :sk)' : 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.recordsPk(integrationId), ...(dataType ? { ':sk': `${dataType}#` } : {}) },
+      Select: 'COUNT',
+    }))
+      n += page.Count ?? 0;
     return n;
   }
 }
@@ -145,15 +122,10 @@ export class RecordStore {
 /** Deletes every item in a partition (an integration's records, state, runs, events). */
 export async function deletePartition(db: Db, pk: string): Promise<number> {
   let n = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db.doc.send(
-      new QueryCommand({ TableName: db.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': pk }, ProjectionExpression: 'PK, SK', ExclusiveStartKey: start }),
-    );
-    const ks = (out.Items ?? []) as { PK: string; SK: string }[];
+  for await (const page of db.query({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': pk }, ProjectionExpression: 'PK, SK' })) {
+    const ks = (page.Items ?? []) as { PK: string; SK: string }[];
     await db.batchWrite([], ks);
     n += ks.length;
-    start = out.LastEvaluatedKey;
-  } while (start);
+  }
   return n;
 }
