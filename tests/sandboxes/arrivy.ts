@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Faults, jsonSender, RollingLimit, startServer, urlOf } from './kit';
 
 /**
  * A fake Arrivy API: `GET /api/tasks?from&to&page&items_per_page&unscheduled` answering a bare JSON array
@@ -80,39 +80,23 @@ const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/;
 
 export async function startArrivySandbox(opts: ArrivySandboxOptions): Promise<ArrivySandbox> {
   const tasks = (opts.tasks ?? []).map((t) => ({ ...t }));
-  const perWindow = opts.perWindow ?? 120;
-  const windowMs = opts.windowMs ?? 60_000;
-  const starts: number[] = [];
-  let fail = { count: 0, status: 500 };
-  let malformed = 0;
+  const limit = new RollingLimit(opts.perWindow ?? 120, opts.windowMs ?? 60_000);
+  const faults = new Faults();
   const requests: ArrivySandbox['requests'] = [];
   const utcMs = (s: string) => Date.parse(`${s}Z`);
-
-  const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { 'content-type': 'application/json', ...headers });
-    res.end(JSON.stringify(body));
-  };
+  const json = jsonSender('application/json');
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const url = urlOf(req);
     const q = url.searchParams;
     if (req.headers['x-auth-key'] !== opts.authKey || req.headers['x-auth-token'] !== opts.authToken) {
       return json(res, 401, { message: 'Invalid auth key or token', code: 401 });
     }
     const now = Date.now();
-    while (starts.length && starts[0] <= now - windowMs) starts.shift();
-    if (starts.length >= perWindow) {
-      return json(res, 429, { message: 'Too many requests' }, { 'retry-after': String(Math.max(1, Math.ceil((starts[0] + windowMs - now) / 1000))) });
-    }
-    starts.push(now);
-    if (fail.count > 0) {
-      fail.count--;
-      return json(res, fail.status, { message: 'Backend error' });
-    }
-    if (malformed > 0) {
-      malformed--;
-      return json(res, 200, { message: 'Backend error', tasks: null });
-    }
+    if (!limit.take(now)) return json(res, 429, { message: 'Too many requests' }, { 'retry-after': String(limit.retryAfterSeconds(now)) });
+    const status = faults.take();
+    if (status !== undefined) return json(res, status, { message: 'Backend error' });
+    if (faults.takeMalformed()) return json(res, 200, { message: 'Backend error', tasks: null });
 
     if (url.pathname === '/api/entities') return json(res, 200, ENTITIES);
     if (url.pathname === '/api/groups') return json(res, 200, GROUPS);
@@ -136,28 +120,20 @@ export async function startArrivySandbox(opts: ArrivySandboxOptions): Promise<Ar
     return json(res, 200, rows.slice((page - 1) * perPage, page * perPage));
   };
 
-  const server = createServer((req, res) => {
-    res.on('finish', () => {
-      const u = new URL(req.url ?? '/', 'http://sandbox');
-      const h = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
-      requests.push({ path: u.pathname, query: u.searchParams, status: res.statusCode, authKey: h('x-auth-key'), authToken: h('x-auth-token') });
-    });
-    try {
+  const server = await startServer(
+    (req, res) => {
+      res.on('finish', () => {
+        const u = urlOf(req);
+        const h = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
+        requests.push({ path: u.pathname, query: u.searchParams, status: res.statusCode, authKey: h('x-auth-key'), authToken: h('x-auth-token') });
+      });
       handle(req, res);
-    } catch (err) {
-      json(res, 500, { message: (err as Error).message });
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+    },
+    (res, err) => json(res, 500, { message: err.message }),
+  );
 
   return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    ...server,
     requests,
     tasks,
     updateTask(id, patch) {
@@ -168,10 +144,10 @@ export async function startArrivySandbox(opts: ArrivySandboxOptions): Promise<Ar
       return t;
     },
     failNext(count, status = 500) {
-      fail = { count, status };
+      faults.set(status, count);
     },
     malformedNext(count) {
-      malformed = count;
+      faults.setMalformed(count);
     },
   };
 }
