@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Faults, jsonSender, RollingLimit, startServer, urlOf } from './kit';
 
 /**
  * A fake CallRail API v3 for one account: `GET /v3/a/{account}.json` and `GET /v3/a/{account}/{resource}.json`
@@ -117,20 +117,13 @@ export async function startCallrailSandbox(opts: CallrailSandboxOptions): Promis
   const data = new Map<CallrailFile, CallrailRecord[]>(
     (Object.keys(RESOURCES) as CallrailFile[]).map((f) => [f, (opts.records?.[f] ?? []).map((r) => ({ ...r }))]),
   );
-  const perWindow = opts.perWindow ?? 60;
-  const windowMs = opts.windowMs ?? 60_000;
-  const starts: number[] = [];
-  let fail = { count: 0, status: 500 };
-  let malformed = 0;
+  const limit = new RollingLimit(opts.perWindow ?? 60, opts.windowMs ?? 60_000);
+  const faults = new Faults();
   const requests: CallrailSandbox['requests'] = [];
-
-  const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-    res.end(JSON.stringify(body));
-  };
+  const json = jsonSender('application/json; charset=utf-8');
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const url = urlOf(req);
     const q = url.searchParams;
     const m = TOKEN.exec(req.headers.authorization ?? '');
     if (!m || (m[1] ?? m[2]) !== opts.apiKey) {
@@ -138,16 +131,9 @@ export async function startCallrailSandbox(opts: CallrailSandboxOptions): Promis
       return res.end('HTTP Token: Access denied.\n');
     }
     const now = Date.now();
-    while (starts.length && starts[0] <= now - windowMs) starts.shift();
-    if (starts.length >= perWindow) {
-      const retryAfter = Math.max(1, Math.ceil((starts[0] + windowMs - now) / 1000));
-      return json(res, 429, { error: 'Too many requests' }, { 'retry-after': String(retryAfter) });
-    }
-    starts.push(now);
-    if (fail.count > 0) {
-      fail.count--;
-      return json(res, fail.status, { error: 'Internal server error' });
-    }
+    if (!limit.take(now)) return json(res, 429, { error: 'Too many requests' }, { 'retry-after': String(limit.retryAfterSeconds(now)) });
+    const status = faults.take();
+    if (status !== undefined) return json(res, status, { error: 'Internal server error' });
 
     const base = `/v3/a/${opts.accountId}`;
     if (url.pathname === `${base}.json`) return json(res, 200, { id: opts.accountId, name: 'Peachtree Plumbing', outbound_recording_enabled: true, hipaa_account: false });
@@ -174,34 +160,23 @@ export async function startCallrailSandbox(opts: CallrailSandboxOptions): Promis
 
     const totalPages = Math.ceil(rows.length / perPage);
     const envelope = { page, per_page: perPage, total_pages: totalPages, total_records: rows.length };
-    if (malformed > 0) {
-      malformed--;
-      return json(res, 200, envelope);
-    }
+    if (faults.takeMalformed()) return json(res, 200, envelope);
     return json(res, 200, { ...envelope, [resource.key]: rows.slice((page - 1) * perPage, page * perPage) });
   };
 
-  const server = createServer((req, res) => {
-    res.on('finish', () => {
-      const u = new URL(req.url ?? '/', 'http://sandbox');
-      requests.push({ path: u.pathname, query: u.searchParams, status: res.statusCode, authorization: req.headers.authorization });
-    });
-    try {
+  const server = await startServer(
+    (req, res) => {
+      res.on('finish', () => {
+        const u = urlOf(req);
+        requests.push({ path: u.pathname, query: u.searchParams, status: res.statusCode, authorization: req.headers.authorization });
+      });
       handle(req, res);
-    } catch (err) {
-      json(res, 500, { error: (err as Error).message });
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+    },
+    (res, err) => json(res, 500, { error: err.message }),
+  );
 
   return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    ...server,
     requests,
     setRecord(file, record) {
       const rows = data.get(file)!;
@@ -210,10 +185,10 @@ export async function startCallrailSandbox(opts: CallrailSandboxOptions): Promis
       else rows.push(record);
     },
     failNext(count, status = 500) {
-      fail = { count, status };
+      faults.set(status, count);
     },
     malformedNext(count) {
-      malformed = count;
+      faults.setMalformed(count);
     },
   };
 }
