@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Faults, jsonSender, RollingLimit, startServer, urlOf } from './kit';
 
 /**
  * A fake LeadConduit events API: `GET /events?after_id&before_id&start&end&limit&sort&type` answering a
@@ -71,46 +71,30 @@ const ID = /^[0-9a-fA-F]{24}$/;
 
 export async function startLeadconduitSandbox(opts: LeadconduitSandboxOptions): Promise<LeadconduitSandbox> {
   const events = (opts.events ?? []).map((e) => ({ ...e }));
-  const perWindow = opts.perWindow ?? 60;
-  const windowMs = opts.windowMs ?? 60_000;
-  const starts: number[] = [];
-  let fail = { count: 0, status: 500 };
-  let malformed = 0;
+  const limit = new RollingLimit(opts.perWindow ?? 60, opts.windowMs ?? 60_000);
+  const faults = new Faults();
   const requests: LeadconduitSandbox['requests'] = [];
-
-  const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-    res.end(JSON.stringify(body));
-  };
+  const json = jsonSender('application/json; charset=utf-8');
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const url = urlOf(req);
     const q = url.searchParams;
     const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
     const password = basic ? Buffer.from(basic[1], 'base64').toString().split(':').slice(1).join(':') : undefined;
     if (password !== opts.apiKey) return json(res, 401, { message: 'Authorization information is missing or invalid.' }, { 'www-authenticate': 'Basic realm="LeadConduit"' });
     const now = Date.now();
-    while (starts.length && starts[0] <= now - windowMs) starts.shift();
-    if (starts.length >= perWindow) {
-      return json(res, 429, { message: 'Too Many Requests' }, { 'retry-after': String(Math.max(1, Math.ceil((starts[0] + windowMs - now) / 1000))) });
-    }
-    starts.push(now);
-    if (fail.count > 0) {
-      fail.count--;
-      return json(res, fail.status, { message: 'Internal Server Error' });
-    }
+    if (!limit.take(now)) return json(res, 429, { message: 'Too Many Requests' }, { 'retry-after': String(limit.retryAfterSeconds(now)) });
+    const status = faults.take();
+    if (status !== undefined) return json(res, status, { message: 'Internal Server Error' });
     if (url.pathname !== '/events') return json(res, 404, { message: 'Not Found' });
-    if (malformed > 0) {
-      malformed--;
-      return json(res, 200, { events: [] });
-    }
+    if (faults.takeMalformed()) return json(res, 200, { events: [] });
 
     for (const k of ['after_id', 'before_id']) {
       const v = q.get(k);
       if (v !== null && !ID.test(v)) return json(res, 422, { message: `${k} must be a 24 character hex string` });
     }
-    const limit = Number(q.get('limit') ?? 100);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return json(res, 422, { message: 'limit must be between 1 and 1000' });
+    const max = Number(q.get('limit') ?? 100);
+    if (!Number.isInteger(max) || max < 1 || max > 1000) return json(res, 422, { message: 'limit must be between 1 and 1000' });
     const sort = q.get('sort') ?? 'desc';
     if (sort !== 'asc' && sort !== 'desc') return json(res, 422, { message: 'sort must be asc or desc' });
     const created = (e: LeadconduitEvent) => parseInt(e.id.slice(0, 8), 16) * 1000;
@@ -124,37 +108,29 @@ export async function startLeadconduitSandbox(opts: LeadconduitSandboxOptions): 
       .filter((e) => (start === null || created(e) >= Date.parse(start)) && (end === null || created(e) <= Date.parse(end)))
       .filter((e) => !types.length || types.includes(String(e.type)))
       .sort((a, b) => (a.id < b.id ? -1 : 1) * (sort === 'asc' ? 1 : -1));
-    return json(res, 200, rows.slice(0, limit));
+    return json(res, 200, rows.slice(0, max));
   };
 
-  const server = createServer((req, res) => {
-    res.on('finish', () => {
-      const u = new URL(req.url ?? '/', 'http://sandbox');
-      requests.push({ path: u.pathname, query: u.searchParams, status: res.statusCode, authorization: req.headers.authorization });
-    });
-    try {
+  const server = await startServer(
+    (req, res) => {
+      res.on('finish', () => {
+        const u = urlOf(req);
+        requests.push({ path: u.pathname, query: u.searchParams, status: res.statusCode, authorization: req.headers.authorization });
+      });
       handle(req, res);
-    } catch (err) {
-      json(res, 500, { message: (err as Error).message });
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+    },
+    (res, err) => json(res, 500, { message: err.message }),
+  );
 
   return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    ...server,
     requests,
     events,
     failNext(count, status = 500) {
-      fail = { count, status };
+      faults.set(status, count);
     },
     malformedNext(count) {
-      malformed = count;
+      faults.setMalformed(count);
     },
   };
 }
