@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Faults, jsonSender, readBody, RollingLimit, startServer, urlOf } from './kit';
 
 /**
  * A fake RingCentral platform: the company and extension call logs with their `records` / `navigation` /
@@ -113,25 +113,18 @@ const DETAILED_ONLY = ['legs', 'transport', 'billing', 'lastModifiedTime', 'inte
 export async function startRingCentralSandbox(opts: RingCentralSandboxOptions): Promise<RingCentralSandbox> {
   const calls = (opts.calls ?? []).map((c) => ({ ...c }));
   const maxPerPage = opts.maxPerPage ?? 1000;
-  const perMinute = opts.perMinute ?? 10;
-  const windowMs = opts.windowMs ?? 60_000;
+  const limit = new RollingLimit(opts.perMinute ?? 10, opts.windowMs ?? 60_000);
   const retryAfter = opts.retryAfterSeconds === undefined ? 60 : opts.retryAfterSeconds;
   let token = opts.accessToken;
   let refresh = opts.refreshToken;
   let seq = 0;
   let refreshCount = 0;
   let refreshFails = false;
-  let fail = { count: 0, status: 500 };
-  let malformed = 0;
+  const faults = new Faults();
   let blockedUntil = 0;
   let earlyRetries = 0;
-  const starts: number[] = [];
   const requests: RecordedRcRequest[] = [];
-
-  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
-    res.end(typeof body === 'string' ? body : JSON.stringify(body));
-  };
+  const send = jsonSender('application/json; charset=UTF-8');
   const apiError = (res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) =>
     send(res, status, { errorCode: code.startsWith('OAU') ? 'TokenInvalid' : code, message, errors: [{ errorCode: code, message }] }, headers);
 
@@ -160,19 +153,18 @@ export async function startRingCentralSandbox(opts: RingCentralSandboxOptions): 
   };
 
   const handle = (req: IncomingMessage, body: string, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const url = urlOf(req);
     const q = url.searchParams;
     if (req.method === 'POST' && url.pathname === '/restapi/oauth/token') return handleToken(req, body, res);
 
     if (req.headers.authorization !== `Bearer ${token}`) return apiError(res, 401, 'OAU-213', 'Access token expired');
     const now = Date.now();
     if (now < blockedUntil) earlyRetries++;
-    while (starts.length && starts[0] <= now - windowMs) starts.shift();
     const limitHeaders = (remaining: number) => ({
       'X-Rate-Limit-Group': 'heavy',
-      'X-Rate-Limit-Limit': String(perMinute),
-      'X-Rate-Limit-Remaining': String(Math.max(0, remaining)),
-      'X-Rate-Limit-Window': String(Math.round(windowMs / 1000)),
+      'X-Rate-Limit-Limit': String(limit.max),
+      'X-Rate-Limit-Remaining': String(remaining),
+      'X-Rate-Limit-Window': String(Math.round(limit.windowMs / 1000)),
     });
     const tooMany = () => {
       const h: Record<string, string> = limitHeaders(0);
@@ -182,17 +174,11 @@ export async function startRingCentralSandbox(opts: RingCentralSandboxOptions): 
       }
       return apiError(res, 429, 'CMN-301', 'Request rate exceeded', h);
     };
-    if (starts.length >= perMinute) return tooMany();
-    starts.push(now);
-    if (fail.count > 0) {
-      fail.count--;
-      if (fail.status === 429) return tooMany();
-      return apiError(res, fail.status, 'CMN-102', 'Internal Server Error');
-    }
-    if (malformed > 0) {
-      malformed--;
-      return send(res, 200, { uri: url.href, navigation: {}, paging: { page: 1, perPage: 100 } }, limitHeaders(perMinute - starts.length));
-    }
+    if (!limit.take(now)) return tooMany();
+    const status = faults.take();
+    if (status === 429) return tooMany();
+    if (status !== undefined) return apiError(res, status, 'CMN-102', 'Internal Server Error');
+    if (faults.takeMalformed()) return send(res, 200, { uri: url.href, navigation: {}, paging: { page: 1, perPage: 100 } }, limitHeaders(limit.remaining));
     if (url.pathname !== '/restapi/v1.0/account/~/call-log' && url.pathname !== '/restapi/v1.0/account/~/extension/~/call-log') {
       return apiError(res, 404, 'CMN-102', `Resource for parameter [path] is not found`);
     }
@@ -221,35 +207,24 @@ export async function startRingCentralSandbox(opts: RingCentralSandboxOptions): 
       res,
       200,
       { uri: link(page).uri, records, paging: { page, perPage, pageStart: (page - 1) * perPage, pageEnd: (page - 1) * perPage + Math.max(slice.length - 1, 0) }, navigation },
-      limitHeaders(perMinute - starts.length),
+      limitHeaders(limit.remaining),
     );
   };
 
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => (body += d.toString()));
-    req.on('end', () => {
+  const server = await startServer(
+    async (req, res) => {
+      const body = await readBody(req);
       res.on('finish', () => {
-        const u = new URL(req.url ?? '/', 'http://sandbox');
+        const u = urlOf(req);
         requests.push({ method: req.method ?? 'GET', path: u.pathname, query: u.searchParams, status: res.statusCode, authorization: req.headers.authorization, body, at: Date.now() });
       });
-      try {
-        handle(req, body, res);
-      } catch (err) {
-        apiError(res, 500, 'CMN-102', (err as Error).message);
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+      handle(req, body, res);
+    },
+    (res, err) => apiError(res, 500, 'CMN-102', err.message),
+  );
 
   const sandbox: RingCentralSandbox = {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    ...server,
     requests,
     get accessToken() {
       return token;
@@ -276,10 +251,10 @@ export async function startRingCentralSandbox(opts: RingCentralSandboxOptions): 
       else calls.push(call);
     },
     failNext(count, status = 500) {
-      fail = { count, status };
+      faults.set(status, count);
     },
     malformedNext(count) {
-      malformed = count;
+      faults.setMalformed(count);
     },
   };
   return sandbox;
