@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Faults, jsonSender, readBody, RollingLimit, startServer, urlOf } from './kit';
 
 /**
  * A fake SalesRabbit with both faces the connector speaks:
@@ -178,36 +178,22 @@ export async function startSalesRabbitSandbox(opts: SalesRabbitSandboxOptions): 
   const leads = (opts.leads ?? []).map((l) => ({ ...l }));
   const users = (opts.users ?? []).map((u) => ({ ...u }));
   const maxPerPage = opts.maxPerPage ?? 1000;
-  const perMinute = opts.perMinute ?? 50;
-  const windowMs = opts.windowMs ?? 60_000;
+  const limit = new RollingLimit(opts.perMinute ?? 50, opts.windowMs ?? 60_000);
   const retryAfter = opts.retryAfterSeconds ?? 60;
-  let fail = { count: 0, status: 500 };
-  let malformed = 0;
+  const faults = new Faults();
   let gqlError: string | undefined;
   let brokenPageInfo: 'no-end-cursor' | 'same-cursor' | undefined;
   let blockedUntil = 0;
   let earlyRetries = 0;
-  const starts: number[] = [];
   const requests: RecordedSrRequest[] = [];
-
-  const send = (res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) => {
-    if (body === undefined) {
-      res.writeHead(status, headers);
-      return res.end();
-    }
-    res.writeHead(status, { 'content-type': 'application/json', ...headers });
-    res.end(JSON.stringify(body));
-  };
+  const send = jsonSender('application/json');
 
   const handleRest = (req: IncomingMessage, url: URL, res: ServerResponse) => {
     const q = url.searchParams;
     const page = Number(q.get('page') ?? 1);
     const perPage = Math.min(Number(q.get('perPage') ?? 25) || 25, maxPerPage);
     if (!Number.isInteger(page) || page < 1) return send(res, 400, { message: 'The page must be at least 1.' });
-    if (malformed > 0) {
-      malformed--;
-      return send(res, 200, { leads: 'unavailable' });
-    }
+    if (faults.takeMalformed()) return send(res, 200, { leads: 'unavailable' });
     let rows: Array<Record<string, unknown>>;
     if (url.pathname === '/leads') {
       let list = [...leads];
@@ -238,10 +224,7 @@ export async function startSalesRabbitSandbox(opts: SalesRabbitSandboxOptions): 
       gqlError = undefined;
       return send(res, 200, { errors: [{ message, path: ['leads'], extensions: { code: 'BAD_USER_INPUT' } }], data: null });
     }
-    if (malformed > 0) {
-      malformed--;
-      return send(res, 200, { data: { leads: { edges: [{ node: { id: '1' } }] } } });
-    }
+    if (faults.takeMalformed()) return send(res, 200, { data: { leads: { edges: [{ node: { id: '1' } }] } } });
     if (/\busers\s*\{/.test(query)) return send(res, 200, { data: { users: users.map((u) => ({ ...u, id: String(u.id) })) } });
     if (!/\bleads\s*\(/.test(query)) return send(res, 400, { errors: [{ message: 'Cannot query this field.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] });
     const first = Math.min(Number(vars.limit ?? 50) || 50, maxPerPage);
@@ -268,27 +251,23 @@ export async function startSalesRabbitSandbox(opts: SalesRabbitSandboxOptions): 
     }
     const now = Date.now();
     if (now < blockedUntil) earlyRetries++;
-    while (starts.length && starts[0] <= now - windowMs) starts.shift();
     const tooMany = () => {
       blockedUntil = Date.now() + retryAfter * 1000;
-      return send(res, 429, { message: 'Too Many Attempts.' }, { 'Retry-After': String(retryAfter), 'X-RateLimit-Limit': String(perMinute), 'X-RateLimit-Remaining': '0' });
+      return send(res, 429, { message: 'Too Many Attempts.' }, { 'Retry-After': String(retryAfter), 'X-RateLimit-Limit': String(limit.max), 'X-RateLimit-Remaining': '0' });
     };
-    if (starts.length >= perMinute) return tooMany();
-    starts.push(now);
-    if (fail.count > 0) {
-      fail.count--;
-      return fail.status === 429 ? tooMany() : send(res, fail.status, { message: 'Server Error' });
-    }
+    if (!limit.take(now)) return tooMany();
+    const status = faults.take();
+    if (status === 429) return tooMany();
+    if (status !== undefined) return send(res, status, { message: 'Server Error' });
     if (graphql) return handleGraphql(body, res);
     if (req.method === 'GET') return handleRest(req, url, res);
     return send(res, 405, { message: 'Method Not Allowed' });
   };
 
-  const server = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (d: Buffer) => (raw += d.toString()));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://sandbox');
+  const server = await startServer(
+    async (req, res) => {
+      const raw = await readBody(req);
+      const url = urlOf(req);
       let body: RecordedSrRequest['body'];
       try {
         body = raw ? JSON.parse(raw) : undefined;
@@ -299,23 +278,13 @@ export async function startSalesRabbitSandbox(opts: SalesRabbitSandboxOptions): 
         const ims = req.headers['if-modified-since'];
         requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, status: res.statusCode, authorization: req.headers.authorization, ifModifiedSince: typeof ims === 'string' ? ims : undefined, body });
       });
-      try {
-        handle(req, url, body, res);
-      } catch (err) {
-        send(res, 500, { message: (err as Error).message });
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+      handle(req, url, body, res);
+    },
+    (res, err) => send(res, 500, { message: err.message }),
+  );
 
   return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    ...server,
     requests,
     leads,
     get earlyRetries() {
@@ -328,10 +297,10 @@ export async function startSalesRabbitSandbox(opts: SalesRabbitSandboxOptions): 
       return leads[i];
     },
     failNext(count, status = 500) {
-      fail = { count, status };
+      faults.set(status, count);
     },
     malformedNext(count) {
-      malformed = count;
+      faults.setMalformed(count);
     },
     graphqlErrorNext(message) {
       gqlError = message;
