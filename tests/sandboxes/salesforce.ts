@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Faults, jsonSender, readBody, startServer, urlOf } from './kit';
 
 /**
  * A fake Salesforce REST API: the SOQL query resource with its real envelope and query locators, the
@@ -125,8 +125,7 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
   let tokenSeq = 0;
   let refreshCount = 0;
   let refreshFails = false;
-  let fail: { count: number; status: number } = { count: 0, status: 500 };
-  let malformed = 0;
+  const faults = new Faults();
   const locators = new Map<string, { rows: Record<string, unknown>[]; apiVersion: string }>();
   let locatorSeq = 0;
   const queries: string[] = [];
@@ -138,11 +137,7 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
     return new Set(rows.flatMap((r) => Object.keys(r)));
   };
 
-  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', ...headers });
-    res.end(text);
-  };
+  const send = jsonSender('application/json;charset=UTF-8');
   const limitInfo = () => ({ 'sforce-limit-info': `api-usage=${apiUsage}/${apiLimit}` });
   const sfError = (res: ServerResponse, status: number, errorCode: string, message: string, extra: Record<string, string> = {}) =>
     send(res, status, [{ message, errorCode }], { ...limitInfo(), ...extra });
@@ -163,14 +158,8 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
     );
   };
 
-  async function readBody(req: IncomingMessage): Promise<string> {
-    let text = '';
-    for await (const chunk of req) text += chunk;
-    return text;
-  }
-
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const url = urlOf(req);
     const path = url.pathname;
 
     if (req.method === 'POST' && path === '/services/oauth2/token') {
@@ -203,16 +192,11 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
     }
     apiUsage++;
     if (apiUsage > apiLimit) return sfError(res, 403, 'REQUEST_LIMIT_EXCEEDED', `TotalRequests Limit exceeded.`);
-    if (fail.count > 0) {
-      fail.count--;
-      // Salesforce documents no Retry-After for REST; the client's backoff applies.
-      if (fail.status === 429) return send(res, 429, [{ message: 'Too many requests', errorCode: 'REQUEST_LIMIT_EXCEEDED' }], limitInfo());
-      return sfError(res, fail.status, 'SERVER_UNAVAILABLE', 'Server temporarily unavailable');
-    }
-    if (malformed > 0) {
-      malformed--;
-      return send(res, 200, '{"totalSize": 3, "done": fal', limitInfo());
-    }
+    const status = faults.take();
+    // Salesforce documents no Retry-After for REST; the client's backoff applies.
+    if (status === 429) return send(res, 429, [{ message: 'Too many requests', errorCode: 'REQUEST_LIMIT_EXCEEDED' }], limitInfo());
+    if (status !== undefined) return sfError(res, status, 'SERVER_UNAVAILABLE', 'Server temporarily unavailable');
+    if (faults.takeMalformed()) return send(res, 200, '{"totalSize": 3, "done": fal', limitInfo());
 
     if (rest === '/limits') return send(res, 200, { DailyApiRequests: { Max: apiLimit, Remaining: Math.max(0, apiLimit - apiUsage) } }, limitInfo());
     if (rest === '/query') {
@@ -238,20 +222,16 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
     return sfError(res, 404, 'NOT_FOUND', 'The requested resource does not exist');
   };
 
-  const server = createServer((req, res) => {
-    res.on('finish', () => requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', status: res.statusCode, authorization: req.headers.authorization }));
-    handle(req, res).catch((err: Error) => send(res, 500, [{ message: err.message, errorCode: 'UNKNOWN_EXCEPTION' }]));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await startServer(
+    (req, res) => {
+      res.on('finish', () => requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', status: res.statusCode, authorization: req.headers.authorization }));
+      return handle(req, res);
+    },
+    (res, err) => send(res, 500, [{ message: err.message, errorCode: 'UNKNOWN_EXCEPTION' }]),
+  );
 
   const sandbox: SalesforceSandbox = {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    ...server,
     queries,
     requests,
     get accessToken() {
@@ -277,10 +257,10 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
       return merged;
     },
     failNext(count, status = 500) {
-      fail = { count, status };
+      faults.set(status, count);
     },
     malformedNext(count) {
-      malformed = count;
+      faults.setMalformed(count);
     },
     dropLocators() {
       locators.clear();
