@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Faults, jsonSender, RollingLimit, startServer, urlOf } from './kit';
 
 /**
  * A fake Zoho CRM v3 API and accounts server: Get Records with its `data` + `info` envelope, `fields`
@@ -74,31 +74,21 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
   const data = new Map<string, ZohoRecord[]>(['Leads', 'Contacts', 'Deals'].map((m) => [m, (opts.records?.[m as ZohoModule] ?? []).map((r) => ({ ...r }))]));
   const maxPerPage = opts.maxPerPage ?? 200;
   const pageLimit = opts.pageLimitRecords ?? 2000;
-  const perMinute = opts.perMinute ?? 100;
-  const windowMs = opts.windowMs ?? 60_000;
+  const limit = new RollingLimit(opts.perMinute ?? 100, opts.windowMs ?? 60_000);
   let token = opts.accessToken;
   let tokenSeq = 0;
   let refreshCount = 0;
   let refreshFails = false;
-  let fail = { count: 0, status: 500 };
-  let malformed = 0;
-  const starts: number[] = [];
+  const faults = new Faults();
   const pageTokens = new Map<string, { module: string; offset: number }>();
   const requests: ZohoSandbox['requests'] = [];
 
-  const send = (res: ServerResponse, status: number, body?: unknown) => {
-    if (body === undefined) {
-      res.writeHead(status);
-      return res.end();
-    }
-    res.writeHead(status, { 'content-type': 'application/json;charset=utf-8' });
-    res.end(typeof body === 'string' ? body : JSON.stringify(body));
-  };
+  const send = jsonSender('application/json;charset=utf-8');
   const zError = (res: ServerResponse, status: number, code: string, message: string, details: Record<string, unknown> = {}) =>
     send(res, status, { code, details, message, status: 'error' });
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const url = urlOf(req);
     const q = url.searchParams;
 
     if (req.method === 'POST' && url.pathname === '/oauth/v2/token') {
@@ -117,18 +107,10 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
 
     if (req.headers.authorization !== `Zoho-oauthtoken ${token}`) return zError(res, 401, 'INVALID_TOKEN', 'invalid oauth token');
     const now = Date.now();
-    while (starts.length && starts[0] <= now - windowMs) starts.shift();
-    if (starts.length >= perMinute) return zError(res, 429, 'TOO_MANY_REQUESTS', 'The API call limit has been exceeded');
-    starts.push(now);
-    if (fail.count > 0) {
-      fail.count--;
-      if (fail.status === 429) return zError(res, 429, 'TOO_MANY_REQUESTS', 'The API call limit has been exceeded');
-      return zError(res, fail.status, 'INTERNAL_ERROR', 'Internal Server Error');
-    }
-    if (malformed > 0) {
-      malformed--;
-      return send(res, 200, { info: { per_page: 200, count: 0, page: 1, more_records: false } });
-    }
+    const status = limit.take(now) ? faults.take() : 429;
+    if (status === 429) return zError(res, 429, 'TOO_MANY_REQUESTS', 'The API call limit has been exceeded');
+    if (status !== undefined) return zError(res, status, 'INTERNAL_ERROR', 'Internal Server Error');
+    if (faults.takeMalformed()) return send(res, 200, { info: { per_page: 200, count: 0, page: 1, more_records: false } });
 
     if (url.pathname === '/crm/v3/users' && q.get('type') === 'CurrentUser') {
       return send(res, 200, { users: [{ id: '4876876000000327001', full_name: 'Patricia Boyle', email: 'p.boyle@zylker.com', status: 'active' }], info: { per_page: 200, count: 1, page: 1, more_records: false } });
@@ -200,28 +182,19 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
     return send(res, 200, body);
   };
 
-  const server = createServer((req, res) => {
-    res.on('finish', () => {
-      const u = new URL(req.url ?? '/', 'http://sandbox');
-      const ims = req.headers['if-modified-since'];
-      requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', query: u.searchParams, status: res.statusCode, ifModifiedSince: typeof ims === 'string' ? ims : undefined, authorization: req.headers.authorization });
-    });
-    try {
+  const server = await startServer(
+    (req, res) => {
+      res.on('finish', () => {
+        const ims = req.headers['if-modified-since'];
+        requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', query: urlOf(req).searchParams, status: res.statusCode, ifModifiedSince: typeof ims === 'string' ? ims : undefined, authorization: req.headers.authorization });
+      });
       handle(req, res);
-    } catch (err) {
-      zError(res, 500, 'INTERNAL_ERROR', (err as Error).message);
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+    },
+    (res, err) => zError(res, 500, 'INTERNAL_ERROR', err.message),
+  );
 
   const sandbox: ZohoSandbox = {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    ...server,
     requests,
     get accessToken() {
       return token;
@@ -245,10 +218,10 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
       return merged;
     },
     failNext(count, status = 500) {
-      fail = { count, status };
+      faults.set(status, count);
     },
     malformedNext(count) {
-      malformed = count;
+      faults.setMalformed(count);
     },
   };
   return sandbox;
