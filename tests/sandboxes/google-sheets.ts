@@ -1,6 +1,6 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Faults, jsonSender, readBody, RollingLimit, startServer, urlOf } from './kit';
 
 /**
  * A fake Google: the OAuth token endpoint (JWT-bearer grant, RS256 signature checked against the public key
@@ -48,21 +48,8 @@ export interface GoogleSheetsSandbox {
 
 const SCOPES_OK = /https:\/\/www\.googleapis\.com\/auth\/spreadsheets(\.readonly)?(\s|$)/;
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
-  res.end(typeof body === 'string' ? body : JSON.stringify(body));
-}
+const send = jsonSender('application/json; charset=UTF-8');
 const googleError = (code: number, message: string, status: string) => ({ error: { code, message, status } });
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (data += c));
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
-}
 
 function letter(index: number): string {
   let n = index + 1;
@@ -107,12 +94,10 @@ function parseRange(range: string): { sheet: string; c1?: number; r1?: number; c
 export async function startGoogleSheetsSandbox(opts: GoogleSheetsSandboxOptions): Promise<GoogleSheetsSandbox> {
   const publicKey = typeof opts.publicKey === 'string' ? createPublicKey(opts.publicKey) : opts.publicKey;
   const ttl = opts.tokenTtlSeconds ?? 3599;
-  const windowMs = opts.windowMs ?? 60_000;
+  const limit = opts.perMinute === undefined ? undefined : new RollingLimit(opts.perMinute, opts.windowMs ?? 60_000);
   const tokens = new Map<string, number>(); // token → expiry (epoch ms)
-  const starts: number[] = [];
   let seq = 0;
-  let failures: { n: number; status: number } = { n: 0, status: 503 };
-  let malformed = false;
+  const faults = new Faults();
   let revokeCountdown = -1;
   const stats: GoogleSheetsSandbox['stats'] = { tokenRequests: 0, tokensIssued: 0, valuesRequests: 0, unauthorized: 0, http429: 0, ranges: [], claims: [] };
   let tokenUrl = '';
@@ -166,28 +151,21 @@ export async function startGoogleSheetsSandbox(opts: GoogleSheetsSandboxOptions)
       tokens.clear();
       revokeCountdown = -1;
     }
-    if (opts.perMinute !== undefined) {
-      const now = Date.now();
-      while (starts.length && starts[0] <= now - windowMs) starts.shift();
-      if (starts.length >= opts.perMinute) {
-        stats.http429++;
-        return send(
-          res,
-          429,
-          googleError(429, "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per user' of service 'sheets.googleapis.com' for consumer 'project_number:123456789012'.", 'RESOURCE_EXHAUSTED'),
-          opts.retryAfterSeconds !== undefined ? { 'retry-after': String(opts.retryAfterSeconds) } : {},
-        );
-      }
-      starts.push(now);
+    if (limit && !limit.take()) {
+      stats.http429++;
+      return send(
+        res,
+        429,
+        googleError(429, "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per user' of service 'sheets.googleapis.com' for consumer 'project_number:123456789012'.", 'RESOURCE_EXHAUSTED'),
+        opts.retryAfterSeconds !== undefined ? { 'retry-after': String(opts.retryAfterSeconds) } : {},
+      );
     }
-    if (failures.n > 0) {
-      failures.n--;
-      return send(res, failures.status, googleError(failures.status, 'The service is currently unavailable.', 'UNAVAILABLE'));
-    }
+    const status = faults.take();
+    if (status !== undefined) return send(res, status, googleError(status, 'The service is currently unavailable.', 'UNAVAILABLE'));
     stats.ranges.push(rawRange);
     const book = opts.spreadsheets[spreadsheetId];
     if (!book) return send(res, 404, googleError(404, 'Requested entity was not found.', 'NOT_FOUND'));
-    if (malformed) return send(res, 200, '{"range": 42, "values": "not a grid"');
+    if (faults.takeMalformed()) return send(res, 200, '{"range": 42, "values": "not a grid"');
     const r = parseRange(rawRange);
     const sheet = r ? book[r.sheet] : undefined;
     if (!r || !sheet) return send(res, 400, googleError(400, `Unable to parse range: ${rawRange}`, 'INVALID_ARGUMENT'));
@@ -211,38 +189,29 @@ export async function startGoogleSheetsSandbox(opts: GoogleSheetsSandboxOptions)
     send(res, 200, body);
   }
 
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://sandbox');
-    if (req.method === 'POST' && url.pathname === '/token') {
-      token(req, res).catch(() => send(res, 500, { error: 'internal_failure' }));
-      return;
-    }
-    const m = /^\/v4\/spreadsheets\/([^/]+)\/values\/([^/]+)$/.exec(url.pathname);
-    if (req.method === 'GET' && m) return values(req, res, decodeURIComponent(m[1]), decodeURIComponent(m[2]));
-    send(res, 404, googleError(404, 'Requested entity was not found.', 'NOT_FOUND'));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  tokenUrl = `${url}/token`;
+  const server = await startServer(
+    (req, res) => {
+      const url = urlOf(req);
+      if (req.method === 'POST' && url.pathname === '/token') return token(req, res);
+      const m = /^\/v4\/spreadsheets\/([^/]+)\/values\/([^/]+)$/.exec(url.pathname);
+      if (req.method === 'GET' && m) return values(req, res, decodeURIComponent(m[1]), decodeURIComponent(m[2]));
+      send(res, 404, googleError(404, 'Requested entity was not found.', 'NOT_FOUND'));
+    },
+    (res) => send(res, 500, { error: 'internal_failure' }),
+  );
+  tokenUrl = `${server.url}/token`;
 
   return {
-    url,
+    url: server.url,
     tokenUrl,
     stats,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    // Closing twice is harmless here, as it always was for this sandbox.
+    close: () => server.close().catch(() => undefined),
     revokeTokens: () => tokens.clear(),
     revokeAfter: (n) => {
       revokeCountdown = n;
     },
-    failNext: (n, status = 503) => {
-      failures = { n, status };
-    },
-    setMalformed: (on) => {
-      malformed = on;
-    },
+    failNext: (n, status = 503) => faults.set(status, n),
+    setMalformed: (on) => faults.setMalformed(on ? Infinity : 0),
   };
 }
