@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Faults, jsonSender, readBody, startServer, urlOf } from './kit';
 
 /**
  * A generic REST API for the Custom API connector: the same items behind one path per paging style, each
@@ -96,17 +96,13 @@ export async function startGenericRestSandbox(opts: GenericRestOptions = {}): Pr
   const items = makeItems(opts.items ?? 57);
   const auth = opts.auth ?? { kind: 'none' };
   const requests: RecordedRequest[] = [];
-  const failures: Array<{ status: number; retryAfter?: RetryAfterForm }> = [];
+  const faults = new Faults<{ status: number; retryAfter?: RetryAfterForm }>();
   const accessTokens = new Set<string>();
-  let malformed = 0;
   let tokensIssued = 0;
   let earlyRetries = 0;
   let notBefore = 0;
 
-  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { 'content-type': 'application/json', ...headers });
-    res.end(typeof body === 'string' ? body : JSON.stringify(body));
-  };
+  const send = jsonSender('application/json');
 
   function authorized(req: IncomingMessage, url: URL): boolean {
     const h = req.headers.authorization;
@@ -184,10 +180,8 @@ export async function startGenericRestSandbox(opts: GenericRestOptions = {}): Pr
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://sandbox');
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const url = urlOf(req);
+    const raw = await readBody(req);
     const method = req.method ?? 'GET';
 
     if (url.pathname === '/oauth/token' && method === 'POST' && auth.kind === 'oauth2') {
@@ -211,7 +205,7 @@ export async function startGenericRestSandbox(opts: GenericRestOptions = {}): Pr
     requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), body: raw ? body : undefined, authorization: req.headers.authorization, headers: req.headers });
     if (Date.now() < notBefore) earlyRetries++;
     if (!authorized(req, url)) return send(res, 401, { error: 'unauthorized', message: 'Invalid or missing credentials' }, { 'www-authenticate': 'Bearer realm="api"' });
-    const f = failures.shift();
+    const f = faults.take();
     if (f) {
       const headers: Record<string, string> = {};
       if (f.retryAfter) {
@@ -227,26 +221,15 @@ export async function startGenericRestSandbox(opts: GenericRestOptions = {}): Pr
       }
       return send(res, f.status, { error: f.status === 429 ? 'rate_limited' : 'server_error', message: f.status === 429 ? 'Too many requests' : 'Something went wrong' }, headers);
     }
-    if (malformed > 0 && url.pathname !== '/api/ping') {
-      malformed--;
-      return send(res, 200, '{"data":[{"id":"itm_0');
-    }
+    if (url.pathname !== '/api/ping' && faults.takeMalformed()) return send(res, 200, '{"data":[{"id":"itm_0');
     route(method, url, body, res);
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: Error) => send(res, 500, { error: 'server_error', message: err.message }));
-  });
-  server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await startServer(handle, (res, err) => send(res, 500, { error: 'server_error', message: err.message }), { keepAliveTimeout: 1000 });
   return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    url: server.url,
+    // Closing twice is harmless here, as it always was for this sandbox.
+    close: () => server.close().catch(() => undefined),
     items,
     requests,
     get tokensIssued() {
@@ -262,10 +245,10 @@ export async function startGenericRestSandbox(opts: GenericRestOptions = {}): Pr
       return it;
     },
     failNext(status, n = 1, retryAfter) {
-      for (let i = 0; i < n; i++) failures.push({ status, retryAfter });
+      faults.add({ status, retryAfter }, n);
     },
     malformNext(n = 1) {
-      malformed += n;
+      faults.addMalformed(n);
     },
   };
 }
