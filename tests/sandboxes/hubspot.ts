@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type HubspotRecord, lastModifiedOf, TYPE_BASE } from './hubspot-data';
 import { compareValues, makeStore, type RecordInput, type TypeStore } from './hubspot-store';
+import { Faults, jsonSender, readBody, RollingLimit, startServer, urlOf } from './kit';
 
 /**
  * A HubSpot CRM v3 sandbox reproducing the wire formats in shared/api-facts/hubspot.md:
@@ -61,7 +61,8 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions = {}): Pro
   const seed = opts.seed ?? 1;
   let token: string | null = opts.token ?? 'pat-na1-00000000-0000-4000-8000-000000000001';
   const issuedToken = token;
-  const limit = opts.rateLimit === false ? undefined : (opts.rateLimit ?? { requests: 100, windowMs: 10_000 });
+  const rate = opts.rateLimit === false ? undefined : (opts.rateLimit ?? { requests: 100, windowMs: 10_000 });
+  const limit = rate && new RollingLimit(rate.requests, rate.windowMs);
   const cap = opts.searchCap ?? 10_000;
   const store: Record<string, TypeStore> = {
     contacts: makeStore('contacts', 0, opts.contacts, 250, seed),
@@ -70,9 +71,7 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions = {}): Pro
   };
   Object.entries(opts.customObjects ?? {}).forEach(([name, input], i) => (store[name] = makeStore(name, i, input, 20, seed)));
 
-  const starts: number[] = [];
-  const failures: number[] = [];
-  let malformed = 0;
+  const faults = new Faults();
   let http429 = 0;
   let earlyRetries = 0;
   let notBefore = 0;
@@ -93,11 +92,7 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions = {}): Pro
     return ids.filter((id) => target.get(id));
   }
 
-  function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    const text = typeof body === 'string' ? body : JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json;charset=utf-8', ...headers });
-    res.end(text);
-  }
+  const send = jsonSender('application/json;charset=utf-8');
   const error = (res: ServerResponse, status: number, message: string, category: string, headers?: Record<string, string>) =>
     send(res, status, { status: 'error', message, correlationId: correlationId(), category }, headers);
 
@@ -226,25 +221,20 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions = {}): Pro
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const url = urlOf(req);
     const path = url.pathname;
     requests[path] = (requests[path] ?? 0) + 1;
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    const raw = await readBody(req);
     const now = Date.now();
     if (now < notBefore) earlyRetries++;
 
     const headers: Record<string, string> = {};
     if (limit) {
-      while (starts.length && starts[0] <= now - limit.windowMs) starts.shift();
-      headers['x-hubspot-ratelimit-max'] = String(limit.requests);
+      headers['x-hubspot-ratelimit-max'] = String(limit.max);
       headers['x-hubspot-ratelimit-interval-milliseconds'] = String(limit.windowMs);
-      if (starts.length >= limit.requests) {
-        headers['x-hubspot-ratelimit-remaining'] = '0';
-        return rateLimited(res, headers);
-      }
-      starts.push(now);
-      headers['x-hubspot-ratelimit-remaining'] = String(limit.requests - starts.length);
+      const allowed = limit.take(now);
+      headers['x-hubspot-ratelimit-remaining'] = String(limit.remaining);
+      if (!allowed) return rateLimited(res, headers);
     }
     if (!token || req.headers.authorization !== `Bearer ${token}`) {
       return error(
@@ -255,15 +245,15 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions = {}): Pro
         headers,
       );
     }
-    if (failures.length) {
-      const status = failures.shift()!;
+    const status = faults.take();
+    if (status !== undefined) {
       if (status === 429) return rateLimited(res, headers);
       return error(res, status, status >= 500 ? 'internal error' : 'There was a problem with the request.', status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_ERROR', headers);
     }
     let body: Record<string, unknown> = {};
-    if (chunks.length) {
+    if (raw) {
       try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        body = JSON.parse(raw);
       } catch {
         return error(res, 400, 'Invalid input JSON on line 1', 'VALIDATION_ERROR', headers);
       }
@@ -274,10 +264,7 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions = {}): Pro
       if (!store[type]) return error(res, 400, `Unable to infer object type from: ${type}`, 'OBJECT_NOT_FOUND', headers);
       const isSearch = !!m[2];
       if ((isSearch && req.method !== 'POST') || (!isSearch && req.method !== 'GET')) return error(res, 405, 'Method not allowed', 'VALIDATION_ERROR', headers);
-      if (malformed > 0) {
-        malformed--;
-        return send(res, 200, '{"results":[{"id":"1","properties":{"email":"a@', headers);
-      }
+      if (faults.takeMalformed()) return send(res, 200, '{"results":[{"id":"1","properties":{"email":"a@', headers);
       return isSearch ? search(res, type, body, headers) : list(res, type, url.searchParams, headers);
     }
     if ((m = path.match(/^\/crm\/v3\/properties\/([^/]+)$/)) && req.method === 'GET') {
@@ -291,21 +278,13 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions = {}): Pro
     return send(res, 404, '', headers);
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: Error) => send(res, 500, { status: 'error', message: err.message, category: 'INTERNAL_ERROR' }));
-  });
-  server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await startServer(handle, (res, err) => send(res, 500, { status: 'error', message: err.message, category: 'INTERNAL_ERROR' }), { keepAliveTimeout: 1000 });
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     token: issuedToken,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    // Closing twice is harmless here, as it always was for this sandbox.
+    close: () => server.close().catch(() => undefined),
     requests,
     get http429() {
       return http429;
@@ -317,12 +296,8 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions = {}): Pro
     store,
     setRecord: (type, id, props) => store[type].set(id, props),
     deleteRecord: (type, id) => store[type].archive(id),
-    failNext: (status, n = 1) => {
-      for (let i = 0; i < n; i++) failures.push(status);
-    },
-    malformNext: (n = 1) => {
-      malformed += n;
-    },
+    failNext: (status, n = 1) => faults.add(status, n),
+    malformNext: (n = 1) => faults.addMalformed(n),
     revokeToken: () => {
       token = null;
     },
