@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
  * envelopes, error bodies, headers, auth forms) stays in its own file.
  */
 
-/** A sandbox's request handler; a thrown error or rejection goes to the sandbox's `onError`. */
-export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+/** A sandbox's request handler (what it returns is ignored); a thrown error or rejection goes to the sandbox's `onError`. */
+export type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 export interface RunningServer {
   /** `http://127.0.0.1:<port>`. */
@@ -17,16 +17,26 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export interface ServerOptions {
+  /** Idle keep-alive sockets close after this many ms (node's default: 5 s). */
+  keepAliveTimeout?: number;
+  /** Called once each reply has been sent (the place to log the request with its status). */
+  onFinish?: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
 /**
  * Starts `handler` on 127.0.0.1 with a free port.
  * @param onError answers a request whose handler threw, in the vendor's error form.
- * @param options.keepAliveTimeout idle keep-alive sockets close after this many ms (node's default: 5 s).
  * @example
- * const server = await startServer((req, res) => send(res, 200, { ok: true }), (res, err) => send(res, 500, { message: err.message }));
+ * const server = await startServer((req, res) => send(res, 200, { ok: true }), (res, err) => send(res, 500, { message: err.message }), {
+ *   onFinish: (req, res) => requests.push({ path: urlOf(req).pathname, status: res.statusCode }),
+ * });
  * await server.close();
  */
-export async function startServer(handler: Handler, onError: (res: ServerResponse, err: Error) => void, options: { keepAliveTimeout?: number } = {}): Promise<RunningServer> {
+export async function startServer(handler: Handler, onError: (res: ServerResponse, err: Error) => void, options: ServerOptions = {}): Promise<RunningServer> {
+  const { onFinish } = options;
   const server = createServer((req, res) => {
+    if (onFinish) res.on('finish', () => onFinish(req, res));
     // Runs the handler synchronously; a sync throw and an async rejection both land in onError.
     (async () => handler(req, res))().catch((err: Error) => onError(res, err));
   });
@@ -45,6 +55,32 @@ export async function startServer(handler: Handler, onError: (res: ServerRespons
 
 /** The request's URL (path and query); the host part is a placeholder. */
 export const urlOf = (req: IncomingMessage): URL => new URL(req.url ?? '/', 'http://sandbox');
+
+/** What most sandboxes log of a request once it is answered. */
+export interface LoggedRequest {
+  path: string;
+  query: URLSearchParams;
+  status: number;
+  authorization?: string;
+}
+
+/** The request's path, query, answered status and Authorization header (for `onFinish`). */
+export function logEntry(req: IncomingMessage, res: ServerResponse): LoggedRequest {
+  const u = urlOf(req);
+  return { path: u.pathname, query: u.searchParams, status: res.statusCode, authorization: req.headers.authorization };
+}
+
+/** The controls of a sandbox whose vendor issues access tokens through a refresh grant. */
+export interface TokenControls {
+  /** The access token currently accepted. */
+  readonly accessToken: string;
+  /** Refresh grants honoured so far. */
+  readonly refreshCount: number;
+  /** The current token stops working: the next data call gets the vendor's 401. */
+  expireToken(): void;
+  /** The token endpoint refuses refreshes with the vendor's error (`false`: honours them again). */
+  failRefresh(on?: boolean): void;
+}
 
 /** The whole request body as UTF-8 text ('' when there is none). */
 export async function readBody(req: IncomingMessage): Promise<string> {
@@ -107,6 +143,14 @@ export class RollingLimit {
   }
 }
 
+/** A sandbox's fault switches, each replacing what is pending. */
+export interface FaultControls {
+  /** The next `count` data calls answer `status` (default 500) with the vendor's error body. */
+  failNext(count: number, status?: number): void;
+  /** The next `count` data calls answer 200 with a body that is not a valid page. */
+  malformedNext(count: number): void;
+}
+
 /**
  * Injected faults: failures (a status, or whatever a sandbox needs to describe one) and malformed pages, each
  * used up by the request that answers with it. `set*` replaces what is pending (sandboxes whose
@@ -150,5 +194,16 @@ export class Faults<F = number> {
     if (this.malformed <= 0) return false;
     this.malformed--;
     return true;
+  }
+
+  /**
+   * The switches most sandboxes hand their tests, to spread into the sandbox:
+   * `failNext(count, status = 500)` and `malformedNext(count)`, each replacing what is pending.
+   */
+  controls(this: Faults<number>): FaultControls {
+    return {
+      failNext: (count, status = 500) => this.set(status, count),
+      malformedNext: (count) => this.setMalformed(count),
+    };
   }
 }
