@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Faults, jsonSender, RollingLimit, startServer, urlOf } from './kit';
+import { type FaultControls, Faults, jsonSender, RollingLimit, type RunningServer, startServer, urlOf } from './kit';
 
 /**
  * A fake Arrivy API: `GET /api/tasks?from&to&page&items_per_page&unscheduled` answering a bare JSON array
@@ -20,15 +20,11 @@ export interface ArrivySandboxOptions {
   windowMs?: number;
 }
 
-export interface ArrivySandbox {
-  url: string;
-  close(): Promise<void>;
+export interface ArrivySandbox extends RunningServer, FaultControls {
   requests: Array<{ path: string; query: URLSearchParams; status: number; authKey?: string; authToken?: string }>;
   tasks: ArrivyTask[];
   /** Changes a task and moves its `updated` time on (one hour after the newest `updated`, or as given). */
   updateTask(id: number, patch: Partial<ArrivyTask>): ArrivyTask;
-  failNext(count: number, status?: number): void;
-  malformedNext(count: number): void;
 }
 
 /** Arrivy's stored form: UTC, no zone. */
@@ -120,17 +116,13 @@ export async function startArrivySandbox(opts: ArrivySandboxOptions): Promise<Ar
     return json(res, 200, rows.slice((page - 1) * perPage, page * perPage));
   };
 
-  const server = await startServer(
-    (req, res) => {
-      res.on('finish', () => {
-        const u = urlOf(req);
-        const h = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
-        requests.push({ path: u.pathname, query: u.searchParams, status: res.statusCode, authKey: h('x-auth-key'), authToken: h('x-auth-token') });
-      });
-      handle(req, res);
+  const server = await startServer(handle, (res, err) => json(res, 500, { message: err.message }), {
+    onFinish: (req, res) => {
+      const u = urlOf(req);
+      const h = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
+      requests.push({ path: u.pathname, query: u.searchParams, status: res.statusCode, authKey: h('x-auth-key'), authToken: h('x-auth-token') });
     },
-    (res, err) => json(res, 500, { message: err.message }),
-  );
+  });
 
   return {
     ...server,
@@ -143,11 +135,6 @@ export async function startArrivySandbox(opts: ArrivySandboxOptions): Promise<Ar
       Object.assign(t, patch, { updated: patch.updated ?? arrivyUtc(newest + 3_600_000) });
       return t;
     },
-    failNext(count, status = 500) {
-      faults.set(status, count);
-    },
-    malformedNext(count) {
-      faults.setMalformed(count);
-    },
+    ...faults.controls(),
   };
 }
