@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Faults, jsonSender, RollingLimit, startServer, urlOf } from './kit';
+import { type FaultControls, Faults, jsonSender, logEntry, type LoggedRequest, RollingLimit, type RunningServer, startServer, urlOf } from './kit';
 
 /**
  * A fake CallRail API v3 for one account: `GET /v3/a/{account}.json` and `GET /v3/a/{account}/{resource}.json`
@@ -33,14 +33,10 @@ export interface CallrailSandboxOptions {
   windowMs?: number;
 }
 
-export interface CallrailSandbox {
-  url: string;
-  close(): Promise<void>;
-  requests: Array<{ path: string; query: URLSearchParams; status: number; authorization?: string }>;
+export interface CallrailSandbox extends RunningServer, FaultControls {
+  requests: LoggedRequest[];
   /** Inserts or replaces a record (by id). */
   setRecord(file: CallrailFile, record: CallrailRecord): void;
-  failNext(count: number, status?: number): void;
-  malformedNext(count: number): void;
 }
 
 /** CallRail prints times in the company's zone with millis: `2024-05-01T06:00:00.000-04:00`. */
@@ -164,16 +160,7 @@ export async function startCallrailSandbox(opts: CallrailSandboxOptions): Promis
     return json(res, 200, { ...envelope, [resource.key]: rows.slice((page - 1) * perPage, page * perPage) });
   };
 
-  const server = await startServer(
-    (req, res) => {
-      res.on('finish', () => {
-        const u = urlOf(req);
-        requests.push({ path: u.pathname, query: u.searchParams, status: res.statusCode, authorization: req.headers.authorization });
-      });
-      handle(req, res);
-    },
-    (res, err) => json(res, 500, { error: err.message }),
-  );
+  const server = await startServer(handle, (res, err) => json(res, 500, { error: err.message }), { onFinish: (req, res) => requests.push(logEntry(req, res)) });
 
   return {
     ...server,
@@ -184,11 +171,6 @@ export async function startCallrailSandbox(opts: CallrailSandboxOptions): Promis
       if (i >= 0) rows[i] = record;
       else rows.push(record);
     },
-    failNext(count, status = 500) {
-      faults.set(status, count);
-    },
-    malformedNext(count) {
-      faults.setMalformed(count);
-    },
+    ...faults.controls(),
   };
 }
