@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Faults, jsonSender, RollingLimit, startServer, urlOf } from './kit';
+import { type FaultControls, Faults, jsonSender, logEntry, type LoggedRequest, RollingLimit, type RunningServer, startServer, urlOf } from './kit';
 
 /**
  * A fake LeadConduit events API: `GET /events?after_id&before_id&start&end&limit&sort&type` answering a
@@ -18,13 +18,9 @@ export interface LeadconduitSandboxOptions {
   windowMs?: number;
 }
 
-export interface LeadconduitSandbox {
-  url: string;
-  close(): Promise<void>;
-  requests: Array<{ path: string; query: URLSearchParams; status: number; authorization?: string }>;
+export interface LeadconduitSandbox extends RunningServer, FaultControls {
+  requests: LoggedRequest[];
   events: LeadconduitEvent[];
-  failNext(count: number, status?: number): void;
-  malformedNext(count: number): void;
 }
 
 /** An ObjectId created at `ms` (the rest: a fixed machine part and a counter). */
@@ -111,26 +107,12 @@ export async function startLeadconduitSandbox(opts: LeadconduitSandboxOptions): 
     return json(res, 200, rows.slice(0, max));
   };
 
-  const server = await startServer(
-    (req, res) => {
-      res.on('finish', () => {
-        const u = urlOf(req);
-        requests.push({ path: u.pathname, query: u.searchParams, status: res.statusCode, authorization: req.headers.authorization });
-      });
-      handle(req, res);
-    },
-    (res, err) => json(res, 500, { message: err.message }),
-  );
+  const server = await startServer(handle, (res, err) => json(res, 500, { message: err.message }), { onFinish: (req, res) => requests.push(logEntry(req, res)) });
 
   return {
     ...server,
     requests,
     events,
-    failNext(count, status = 500) {
-      faults.set(status, count);
-    },
-    malformedNext(count) {
-      faults.setMalformed(count);
-    },
+    ...faults.controls(),
   };
 }
