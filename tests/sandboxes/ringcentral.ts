@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Faults, jsonSender, readBody, RollingLimit, startServer, urlOf } from './kit';
+import { type FaultControls, Faults, jsonSender, readBody, RollingLimit, type RunningServer, startServer, type TokenControls, urlOf } from './kit';
 
 /**
  * A fake RingCentral platform: the company and extension call logs with their `records` / `navigation` /
@@ -38,21 +38,13 @@ export interface RecordedRcRequest {
   at: number;
 }
 
-export interface RingCentralSandbox {
-  url: string;
-  close(): Promise<void>;
+export interface RingCentralSandbox extends RunningServer, FaultControls, TokenControls {
   requests: RecordedRcRequest[];
-  readonly accessToken: string;
   readonly refreshToken: string | undefined;
-  readonly refreshCount: number;
   /** Requests that came before the Retry-After of a 429 had passed. */
   readonly earlyRetries: number;
   calls: RcCall[];
-  expireToken(): void;
-  failRefresh(on?: boolean): void;
   addCall(call: RcCall): void;
-  failNext(count: number, status?: number): void;
-  malformedNext(count: number): void;
 }
 
 const NAMES = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Edsger Dijkstra', 'Barbara Liskov'];
@@ -250,12 +242,7 @@ export async function startRingCentralSandbox(opts: RingCentralSandboxOptions): 
       if (i >= 0) calls[i] = call;
       else calls.push(call);
     },
-    failNext(count, status = 500) {
-      faults.set(status, count);
-    },
-    malformedNext(count) {
-      faults.setMalformed(count);
-    },
+    ...faults.controls(),
   };
   return sandbox;
 }
