@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Faults, jsonSender, readBody, RollingLimit, startServer, urlOf } from './kit';
+import { type FaultControls, Faults, jsonSender, readBody, RollingLimit, type RunningServer, startServer, urlOf } from './kit';
 
 /**
  * A fake SalesRabbit with both faces the connector speaks:
@@ -74,16 +74,12 @@ export interface RecordedSrRequest {
   body?: { query?: string; variables?: Record<string, unknown> };
 }
 
-export interface SalesRabbitSandbox {
-  url: string;
-  close(): Promise<void>;
+export interface SalesRabbitSandbox extends RunningServer, FaultControls {
   requests: RecordedSrRequest[];
   leads: SrLead[];
   readonly earlyRetries: number;
   /** Changes a lead; dateModified moves one minute past the newest. */
   updateLead(id: number, patch: Partial<SrLead>): SrLead;
-  failNext(count: number, status?: number): void;
-  malformedNext(count: number): void;
   graphqlErrorNext(message: string): void;
   /** Breaks the next leads page's pageInfo: more pages but no endCursor, or the cursor it was asked with. */
   brokenPageInfoNext(kind: 'no-end-cursor' | 'same-cursor'): void;
@@ -296,12 +292,7 @@ export async function startSalesRabbitSandbox(opts: SalesRabbitSandboxOptions): 
       leads[i] = { ...leads[i], ...patch, dateModified: patch.dateModified ?? srTime(newest + 60_000) };
       return leads[i];
     },
-    failNext(count, status = 500) {
-      faults.set(status, count);
-    },
-    malformedNext(count) {
-      faults.setMalformed(count);
-    },
+    ...faults.controls(),
     graphqlErrorNext(message) {
       gqlError = message;
     },
