@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Faults, jsonSender, readBody, startServer, urlOf } from './kit';
+import { type FaultControls, Faults, jsonSender, readBody, type RunningServer, startServer, type TokenControls, urlOf } from './kit';
 
 /**
  * A fake Salesforce REST API: the SOQL query resource with its real envelope and query locators, the
@@ -27,26 +27,14 @@ export interface SalesforceSandboxOptions {
   apiUsage?: number;
 }
 
-export interface SalesforceSandbox {
-  url: string;
-  close(): Promise<void>;
+/** `expireToken` leads to 401 INVALID_SESSION_ID, `failRefresh` to 400 invalid_grant, `failNext(n, 429)` to REQUEST_LIMIT_EXCEEDED. */
+export interface SalesforceSandbox extends RunningServer, FaultControls, TokenControls {
   /** SOQL strings received on /query, in order. */
   queries: string[];
   /** Every request: method, path (with query string), status answered. */
   requests: Array<{ method: string; path: string; status: number; authorization?: string }>;
-  /** The access token currently accepted. */
-  readonly accessToken: string;
-  readonly refreshCount: number;
-  /** The current token stops working (the next call gets 401 INVALID_SESSION_ID). */
-  expireToken(): void;
-  /** The token endpoint refuses refreshes (400 invalid_grant). */
-  failRefresh(on?: boolean): void;
   /** Inserts or replaces a record (SystemModstamp defaults to one second after the newest of its SObject). */
   setRecord(sobject: string, record: Partial<SfRecord> & { Id: string }): SfRecord;
-  /** The next `count` data calls answer `status` (500, 503, 429…). */
-  failNext(count: number, status?: number): void;
-  /** The next `count` data calls answer a 200 whose body is not a query result. */
-  malformedNext(count: number): void;
   /** Drops every open query locator (next `nextRecordsUrl` answers 400 INVALID_QUERY_LOCATOR). */
   dropLocators(): void;
   /** Sets today's API usage (e.g. to the limit, to get 403 REQUEST_LIMIT_EXCEEDED). */
@@ -222,13 +210,9 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
     return sfError(res, 404, 'NOT_FOUND', 'The requested resource does not exist');
   };
 
-  const server = await startServer(
-    (req, res) => {
-      res.on('finish', () => requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', status: res.statusCode, authorization: req.headers.authorization }));
-      return handle(req, res);
-    },
-    (res, err) => send(res, 500, [{ message: err.message, errorCode: 'UNKNOWN_EXCEPTION' }]),
-  );
+  const server = await startServer(handle, (res, err) => send(res, 500, [{ message: err.message, errorCode: 'UNKNOWN_EXCEPTION' }]), {
+    onFinish: (req, res) => requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', status: res.statusCode, authorization: req.headers.authorization }),
+  });
 
   const sandbox: SalesforceSandbox = {
     ...server,
@@ -256,12 +240,7 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
       else rows.push(merged);
       return merged;
     },
-    failNext(count, status = 500) {
-      faults.set(status, count);
-    },
-    malformedNext(count) {
-      faults.setMalformed(count);
-    },
+    ...faults.controls(),
     dropLocators() {
       locators.clear();
     },
