@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Faults, jsonSender, RollingLimit, startServer, urlOf } from './kit';
+import { type FaultControls, Faults, jsonSender, RollingLimit, type RunningServer, startServer, type TokenControls, urlOf } from './kit';
 
 /**
  * A fake Zoho CRM v3 API and accounts server: Get Records with its `data` + `info` envelope, `fields`
@@ -28,19 +28,11 @@ export interface ZohoSandboxOptions {
   windowMs?: number;
 }
 
-export interface ZohoSandbox {
-  url: string;
-  close(): Promise<void>;
+export interface ZohoSandbox extends RunningServer, FaultControls, TokenControls {
   /** Every request: path with query string, status, the If-Modified-Since and Authorization it carried. */
   requests: Array<{ method: string; path: string; query: URLSearchParams; status: number; ifModifiedSince?: string; authorization?: string }>;
-  readonly accessToken: string;
-  readonly refreshCount: number;
-  expireToken(): void;
-  failRefresh(on?: boolean): void;
   /** Inserts or updates a record; Modified_Time defaults to one second after the module's newest. */
   setRecord(module: ZohoModule, record: Partial<ZohoRecord> & { id: string }): ZohoRecord;
-  failNext(count: number, status?: number): void;
-  malformedNext(count: number): void;
 }
 
 /** Zoho prints times in the account's zone; the sandbox uses India's (+05:30) like the docs. */
@@ -182,16 +174,12 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
     return send(res, 200, body);
   };
 
-  const server = await startServer(
-    (req, res) => {
-      res.on('finish', () => {
-        const ims = req.headers['if-modified-since'];
-        requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', query: urlOf(req).searchParams, status: res.statusCode, ifModifiedSince: typeof ims === 'string' ? ims : undefined, authorization: req.headers.authorization });
-      });
-      handle(req, res);
+  const server = await startServer(handle, (res, err) => zError(res, 500, 'INTERNAL_ERROR', err.message), {
+    onFinish: (req, res) => {
+      const ims = req.headers['if-modified-since'];
+      requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', query: urlOf(req).searchParams, status: res.statusCode, ifModifiedSince: typeof ims === 'string' ? ims : undefined, authorization: req.headers.authorization });
     },
-    (res, err) => zError(res, 500, 'INTERNAL_ERROR', err.message),
-  );
+  });
 
   const sandbox: ZohoSandbox = {
     ...server,
@@ -217,12 +205,7 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
       else rows.push(merged);
       return merged;
     },
-    failNext(count, status = 500) {
-      faults.set(status, count);
-    },
-    malformedNext(count) {
-      faults.setMalformed(count);
-    },
+    ...faults.controls(),
   };
   return sandbox;
 }
