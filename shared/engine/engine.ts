@@ -132,6 +132,15 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
     const base = { ...st };
     let lastCursor: unknown = cursor;
     let handedOff = false;
+    let durable: unknown = cursor;
+    let checkpointedAt = 0;
+    const checkpointDurable = async () => {
+      if (durable === lastCursor) return;
+      const c = durable;
+      await app.state.checkpoint(integration.id, stream.name, holder, { cursor: c, runId: run.id, inProgress: true }, leaseTtlMs);
+      lastCursor = c;
+      checkpointedAt = Date.now();
+    };
     // Pages being written (at most WRITE_AHEAD), oldest first; `chain` ends with the newest one's checkpoint.
     const writing: { ids: Set<string>; done: Promise<void> }[] = [];
     let chain: Promise<void> = Promise.resolve();
@@ -178,15 +187,16 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
               pages: 1,
             }),
           );
+          return w.created + w.updated + w.deleted > 0;
         });
         const after = page.cursor;
         const store = !run.dryRun && !cut;
-        // Cursors move strictly in page order, each once its page and every earlier one are durable.
-        chain = Promise.all([chain, write]).then(async () => {
-          if (store) {
-            await app.state.checkpoint(integration.id, stream.name, holder, { cursor: after, runId: run.id, inProgress: true }, leaseTtlMs);
-            lastCursor = after;
-          } else await app.state.acquire(integration.id, stream.name, holder, run.id, leaseTtlMs);
+        // Cursors move strictly in page order, each once its page and every earlier one are durable. A page that
+        // changed nothing is checkpointed at most once a second: re-reading it after a crash costs no writes.
+        chain = Promise.all([chain, write]).then(async ([, wrote]) => {
+          if (store) durable = after;
+          if (store && (wrote || Date.now() - checkpointedAt >= 1000)) await checkpointDurable();
+          else if (!store) await app.state.acquire(integration.id, stream.name, holder, run.id, leaseTtlMs);
         });
         chain.catch(() => undefined);
         writing.push({ ids, done: chain });
@@ -211,6 +221,7 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
         }
         if (opts.remainingMs() < opts.safetyMarginMs && !run.dryRun) {
           await settle(writing.length);
+          await checkpointDurable();
           handedOff = true;
           break;
         }
@@ -224,7 +235,7 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
       }
       if (st.status === 'running') {
         st.status = 'done';
-        if (!run.dryRun) await app.state.checkpoint(integration.id, stream.name, holder, { cursor: lastCursor, runId: run.id, inProgress: false }, leaseTtlMs);
+        if (!run.dryRun) await app.state.checkpoint(integration.id, stream.name, holder, { cursor: durable, runId: run.id, inProgress: false }, leaseTtlMs);
       }
     } catch (err) {
       if (err instanceof LeaseLostError) throw err;
