@@ -14,8 +14,12 @@ const ConfigSchema = z.object({
   QUEUE_URL_PREFIX: z.string().optional(),
   /** Seconds before the Lambda deadline at which a sync checkpoints and re-enqueues a continuation. */
   SYNC_SAFETY_MARGIN_S: z.coerce.number().int().positive().default(60),
-  /** Outgoing webhooks may target loopback only when this is set (local stack and tests). */
-  ALLOW_LOOPBACK_WEBHOOKS: z
+  /**
+   * Tenant-supplied URLs (connector base and token URLs, notification channels) may reach loopback only when
+   * this is set (local stack and tests, whose sandboxes listen on 127.0.0.1). Private, link-local and metadata
+   * addresses are refused always.
+   */
+  ALLOW_LOOPBACK_TARGETS: z
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),

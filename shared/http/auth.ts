@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import { assertAllowedHost, sourceAgent } from './agent';
 import { SourceError } from '../errors';
 import { redact } from '../log';
 
@@ -61,7 +62,13 @@ export async function fetchToken(
   const url = new URL(tokenUrl);
   const form = new URLSearchParams(params).toString();
   if (opts.inQuery) url.search = form;
+  try {
+    assertAllowedHost(url);
+  } catch (err) {
+    throw new SourceError('target_not_allowed', `token endpoint: ${(err as Error).message}`);
+  }
   const res = await request(url, {
+    dispatcher: sourceAgent,
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
     body: opts.inQuery ? '' : form,

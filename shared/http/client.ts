@@ -1,12 +1,11 @@
-import { Agent, request, errors as undiciErrors } from 'undici';
+import { request, errors as undiciErrors } from 'undici';
 import { SourceError } from '../errors';
 import type { Logger } from '../log';
+import { assertAllowedHost, sourceAgent, TargetNotAllowedError } from './agent';
 import { type Auth, noAuth } from './auth';
 import { breakerFor } from './breaker';
 import { defaultSleep, limiterFor, type SlidingWindowLimiter } from './limiter';
 
-/** One agent per process: keep-alive connections pooled per origin. */
-const agent = new Agent({ keepAliveTimeout: 30_000, connections: 16 });
 
 export interface HttpRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -107,6 +106,11 @@ export class HttpClient {
     const url = this.resolve(req.url);
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
     const where = `${this.opts.connector}${req.stream ? `/${req.stream}` : ''} ${method} ${url.pathname}`;
+    try {
+      assertAllowedHost(url);
+    } catch (err) {
+      throw new SourceError('target_not_allowed', `${where}: ${(err as Error).message}`);
+    }
     const breaker = breakerFor(url.origin);
     const auth = this.opts.auth ?? noAuth;
     let refreshed = false;
@@ -133,7 +137,7 @@ export class HttpClient {
           method,
           headers,
           body,
-          dispatcher: agent,
+          dispatcher: sourceAgent,
           headersTimeout: this.opts.timeoutMs ?? 30_000,
           bodyTimeout: this.opts.timeoutMs ?? 30_000,
         });
@@ -143,6 +147,8 @@ export class HttpClient {
         if (turn) this.limiter!.settle(turn.slot);
       } catch (err) {
         if (turn) this.limiter!.settle(turn.slot);
+        const cause = (err as { cause?: unknown }).cause ?? err;
+        if (cause instanceof TargetNotAllowedError) throw new SourceError('target_not_allowed', `${where}: ${cause.message}`);
         if (attempt < this.retry.maxRetries && isNetworkError(err)) {
           this.stats.retries++;
           await this.sleep(this.backoff(attempt));

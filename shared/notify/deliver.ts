@@ -4,7 +4,7 @@ import { Agent, request } from 'undici';
 import { UndeliverableUrlError } from './errors';
 import type { NotificationEvent } from './events';
 import { signSwitchboard } from './sign';
-import { type DeliverableTarget, type LookupAll, assertDeliverableUrl } from './ssrf';
+import { type DeliverableTarget, type LookupAll, assertDeliverableUrl } from '../http/ssrf';
 import { safeLogUrl } from './url';
 
 export interface DeliveryAttempt {

@@ -2,7 +2,7 @@
 export * from './errors';
 export * from './events';
 export * from './sign';
-export * from './ssrf';
+export * from '../http/ssrf';
 export * from './deliver';
 export * from './slack';
 export { safeLogUrl } from './url';

@@ -6,7 +6,7 @@ import { parse } from '../validate';
 import { type DeliveryLog, type DeliveryOptions, deliverWebhook } from './deliver';
 import { type NotificationDataMap, type NotificationEvent, NotificationChannelInputSchema, channelFromInput } from './events';
 import { deliverSlack, formatSlack } from './slack';
-import { assertDeliverableUrl } from './ssrf';
+import { assertDeliverableUrl } from '../http/ssrf';
 import { NotificationStore, type StoredChannel } from './store';
 import { safeLogUrl } from './url';
 
@@ -20,12 +20,12 @@ export function channelView(c: StoredChannel) {
 }
 
 /**
- * Creates a channel. The URL must be deliverable (public address; loopback only where ALLOW_LOOPBACK_WEBHOOKS).
+ * Creates a channel. The URL must be deliverable (public address; loopback only where ALLOW_LOOPBACK_TARGETS).
  * A webhook channel's signing secret is generated here and answered this once.
  */
 export async function createChannel(app: App, tenantId: string, body: unknown) {
   const input = parse(NotificationChannelInputSchema, body);
-  await assertDeliverableUrl(input.url, { allowLoopback: config().ALLOW_LOOPBACK_WEBHOOKS });
+  await assertDeliverableUrl(input.url, { allowLoopback: config().ALLOW_LOOPBACK_TARGETS });
   const ch = channelFromInput(input);
   const id = ulid().toLowerCase();
   const toSeal: Record<string, string> = {};
@@ -62,7 +62,7 @@ export async function notify<E extends NotificationEvent>(
 ): Promise<DeliveryLog[]> {
   const store = new NotificationStore(app.db);
   const channels = (await store.channels(tenantId)).filter((c) => c.events.includes(event));
-  const allowLoopback = config().ALLOW_LOOPBACK_WEBHOOKS;
+  const allowLoopback = config().ALLOW_LOOPBACK_TARGETS;
   const logs: DeliveryLog[] = [];
   for (const c of channels) {
     let result: DeliveryLog;

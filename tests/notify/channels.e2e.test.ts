@@ -62,9 +62,9 @@ describe('Notifications end to end', () => {
     }
   });
 
-  it('refuses loopback and metadata addresses when ALLOW_LOOPBACK_WEBHOOKS is false', async () => {
-    const prev = process.env.ALLOW_LOOPBACK_WEBHOOKS;
-    process.env.ALLOW_LOOPBACK_WEBHOOKS = 'false';
+  it('refuses loopback and metadata addresses when ALLOW_LOOPBACK_TARGETS is false', async () => {
+    const prev = process.env.ALLOW_LOOPBACK_TARGETS;
+    process.env.ALLOW_LOOPBACK_TARGETS = 'false';
     resetConfig();
     try {
       for (const url of ['http://127.0.0.1:8080/hook', 'http://169.254.169.254/latest/meta-data', 'http://10.0.0.5/x', 'http://[::1]/x']) {
@@ -73,7 +73,7 @@ describe('Notifications end to end', () => {
       }
       expect((await api(stack, 'GET', '/api/notifications/channels')).body.channels).toEqual([]);
     } finally {
-      process.env.ALLOW_LOOPBACK_WEBHOOKS = prev;
+      process.env.ALLOW_LOOPBACK_TARGETS = prev;
       resetConfig();
     }
   });

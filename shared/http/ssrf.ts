@@ -1,9 +1,9 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { UndeliverableUrlError } from './errors';
+import { UndeliverableUrlError } from '../notify/errors';
 
 /**
- * SSRF guard for tenant-supplied notification URLs. Lambda can reach the VPC and the instance metadata
+ * SSRF guard for tenant-supplied URLs (notification channels, connector base and token URLs). Lambda can reach the VPC and the instance metadata
  * endpoint (169.254.169.254), so every address a host resolves to must be public. Deliver to the address
  * returned here (see deliver.ts) so a second DNS answer cannot swap in an internal address (DNS rebinding).
  */
@@ -116,6 +116,11 @@ export function classifyAddress(ip: string): AddressClass {
 
 function allowed(cls: AddressClass, allowLoopback: boolean): boolean {
   return cls === 'public' || (allowLoopback && cls === 'loopback');
+}
+
+/** Whether an IP may be connected to: public, or loopback where the local stack allows it. */
+export function isAllowedAddress(ip: string, allowLoopback: boolean): boolean {
+  return allowed(classifyAddress(ip), allowLoopback);
 }
 
 /**
