@@ -1,17 +1,22 @@
 'use strict';
 /**
- * The non-worker functions' roles and alarms, and the two functions whose entry files may not exist yet
- * (webhooks, daily summary): each is declared only when its entry file is there, so the template never
- * points at a missing handler. api, testConnection and scheduler are declared in serverless.yml itself.
+ * The non-worker functions' roles and alarms, and the functions whose entry files may not exist yet
+ * (webhooks, settings, daily summary): each is declared only when its entry file is there, so the template
+ * never points at a missing handler. api, testConnection and scheduler are declared in serverless.yml itself.
  *
  * Who may do what (least privilege, one role per function):
  * - api: DynamoDB, SendMessage to the worker queues, kms:GenerateDataKey (seals secrets on create/patch);
  *   never kms:Decrypt, never receives from a queue.
  * - testConnection: DynamoDB, kms:Decrypt (opens secrets) + GenerateDataKey (re-seals refreshed tokens).
  * - scheduler: DynamoDB, SendMessage. No KMS at all.
- * - webhooks: DynamoDB, SendMessage, kms:Decrypt (verifies signatures with sealed secrets), and
- *   kms:GenerateDataKey because functions/webhooks.ts also serves the webhook and notification settings
- *   routes, which seal new secrets (shared/webhooks/provision.ts, shared/notify/service.ts).
+ * - webhooks (public, no API key): DynamoDB, SendMessage (enqueues accepted events), kms:Decrypt (opens the
+ *   sealed webhook secret or the connector's clientSecret/authToken to verify signatures, and channel secrets
+ *   for the rejected-burst notification). Never kms:GenerateDataKey: nothing on the receive path seals
+ *   (shared/webhooks/service.ts).
+ * - settings (webhook and notification settings routes): DynamoDB, kms:GenerateDataKey (seals new webhook
+ *   secrets, shared/webhooks/provision.ts, and channel secrets, shared/notify/service.ts createChannel). No
+ *   kms:Decrypt: status, event log, channel and delivery listings show no secret, so none is opened. No SQS:
+ *   no settings route enqueues.
  * - dailySummary: DynamoDB, kms:Decrypt (notification channel secrets).
  */
 const { entryExists, naming, dynamoStatement, kmsStatement, sendStatement, lambdaRole, errorsAlarm } = require('./lib');
@@ -19,6 +24,14 @@ const { queueIds } = require('./workers');
 
 /** Functions declared in serverless.yml. */
 const STATIC = ['api', 'testConnection', 'scheduler'];
+
+/** The HTTP API routes of the settings function (method, path). */
+const SETTINGS_ROUTES = [
+  ['GET', '/api/integrations/{id}/webhook'],
+  ['PUT', '/api/integrations/{id}/webhook'],
+  ['GET', '/api/integrations/{id}/events'],
+  ['ANY', '/api/notifications/{proxy+}'],
+];
 
 /** Functions declared here, only when their entry exists. */
 const OPTIONAL = {
@@ -30,15 +43,21 @@ const OPTIONAL = {
       role: 'WebhooksRole',
       timeout: 29,
       memorySize: 512,
-      // The receivers, plus the settings routes functions/webhooks.ts serves (shared/webhooks/routes.ts,
-      // shared/notify/routes.ts); API Gateway prefers these exact routes over `ANY /api/{proxy+}`.
-      events: [
-        { httpApi: { method: 'POST', path: '/webhooks/{proxy+}' } },
-        { httpApi: { method: 'GET', path: '/api/integrations/{id}/webhook' } },
-        { httpApi: { method: 'PUT', path: '/api/integrations/{id}/webhook' } },
-        { httpApi: { method: 'GET', path: '/api/integrations/{id}/events' } },
-        { httpApi: { method: 'ANY', path: '/api/notifications/{proxy+}' } },
-      ],
+      // The public receivers only (shared/webhooks/routes.ts webhookRoutes).
+      events: [{ httpApi: { method: 'POST', path: '/webhooks/{proxy+}' } }],
+    },
+  },
+  settings: {
+    entry: 'functions/settings.ts',
+    fn: {
+      handler: 'functions/settings.handler',
+      description: 'Webhook and notification settings (seals new secrets, opens none)',
+      role: 'SettingsRole',
+      timeout: 29,
+      memorySize: 512,
+      // shared/webhooks/routes.ts webhookSettingsRoutes, shared/notify/routes.ts; API Gateway prefers these
+      // exact routes over `ANY /api/{proxy+}`.
+      events: SETTINGS_ROUTES.map(([method, path]) => ({ httpApi: { method, path } })),
     },
   },
   dailySummary: {
@@ -69,7 +88,8 @@ async function resources({ resolveVariable }) {
     api: [dynamoStatement(), sendStatement(queues), kmsStatement(['kms:GenerateDataKey'])],
     testConnection: [dynamoStatement(), kmsStatement(['kms:Decrypt', 'kms:GenerateDataKey'])],
     scheduler: [dynamoStatement(), sendStatement(queues)],
-    webhooks: [dynamoStatement(), sendStatement(queues), kmsStatement(['kms:Decrypt', 'kms:GenerateDataKey'])],
+    webhooks: [dynamoStatement(), sendStatement(queues), kmsStatement(['kms:Decrypt'])],
+    settings: [dynamoStatement(), kmsStatement(['kms:GenerateDataKey'])],
     dailySummary: [dynamoStatement(), kmsStatement(['kms:Decrypt'])],
   };
   const Resources = {
@@ -86,4 +106,4 @@ async function resources({ resolveVariable }) {
   return { Resources, Outputs: { AlarmTopicArn: { Description: 'Subscribe to receive alarms', Value: { Ref: 'AlarmTopic' } } } };
 }
 
-module.exports = { functions, resources };
+module.exports = { functions, resources, SETTINGS_ROUTES };

@@ -1,12 +1,15 @@
 import { notificationRoutes } from '../notify/routes';
 import { applyWebhookEvent } from '../webhooks/apply';
-import { webhookRoutes } from '../webhooks/routes';
+import { webhookRoutes, webhookSettingsRoutes } from '../webhooks/routes';
 import type { LocalStackOptions } from './stack';
 
-/** Webhook routes, notification routes and the webhook event applier for the local stack. */
+/**
+ * Webhook routes (public receivers and settings), notification routes and the webhook event applier for the
+ * local stack: one HTTP server serves what AWS splits between the `webhooks` and `settings` functions.
+ */
 export function localWebhooks(): Pick<LocalStackOptions, 'extraRoutes' | 'applyWebhook'> {
   return {
-    extraRoutes: (app) => [...webhookRoutes(app), ...notificationRoutes(app)],
+    extraRoutes: (app) => [...webhookRoutes(app), ...webhookSettingsRoutes(app), ...notificationRoutes(app)],
     applyWebhook: applyWebhookEvent,
   };
 }

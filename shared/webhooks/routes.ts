@@ -8,10 +8,10 @@ import { WebhookStore } from './store';
 
 /**
  * The public webhook endpoints (no API key: each request proves itself by the vendor's signature; raw bytes
- * kept for that) and the tenant-authenticated routes that configure them and read the event log.
+ * kept for that). Receiving only opens sealed secrets (kms:Decrypt), never seals: the `webhooks` function's
+ * role has no kms:GenerateDataKey.
  */
 export function webhookRoutes(app: App): Route[] {
-  const store = new WebhookStore(app.db);
   return [
     { method: 'POST', path: '/webhooks/hubspot/{integrationId}', auth: false, rawBody: true, handle: (req) => receiveWebhook(app, 'hubspot', req) },
     { method: 'POST', path: '/webhooks/twilio/{integrationId}', auth: false, rawBody: true, handle: (req) => receiveWebhook(app, 'twilio', req) },
@@ -23,6 +23,16 @@ export function webhookRoutes(app: App): Route[] {
       handle: (req) => receiveWebhook(app, 'cdk', req),
     },
     { method: 'POST', path: '/webhooks/generic/{integrationId}', auth: false, rawBody: true, handle: (req) => receiveWebhook(app, 'generic', req) },
+  ];
+}
+
+/**
+ * The tenant-authenticated routes that configure the webhooks and read the event log (served by the `settings`
+ * function). Configuring seals the secret (kms:GenerateDataKey); none of them opens one.
+ */
+export function webhookSettingsRoutes(app: App): Route[] {
+  const store = new WebhookStore(app.db);
+  return [
     {
       method: 'PUT',
       path: '/api/integrations/{id}/webhook',

@@ -88,11 +88,38 @@ export function lambdaByKey(t: Template, key: string): [string, Resource] | unde
   return ofType(t, 'AWS::Lambda::Function').find(([, r]) => r.Properties.FunctionName === `${PREFIX}-${key}`);
 }
 
+/** The Lambda logical id an HTTP API route key (`POST /webhooks/{proxy+}`) is integrated with. */
+export function routeTarget(t: Template, routeKey: string): string | undefined {
+  const route = ofType(t, 'AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === routeKey)?.[1];
+  if (!route) return undefined;
+  const join = (route.Properties.Target as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+  const integration = t.Resources[refOf(join[1]) ?? ''];
+  return refOf(integration?.Properties.IntegrationUri);
+}
+
+/** Every HTTP API route key integrated with the function of logical id `fnId`, sorted. */
+export const routesTo = (t: Template, fnId: string): string[] =>
+  ofType(t, 'AWS::ApiGatewayV2::Route')
+    .map(([, r]) => String(r.Properties.RouteKey))
+    .filter((key) => routeTarget(t, key) === fnId)
+    .sort();
+
 /** The role resource a function runs with. */
 export function roleOf(t: Template, fn: Resource): [string, Resource] {
   const id = refOf(fn.Properties.Role);
   if (!id || !t.Resources[id]) throw new Error(`function ${String(fn.Properties.FunctionName)} has no role in the template`);
   return [id, t.Resources[id]];
+}
+
+/**
+ * `resources/core.js`'s `resources` fragment as osls resolves it, without osls. Run in a plain node child:
+ * core.js loads the registry through tsx, whose loader does not run inside jest's module system.
+ */
+export function coreResources(service = SERVICE, stage = STAGE): Template {
+  const script = `require(${JSON.stringify(join(ROOT, 'resources/core.js'))})
+    .resources({ resolveVariable: async (v) => ({ 'self:service': ${JSON.stringify(service)}, 'sls:stage': ${JSON.stringify(stage)} })[v] })
+    .then((r) => process.stdout.write(JSON.stringify(r)), (e) => { console.error(e); process.exit(1); });`;
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8', maxBuffer: 32 * 1024 * 1024 })) as Template;
 }
 
 /** Zip file names and sizes in `.serverless/`. */

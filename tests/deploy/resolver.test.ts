@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorSpec } from '../../shared/connectors/types';
+import { coreResources, type Statement, type Template } from './cfn';
 
 /**
  * resources/workers.js without osls: a connector declared in the registry becomes a worker, a queue, a DLQ,
@@ -23,9 +24,13 @@ interface Workers {
   buildFunctions(entries: WorkerEntry[]): Record<string, { handler: string; role: string; timeout: number; events: Array<{ sqs: { arn: unknown } }> }>;
   buildResources(entries: WorkerEntry[], prefix: string): { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
 }
+interface Core {
+  functions(): Promise<Record<string, { handler: string; role: string; events: Array<{ httpApi?: { method: string; path: string } }> }>>;
+}
 // Plain CommonJS read by osls; typed here by what the test uses.
 const lib = require('../../resources/lib') as Lib;
 const workers = require('../../resources/workers') as Workers;
+const core = require('../../resources/core') as Core;
 
 const spec = (type: string, deploy?: ConnectorSpec['deploy']): ConnectorSpec => ({
   type,
@@ -70,5 +75,44 @@ describe('resources/workers.js', () => {
 
   it('refuses two connector types that map to the same queue', () => {
     expect(() => lib.workerEntries([spec('a_b'), spec('a-b')], () => true)).toThrow('same worker/queue name "a-b"');
+  });
+});
+
+describe('resources/core.js', () => {
+  let roles: Template['Resources'];
+  beforeAll(() => {
+    roles = coreResources().Resources;
+  }, 60_000);
+  /** The actions of a role's `access` policy (its log-group policy aside). */
+  const access = (roleId: string) => {
+    const role = roles[roleId];
+    expect(role?.Type).toBe('AWS::IAM::Role');
+    const policies = role.Properties.Policies as Array<{ PolicyName: string; PolicyDocument: { Statement: Statement[] } }>;
+    return policies.find((p) => p.PolicyName === 'access')!.PolicyDocument.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+  };
+  const routes = (events: Array<{ httpApi?: { method: string; path: string } }>) => events.map((e) => `${e.httpApi!.method} ${e.httpApi!.path}`).sort();
+
+  it('routes the webhook and notification settings to the settings function, and only the receivers to webhooks', async () => {
+    const fns = await core.functions();
+    expect(fns.settings).toMatchObject({ handler: 'functions/settings.handler', role: 'SettingsRole' });
+    expect(routes(fns.settings.events)).toEqual(
+      ['ANY /api/notifications/{proxy+}', 'GET /api/integrations/{id}/events', 'GET /api/integrations/{id}/webhook', 'PUT /api/integrations/{id}/webhook'],
+    );
+    expect(fns.webhooks).toMatchObject({ handler: 'functions/webhooks.handler', role: 'WebhooksRole' });
+    expect(routes(fns.webhooks.events)).toEqual(['POST /webhooks/{proxy+}']);
+  });
+
+  it('lets the public webhooks function open secrets and enqueue, never seal', async () => {
+    const actions = access('WebhooksRole');
+    expect(actions).toEqual(expect.arrayContaining(['kms:Decrypt', 'sqs:SendMessage', 'dynamodb:PutItem']));
+    expect(actions).not.toContain('kms:GenerateDataKey');
+    expect(actions.filter((a) => a.startsWith('sqs:') && a !== 'sqs:SendMessage')).toEqual([]);
+  });
+
+  it('lets the settings function seal, never open a secret or touch a queue', async () => {
+    const actions = access('SettingsRole');
+    expect(actions).toEqual(expect.arrayContaining(['kms:GenerateDataKey', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem']));
+    expect(actions.filter((a) => a.startsWith('kms:'))).toEqual(['kms:GenerateDataKey']);
+    expect(actions.filter((a) => a.startsWith('sqs:'))).toEqual([]);
   });
 });

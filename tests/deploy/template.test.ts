@@ -16,6 +16,8 @@ import {
   refOf,
   resourcesOf,
   roleOf,
+  routeTarget,
+  routesTo,
   runPackage,
   statementsOf,
   zipEntries,
@@ -48,15 +50,6 @@ function sub(v: unknown): string {
   const s = (v as { 'Fn::Sub': string })['Fn::Sub'];
   if (typeof s !== 'string') throw new Error(`not an Fn::Sub: ${JSON.stringify(v)}`);
   return s.replace(/\$\{AWS::Region\}/g, REGION).replace(/\$\{AWS::AccountId\}/g, ACCOUNT).replace(/\$\{AWS::URLSuffix\}/g, 'amazonaws.com').replace(/\$\{AWS::Partition\}/g, 'aws');
-}
-
-/** The Lambda logical id an HTTP API route key is integrated with. */
-function routeTarget(t: Template, routeKey: string): string | undefined {
-  const route = ofType(t, 'AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === routeKey)?.[1];
-  if (!route) return undefined;
-  const join = (route.Properties.Target as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
-  const integration = t.Resources[refOf(join[1]) ?? ''];
-  return refOf(integration?.Properties.IntegrationUri);
 }
 
 let t: Template;
@@ -214,13 +207,28 @@ describe('HTTP API and schedule', () => {
     expect(rules.map(([, r]) => r.Properties.ScheduleExpression)).toEqual(['rate(1 minute)']);
   });
 
-  it('declares webhooks and the daily summary exactly when their entry files exist', () => {
+  it('declares webhooks, settings and the daily summary exactly when their entry files exist', () => {
     const webhooks = lambdaByKey(t, 'webhooks');
     expect(Boolean(webhooks)).toBe(existsSync(join(ROOT, 'functions/webhooks.ts')));
     if (webhooks) {
-      expect(routeTarget(t, 'POST /webhooks/{proxy+}')).toBe(webhooks[0]);
+      // The public function serves the receivers only: the settings routes (which seal) are not routed to it.
+      expect(routesTo(t, webhooks[0])).toEqual(['POST /webhooks/{proxy+}']);
       const r = roleOf(t, webhooks[1])[1];
-      expect([allows(r, 'sqs:SendMessage'), allows(r, 'kms:Decrypt'), allows(r, 'sqs:ReceiveMessage')]).toEqual([true, true, false]);
+      expect([allows(r, 'sqs:SendMessage'), allows(r, 'kms:Decrypt'), allows(r, 'sqs:ReceiveMessage'), allows(r, 'kms:GenerateDataKey')]).toEqual([true, true, false, false]);
+    }
+    const settings = lambdaByKey(t, 'settings');
+    expect(Boolean(settings)).toBe(existsSync(join(ROOT, 'functions/settings.ts')));
+    if (settings) {
+      expect(settings[1].Properties.Handler).toBe('functions/settings.handler');
+      expect(routesTo(t, settings[0])).toEqual(
+        ['GET /api/integrations/{id}/webhook', 'PUT /api/integrations/{id}/webhook', 'GET /api/integrations/{id}/events', 'ANY /api/notifications/{proxy+}'].sort(),
+      );
+      // Seals new webhook and channel secrets; opens none; enqueues nothing.
+      const r = roleOf(t, settings[1])[1];
+      expect(allows(r, 'kms:GenerateDataKey')).toBe(true);
+      expect(allows(r, 'dynamodb:Query')).toBe(true);
+      expect(allows(r, 'kms:Decrypt')).toBe(false);
+      expect(actionsOf(r).filter((a) => a.startsWith('sqs:'))).toEqual([]);
     }
     const daily = lambdaByKey(t, 'dailySummary');
     expect(Boolean(daily)).toBe(existsSync(join(ROOT, 'functions/daily-summary.ts')));

@@ -1,0 +1,12 @@
+import { createApiHandler } from '../shared/api/handler';
+import { lazyApp } from '../shared/handlers/lazy';
+import { notificationRoutes } from '../shared/notify/routes';
+import { webhookSettingsRoutes } from '../shared/webhooks/routes';
+
+/**
+ * The tenant-authenticated webhook and notification settings (`GET|PUT /api/integrations/{id}/webhook`,
+ * `GET /api/integrations/{id}/events`, `/api/notifications/*`): they seal new secrets (kms:GenerateDataKey) and
+ * open none, and enqueue nothing. createApiHandler always carries the integrations routes too; API Gateway only
+ * sends the settings paths here.
+ */
+export const handler = createApiHandler(lazyApp(), (app) => [...webhookSettingsRoutes(app), ...notificationRoutes(app)]);
