@@ -1,0 +1,168 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { resetConfig } from '../../shared/config';
+import { startDynalite } from '../../shared/local/dynamo';
+import { createDb, ensureTable } from '../../shared/store/db';
+import { TenantStore } from '../../shared/store/tenants';
+import { coreResources, type Statement } from './cfn';
+
+/**
+ * The split between the public `webhooks` function and the `settings` function, checked on behaviour: each
+ * Lambda entry runs with the deployed wiring (DynamoDB on a local server; KMS and SQS as aws-sdk-client-mock
+ * fakes, having no local server here), and every KMS and SQS action it sends must be one its role in
+ * resources/core.js allows. So a settings route that starts opening a secret, or a receive path that starts
+ * sealing, fails here before it fails in AWS with AccessDenied.
+ */
+
+type Handler = (event: unknown) => Promise<{ statusCode: number; body?: string }>;
+
+/** IAM action of each AWS command the functions send (SendMessageBatch is authorised as sqs:SendMessage). */
+const ACTION_OF = new Map<unknown, string>([
+  [GenerateDataKeyCommand, 'kms:GenerateDataKey'],
+  [DecryptCommand, 'kms:Decrypt'],
+  [SendMessageBatchCommand, 'sqs:SendMessage'],
+]);
+
+/** An HTTP API (payload 2.0) event from the sample in events/, for another method, path and body. */
+function httpEvent(method: string, path: string, opts: { apiKey?: string; body?: string; headers?: Record<string, string> } = {}) {
+  const e = JSON.parse(readFileSync(join(__dirname, '../../events/api-list-integrations.json'), 'utf8')) as Record<string, any>;
+  const [rawPath, qs = ''] = path.split('?');
+  e.rawPath = rawPath;
+  e.rawQueryString = qs;
+  e.queryStringParameters = Object.fromEntries(new URLSearchParams(qs));
+  e.requestContext.http = { ...e.requestContext.http, method, path: rawPath };
+  e.headers = { host: e.headers.host, ...(opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}), ...(opts.body ? { 'content-type': 'application/json' } : {}), ...opts.headers };
+  if (opts.body !== undefined) e.body = opts.body;
+  return e;
+}
+
+describe('KMS and SQS actions the webhooks and settings functions send', () => {
+  let dyn: Awaited<ReturnType<typeof startDynalite>>;
+  const kms = mockClient(KMSClient);
+  const sqs = mockClient(SQSClient);
+  let apiKey: string;
+  let allowed: Record<string, string[]>;
+  let api: Handler;
+  let settings: Handler;
+  let webhooks: Handler;
+  let integrationId: string;
+  let secret: string;
+
+  /** The IAM actions sent since the last call, sorted and unique; each must be allowed by `fn`'s role. */
+  const sentBy = (fn: 'webhooks' | 'settings'): string[] => {
+    const sent = sentActions();
+    expect(sent.filter((a) => !allowed[fn].includes(a))).toEqual([]);
+    return sent;
+  };
+  const sentActions = (): string[] => {
+    const calls = [...kms.calls(), ...sqs.calls()].map((c) => ACTION_OF.get((c.args[0] as object).constructor) ?? `unexpected:${(c.args[0] as object).constructor.name}`);
+    kms.resetHistory();
+    sqs.resetHistory();
+    return [...new Set(calls)].sort();
+  };
+
+  beforeAll(async () => {
+    dyn = await startDynalite();
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: dyn.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      TABLE_NAME: 'switchboard-kms-usage',
+      KMS_KEY_ID: 'arn:aws:kms:us-east-1:123456789012:key/test',
+      QUEUE_URL_PREFIX: 'https://sqs.us-east-1.amazonaws.com/123456789012/switchboard-dev-',
+      PUBLIC_BASE_URL: 'https://abc123.execute-api.us-east-1.amazonaws.com',
+      ALLOW_LOOPBACK_TARGETS: 'true',
+      SWITCHBOARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-kms-')),
+    });
+    resetConfig();
+    // KMS's rule kept: a data key opens only under the encryption context it was generated with.
+    const keys = new Map<string, { key: Buffer; ctx: string }>();
+    kms.on(GenerateDataKeyCommand).callsFake((input) => {
+      const key = randomBytes(32);
+      const id = randomBytes(8).toString('hex');
+      keys.set(id, { key, ctx: JSON.stringify(input.EncryptionContext) });
+      return { Plaintext: new Uint8Array(key), CiphertextBlob: new Uint8Array(Buffer.from(id)) };
+    });
+    kms.on(DecryptCommand).callsFake((input) => {
+      const k = keys.get(Buffer.from(input.CiphertextBlob!).toString());
+      if (!k || k.ctx !== JSON.stringify(input.EncryptionContext)) throw Object.assign(new Error('InvalidCiphertextException'), { name: 'InvalidCiphertextException' });
+      return { Plaintext: new Uint8Array(k.key) };
+    });
+    sqs.on(SendMessageBatchCommand).callsFake((input) => ({
+      Successful: (input.Entries ?? []).map((e: { Id?: string }) => ({ Id: e.Id, MessageId: 'm', MD5OfMessageBody: 'x' })),
+      Failed: [],
+    }));
+    const db = createDb({ endpoint: dyn.endpoint, table: 'switchboard-kms-usage' });
+    await ensureTable(db.client, db.table);
+    ({ apiKey } = await new TenantStore(db).createTenant('kms-usage'));
+
+    const roles = coreResources().Resources;
+    const actionsOf = (roleId: string) =>
+      (roles[roleId].Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>)
+        .flatMap((p) => p.PolicyDocument.Statement)
+        .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+    allowed = { webhooks: actionsOf('WebhooksRole'), settings: actionsOf('SettingsRole') };
+
+    api = (await import('../../functions/api')).handler as unknown as Handler;
+    settings = (await import('../../functions/settings')).handler as unknown as Handler;
+    webhooks = (await import('../../functions/webhooks')).handler as unknown as Handler;
+    const created = await api(httpEvent('POST', '/api/integrations', { apiKey, body: JSON.stringify({ name: 'Orders', type: 'custom_api', config: { baseUrl: 'http://127.0.0.1:9', testPath: '/ping' } }) }));
+    expect(created.statusCode).toBe(201);
+    integrationId = JSON.parse(created.body!).id;
+  }, 60_000);
+
+  afterAll(async () => {
+    kms.restore();
+    sqs.restore();
+    await dyn.close();
+  });
+
+  it('settings: configuring a webhook seals its secret; status and event log open nothing', async () => {
+    sentActions();
+    const put = await settings(httpEvent('PUT', `/api/integrations/${integrationId}/webhook`, { apiKey, body: JSON.stringify({ dataType: 'orders' }) }));
+    expect(put.statusCode).toBe(200);
+    secret = JSON.parse(put.body!).secret;
+    expect(secret).toMatch(/^whsec_/);
+    expect(sentBy('settings')).toEqual(['kms:GenerateDataKey']);
+
+    const status = await settings(httpEvent('GET', `/api/integrations/${integrationId}/webhook`, { apiKey }));
+    expect([status.statusCode, JSON.parse(status.body!).secretConfigured]).toEqual([200, true]);
+    const events = await settings(httpEvent('GET', `/api/integrations/${integrationId}/events`, { apiKey }));
+    expect(events.statusCode).toBe(200);
+    expect(sentBy('settings')).toEqual([]);
+  });
+
+  it('settings: creating a channel seals its secret; listing channels and deliveries opens nothing', async () => {
+    sentActions();
+    const created = await settings(httpEvent('POST', '/api/notifications/channels', { apiKey, body: JSON.stringify({ kind: 'webhook', url: 'http://127.0.0.1:9/hook', events: ['run.failed'] }) }));
+    expect(created.statusCode).toBe(201);
+    expect(sentBy('settings')).toEqual(['kms:GenerateDataKey']);
+    const channels = await settings(httpEvent('GET', '/api/notifications/channels', { apiKey }));
+    expect(JSON.parse(channels.body!).channels).toHaveLength(1);
+    expect((await settings(httpEvent('GET', '/api/notifications/deliveries', { apiKey }))).statusCode).toBe(200);
+    expect(sentBy('settings')).toEqual([]);
+  });
+
+  it('webhooks: receiving opens the secret and enqueues, never seals', async () => {
+    sentActions();
+    const body = JSON.stringify([{ id: 'o-1', total: 10 }]);
+    const ts = Math.floor(Date.now() / 1000);
+    const signature = createHmac('sha256', secret).update(`${ts}.${body}`).digest('hex');
+    const res = await webhooks(httpEvent('POST', `/webhooks/generic/${integrationId}`, { body, headers: { 'content-type': 'application/json', 'x-signature': signature, 'x-timestamp': String(ts) } }));
+    expect(res.statusCode).toBe(202);
+    expect(sentBy('webhooks')).toEqual(['kms:Decrypt', 'sqs:SendMessage']);
+  });
+
+  it('each function serves only its own routes', async () => {
+    const onWebhooks = await webhooks(httpEvent('GET', `/api/integrations/${integrationId}/webhook`, { apiKey }));
+    expect(onWebhooks.statusCode).toBe(404);
+    const onSettings = await settings(httpEvent('POST', `/webhooks/generic/${integrationId}`, { body: '[]', headers: { 'x-signature': 'x', 'x-timestamp': '1' } }));
+    expect(onSettings.statusCode).toBe(404);
+  });
+});
