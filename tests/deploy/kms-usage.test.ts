@@ -1,10 +1,10 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
+import { DecryptCommand, GenerateDataKeyCommand } from '@aws-sdk/client-kms';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { fakeKms, fakeSqs } from '../helpers/aws-fakes';
 import { resetConfig } from '../../shared/config';
 import { startDynalite } from '../../shared/local/dynamo';
 import { createDb, ensureTable } from '../../shared/store/db';
@@ -43,8 +43,8 @@ function httpEvent(method: string, path: string, opts: { apiKey?: string; body?:
 
 describe('KMS and SQS actions the webhooks and settings functions send', () => {
   let dyn: Awaited<ReturnType<typeof startDynalite>>;
-  const kms = mockClient(KMSClient);
-  const sqs = mockClient(SQSClient);
+  const kms = fakeKms();
+  const sqs = fakeSqs();
   let apiKey: string;
   let allowed: Record<string, string[]>;
   let api: Handler;
@@ -81,23 +81,6 @@ describe('KMS and SQS actions the webhooks and settings functions send', () => {
       SWITCHBOARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-kms-')),
     });
     resetConfig();
-    // KMS's rule kept: a data key opens only under the encryption context it was generated with.
-    const keys = new Map<string, { key: Buffer; ctx: string }>();
-    kms.on(GenerateDataKeyCommand).callsFake((input) => {
-      const key = randomBytes(32);
-      const id = randomBytes(8).toString('hex');
-      keys.set(id, { key, ctx: JSON.stringify(input.EncryptionContext) });
-      return { Plaintext: new Uint8Array(key), CiphertextBlob: new Uint8Array(Buffer.from(id)) };
-    });
-    kms.on(DecryptCommand).callsFake((input) => {
-      const k = keys.get(Buffer.from(input.CiphertextBlob!).toString());
-      if (!k || k.ctx !== JSON.stringify(input.EncryptionContext)) throw Object.assign(new Error('InvalidCiphertextException'), { name: 'InvalidCiphertextException' });
-      return { Plaintext: new Uint8Array(k.key) };
-    });
-    sqs.on(SendMessageBatchCommand).callsFake((input) => ({
-      Successful: (input.Entries ?? []).map((e: { Id?: string }) => ({ Id: e.Id, MessageId: 'm', MD5OfMessageBody: 'x' })),
-      Failed: [],
-    }));
     const db = createDb({ endpoint: dyn.endpoint, table: 'switchboard-kms-usage' });
     await ensureTable(db.client, db.table);
     ({ apiKey } = await new TenantStore(db).createTenant('kms-usage'));

@@ -1,10 +1,8 @@
 import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
-import { randomBytes } from 'node:crypto';
+import { DecryptCommand, GenerateDataKeyCommand } from '@aws-sdk/client-kms';
+import { fakeKms, fakeSqs } from '../helpers/aws-fakes';
 import { resetConfig } from '../../shared/config';
 import { startDynalite } from '../../shared/local/dynamo';
 import { createDb, ensureTable } from '../../shared/store/db';
@@ -26,9 +24,9 @@ function sample<T>(name: string, vars: Record<string, string>): T {
 describe('Lambda entries with the deployed wiring', () => {
   let dyn: Awaited<ReturnType<typeof startDynalite>>;
   let sandbox: HubspotSandbox;
-  const kms = mockClient(KMSClient);
-  const sqs = mockClient(SQSClient);
+  const kms = fakeKms();
   const sent: Array<{ QueueUrl?: string; bodies: unknown[] }> = [];
+  const sqs = fakeSqs(sent);
   let apiKey: string;
   let tenantId: string;
 
@@ -46,22 +44,6 @@ describe('Lambda entries with the deployed wiring', () => {
       SWITCHBOARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-fn-')),
     });
     resetConfig();
-    const keys = new Map<string, { key: Buffer; ctx: string }>();
-    kms.on(GenerateDataKeyCommand).callsFake((input) => {
-      const key = randomBytes(32);
-      const id = randomBytes(8).toString('hex');
-      keys.set(id, { key, ctx: JSON.stringify(input.EncryptionContext) });
-      return { Plaintext: new Uint8Array(key), CiphertextBlob: new Uint8Array(Buffer.from(id)) };
-    });
-    kms.on(DecryptCommand).callsFake((input) => {
-      const k = keys.get(Buffer.from(input.CiphertextBlob!).toString());
-      if (!k || k.ctx !== JSON.stringify(input.EncryptionContext)) throw Object.assign(new Error('InvalidCiphertextException'), { name: 'InvalidCiphertextException' });
-      return { Plaintext: new Uint8Array(k.key) };
-    });
-    sqs.on(SendMessageBatchCommand).callsFake((input) => {
-      sent.push({ QueueUrl: input.QueueUrl, bodies: (input.Entries ?? []).map((e: { MessageBody?: string }) => JSON.parse(e.MessageBody!)) });
-      return { Successful: (input.Entries ?? []).map((e: { Id?: string }) => ({ Id: e.Id, MessageId: 'm', MD5OfMessageBody: 'x' })), Failed: [] };
-    });
     const db = createDb({ endpoint: dyn.endpoint, table: 'switchboard-test' });
     await ensureTable(db.client, db.table);
     ({ apiKey, tenantId } = await new TenantStore(db).createTenant('fn'));
