@@ -50,10 +50,6 @@ export function aesGcmDecrypt(key: Buffer, blob: Buffer, aad: Buffer): Buffer {
 export class Sealer {
   constructor(readonly ring: KeyRing) {}
 
-  static isSealed(value: unknown): value is string {
-    return typeof value === 'string' && value.startsWith(PREFIX + '.');
-  }
-
   async sealAll(values: Record<string, string>, context: SealContext): Promise<Record<string, string>> {
     const names = Object.keys(values);
     if (!names.length) return {};

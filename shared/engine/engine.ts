@@ -55,7 +55,7 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
   const holder = opts.holder ?? randomUUID();
   const leaseTtlMs = opts.leaseTtlMs ?? 5 * 60_000;
   const integration = await app.integrations.get(msg.tenantId, msg.integrationId);
-  let run = await app.runs.get(msg.integrationId, msg.runId);
+  const run = await app.runs.get(msg.integrationId, msg.runId);
   if (!integration || !run) return 'ignored';
   if (!['queued', 'running'].includes(run.status)) return 'ignored';
   const log = (opts.log ?? createLogger()).child({ integrationId: integration.id, runId: run.id, connector: integration.type });

@@ -70,8 +70,6 @@ export interface Run extends RunOptions {
   handoff?: boolean;
   /** Why a successful full run did not mark unseen records deleted. */
   deletionsSkipped?: string;
-  /** Dry runs: what would change, by data type. */
-  wouldWrite?: Record<string, { created: number; updated: number; deleted: number }>;
   expiresAt?: number;
 }
 
