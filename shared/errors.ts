@@ -65,14 +65,17 @@ export class UnknownTypeError extends AppError {
 export class SourceError extends AppError {
   readonly status?: number;
   readonly retryable: boolean;
+  /** For a retryable error: the earliest time (epoch ms) a retry can succeed, e.g. when a vendor's daily window reopens. */
+  readonly retryAt?: number;
   constructor(
     code: string,
     message: string,
-    opts: { status?: number; retryable?: boolean } = {},
+    opts: { status?: number; retryable?: boolean; retryAt?: number } = {},
   ) {
     super(code, message, 502);
     this.status = opts.status;
     this.retryable = opts.retryable ?? false;
+    this.retryAt = opts.retryAt;
   }
 }
 
