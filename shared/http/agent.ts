@@ -2,16 +2,8 @@ import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'nod
 import { isIP } from 'node:net';
 import { Agent } from 'undici';
 import { config } from '../config';
+import { TargetNotAllowedError } from './errors';
 import { isAllowedAddress } from './ssrf';
-
-/** A connection refused because the host is (or resolves to) an internal address. */
-export class TargetNotAllowedError extends Error {
-  readonly code = 'target_not_allowed';
-  constructor(host: string) {
-    super(`${host} is a private, loopback, link-local or reserved address`);
-    this.name = 'TargetNotAllowedError';
-  }
-}
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 

@@ -1,7 +1,8 @@
 import { request, errors as undiciErrors } from 'undici';
 import { SourceError } from '../errors';
 import type { Logger } from '../log';
-import { assertAllowedHost, sourceAgent, TargetNotAllowedError } from './agent';
+import { assertAllowedHost, sourceAgent } from './agent';
+import { TargetNotAllowedError } from './errors';
 import { type Auth, noAuth } from './auth';
 import { breakerFor } from './breaker';
 import { defaultSleep, limiterFor, type SlidingWindowLimiter } from './limiter';

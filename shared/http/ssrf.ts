@@ -1,6 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { UndeliverableUrlError } from '../notify/errors';
+import { UndeliverableUrlError } from './errors';
 
 /**
  * SSRF guard for tenant-supplied URLs (notification channels, connector base and token URLs). Lambda can reach the VPC and the instance metadata

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LookupFunction } from 'node:net';
 import { Agent, request } from 'undici';
-import { UndeliverableUrlError } from './errors';
+import { UndeliverableUrlError } from '../http/errors';
 import type { NotificationEvent } from './events';
 import { signSwitchboard } from './sign';
 import { type DeliverableTarget, type LookupAll, assertDeliverableUrl } from '../http/ssrf';

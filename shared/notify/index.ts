@@ -1,5 +1,5 @@
 /** Outgoing notifications: channel config, signing, SSRF guard, delivery with retries, Slack formatting. */
-export * from './errors';
+export * from '../http/errors';
 export * from './events';
 export * from './sign';
 export * from '../http/ssrf';

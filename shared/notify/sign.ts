@@ -1,12 +1,13 @@
-import { genericSignature, verifyGeneric } from '../webhooks/generic';
-import type { Headers } from '../webhooks/headers';
-import type { VerifyResult } from '../webhooks/result';
+import type { Headers } from '../crypto/headers';
+import { timestampedSignature, verifyTimestamped } from '../crypto/timestamped';
+import type { VerifyResult } from '../crypto/verify-result';
 
 /**
  * Signature of our outgoing webhooks:
  *   X-Switchboard-Timestamp: unix seconds
  *   X-Switchboard-Signature: hex(HMAC-SHA256(secret, timestamp + "." + body))
- * The same construction as our generic incoming scheme, so one Switchboard can receive another's events.
+ * The same construction as our generic incoming scheme (shared/crypto/timestamped.ts), so one Switchboard can
+ * receive another's events.
  * Receivers should reject timestamps more than 5 minutes away from their clock.
  */
 export const SIGNATURE_HEADER = 'X-Switchboard-Signature';
@@ -15,7 +16,7 @@ export const TIMESTAMP_HEADER = 'X-Switchboard-Timestamp';
 /** The two signature headers for `body`, signed at `nowMs`. */
 export function signSwitchboard(secret: string, body: string | Buffer, nowMs: number = Date.now()): Record<string, string> {
   const ts = String(Math.floor(nowMs / 1000));
-  return { [TIMESTAMP_HEADER]: ts, [SIGNATURE_HEADER]: genericSignature(secret, ts, body) };
+  return { [TIMESTAMP_HEADER]: ts, [SIGNATURE_HEADER]: timestampedSignature(secret, ts, body) };
 }
 
 /**
@@ -29,5 +30,5 @@ export function verifySwitchboardSignature(input: {
   now?: () => number;
   toleranceSec?: number;
 }): VerifyResult<{ timestamp: number }> {
-  return verifyGeneric({ ...input, signatureHeader: SIGNATURE_HEADER, timestampHeader: TIMESTAMP_HEADER });
+  return verifyTimestamped({ ...input, signatureHeader: SIGNATURE_HEADER, timestampHeader: TIMESTAMP_HEADER });
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { BadJsonError } from '../errors';
-import { safeEqualHashed } from './crypto';
-import { type Headers, header } from './headers';
-import { type VerifyResult, fail } from './result';
+import { safeEqualHashed } from '../crypto/hmac';
+import { type Headers, header } from '../crypto/headers';
+import { type VerifyResult, fail } from '../crypto/verify-result';
 
 /**
  * CDK Global through the Fortellis Event Relay. Fortellis POSTs the source's raw payload to our sink with the

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { BadJsonError, ValidationError } from '../errors';
-import { canonicalJson, hmac, safeEqual, sha256Hex } from './crypto';
-import { type Headers, header } from './headers';
-import { type VerifyResult, fail } from './result';
+import { canonicalJson, hmac, safeEqual, sha256Hex } from '../crypto/hmac';
+import { type Headers, header } from '../crypto/headers';
+import { type VerifyResult, fail } from '../crypto/verify-result';
 
 /**
  * HubSpot webhook verification and parsing.

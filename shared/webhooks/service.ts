@@ -6,14 +6,14 @@ import type { App } from '../services/app';
 import { IntegrationService } from '../services/integrations';
 import type { IntegrationItem } from '../store/integrations';
 import { cdkEventKey, verifyCdk } from './cdk';
-import { sha256Hex } from './crypto';
+import { sha256Hex } from '../crypto/hmac';
 import { InvalidSignatureError } from './errors';
 import { genericEventKey, verifyGeneric } from './generic';
 import { hubspotEventKey, parseHubspotEvents, verifyHubspot } from './hubspot';
 import { webhookUrls } from './provision';
 import { PROVIDER_TYPE, type StoredEvent, type WebhookConfig, type WebhookProvider, WebhookStore } from './store';
 import { type TwilioParams, twilioEventKey, verifyTwilio } from './twilio';
-import type { VerifyFailureReason } from './result';
+import type { VerifyFailureReason } from '../crypto/verify-result';
 
 const log = createLogger({ component: 'webhooks' });
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors';
-import { canonicalJson, hmac, safeEqual, sha256Hex } from './crypto';
-import { type Headers, header } from './headers';
-import { type VerifyResult, fail } from './result';
+import { canonicalJson, hmac, safeEqual, sha256Hex } from '../crypto/hmac';
+import { type Headers, header } from '../crypto/headers';
+import { type VerifyResult, fail } from '../crypto/verify-result';
 
 /**
  * Twilio webhook verification, mirroring twilio-node `src/webhooks/webhooks.ts` (validateRequest /

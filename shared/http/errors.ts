@@ -12,3 +12,10 @@ export class UndeliverableUrlError extends AppError {
     this.retryable = retryable;
   }
 }
+
+/** A connection refused because the host is (or resolves to) an internal address. */
+export class TargetNotAllowedError extends AppError {
+  constructor(host: string) {
+    super('target_not_allowed', `${host} is a private, loopback, link-local or reserved address`, 400);
+  }
+}
