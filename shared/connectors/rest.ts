@@ -1,69 +1,14 @@
 import { z } from 'zod';
 import { MalformedPageError, SourceError } from '../errors';
 import type { HttpClient, HttpRequest, HttpResponse } from '../http/client';
+import { getPath, paginator, put, type PageRequest, type Pagination } from './paging';
 import type { Page, ReadContext, RejectedRecord, SourceRecord, Stream, TestResult } from './types';
 
 /**
  * REST streams as data: request, pagination, record path, id, incremental cursor. HubSpot, CallRail, Zoho,
- * the user's own Custom API… are declarations over this one reader.
+ * the user's own Custom API… are declarations over this one reader. Paging kinds live in paging.ts.
  */
-
-/** Reads `a.b.0.c` from a JSON value; '' is the value itself. */
-export function getPath(value: unknown, path: string): unknown {
-  if (!path) return value;
-  let v: unknown = value;
-  for (const key of path.split('.')) {
-    if (v === null || v === undefined || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[key];
-  }
-  return v;
-}
-
-export const PaginationSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('none') }),
-  /** An opaque token from the response sent back as a query parameter or body field (HubSpot `after`). */
-  z.object({
-    kind: z.literal('cursor'),
-    param: z.string().min(1),
-    in: z.enum(['query', 'body']).default('query'),
-    next: z.string().min(1).describe('path of the next cursor in the response'),
-  }),
-  /** The response holds the URL (absolute or relative) of the next page (Salesforce `nextRecordsUrl`). */
-  z.object({ kind: z.literal('next-url'), next: z.string().min(1) }),
-  /** Page numbers; stops on a short or empty page, or when `hasMore` (or `totalPages`) says so. */
-  z.object({
-    kind: z.literal('page'),
-    param: z.string().default('page'),
-    sizeParam: z.string().optional(),
-    size: z.number().int().positive().default(100),
-    start: z.number().int().nonnegative().default(1),
-    hasMore: z.string().optional().describe('path of a boolean "more pages" flag'),
-    /** CallRail's `total_pages`: the page numbered so (counting from `start` as the first) is the last. */
-    totalPages: z.string().optional().describe('path of the total page count'),
-    in: z.enum(['query', 'body']).default('query'),
-  }),
-  z.object({
-    kind: z.literal('offset'),
-    param: z.string().default('offset'),
-    sizeParam: z.string().default('limit'),
-    size: z.number().int().positive().default(100),
-    in: z.enum(['query', 'body']).default('query'),
-  }),
-  /**
-   * Keyset: the last record's `key` goes back as `param` (LeadConduit's `after_id`); a short or empty page
-   * ends it. A finished run keeps the last key (`last` in the cursor) and the next incremental run starts
-   * after it, so records ordered by an increasing key need no timestamp at all.
-   */
-  z.object({
-    kind: z.literal('keyset'),
-    param: z.string().min(1),
-    key: z.string().min(1).default('id').describe('path of the key in a record'),
-    sizeParam: z.string().optional(),
-    size: z.number().int().positive().default(100),
-    in: z.enum(['query', 'body']).default('query'),
-  }),
-]);
-export type Pagination = z.infer<typeof PaginationSchema>;
+export { getPath, PaginationSchema, type Pagination } from './paging';
 
 export const IncrementalSchema = z.object({
   /** Path of the record's last-modified value. */
@@ -212,110 +157,41 @@ export function restStream<C>(def: RestStreamDef<C>): Stream<C> {
       const parsed = RestCursorSchema.safeParse(rawCursor ?? null);
       const stored: RestCursor = parsed.success ? parsed.data : null;
       const resuming = ctx.resuming && stored?.next !== undefined;
-      const p = def.pagination;
+      const label = `${ctx.connector}/${def.name}`;
+      const pager = paginator(def.pagination, { http: ctx.http, sameOriginNext: def.sameOriginNext, label });
       // Keyset: an incremental run continues after the last key read (an explicit `since` wins).
-      const afterKey =
-        !resuming && p.kind === 'keyset' && ctx.mode === 'incremental' && !ctx.since && stored?.last ? (def.rewindKey?.(stored.last) ?? stored.last) : undefined;
+      const afterKey = !resuming && pager.keepsLast && ctx.mode === 'incremental' && !ctx.since && stored?.last ? (def.rewindKey?.(stored.last) ?? stored.last) : undefined;
       const since =
         resuming ? stored?.since : def.incremental && afterKey === undefined ? incrementalStart(ctx as ReadContext<unknown>, stored?.hwm, def.incremental.lookbackMs) : undefined;
       const byRunStart = def.incremental?.mark === 'run-start';
       let hwm = byRunStart && !resuming ? new Date().toISOString() : stored?.hwm;
       let last = stored?.last;
-      let next: unknown = resuming ? stored?.next : afterKey;
-      if (next === undefined && p.kind === 'page') next = p.start;
-      if (next === undefined && p.kind === 'offset') next = 0;
+      let token = pager.initial(resuming ? stored?.next : afterKey);
 
-      for (let first = true; ; first = false) {
-        const query: Record<string, string | number | boolean> = { ...resolve(def.query, ctx.config) };
-        const body: Record<string, unknown> | undefined = def.body || def.method === 'POST' ? { ...resolve(def.body, ctx.config) } : undefined;
-        const headers: Record<string, string> = { ...resolve(def.headers, ctx.config) };
-        let url = resolve(def.path, ctx.config)!;
-        const put = (where: 'query' | 'body' | 'header', k: string, v: string | number) => {
-          if (where === 'query') query[k] = v;
-          else if (where === 'body') body![k] = v;
-          else headers[k] = String(v);
+      for (let n = 1; ; n++) {
+        const req: PageRequest = {
+          url: resolve(def.path, ctx.config)!,
+          query: { ...resolve(def.query, ctx.config) },
+          body: def.body || def.method === 'POST' ? { ...resolve(def.body, ctx.config) } : undefined,
+          headers: { ...resolve(def.headers, ctx.config) },
         };
-        if (since && def.incremental) put(def.incremental.in, def.incremental.param, formatTime(since, def.incremental.format));
-        if (p.kind === 'cursor' && next !== undefined) put(p.in, p.param, next as string);
-        if (p.kind === 'page') {
-          put(p.in, p.param, next as number);
-          if (p.sizeParam) put(p.in, p.sizeParam, p.size);
-        }
-        if (p.kind === 'offset') {
-          put(p.in, p.param, next as number);
-          put(p.in, p.sizeParam, p.size);
-        }
-        if (p.kind === 'keyset') {
-          if (next !== undefined) put(p.in, p.param, next as string);
-          if (p.sizeParam) put(p.in, p.sizeParam, p.size);
-        }
-        const req: HttpRequest = { method: def.method ?? 'GET', url, query, headers, body, stream: def.name, okStatuses: def.emptyStatuses };
-        if (p.kind === 'next-url' && typeof next === 'string') {
-          if (def.sameOriginNext && ctx.http.resolve(next).origin !== ctx.http.resolve(url).origin) {
-            throw new MalformedPageError(`${ctx.connector}/${def.name}: next page link points to another host (${ctx.http.resolve(next).host}); refusing to follow it`);
-          }
-          url = next;
-          Object.assign(req, { url, query: {} });
-        }
-        const res = await ctx.http.request(req);
+        if (since && def.incremental) put(req, def.incremental.in, def.incremental.param, formatTime(since, def.incremental.format));
+        pager.apply(req, token);
+        const res = await ctx.http.request({ method: def.method ?? 'GET', ...req, stream: def.name, okStatuses: def.emptyStatuses } satisfies HttpRequest);
+        const info = def.info?.(res);
         if (def.emptyStatuses?.includes(res.status)) {
-          const info = def.info?.(res);
           yield { records: [], cursor: { hwm, last }, ...(info ? { info } : {}) };
           return;
         }
         const raws = getPath(res.body, def.records);
-        if (!Array.isArray(raws)) {
-          throw new MalformedPageError(
-            `${ctx.connector}/${def.name}: page ${first ? 1 : 'n'} of ${url} has no array at "${def.records || '(root)'}"`,
-          );
-        }
+        if (!Array.isArray(raws)) throw new MalformedPageError(`${label}: page ${n} of ${req.url} has no array at "${def.records || '(root)'}"`);
         const { records, rejected, hwm: pageHwm } = mapRecords(def, raws);
         if (!byRunStart) hwm = maxIso(hwm, pageHwm);
-
-        let more: boolean;
-        switch (p.kind) {
-          case 'none':
-            more = false;
-            break;
-          case 'cursor': {
-            const n = getPath(res.body, p.next);
-            more = n !== undefined && n !== null && n !== '';
-            next = more ? String(n) : undefined;
-            break;
-          }
-          case 'next-url': {
-            const n = getPath(res.body, p.next);
-            more = typeof n === 'string' && n !== '';
-            next = more ? n : undefined;
-            break;
-          }
-          case 'page': {
-            const flag = p.hasMore ? getPath(res.body, p.hasMore) : undefined;
-            const total = p.totalPages ? Number(getPath(res.body, p.totalPages)) : NaN;
-            more = p.hasMore ? flag === true || flag === 'true' : Number.isFinite(total) ? (next as number) - p.start + 1 < total : raws.length >= p.size;
-            next = (next as number) + 1;
-            break;
-          }
-          case 'keyset': {
-            if (!raws.length) {
-              more = false;
-              break;
-            }
-            const k = getPath(raws[raws.length - 1], p.key);
-            if (k === undefined || k === null || k === '') throw new MalformedPageError(`${ctx.connector}/${def.name}: the last record of a page of ${url} has no ${p.key}`);
-            if (String(k) === next) throw new MalformedPageError(`${ctx.connector}/${def.name}: paging by ${p.param} does not advance past ${String(k)}`);
-            next = last = String(k);
-            more = raws.length >= p.size;
-            break;
-          }
-          case 'offset':
-            more = raws.length >= p.size;
-            next = (next as number) + raws.length;
-            break;
-        }
-        const info = def.info?.(res);
-        yield { records, rejected, cursor: more ? { next, since, hwm, last } : { hwm, last }, ...(info ? { info } : {}) };
-        if (!more) return;
+        const step = pager.next({ res, records: raws, label, url: req.url }, token);
+        token = step.token;
+        if (pager.keepsLast && token !== undefined) last = token as string;
+        yield { records, rejected, cursor: step.more ? { next: token, since, hwm, last } : { hwm, last }, ...(info ? { info } : {}) };
+        if (!step.more) return;
       }
     },
   };

@@ -1,0 +1,195 @@
+import { z } from 'zod';
+import { MalformedPageError } from '../errors';
+import type { HttpClient, HttpResponse } from '../http/client';
+
+/**
+ * Pagination as strategy objects (Airbyte's paginator strategies, Nango's paginate service): each kind is
+ * its config schema plus one object that says where a read starts, how a token goes into a request and
+ * what the response says about the next page. A new kind is one schema and one entry in STRATEGIES.
+ */
+
+/** Reads `a.b.0.c` from a JSON value; '' is the value itself. */
+export function getPath(value: unknown, path: string): unknown {
+  if (!path) return value;
+  let v: unknown = value;
+  for (const key of path.split('.')) {
+    if (v === null || v === undefined || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[key];
+  }
+  return v;
+}
+
+const where = z.enum(['query', 'body']).default('query');
+
+const Kinds = {
+  none: z.object({ kind: z.literal('none') }),
+  /** An opaque token from the response sent back as a query parameter or body field (HubSpot `after`). */
+  cursor: z.object({
+    kind: z.literal('cursor'),
+    param: z.string().min(1),
+    in: where,
+    next: z.string().min(1).describe('path of the next cursor in the response'),
+  }),
+  /** The response holds the URL (absolute or relative) of the next page (Salesforce `nextRecordsUrl`). */
+  'next-url': z.object({ kind: z.literal('next-url'), next: z.string().min(1) }),
+  /** Page numbers; stops on a short or empty page, or when `hasMore` (or `totalPages`) says so. */
+  page: z.object({
+    kind: z.literal('page'),
+    param: z.string().default('page'),
+    sizeParam: z.string().optional(),
+    size: z.number().int().positive().default(100),
+    start: z.number().int().nonnegative().default(1),
+    hasMore: z.string().optional().describe('path of a boolean "more pages" flag'),
+    /** CallRail's `total_pages`: the page numbered so (counting from `start` as the first) is the last. */
+    totalPages: z.string().optional().describe('path of the total page count'),
+    in: where,
+  }),
+  offset: z.object({
+    kind: z.literal('offset'),
+    param: z.string().default('offset'),
+    sizeParam: z.string().default('limit'),
+    size: z.number().int().positive().default(100),
+    in: where,
+  }),
+  /**
+   * Keyset: the last record's `key` goes back as `param` (LeadConduit's `after_id`); a short or empty page
+   * ends it. A finished run keeps the last key (`last` in the cursor) and the next incremental run starts
+   * after it, so records ordered by an increasing key need no timestamp at all.
+   */
+  keyset: z.object({
+    kind: z.literal('keyset'),
+    param: z.string().min(1),
+    key: z.string().min(1).default('id').describe('path of the key in a record'),
+    sizeParam: z.string().optional(),
+    size: z.number().int().positive().default(100),
+    in: where,
+  }),
+};
+
+export const PaginationSchema = z.discriminatedUnion('kind', [Kinds.none, Kinds.cursor, Kinds['next-url'], Kinds.page, Kinds.offset, Kinds.keyset]);
+export type Pagination = z.infer<typeof PaginationSchema>;
+type Kind = Pagination['kind'];
+
+/** The parts of a request a strategy may set. */
+export interface PageRequest {
+  url: string;
+  query: Record<string, string | number | boolean>;
+  body?: Record<string, unknown>;
+  headers: Record<string, string>;
+}
+
+/** Puts a value where the declaration says it goes. */
+export function put(req: PageRequest, at: 'query' | 'body' | 'header', key: string, value: string | number): void {
+  if (at === 'query') req.query[key] = value;
+  else if (at === 'body') req.body![key] = value;
+  else req.headers[key] = String(value);
+}
+
+/** A page as a strategy sees it: the response, its records array, and a label for error messages. */
+export interface PageResult {
+  res: HttpResponse;
+  records: unknown[];
+  /** `connector/stream`, for messages. */
+  label: string;
+  url: string;
+}
+
+/** What the next request needs; `more: false` ends the read (a keyset's `token` is still kept, see `keepsLast`). */
+export interface Step {
+  more: boolean;
+  token: unknown;
+}
+
+export interface Paginator {
+  /** The token of the first request: the resumed (or kept) one, else where the kind starts. */
+  initial(token: unknown): unknown;
+  apply(req: PageRequest, token: unknown): void;
+  next(page: PageResult, token: unknown): Step;
+  /** The last token is where the next incremental run starts (keyset), kept in the cursor as `last`. */
+  keepsLast?: boolean;
+}
+
+/** What a strategy may need from the stream beyond its own declaration. */
+export interface PagingEnv {
+  http: HttpClient;
+  /** Refuse next links to another origin than `base`'s (credentials never leave the configured host). */
+  sameOriginNext?: boolean;
+  label: string;
+}
+
+const present = (v: unknown) => v !== undefined && v !== null && v !== '';
+
+const STRATEGIES: { [K in Kind]: (p: Extract<Pagination, { kind: K }>, env: PagingEnv) => Paginator } = {
+  none: () => ({
+    initial: () => undefined,
+    apply: () => {},
+    next: () => ({ more: false, token: undefined }),
+  }),
+  cursor: (p) => ({
+    initial: (t) => t,
+    apply: (req, t) => {
+      if (t !== undefined) put(req, p.in, p.param, t as string);
+    },
+    next: ({ res }) => {
+      const n = getPath(res.body, p.next);
+      return present(n) ? { more: true, token: String(n) } : { more: false, token: undefined };
+    },
+  }),
+  'next-url': (p, env) => ({
+    initial: (t) => t,
+    apply: (req, t) => {
+      if (typeof t !== 'string') return;
+      if (env.sameOriginNext && env.http.resolve(t).origin !== env.http.resolve(req.url).origin) {
+        throw new MalformedPageError(`${env.label}: next page link points to another host (${env.http.resolve(t).host}); refusing to follow it`);
+      }
+      req.url = t;
+      req.query = {};
+    },
+    next: ({ res }) => {
+      const n = getPath(res.body, p.next);
+      return typeof n === 'string' && n !== '' ? { more: true, token: n } : { more: false, token: undefined };
+    },
+  }),
+  page: (p) => ({
+    initial: (t) => t ?? p.start,
+    apply: (req, t) => {
+      put(req, p.in, p.param, t as number);
+      if (p.sizeParam) put(req, p.in, p.sizeParam, p.size);
+    },
+    next: ({ res, records }, t) => {
+      const n = t as number;
+      const flag = p.hasMore ? getPath(res.body, p.hasMore) : undefined;
+      const total = p.totalPages ? Number(getPath(res.body, p.totalPages)) : NaN;
+      const more = p.hasMore ? flag === true || flag === 'true' : Number.isFinite(total) ? n - p.start + 1 < total : records.length >= p.size;
+      return { more, token: n + 1 };
+    },
+  }),
+  offset: (p) => ({
+    initial: (t) => t ?? 0,
+    apply: (req, t) => {
+      put(req, p.in, p.param, t as number);
+      put(req, p.in, p.sizeParam, p.size);
+    },
+    next: ({ records }, t) => ({ more: records.length >= p.size, token: (t as number) + records.length }),
+  }),
+  keyset: (p) => ({
+    keepsLast: true,
+    initial: (t) => t,
+    apply: (req, t) => {
+      if (t !== undefined) put(req, p.in, p.param, t as string);
+      if (p.sizeParam) put(req, p.in, p.sizeParam, p.size);
+    },
+    next: ({ records, label, url }, t) => {
+      if (!records.length) return { more: false, token: undefined };
+      const k = getPath(records[records.length - 1], p.key);
+      if (!present(k)) throw new MalformedPageError(`${label}: the last record of a page of ${url} has no ${p.key}`);
+      if (String(k) === t) throw new MalformedPageError(`${label}: paging by ${p.param} does not advance past ${String(k)}`);
+      return { more: records.length >= p.size, token: String(k) };
+    },
+  }),
+};
+
+/** The strategy object for a stream's declared pagination. */
+export function paginator(p: Pagination, env: PagingEnv): Paginator {
+  return (STRATEGIES[p.kind] as (p: Pagination, env: PagingEnv) => Paginator)(p, env);
+}
