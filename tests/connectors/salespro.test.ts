@@ -2,6 +2,7 @@ import {
   AthenaClient,
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
+  GetTableMetadataCommand,
   InvalidRequestException,
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
@@ -67,7 +68,18 @@ function succeed(id = 'q-1') {
     .resolves({ QueryExecution: { QueryExecutionId: id, Status: { State: 'SUCCEEDED' } } });
 }
 
-beforeEach(() => athena.reset());
+/** What the data catalog lists for a table (GetTableMetadata). */
+function catalog(table: string, cols: string[], partitionKeys: string[] = []) {
+  athena.on(GetTableMetadataCommand, { TableName: table }).resolves({
+    TableMetadata: { Name: table, TableType: 'EXTERNAL_TABLE', Columns: cols.map((Name) => ({ Name, Type: 'string' })), PartitionKeys: partitionKeys.map((Name) => ({ Name, Type: 'string' })) },
+  });
+}
+
+beforeEach(() => {
+  athena.reset();
+  catalog('customers', CUSTOMER_COLS.map(([n]) => n));
+  catalog('estimates', ['estimate_id', 'total', 'updated_at']);
+});
 
 describe('Connector: salespro', () => {
   describe('spec', () => {
@@ -82,7 +94,7 @@ describe('Connector: salespro', () => {
       const actions = salesproSpec.deploy.iamStatements.flatMap((s) => s.Action).sort();
       expect(actions).toEqual(
         [
-          'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StartQueryExecution', 'athena:StopQueryExecution',
+          'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:GetTableMetadata', 'athena:StartQueryExecution', 'athena:StopQueryExecution',
           'glue:GetDatabase', 'glue:GetPartitions', 'glue:GetTable',
           's3:AbortMultipartUpload', 's3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:PutObject',
         ].sort(),
@@ -269,6 +281,71 @@ describe('Connector: salespro', () => {
       });
       expect(athena.commandCalls(StartQueryExecutionCommand)[0].args[0].input.ExecutionParameters).toEqual(["'2024-03-01 00:00:00.000'"]);
       expect(res.records.map((r) => r.id)).toEqual(['c-8']);
+    });
+  });
+
+  describe('table columns', () => {
+    const ESTIMATE_COLS: Col[] = [['id', 'varchar'], ['total', 'decimal'], ['modified', 'timestamp']];
+    const sqlSent = () => athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString);
+
+    it('defaults to the columns the table has: id when there is no <entity>_id, modified when there is no updated_at', async () => {
+      catalog('estimates', ['id', 'total'], ['modified']);
+      succeed('q-est');
+      athena.on(GetQueryResultsCommand).resolves(resultPage(ESTIMATE_COLS, [['e-1', '10.00', '2024-03-01 10:00:00.000']], { header: true }));
+
+      const res = await readStream(connector, config(), 'estimates', { mode: 'incremental', cursor: { hwm: '2024-03-01T00:00:00.000Z' } });
+
+      expect(res.records).toEqual([{ id: 'e-1', data: { id: 'e-1', total: '10.00', modified: '2024-03-01T10:00:00.000Z' }, updatedAt: '2024-03-01T10:00:00.000Z' }]);
+      expect(sqlSent()).toEqual(['SELECT * FROM "estimates" WHERE "modified" >= CAST(? AS timestamp)']);
+      expect(athena.commandCalls(GetTableMetadataCommand)[0].args[0].input).toEqual({ CatalogName: 'AwsDataCatalog', DatabaseName: 'salespro_export', TableName: 'estimates' });
+    });
+
+    it('uses the configured table and columns once the catalog confirms them', async () => {
+      catalog('sp_estimates_v2', ['estimate_key', 'estimate_id', 'changed_on', 'updated_at']);
+      succeed('q-cfg');
+      const cols: Col[] = [['estimate_key', 'varchar'], ['estimate_id', 'varchar'], ['changed_on', 'timestamp'], ['updated_at', 'timestamp']];
+      athena.on(GetQueryResultsCommand).resolves(resultPage(cols, [['k-1', 'e-9', '2024-03-05 00:00:00.000', '2020-01-01 00:00:00.000']]));
+      const cfg = { ...config(), tables: { estimates: { table: 'sp_estimates_v2', idColumn: 'estimate_key', updatedAtColumn: 'changed_on' } } };
+
+      const res = await readStream(connector, cfg, 'estimates', { mode: 'incremental', cursor: { hwm: '2024-03-01T00:00:00.000Z' } });
+
+      expect(res.records.map((r) => [r.id, r.updatedAt])).toEqual([['k-1', '2024-03-05T00:00:00.000Z']]);
+      expect(sqlSent()).toEqual(['SELECT * FROM "sp_estimates_v2" WHERE "changed_on" >= CAST(? AS timestamp)']);
+    });
+
+    it('refuses a configured column the table does not have before running any query', async () => {
+      succeed();
+      const cfg = { ...config(), tables: { estimates: { idColumn: 'estimate_uuid' } } };
+
+      const err = await readStream(connector, cfg, 'estimates').catch((e: unknown) => e);
+
+      expect(err).toBeInstanceOf(SourceError);
+      expect((err as Error).message).toBe('SalesPro table estimates has no column estimate_uuid (the idColumn of tables.estimates); its columns: estimate_id, total, updated_at');
+      expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(0);
+    });
+
+    it('says which setting to add when the table has neither default id column', async () => {
+      catalog('estimates', ['uuid', 'total']);
+      const err = await readStream(connector, config(), 'estimates').catch((e: unknown) => e);
+      expect((err as Error).message).toMatch(/has neither estimate_id nor id; set tables\.estimates\.idColumn/);
+      expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(0);
+    });
+
+    it('reads a table without an updated-at column in full, even on an incremental run', async () => {
+      catalog('estimates', ['estimate_id', 'total']);
+      succeed('q-nots');
+      athena.on(GetQueryResultsCommand).resolves(resultPage([['estimate_id', 'varchar'], ['total', 'decimal']], [['e-1', '1.00']]));
+
+      const res = await readStream(connector, config(), 'estimates', { mode: 'incremental', cursor: { hwm: '2024-03-01T00:00:00.000Z' } });
+
+      expect(res.records.map((r) => r.id)).toEqual(['e-1']);
+      expect(sqlSent()).toEqual(['SELECT * FROM "estimates"']);
+      expect(athena.commandCalls(StartQueryExecutionCommand)[0].args[0].input.ExecutionParameters).toBeUndefined();
+    });
+
+    it('refuses names that are not plain identifiers in the config', () => {
+      expect(SalesProConfigSchema.safeParse({ ...config(), tables: { estimates: { idColumn: 'id"; DROP TABLE x; --' } } }).success).toBe(false);
+      expect(SalesProConfigSchema.safeParse({ ...config(), tables: { invoices: { idColumn: 'id' } } }).success).toBe(false);
     });
   });
 

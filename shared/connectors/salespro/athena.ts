@@ -3,6 +3,7 @@ import {
   AthenaClient,
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
+  GetTableMetadataCommand,
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
@@ -10,7 +11,7 @@ import { SourceError } from '../../errors';
 import { limiterFor } from '../../http/limiter';
 import { redact } from '../../log';
 import type { Logger } from '../../log';
-import { ResultsPageSchema } from './convert';
+import { ResultsPageSchema, TableMetadataSchema } from './convert';
 import { MalformedPageError } from '../../errors';
 import type { SalesProConfig } from './spec';
 
@@ -163,6 +164,20 @@ export class AthenaRunner {
     } catch (err) {
       this.opts.log.warn('could not stop athena query', { queryExecutionId: id, error: err as Error });
     }
+  }
+
+  /**
+   * The table's column names from the data catalog (Glue behind AwsDataCatalog), partition keys included:
+   * what the configured or default column names are checked against before the first query.
+   */
+  async columns(table: string): Promise<string[]> {
+    const res = await this.call('GetTableMetadata', () =>
+      this.client.send(new GetTableMetadataCommand({ CatalogName: this.config.catalog ?? 'AwsDataCatalog', DatabaseName: this.config.database, TableName: table })),
+    );
+    const parsed = TableMetadataSchema.safeParse(res);
+    if (!parsed.success) throw new MalformedPageError(`salespro athena GetTableMetadata: unexpected shape for table ${table} (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+    const t = parsed.data.TableMetadata;
+    return [...t.Columns, ...t.PartitionKeys].map((c) => c.Name);
   }
 
   /** One GetQueryResults page (1000 rows, the API's maximum), parsed. */

@@ -18,6 +18,11 @@ export const ResultsPageSchema = z
     NextToken: z.string().min(1).optional(),
   })
   .loose();
+/** GetTableMetadata's answer: https://docs.aws.amazon.com/athena/latest/APIReference/API_TableMetadata.html */
+const CatalogColumnSchema = z.object({ Name: z.string().min(1) }).loose();
+export const TableMetadataSchema = z
+  .object({ TableMetadata: z.object({ Columns: z.array(CatalogColumnSchema).default([]), PartitionKeys: z.array(CatalogColumnSchema).default([]) }).loose() })
+  .loose();
 export type ColumnInfo = z.infer<typeof ColumnInfoSchema>;
 export type Row = z.infer<typeof RowSchema>;
 

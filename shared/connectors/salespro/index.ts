@@ -5,10 +5,10 @@ import type { Connector, Page, ReadContext, RejectedRecord, SourceRecord, Stream
 import { AthenaRunner, defaultAthenaClient, type AthenaDeps } from './athena';
 import { isHeaderRow, rowToObject } from './convert';
 import { salesproSpec, type SalesProConfig } from './spec';
-import { SALESPRO_TABLES, selectSql, type SalesProDataType, type SalesProTable } from './tables';
+import { resolveTable, selectSql, type SalesProDataType, type SalesProTable } from './tables';
 
 export { salesproSpec, SalesProConfigSchema, type SalesProConfig } from './spec';
-export { SALESPRO_TABLES } from './tables';
+export { SALESPRO_DATA_TYPES, resolveTable } from './tables';
 
 /**
  * The stream's opaque state. `hwm` is the highest updated-at seen (ISO, UTC): the next incremental run starts
@@ -81,7 +81,7 @@ async function* pagesOf(
         rejected.push({ reason: `no ${t.idColumn}` });
         continue;
       }
-      const updatedMs = toMillis(data[t.updatedAtColumn]);
+      const updatedMs = t.updatedAtColumn ? toMillis(data[t.updatedAtColumn]) : undefined;
       hwm = maxIso(hwm, updatedMs);
       records.push({ id: String(id), data, updatedAt: updatedMs === undefined ? undefined : new Date(updatedMs).toISOString() });
     }
@@ -93,7 +93,6 @@ async function* pagesOf(
 }
 
 function streamFor(name: SalesProDataType, deps: AthenaDeps): Stream<SalesProConfig> {
-  const t = SALESPRO_TABLES[name];
   return {
     name,
     async *read(ctx, raw) {
@@ -101,6 +100,8 @@ function streamFor(name: SalesProDataType, deps: AthenaDeps): Stream<SalesProCon
       if (parsed && !parsed.success) ctx.log.warn('salespro cursor not understood, starting over', { stream: name });
       const prev = parsed?.success ? parsed.data : undefined;
       const runner = runnerFor(ctx.config, ctx.integrationId, ctx.log, deps, ctx.signal);
+      const override = ctx.config.tables?.[name];
+      const t = resolveTable(name, override, await runner.columns(override?.table ?? name));
 
       let since: string | null;
       if (ctx.resuming && prev?.queryExecutionId && prev.nextToken) {
@@ -121,12 +122,14 @@ function streamFor(name: SalesProDataType, deps: AthenaDeps): Stream<SalesProCon
         since = prev.since ?? null;
       } else if (ctx.since) {
         since = parseSince(ctx.since).toISOString();
-      } else if (ctx.mode === 'incremental' && prev?.hwm) {
+      } else if (ctx.mode === 'incremental' && prev?.hwm && t.updatedAtColumn) {
         since = new Date(parseSince(prev.hwm).getTime() - ctx.config.lookbackMinutes * 60_000).toISOString();
       } else {
         since = null;
       }
 
+      // Without an updated-at column the table is read in full; `since` cannot narrow it.
+      if (!t.updatedAtColumn) since = null;
       const params = since ? [athenaTimestampLiteral(new Date(since))] : undefined;
       const { queryExecutionId } = await runner.run(selectSql(t, !!since), params);
       ctx.log.info('salespro query succeeded', { stream: name, queryExecutionId, since });

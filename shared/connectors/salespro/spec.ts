@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { secret } from '../secret';
 import type { ConnectorSpec } from '../types';
-import { SALESPRO_DATA_TYPES } from './tables';
+import { SALESPRO_DATA_TYPES, TablesSchema } from './tables';
 
 /**
  * SalesPro's data is queried through AWS Athena. Without keys the worker Lambda's own role is used (the
@@ -21,6 +21,11 @@ export const SalesProConfigSchema = z
     sessionToken: secret(z.string().min(1)).optional(),
     /** Endpoint override (a regional/VPC endpoint, or a local stand-in for tests and demos). */
     endpoint: z.url().optional(),
+    /**
+     * Per data type: the Athena table and its id and updated-at columns, when the export differs from the
+     * defaults (`<data type>` table, `<entity>_id` else `id`, `updated_at` else `modified`/`last_modified`).
+     */
+    tables: TablesSchema.optional(),
     /** Incremental reads start this many minutes before the high-water mark, for rows that land late. */
     lookbackMinutes: z.number().int().min(0).max(1440).default(10),
   })
@@ -49,6 +54,12 @@ export const salesproSpec = {
         Action: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution'],
         // The workgroup is per integration config, unknown when the stack deploys, so any workgroup.
         Resource: ['arn:aws:athena:*:*:workgroup/*'],
+      },
+      {
+        Effect: 'Allow',
+        // The tables' columns, checked before the first query; the catalog is per integration config.
+        Action: ['athena:GetTableMetadata'],
+        Resource: ['arn:aws:athena:*:*:datacatalog/*'],
       },
       {
         Effect: 'Allow',
