@@ -14,7 +14,6 @@ async function main() {
   const port = Number(process.env.PORT ?? 3000);
   const dataDir = process.env.SWITCHBOARD_DATA_DIR ?? '.data';
   process.env.PUBLIC_BASE_URL ??= `http://127.0.0.1:${port}`;
-  process.env.ALLOW_LOOPBACK_TARGETS ??= 'true';
   const stack = await startLocalStack({ dataDir, port, connectors, schedulerMs: 60_000, ...localWebhooks() });
   console.log(`Switchboard listening on ${stack.url}`);
 

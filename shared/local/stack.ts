@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import { createApiHandler } from '../api/handler';
@@ -17,6 +17,8 @@ import { createDb, ensureTable } from '../store/db';
 import { specs } from '../connectors/specs';
 import { startDynalite } from './dynamo';
 import { serveHandler } from './http-server';
+import { privateDataDir } from './data-dir';
+import { applyLocalDefaults } from './settings';
 
 export interface LocalStackOptions {
   /** Where the store and the key file live; omit for an in-memory store (tests). */
@@ -64,8 +66,9 @@ function aliveStack(dataDir: string): { dynamoEndpoint: string; pid: number } | 
  * semantics feeding the same worker handlers Lambda runs, the scheduler, the HTTP API and a local key ring.
  */
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
+  applyLocalDefaults();
   const dataDir = opts.dataDir && resolve(opts.dataDir);
-  if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (dataDir) privateDataDir(dataDir);
   const running = dataDir && !opts.dynamoEndpoint ? aliveStack(dataDir) : undefined;
   if (running && opts.port !== undefined) throw new Error(`a Switchboard stack (pid ${running.pid}) is already running on ${dataDir}`);
   const dynamo = opts.dynamoEndpoint || running ? undefined : await startDynalite({ path: dataDir ? join(dataDir, 'db') : undefined });

@@ -20,9 +20,9 @@ interface CliResult {
  * Runs the real bin in a child process. Asynchronously: the sandbox (and, in one test, the stack's store) live
  * in this process, and spawnSync would block the event loop that serves them.
  */
-function cli(args: string[], dataDir: string): Promise<CliResult> {
+function cli(args: string[], dataDir: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((done, fail) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, SWITCHBOARD_DATA_DIR: dataDir };
+    const env: NodeJS.ProcessEnv = { ...process.env, SWITCHBOARD_DATA_DIR: dataDir, ...extraEnv };
     delete env.LOG_LEVEL;
     const child = spawn(process.execPath, ['bin/switchboard.cjs', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -334,6 +334,20 @@ describe('CLI: switchboard', () => {
       expect(((await runs.json()) as { runs: { trigger: string; status: string }[] }).runs).toMatchObject([{ trigger: 'cli', status: 'succeeded' }]);
       // The stack is still the one serving the folder.
       expect(existsSync(stackFile(live))).toBe(true);
+    });
+
+    it('syncs a loopback integration the stack synced, with no loopback setting in the environment (one local default)', async () => {
+      const { tenantId: t } = await stack.app.tenants.createTenant('loopback');
+      const svc = new IntegrationService(stack.app);
+      const i = await svc.create(t, { name: 'loopback', type: 'hubspot', config: { baseUrl: sb.url, accessToken: sb.token } });
+      const viaStack = await svc.requestSync(i, { mode: 'full', dataTypes: ['companies'] }, 'manual');
+      await stack.queues.drain();
+      expect((await stack.app.runs.get(i.id, viaStack.id))?.status).toBe('succeeded');
+
+      const s = await cli(['sync', i.id, '--full', '--data-type', 'deals', '--json'], live, { ALLOW_LOOPBACK_TARGETS: undefined });
+      expect(s.stderr).not.toMatch(/target_not_allowed|loopback/);
+      expect(s.code).toBe(0);
+      expect(parseJson(s)).toMatchObject({ status: 'succeeded', stats: { created: DEALS } });
     });
   });
 });
