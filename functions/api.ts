@@ -1,5 +1,6 @@
 import { createApiHandler } from '../shared/api/handler';
+import { integrationRoutes } from '../shared/api/routes';
 import { lazyApp } from '../shared/handlers/lazy';
 
 /** HTTP API: integrations CRUD, sync requests, runs, data, metrics. No connector code, no kms:Decrypt. */
-export const handler = createApiHandler(lazyApp());
+export const handler = createApiHandler(lazyApp(), integrationRoutes);

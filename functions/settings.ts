@@ -6,7 +6,6 @@ import { webhookSettingsRoutes } from '../shared/webhooks/routes';
 /**
  * The tenant-authenticated webhook and notification settings (`GET|PUT /api/integrations/{id}/webhook`,
  * `GET /api/integrations/{id}/events`, `/api/notifications/*`): they seal new secrets (kms:GenerateDataKey) and
- * open none, and enqueue nothing. createApiHandler always carries the integrations routes too; API Gateway only
- * sends the settings paths here.
+ * open none, and enqueue nothing.
  */
 export const handler = createApiHandler(lazyApp(), (app) => [...webhookSettingsRoutes(app), ...notificationRoutes(app)]);

@@ -5,7 +5,6 @@ import { webhookRoutes } from '../shared/webhooks/routes';
 /**
  * `POST /webhooks/*`: verify on the raw bytes, dedupe, enqueue, answer fast. Only the public receivers: the
  * settings routes that seal new secrets live in functions/settings.ts, so this public function's role can
- * open secrets (kms:Decrypt) but never seal them (no kms:GenerateDataKey). createApiHandler always carries the
- * integrations routes too; API Gateway only sends /webhooks/* here.
+ * open secrets (kms:Decrypt) but never seal them (no kms:GenerateDataKey).
  */
-export const handler = createApiHandler(lazyApp(), (app) => webhookRoutes(app));
+export const handler = createApiHandler(lazyApp(), webhookRoutes);

@@ -1,8 +1,7 @@
 'use strict';
 /**
- * The non-worker functions' roles and alarms, and the functions whose entry files may not exist yet
- * (webhooks, settings, daily summary): each is declared only when its entry file is there, so the template
- * never points at a missing handler. api, testConnection and scheduler are declared in serverless.yml itself.
+ * The non-worker functions' roles and alarms, and the webhooks, settings and daily summary functions (api,
+ * testConnection and scheduler are declared in serverless.yml itself).
  *
  * Who may do what (least privilege, one role per function):
  * - api: DynamoDB, SendMessage to the worker queues, kms:GenerateDataKey (seals secrets on create/patch);
@@ -19,7 +18,7 @@
  *   no settings route enqueues.
  * - dailySummary: DynamoDB, kms:Decrypt (notification channel secrets).
  */
-const { entryExists, naming, dynamoStatement, kmsStatement, sendStatement, lambdaRole, errorsAlarm } = require('./lib');
+const { naming, dynamoStatement, kmsStatement, sendStatement, lambdaRole, errorsAlarm } = require('./lib');
 const { queueIds } = require('./workers');
 
 /** Functions declared in serverless.yml. */
@@ -33,52 +32,41 @@ const SETTINGS_ROUTES = [
   ['ANY', '/api/notifications/{proxy+}'],
 ];
 
-/** Functions declared here, only when their entry exists. */
-const OPTIONAL = {
+/** Functions declared here. */
+const DECLARED = {
   webhooks: {
-    entry: 'functions/webhooks.ts',
-    fn: {
-      handler: 'functions/webhooks.handler',
-      description: 'Inbound webhooks: verify the signature, dedupe, enqueue, answer fast',
-      role: 'WebhooksRole',
-      timeout: 29,
-      memorySize: 512,
-      // The public receivers only (shared/webhooks/routes.ts webhookRoutes).
-      events: [{ httpApi: { method: 'POST', path: '/webhooks/{proxy+}' } }],
-    },
+    handler: 'functions/webhooks.handler',
+    description: 'Inbound webhooks: verify the signature, dedupe, enqueue, answer fast',
+    role: 'WebhooksRole',
+    timeout: 29,
+    memorySize: 512,
+    // The public receivers only (shared/webhooks/routes.ts webhookRoutes).
+    events: [{ httpApi: { method: 'POST', path: '/webhooks/{proxy+}' } }],
   },
   settings: {
-    entry: 'functions/settings.ts',
-    fn: {
-      handler: 'functions/settings.handler',
-      description: 'Webhook and notification settings (seals new secrets, opens none)',
-      role: 'SettingsRole',
-      timeout: 29,
-      memorySize: 512,
-      // shared/webhooks/routes.ts webhookSettingsRoutes, shared/notify/routes.ts; API Gateway prefers these
-      // exact routes over `ANY /api/{proxy+}`.
-      events: SETTINGS_ROUTES.map(([method, path]) => ({ httpApi: { method, path } })),
-    },
+    handler: 'functions/settings.handler',
+    description: 'Webhook and notification settings (seals new secrets, opens none)',
+    role: 'SettingsRole',
+    timeout: 29,
+    memorySize: 512,
+    // shared/webhooks/routes.ts webhookSettingsRoutes, shared/notify/routes.ts; API Gateway prefers these
+    // exact routes over `ANY /api/{proxy+}`.
+    events: SETTINGS_ROUTES.map(([method, path]) => ({ httpApi: { method, path } })),
   },
   dailySummary: {
-    entry: 'functions/daily-summary.ts',
-    fn: {
-      handler: 'functions/daily-summary.handler',
-      description: 'Daily sync summary to the notification channels',
-      role: 'DailySummaryRole',
-      timeout: 300,
-      memorySize: 512,
-      // 07:00 UTC every day.
-      events: [{ schedule: { rate: ['cron(0 7 * * ? *)'] } }],
-    },
+    handler: 'functions/daily-summary.handler',
+    description: 'Daily sync summary to the notification channels',
+    role: 'DailySummaryRole',
+    timeout: 300,
+    memorySize: 512,
+    // 07:00 UTC every day.
+    events: [{ schedule: { rate: ['cron(0 7 * * ? *)'] } }],
   },
 };
 
-const presentOptional = () => Object.keys(OPTIONAL).filter((k) => entryExists(OPTIONAL[k].entry));
-
-/** `functions:` fragment: the optional functions whose entry files exist. */
+/** `functions:` fragment. */
 async function functions() {
-  return Object.fromEntries(presentOptional().map((k) => [k, OPTIONAL[k].fn]));
+  return DECLARED;
 }
 
 async function resources({ resolveVariable }) {
@@ -98,7 +86,7 @@ async function resources({ resolveVariable }) {
       Properties: { TopicName: `${prefix}-alarms`, DisplayName: `Switchboard ${prefix} alarms` },
     },
   };
-  for (const key of [...STATIC, ...presentOptional()]) {
+  for (const key of [...STATIC, ...Object.keys(DECLARED)]) {
     const id = key[0].toUpperCase() + key.slice(1);
     Resources[`${id}Role`] = lambdaRole(`${prefix}-${key}`, statements[key]);
     Resources[`${id}ErrorsAlarm`] = errorsAlarm(key);

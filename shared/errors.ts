@@ -1,6 +1,7 @@
 /**
- * One error model for the whole service. Every error a client can cause is an `AppError` with a stable
- * snake_case `code`; `expose` decides whether its message reaches the client (default: status < 500).
+ * One error model for the whole service: every thrown class derives from `AppError`, with a stable snake_case
+ * `code`, our HTTP `statusCode`, and `expose` deciding whether its message reaches a client (default: status
+ * < 500). Wrap a lower error with `{ cause }` so the chain survives into the logs.
  */
 export interface ErrorDetail {
   path: string;
@@ -13,8 +14,8 @@ export class AppError extends Error {
   readonly expose: boolean;
   readonly details?: ErrorDetail[];
 
-  constructor(code: string, message: string, statusCode = 500, details?: ErrorDetail[]) {
-    super(message);
+  constructor(code: string, message: string, statusCode = 500, details?: ErrorDetail[], options?: { cause?: unknown }) {
+    super(message, options);
     this.name = new.target.name;
     this.code = code;
     this.statusCode = statusCode;
@@ -61,7 +62,10 @@ export class UnknownTypeError extends AppError {
   }
 }
 
-/** A failure talking to a source system. Never carries a token: only connector, stream, method, path, status. */
+/**
+ * A failure talking to a source system. Never carries a token: only connector, stream, method, path, status.
+ * `status` is the vendor's HTTP status; `statusCode` (502) is ours, what an API client would be answered.
+ */
 export class SourceError extends AppError {
   readonly status?: number;
   readonly retryable: boolean;
@@ -70,9 +74,9 @@ export class SourceError extends AppError {
   constructor(
     code: string,
     message: string,
-    opts: { status?: number; retryable?: boolean; retryAt?: number } = {},
+    opts: { status?: number; retryable?: boolean; retryAt?: number; cause?: unknown } = {},
   ) {
-    super(code, message, 502);
+    super(code, message, 502, undefined, { cause: opts.cause });
     this.status = opts.status;
     this.retryable = opts.retryable ?? false;
     this.retryAt = opts.retryAt;
@@ -83,13 +87,6 @@ export class SourceError extends AppError {
 export class MalformedPageError extends SourceError {
   constructor(message: string) {
     super('malformed_page', message);
-  }
-}
-
-/** The store rejected a conditional write: a concurrent writer won. */
-export class ConditionFailedError extends AppError {
-  constructor(message = 'Condition failed') {
-    super('condition_failed', message, 409);
   }
 }
 

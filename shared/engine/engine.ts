@@ -14,7 +14,6 @@ import { LeaseLostError } from '../store/state';
 import { markDeleted, upsertRecords } from './writer';
 import type { RecordMeta } from '../store/records';
 import { notify } from '../notify/service';
-import { WebhookStore } from '../webhooks/store';
 
 export interface EngineOptions {
   /** Milliseconds left before the invocation must stop (Lambda's getRemainingTimeInMillis). */
@@ -41,7 +40,7 @@ const SNAPSHOT_MAX = 500_000;
 
 /** Whether anything but this run may write the integration's records now: a webhook endpoint exists for it. */
 async function concurrentWriters(app: App, integration: IntegrationItem): Promise<boolean> {
-  return (await new WebhookStore(app.db).pointer(integration.id)) !== undefined;
+  return (await app.webhooks.pointer(integration.id)) !== undefined;
 }
 const CONSECUTIVE_FAILURES_TO_ERROR = 5;
 

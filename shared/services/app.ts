@@ -15,6 +15,7 @@ import { RecordStore } from '../store/records';
 import { RunStore } from '../store/runs';
 import { StateStore } from '../store/state';
 import { TenantStore } from '../store/tenants';
+import { WebhookStore } from '../store/webhooks';
 
 /**
  * Everything a handler or the CLI needs, wired once per process. Lambdas build it at module scope;
@@ -27,6 +28,7 @@ export class App {
   readonly records: RecordStore;
   readonly state: StateStore;
   readonly metrics: MetricStore;
+  readonly webhooks: WebhookStore;
   readonly specs: Map<string, ConnectorSpec>;
   private readonly connectors: Map<string, Connector>;
 
@@ -44,6 +46,7 @@ export class App {
     this.records = new RecordStore(db);
     this.state = new StateStore(db);
     this.metrics = new MetricStore(db);
+    this.webhooks = new WebhookStore(db);
     this.specs = new Map(specs.map((s) => [s.type, s]));
     this.connectors = new Map(connectors.map((c) => [c.type, c]));
   }

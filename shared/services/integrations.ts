@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { secretFields } from '../connectors/secret';
 import type { ConnectorSpec } from '../connectors/types';
-import { AppError, UnknownTypeError, ValidationError } from '../errors';
+import { ConflictError, UnknownTypeError, ValidationError } from '../errors';
 import { createLogger, redact } from '../log';
 import { deletePartition } from '../store/records';
 import { keys } from '../store/keys';
@@ -11,7 +11,6 @@ import { emptyStats } from '../store/runs';
 import { parse } from '../validate';
 import type { App } from './app';
 import { MASK } from './views';
-import { WebhookStore } from '../webhooks/store';
 import { CreateIntegrationSchema, PatchIntegrationSchema, SyncRequestSchema, type SyncRequest } from './schemas';
 
 const log = createLogger({ service: 'integrations' });
@@ -50,7 +49,7 @@ export class IntegrationService {
     };
     await this.app.integrations.create(item);
     // Webhook URLs carry no tenant: a pointer maps the integration id back to its tenant and type.
-    if (spec.webhooks) await new WebhookStore(this.app.db).putPointer(id, tenantId, item.type);
+    if (spec.webhooks) await this.app.webhooks.putPointer(id, tenantId, item.type);
     log.info('integration created', { tenantId, integrationId: id, type: item.type });
     return item;
   }
@@ -63,7 +62,7 @@ export class IntegrationService {
   async patch(tenantId: string, id: string, body: unknown, ifMatch?: number): Promise<IntegrationItem> {
     const input = parse(PatchIntegrationSchema, body);
     const cur = await this.app.integrations.require(tenantId, id);
-    if (ifMatch !== undefined && ifMatch !== cur.version) throw new AppError('version_conflict', `The integration is at version ${cur.version}, not ${ifMatch}.`, 409);
+    if (ifMatch !== undefined && ifMatch !== cur.version) throw new ConflictError(`The integration is at version ${cur.version}, not ${ifMatch}.`);
     const spec = this.spec(cur.type);
     const next: IntegrationItem = { ...cur, updatedAt: new Date().toISOString() };
     if (input.name !== undefined) next.name = input.name;

@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed } from '../errors';
+import { AppError, isConditionalCheckFailed } from '../errors';
 import type { Db } from './db';
 import { keys } from './keys';
 
@@ -14,10 +14,9 @@ export interface StreamState {
   updatedAt?: string;
 }
 
-export class LeaseLostError extends Error {
+export class LeaseLostError extends AppError {
   constructor(stream: string) {
-    super(`lease on stream ${stream} was lost to another worker`);
-    this.name = 'LeaseLostError';
+    super('lease_lost', `lease on stream ${stream} was lost to another worker`, 409);
   }
 }
 

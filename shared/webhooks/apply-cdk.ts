@@ -5,7 +5,7 @@ import type { App } from '../services/app';
 import type { IntegrationItem } from '../store/integrations';
 import { parseCdkEvent } from './cdk';
 import { UnappliableEventError } from './errors';
-import { type StoredEvent, WebhookStore } from './store';
+import { type StoredEvent } from '../store/webhooks';
 
 const ENTITY_TYPE: Record<string, string> = { customer: 'customers', appointment: 'appointments' };
 
@@ -38,7 +38,7 @@ export async function applyCdkEvent(app: App, i: IntegrationItem, stored: Stored
  * upserted keyed by `idPath`; otherwise the body is kept as a `webhook_events` record keyed by its event key.
  */
 export async function applyGenericEvent(app: App, i: IntegrationItem, stored: StoredEvent): Promise<string | void> {
-  const cfg = await new WebhookStore(app.db).config(i.id);
+  const cfg = await app.webhooks.config(i.id);
   const text = String(stored.event.body ?? '');
   let json: unknown;
   try {

@@ -12,7 +12,7 @@ import { IntegrationService } from '../services/integrations';
 import type { IntegrationItem } from '../store/integrations';
 import { UnappliableEventError } from './errors';
 import { type HubspotEvent, HubspotEventSchema } from './hubspot';
-import type { StoredEvent } from './store';
+import type { StoredEvent } from '../store/webhooks';
 
 const log = createLogger({ component: 'webhook-apply', provider: 'hubspot' });
 

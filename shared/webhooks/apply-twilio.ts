@@ -6,7 +6,7 @@ import type { IntegrationItem } from '../store/integrations';
 import { keys } from '../store/keys';
 import type { StoredRecord } from '../store/records';
 import { UnappliableEventError } from './errors';
-import type { StoredEvent } from './store';
+import type { StoredEvent } from '../store/webhooks';
 import { type TwilioEvent, type TwilioParams, parseTwilioEvent } from './twilio';
 import { isTwilioStatusAdvance } from './twilio-status';
 

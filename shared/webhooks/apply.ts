@@ -5,7 +5,7 @@ import { applyCdkEvent, applyGenericEvent } from './apply-cdk';
 import { applyHubspotEvent } from './apply-hubspot';
 import { applyTwilioEvent } from './apply-twilio';
 import { UnappliableEventError } from './errors';
-import { type StoredEvent, WebhookStore } from './store';
+import { type StoredEvent } from '../store/webhooks';
 
 const log = createLogger({ component: 'webhook-apply' });
 
@@ -28,7 +28,7 @@ const APPLIERS: Record<StoredEvent['provider'], EventApplier> = {
  * (unknown type, no id) is logged as failed and acknowledged.
  */
 export async function applyWebhookEvent(app: App, msg: { tenantId: string; integrationId: string; eventKey: string }): Promise<void> {
-  const store = new WebhookStore(app.db);
+  const store = app.webhooks;
   const e = await store.event(msg.integrationId, msg.eventKey);
   if (!e || e.tenantId !== msg.tenantId) {
     log.warn('webhook event gone (expired or integration deleted)', { integrationId: msg.integrationId });

@@ -5,7 +5,7 @@ import { redact } from '../log';
 import type { App } from '../services/app';
 import type { IntegrationItem } from '../store/integrations';
 import { parse } from '../validate';
-import { PROVIDER_TYPE, type WebhookConfig, type WebhookProvider, WebhookStore } from './store';
+import { PROVIDER_TYPE, type WebhookConfig, type WebhookProvider } from '../store/webhooks';
 
 const HeaderName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, 'an HTTP header name');
 
@@ -65,7 +65,7 @@ function describe(app: App, i: IntegrationItem, provider: WebhookProvider, cfg: 
 export async function webhookStatus(app: App, tenantId: string, id: string) {
   const i = await app.integrations.require(tenantId, id);
   const provider = requireProvider(i);
-  return describe(app, i, provider, await new WebhookStore(app.db).config(i.id));
+  return describe(app, i, provider, await app.webhooks.config(i.id));
 }
 
 function requireProvider(i: IntegrationItem): WebhookProvider {
@@ -83,7 +83,7 @@ export async function configureWebhook(app: App, tenantId: string, id: string, b
   const input = parse(WebhookSettingsSchema, body ?? {});
   const i = await app.integrations.require(tenantId, id);
   const provider = requireProvider(i);
-  const store = new WebhookStore(app.db);
+  const store = app.webhooks;
   const cur = await store.config(i.id);
   const ctx = { tenantId, integrationId: i.id };
 

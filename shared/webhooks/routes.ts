@@ -4,7 +4,6 @@ import { ListQuerySchema } from '../services/schemas';
 import { parse } from '../validate';
 import { configureWebhook, webhookStatus } from './provision';
 import { receiveWebhook } from './service';
-import { WebhookStore } from './store';
 
 /**
  * The public webhook endpoints (no API key: each request proves itself by the vendor's signature; raw bytes
@@ -31,7 +30,7 @@ export function webhookRoutes(app: App): Route[] {
  * function). Configuring seals the secret (kms:GenerateDataKey); none of them opens one.
  */
 export function webhookSettingsRoutes(app: App): Route[] {
-  const store = new WebhookStore(app.db);
+  const store = app.webhooks;
   return [
     {
       method: 'PUT',

@@ -11,7 +11,7 @@ import { InvalidSignatureError } from './errors';
 import { genericEventKey, verifyGeneric } from './generic';
 import { hubspotEventKey, parseHubspotEvents, verifyHubspot } from './hubspot';
 import { webhookUrls } from './provision';
-import { PROVIDER_TYPE, type StoredEvent, type WebhookConfig, type WebhookProvider, WebhookStore } from './store';
+import { PROVIDER_TYPE, type StoredEvent, type WebhookConfig, type WebhookProvider } from '../store/webhooks';
 import { type TwilioParams, twilioEventKey, verifyTwilio } from './twilio';
 import type { VerifyFailureReason } from '../crypto/verify-result';
 
@@ -43,7 +43,7 @@ function signedUrl(app: App, t: Target, provider: WebhookProvider, req: ApiReque
 }
 
 async function resolveTarget(app: App, provider: WebhookProvider, integrationId: string): Promise<Target> {
-  const store = new WebhookStore(app.db);
+  const store = app.webhooks;
   const ptr = await store.pointer(integrationId);
   if (!ptr || ptr.type !== PROVIDER_TYPE[provider]) throw new NotFoundError('integration', 'integration_not_found');
   const integration = await app.integrations.get(ptr.tenantId, integrationId);
@@ -65,7 +65,7 @@ async function reject(app: App, t: Target, provider: WebhookProvider, reason: Ve
   const i = t.integration;
   log.warn('webhook rejected', { integrationId: i.id, provider, reason });
   try {
-    const n = await new WebhookStore(app.db).countRejection(i.id);
+    const n = await app.webhooks.countRejection(i.id);
     if (n === REJECTED_BURST) {
       await notify(app, i.tenantId, 'webhook.rejected_burst', {
         integrationId: i.id,
@@ -139,7 +139,7 @@ export async function receiveWebhook(app: App, provider: WebhookProvider, req: A
   if (!v.ok) return reject(app, t, provider, v.reason);
 
   const i = t.integration;
-  const store = new WebhookStore(app.db);
+  const store = app.webhooks;
   const receivedAt = new Date().toISOString();
   const toEnqueue: string[] = [];
   for (const a of v.events) {

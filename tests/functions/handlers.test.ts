@@ -68,6 +68,15 @@ describe('Lambda entries with the deployed wiring', () => {
     expect(wrongKey.statusCode).toBe(401);
   });
 
+  it('each HTTP function serves only the routes it names: the public webhooks and the settings functions do not list integrations', async () => {
+    for (const entry of ['webhooks', 'settings', 'test-connection']) {
+      const { handler } = await import(`../../functions/${entry}`);
+      const res = await handler(sample('api-list-integrations.json', { API_KEY: apiKey }));
+      expect(res.statusCode).toBe(404);
+      expect(JSON.parse(res.body!).error.code).toBe('route_not_found');
+    }
+  });
+
   it('scheduler → SQS → worker: the scheduled run reaches the connector queue and the worker syncs it', async () => {
     const api = (await import('../../functions/api')).handler;
     const create = sample<{ body: string }>('api-create-integration.json', { API_KEY: apiKey });

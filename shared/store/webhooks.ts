@@ -2,9 +2,9 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import { isConditionalCheckFailed } from '../errors';
-import type { Db } from '../store/db';
-import { keys } from '../store/keys';
-import { decodeCursor, encodeCursor } from '../store/paging';
+import type { Db } from './db';
+import { keys } from './keys';
+import { decodeCursor, encodeCursor } from './paging';
 
 /**
  * The webhook items of the one table:
