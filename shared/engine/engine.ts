@@ -1,6 +1,6 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { connectorHttp } from '../connectors/context';
+import { connectorHttp, parseConfig } from '../connectors/context';
 import type { Connector, Page, ReadContext } from '../connectors/types';
 import { AppError } from '../errors';
 import { createLogger, scrub, type Logger } from '../log';
@@ -75,12 +75,12 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
 
   let config: Record<string, unknown>;
   try {
-    config = await svc.openConfig(integration);
+    config = parseConfig(connector, await svc.openConfig(integration));
   } catch (err) {
     return finish(app, integration, run, 'failed', scrub((err as Error).message), log);
   }
-  const dataTypes = run.dataTypes ?? connector.dataTypes(config as never);
-  const streams = connector.streams(config as never).filter((s) => dataTypes.includes(s.name));
+  const dataTypes = run.dataTypes ?? connector.dataTypes(config);
+  const streams = connector.streams(config).filter((s) => dataTypes.includes(s.name));
   const seen = crashed ? new Map<string, Set<string>>() : await loadSeen(app, run);
   const snapshots = new Map<string, Map<string, RecordMeta>>();
   let budget = run.maxRecords !== undefined ? run.maxRecords - run.stats.processed : Infinity;

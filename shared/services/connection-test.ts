@@ -1,4 +1,4 @@
-import { connectorHttp } from '../connectors/context';
+import { connectorHttp, parseConfig } from '../connectors/context';
 import { NotFoundError } from '../errors';
 import { createLogger, scrub } from '../log';
 import type { App } from './app';
@@ -19,10 +19,10 @@ export async function testConnection(app: App, tenantId: string, id: string): Pr
   const started = Date.now();
   let result: { ok: boolean; message: string };
   try {
-    const config = await svc.openConfig(i);
+    const config = parseConfig(connector, await svc.openConfig(i));
     const save = (patch: Record<string, unknown>) => svc.saveSecrets(i, patch);
     const http = connectorHttp(connector, config, { integrationId: i.id, log, save });
-    result = await connector.test({ config: config as never, http, log, saveSecrets: save });
+    result = await connector.test({ config, http, log, saveSecrets: save });
   } catch (err) {
     result = { ok: false, message: scrub((err as Error).message) };
   }

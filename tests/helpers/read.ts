@@ -1,4 +1,4 @@
-import { connectorHttp } from '../../shared/connectors/context';
+import { connectorHttp, parseConfig } from '../../shared/connectors/context';
 import type { Connector, Page, SyncMode } from '../../shared/connectors/types';
 import { createLogger } from '../../shared/log';
 
@@ -18,18 +18,21 @@ export interface ReadResult {
  */
 export async function readStream(
   connector: Connector,
-  config: Record<string, unknown>,
+  raw: Record<string, unknown>,
   stream: string,
   opts: { mode?: SyncMode; cursor?: unknown; since?: string; resuming?: boolean; maxPages?: number } = {},
 ): Promise<ReadResult> {
   const saved: Record<string, unknown>[] = [];
+  // Parsed once, as the engine does; a saved secret lands in both so a test can read it from its own object.
+  const config = parseConfig(connector, raw);
   const save = async (patch: Record<string, unknown>) => {
     saved.push(patch);
     Object.assign(config, patch);
+    Object.assign(raw, patch);
   };
   const log = createLogger({ test: connector.type });
   const http = connectorHttp(connector, config, { integrationId: `test-${Math.random()}`, log, save, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))) });
-  const s = connector.streams(config as never).find((x) => x.name === stream);
+  const s = connector.streams(config).find((x) => x.name === stream);
   if (!s) throw new Error(`no stream ${stream} in ${connector.type}`);
   const result: ReadResult = { pages: [], records: [], rejected: [], cursor: opts.cursor ?? null, stats: http.stats, saved };
   const ctx = {

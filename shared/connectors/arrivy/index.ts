@@ -46,14 +46,8 @@ function arrivyAuth(config: ArrivyConfig): Auth {
 
 export const arrivy: Connector<typeof ArrivyConfigSchema> = {
   ...arrivySpec,
-  http: (raw) => {
-    const config = ArrivyConfigSchema.parse(raw);
-    return { baseUrl: config.baseUrl, auth: arrivyAuth(config), describeError: describeArrivyError };
-  },
-  streams: (raw) => {
-    const config = ArrivyConfigSchema.parse(raw);
-    return ARRIVY_DATA_TYPES.map((name) => restStream(arrivyStreamDef(name, config)));
-  },
+  http: (config) => ({ baseUrl: config.baseUrl, auth: arrivyAuth(config), describeError: describeArrivyError }),
+  streams: (config) => ARRIVY_DATA_TYPES.map((name) => restStream(arrivyStreamDef(name, config))),
   // One task is the cheapest authenticated read.
   test: (ctx) => testConnection(ctx, { url: '/tasks', query: { page: 1, items_per_page: 1 }, stream: 'test' }),
 };

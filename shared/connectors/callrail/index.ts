@@ -59,8 +59,7 @@ export function callrailStreamDef(name: CallrailDataType, config: CallrailConfig
 
 export const callrail: Connector<typeof CallrailConfigSchema> = {
   ...callrailSpec,
-  http: (raw) => {
-    const config = CallrailConfigSchema.parse(raw);
+  http: (config) => {
     redact(config.apiKey);
     return {
       baseUrl: config.baseUrl,
@@ -69,10 +68,7 @@ export const callrail: Connector<typeof CallrailConfigSchema> = {
       describeError: describeCallrailError,
     };
   },
-  streams: (raw) => {
-    const config = CallrailConfigSchema.parse(raw);
-    return CALLRAIL_DATA_TYPES.map((name) => restStream(callrailStreamDef(name, config)));
-  },
+  streams: (config) => CALLRAIL_DATA_TYPES.map((name) => restStream(callrailStreamDef(name, config))),
   // Retrieving the configured account proves the key and that it reaches this account.
   test: (ctx) => testConnection(ctx, { url: `/a/${encodeURIComponent(ctx.config.accountId)}.json`, stream: 'test' }),
 };

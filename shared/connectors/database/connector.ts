@@ -3,15 +3,16 @@ import type { z } from 'zod';
 import type { Connector, ConnectorSpec, Stream } from '../types';
 import { probe } from './probe';
 import { readTable } from './read';
+import { presetTables, type SqlPresetSpec } from './preset';
 import type { DbSettings } from './settings';
-import type { DialectName } from './spec';
+import { PAGE_SIZE_DEFAULT, type DialectName } from './spec';
 import type { Dialect } from './types';
 
 export type DialectMap = Partial<Record<DialectName, Dialect>>;
 
 function dialectFor(dialects: DialectMap, s: DbSettings): Dialect {
   const d = dialects[s.dialect];
-  if (!d) throw new Error(`dialect ${s.dialect} is not available in this connector`);
+  if (!d) throw new AppError('dialect_unavailable', `dialect ${s.dialect} is not available in this connector`);
   return d;
 }
 
@@ -36,14 +37,15 @@ export function sqlConnector<S extends z.ZodType>(
         }),
       );
     },
-    async test(ctx) {
-      let s: DbSettings;
-      try {
-        s = toSettings(ctx.config);
-      } catch (err) {
-        return { ok: false, message: err instanceof AppError ? err.message : 'The config is not valid.' };
-      }
+    test(ctx) {
+      const s = toSettings(ctx.config);
       return probe(dialectFor(dialects, s), s);
     },
   };
+}
+
+/** A SQL preset's connector: its one dialect (so its bundle carries one driver) and its default tables. */
+export function sqlPreset(spec: SqlPresetSpec, dialect: Dialect): Connector<SqlPresetSpec['configSchema']> {
+  const settings = (c: z.infer<SqlPresetSpec['configSchema']>): DbSettings => ({ ...c, dialect: spec.dialect, pageSize: c.pageSize ?? PAGE_SIZE_DEFAULT, tables: presetTables(spec.tables, c) });
+  return sqlConnector(spec, settings, { [spec.dialect]: dialect });
 }

@@ -12,16 +12,12 @@ import { hubspotStream } from './stream';
 export const hubspot: Connector<typeof HubspotConfigSchema> = {
   ...hubspotSpec,
   http: (config) => ({
-    // Parsed again so defaults (baseUrl…) hold even for a config that did not come through the schema.
-    baseUrl: HubspotConfigSchema.parse(config).baseUrl,
+    baseUrl: config.baseUrl,
     // Private app tokens are Bearer tokens: https://developers.hubspot.com/docs/api/private-apps
     auth: bearerAuth(config.accessToken),
     describeError: describeHubspotError,
   }),
-  streams: (raw) => {
-    const config = HubspotConfigSchema.parse(raw);
-    return hubspotSpec.dataTypes(config).map((type) => hubspotStream(type, config));
-  },
+  streams: (config) => hubspotSpec.dataTypes(config).map((type) => hubspotStream(type, config)),
   // The cheapest authenticated read there is: one contact.
   test: (ctx) => testConnection(ctx, { url: '/crm/v3/objects/contacts', query: { limit: 1 }, stream: 'test' }),
 };

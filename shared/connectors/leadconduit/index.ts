@@ -44,11 +44,8 @@ export const leadconduitEventsDef: RestStreamDef<LeadconduitConfig> = {
 
 export const leadconduit: Connector<typeof LeadconduitConfigSchema> = {
   ...leadconduitSpec,
-  http: (raw) => {
-    const config = LeadconduitConfigSchema.parse(raw);
-    // HTTP Basic with user name `API` and the key as password.
-    return { baseUrl: config.baseUrl, auth: basicAuth('API', config.apiKey), describeError: describeLeadconduitError };
-  },
+  // HTTP Basic with user name `API` and the key as password.
+  http: (config) => ({ baseUrl: config.baseUrl, auth: basicAuth('API', config.apiKey), describeError: describeLeadconduitError }),
   streams: () => [restStream(leadconduitEventsDef)],
   // One event; free accounts have no access to leads and get a 401 here too, which is what a sync would get.
   test: (ctx) => testConnection(ctx, { url: '/events', query: { limit: 1 }, stream: 'test' }),

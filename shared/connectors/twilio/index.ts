@@ -11,7 +11,7 @@ import { TwilioConfigSchema, twilioSpec } from './spec';
 export const twilio: Connector<typeof TwilioConfigSchema> = {
   ...twilioSpec,
   http: (config) => ({
-    baseUrl: TwilioConfigSchema.parse(config).baseUrl,
+    baseUrl: config.baseUrl,
     // REST API auth: HTTP Basic, Account SID as user name, auth token as password.
     // https://www.twilio.com/docs/usage/requests-to-twilio#credentials
     auth: basicAuth(config.accountSid, config.authToken),
