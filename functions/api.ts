@@ -1,6 +1,7 @@
 import { createApiHandler } from '../shared/api/handler';
 import { integrationRoutes } from '../shared/api/routes';
+import { flowRoutes } from '../shared/flows/routes';
 import { lazyApp } from '../shared/handlers/lazy';
 
-/** HTTP API: integrations CRUD, sync requests, runs, data, metrics. No connector code, no kms:Decrypt. */
-export const handler = createApiHandler(lazyApp(), integrationRoutes);
+/** HTTP API: integrations CRUD, sync requests, runs, data, metrics, and flows. No connector code, no kms:Decrypt. */
+export const handler = createApiHandler(lazyApp(), (app) => [...integrationRoutes(app), ...flowRoutes(app)]);

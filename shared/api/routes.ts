@@ -6,6 +6,7 @@ import { DataQuerySchema, ListQuerySchema, MetricsQuerySchema } from '../service
 import { integrationView, recordView, runView } from '../services/views';
 import { NotFoundError } from '../errors';
 import { parse } from '../validate';
+import { ifMatchVersion } from './if-match';
 import type { ApiRequest } from './middleware';
 import type { Route } from './router';
 
@@ -15,13 +16,7 @@ export function integrationRoutes(app: App): Route[] {
   const specs = [...app.specs.values()];
   const view = (i: Parameters<typeof integrationView>[0]) => integrationView(i, app.specs.get(i.type), app.publicBaseUrl);
   const tenant = (req: ApiRequest) => req.tenantId!;
-  const ifMatch = (req: ApiRequest): number | undefined => {
-    const h = req.headers['if-match'];
-    if (h === undefined) return undefined;
-    const n = Number(h.replace(/^W\//, '').replace(/"/g, ''));
-    if (!Number.isInteger(n) || n < 1) throw new AppError('invalid_if_match', 'If-Match must be the integration version, e.g. "3".', 400);
-    return n;
-  };
+  const ifMatch = (req: ApiRequest) => ifMatchVersion(req, 'integration');
   const noBody = (req: ApiRequest) => {
     if (req.body !== undefined) throw new AppError('unexpected_body', 'This request takes no body.', 400);
   };

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import { createApiHandler } from '../api/handler';
+import { flowRoutes } from '../flows/routes';
 import { integrationRoutes } from '../api/routes';
 import type { Route } from '../api/router';
 import { connectionTestRoutes } from '../api/test-route';
@@ -84,7 +85,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   let server: Server | undefined;
   let url: string | undefined;
   if (opts.port !== undefined) {
-    ({ server, url } = await serveHandler(createApiHandler(() => app, (a) => [...integrationRoutes(a), ...connectionTestRoutes(a), ...(opts.extraRoutes?.(a) ?? [])]), opts.port));
+    ({ server, url } = await serveHandler(createApiHandler(() => app, (a) => [...integrationRoutes(a), ...flowRoutes(a), ...connectionTestRoutes(a), ...(opts.extraRoutes?.(a) ?? [])]), opts.port));
     if (dataDir) writeFileSync(stackFile(dataDir), JSON.stringify({ pid: process.pid, dynamoEndpoint, url }), { mode: 0o600 });
     queues.start();
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent } from '../lambda-types';
-import type { QueueMessage, QueueSender } from './types';
+import type { FlowMessage, QueueMessage, QueueSender } from './types';
 
 interface Envelope {
   id: string;
@@ -98,7 +98,7 @@ export class LocalQueues implements QueueSender {
     return q;
   }
 
-  async send(connectorType: string, messages: QueueMessage[]): Promise<void> {
+  async send(connectorType: string, messages: QueueMessage[] | FlowMessage[]): Promise<void> {
     const q = this.queue(connectorType);
     for (const m of messages) q.send(JSON.stringify(m));
     this.kick();

@@ -19,7 +19,13 @@ export const QueueMessageSchema = z.discriminatedUnion('kind', [SyncMessageSchem
 export type SyncMessage = z.input<typeof SyncMessageSchema>;
 export type QueueMessage = z.input<typeof QueueMessageSchema>;
 
+/** What travels on the flows queue: a flow run to execute (manual, scheduled, realtime or retry). */
+export const FlowMessageSchema = z.object({ kind: z.literal('flow'), tenantId: z.string(), flowId: z.string(), runId: z.string() });
+export type FlowMessage = z.input<typeof FlowMessageSchema>;
+/** The queue flow work goes to. */
+export const FLOWS_QUEUE = 'flows';
+
 /** Sends to the queue of a connector type: SQS in AWS, in-process locally. */
 export interface QueueSender {
-  send(connectorType: string, messages: QueueMessage[]): Promise<void>;
+  send(connectorType: string, messages: QueueMessage[] | FlowMessage[]): Promise<void>;
 }

@@ -1,0 +1,46 @@
+import type { ErrorDetail } from '../errors';
+import type { HttpClient } from '../http/client';
+
+/**
+ * The write side of a connector: how a flow puts mapped records into a target system. A destination gets the
+ * target integration's own HTTP client (its rate limit, token refresh and retries) and a batch of records.
+ */
+export interface FlowTarget {
+  integrationId: string;
+  object?: string;
+  path?: string;
+  method?: 'POST' | 'PUT' | 'PATCH';
+}
+
+export interface DeliveryItem {
+  sourceId: string;
+  /** The mapped target fields. */
+  payload: Record<string, unknown>;
+  /** The target record this source record reached before (from the ledger): update it, never create another. */
+  targetId?: string;
+  /** The source record's data (a REST path may name its fields). */
+  data: Record<string, unknown>;
+}
+
+export type DeliveryResult =
+  | { ok: true; targetId: string | null; action: 'created' | 'updated' | 'skipped' }
+  | { ok: false; reason: string; retryable: boolean };
+
+export interface DeliveryContext {
+  http: HttpClient;
+  target: FlowTarget;
+  /** Target fields that identify an existing record: found → update, not found → create; empty → always create. */
+  match: string[];
+  onExisting: 'update' | 'skip';
+}
+
+export interface Destination {
+  /** The integration type this destination writes to. */
+  type: string;
+  /** Records per call, as the vendor allows. */
+  batchSize: number;
+  /** Target fields a flow must set (checked at create time); problems name `target.<field>`. */
+  checkTarget(target: FlowTarget): ErrorDetail[];
+  /** Results in the order of `items`. A whole-call failure throws (the runner isolates the bad records). */
+  deliver(ctx: DeliveryContext, items: DeliveryItem[]): Promise<DeliveryResult[]>;
+}

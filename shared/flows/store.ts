@@ -1,0 +1,260 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError, isConditionalCheckFailed } from '../errors';
+import type { Db, Item } from '../store/db';
+import { decodeCursor, encodeCursor } from '../store/paging';
+import { deletePartition } from '../store/records';
+import type { CreateFlow } from './schema';
+
+/**
+ * Flows, their runs and their delivery ledger in the one table (README "Data model"):
+ * flow `TENANT#<tenantId>` / `FLOW#<id>`; run `FLOW#<id>` / `RUN#<ulid>`; ledger `LEDGER#<flowId>` / `<sourceId>`.
+ */
+export const flowKeys = {
+  flow: (tenantId: string, id: string) => ({ PK: `TENANT#${tenantId}`, SK: `FLOW#${id}` }),
+  run: (flowId: string, runId: string) => ({ PK: `FLOW#${flowId}`, SK: `RUN#${runId}` }),
+  ledgerPk: (flowId: string) => `LEDGER#${flowId}`,
+  ledger: (flowId: string, sourceId: string) => ({ PK: `LEDGER#${flowId}`, SK: sourceId }),
+};
+
+export type FlowStatus = 'active' | 'inactive' | 'error';
+
+export interface FlowItem extends Omit<CreateFlow, 'status'> {
+  id: string;
+  tenantId: string;
+  status: FlowStatus;
+  /** Source records stored after this instant are the next run's work (minus a lookback). */
+  lastRunAt: string | null;
+  nextRunAt: string | null;
+  errorMessage: string | null;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export type FlowRunTrigger = 'manual' | 'schedule' | 'realtime' | 'retry' | 'cli';
+export type FlowRunStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed';
+
+export interface RecordError {
+  sourceId: string;
+  target: string;
+  reason: string;
+}
+
+/** A run, with seed 003's report fields as they are named there. */
+export interface FlowRun {
+  id: string;
+  flowId: string;
+  tenantId: string;
+  trigger: FlowRunTrigger;
+  status: FlowRunStatus;
+  dryRun: boolean;
+  since?: string;
+  maxRecords?: number;
+  /** Realtime runs: the changed source records. */
+  sourceIds?: string[];
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  sync_summary: { records_processed: number; successful_transfers: number; failed_transfers: number; duplicates_skipped: number; sync_duration: string };
+  data_quality: { completeness_score: number; validation_errors: number; missing_required_fields: string[] };
+  stats: { created: number; updated: number; unchanged: number; filtered: number; skipped: number; requests: number; retries: number; http429: number; durationMs: number };
+  next_sync: string | null;
+  errors: RecordError[];
+  /** Dry runs: what would be sent for the first records. */
+  preview?: { sourceId: string; action: string; targetId?: string; payload: Record<string, unknown> }[];
+  error: string | null;
+  expiresAt?: number;
+}
+
+export type LedgerStatus = 'delivered' | 'failed' | 'skipped' | 'filtered' | 'pending';
+
+export interface LedgerEntry {
+  sourceId: string;
+  targetId: string | null;
+  status: LedgerStatus;
+  payloadHash: string | null;
+  attempts: number;
+  lastError: string | null;
+  updatedAt: string;
+}
+
+const strip = <T>(x: Item | undefined): T | undefined => {
+  if (!x) return undefined;
+  const { PK, SK, ...rest } = x;
+  void PK, SK;
+  return rest as T;
+};
+
+type Page<T> = { items: T[]; nextCursor: string | null };
+
+export class FlowStore {
+  constructor(private readonly db: Db) {}
+
+  async create(f: FlowItem): Promise<void> {
+    await this.db.doc.send(new PutCommand({ TableName: this.db.table, Item: { ...flowKeys.flow(f.tenantId, f.id), ...f }, ConditionExpression: 'attribute_not_exists(PK)' }));
+  }
+
+  async get(tenantId: string, id: string): Promise<FlowItem | undefined> {
+    const out = await this.db.doc.send(new GetCommand({ TableName: this.db.table, Key: flowKeys.flow(tenantId, id), ConsistentRead: true }));
+    return strip<FlowItem>(out.Item);
+  }
+
+  async require(tenantId: string, id: string): Promise<FlowItem> {
+    const f = await this.get(tenantId, id);
+    if (!f) throw new NotFoundError('flow', 'flow_not_found');
+    return f;
+  }
+
+  async list(tenantId: string, limit: number, cursor?: string): Promise<Page<FlowItem>> {
+    const pk = `TENANT#${tenantId}`;
+    const out = await this.db.doc.send(
+      new QueryCommand({
+        TableName: this.db.table,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+        ExpressionAttributeValues: { ':pk': pk, ':sk': 'FLOW#' },
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor, pk),
+      }),
+    );
+    return { items: (out.Items ?? []).map((x) => strip<FlowItem>(x)!), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+  }
+
+  /** Replaces the flow while it is still at `expectedVersion` (a stale If-Match or a concurrent writer: 409). */
+  async put(next: FlowItem, expectedVersion: number): Promise<FlowItem> {
+    const item = { ...next, version: expectedVersion + 1 };
+    try {
+      await this.db.doc.send(
+        new PutCommand({
+          TableName: this.db.table,
+          Item: { ...flowKeys.flow(item.tenantId, item.id), ...item },
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': expectedVersion },
+        }),
+      );
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) throw new ConflictError('The flow was changed by someone else; fetch it and retry.');
+      throw err;
+    }
+    return item;
+  }
+
+  /** Applies `change` to the latest copy, retrying on concurrent writes (system updates, not PATCH). */
+  async update(tenantId: string, id: string, change: (f: FlowItem) => FlowItem): Promise<FlowItem | undefined> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const cur = await this.get(tenantId, id);
+      if (!cur) return undefined;
+      try {
+        return await this.put(change(structuredClone(cur)), cur.version);
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+      }
+    }
+    throw new ConflictError('The flow is being changed too often; try again.');
+  }
+
+  /** The flow, its runs and its ledger. */
+  async delete(tenantId: string, id: string): Promise<void> {
+    await this.db.doc.send(new DeleteCommand({ TableName: this.db.table, Key: flowKeys.flow(tenantId, id) }));
+    for (const pk of [`FLOW#${id}`, flowKeys.ledgerPk(id)]) await deletePartition(this.db, pk);
+  }
+}
+
+const RUN_TTL_DAYS = 90;
+
+export class FlowRunStore {
+  constructor(private readonly db: Db) {}
+
+  async create(run: FlowRun): Promise<void> {
+    const expiresAt = Math.floor(Date.now() / 1000) + RUN_TTL_DAYS * 86400;
+    await this.db.doc.send(new PutCommand({ TableName: this.db.table, Item: { ...flowKeys.run(run.flowId, run.id), ...run, expiresAt }, ConditionExpression: 'attribute_not_exists(PK)' }));
+  }
+
+  async get(flowId: string, runId: string): Promise<FlowRun | undefined> {
+    const out = await this.db.doc.send(new GetCommand({ TableName: this.db.table, Key: flowKeys.run(flowId, runId), ConsistentRead: true }));
+    return strip<FlowRun>(out.Item);
+  }
+
+  async save(run: FlowRun): Promise<void> {
+    await this.db.doc.send(new PutCommand({ TableName: this.db.table, Item: { ...flowKeys.run(run.flowId, run.id), ...run } }));
+  }
+
+  /** Newest first. */
+  async list(flowId: string, limit: number, cursor?: string): Promise<Page<FlowRun>> {
+    const pk = `FLOW#${flowId}`;
+    const out = await this.db.doc.send(
+      new QueryCommand({
+        TableName: this.db.table,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+        ExpressionAttributeValues: { ':pk': pk, ':sk': 'RUN#' },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor, pk),
+      }),
+    );
+    return { items: (out.Items ?? []).map((x) => strip<FlowRun>(x)!), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+  }
+}
+
+/** The delivery ledger: one entry per source record per flow. */
+export class LedgerStore {
+  constructor(private readonly db: Db) {}
+
+  async getMany(flowId: string, sourceIds: string[]): Promise<Map<string, LedgerEntry>> {
+    const items = await this.db.batchGet([...new Set(sourceIds)].map((id) => flowKeys.ledger(flowId, id)));
+    return new Map(items.map((i) => [i.sourceId as string, strip<LedgerEntry>(i)!]));
+  }
+
+  /**
+   * Writes an entry only if nobody wrote it since `prev` was read (conditional on its `updatedAt`), so a slow
+   * worker never overwrites a newer delivery with an older answer. False when another writer won.
+   */
+  async put(flowId: string, entry: LedgerEntry, prev: LedgerEntry | undefined): Promise<boolean> {
+    try {
+      await this.db.doc.send(
+        new PutCommand({
+          TableName: this.db.table,
+          Item: { ...flowKeys.ledger(flowId, entry.sourceId), ...entry },
+          ...(prev
+            ? { ConditionExpression: 'updatedAt = :prev', ExpressionAttributeValues: { ':prev': prev.updatedAt } }
+            : { ConditionExpression: 'attribute_not_exists(PK)' }),
+        }),
+      );
+      this.db.writes++;
+      return true;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  async list(flowId: string, opts: { limit: number; cursor?: string; sourceId?: string; status?: LedgerStatus }): Promise<Page<LedgerEntry>> {
+    const pk = flowKeys.ledgerPk(flowId);
+    const values: Record<string, unknown> = { ':pk': pk };
+    if (opts.sourceId) values[':sid'] = opts.sourceId;
+    if (opts.status) values[':st'] = opts.status;
+    const out = await this.db.doc.send(
+      new QueryCommand({
+        TableName: this.db.table,
+        KeyConditionExpression: opts.sourceId ? 'PK = :pk AND SK = :sid' : 'PK = :pk',
+        FilterExpression: opts.status ? '#s = :st' : undefined,
+        ExpressionAttributeNames: opts.status ? { '#s': 'status' } : undefined,
+        ExpressionAttributeValues: values,
+        Limit: opts.limit,
+        ExclusiveStartKey: decodeCursor(opts.cursor, pk),
+      }),
+    );
+    return { items: (out.Items ?? []).map((x) => strip<LedgerEntry>(x)!), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+  }
+
+  /** Every failed source id (for a retry run). */
+  async *failedIds(flowId: string): AsyncIterable<string[]> {
+    for await (const page of this.db.query({
+      KeyConditionExpression: 'PK = :pk',
+      FilterExpression: '#s = :f',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':pk': flowKeys.ledgerPk(flowId), ':f': 'failed' },
+      ProjectionExpression: 'sourceId',
+    }))
+      yield (page.Items ?? []).map((i) => i.sourceId as string);
+  }
+}
