@@ -30,7 +30,8 @@ async function main() {
   const { IntegrationService } = await import('../shared/services/integrations');
   const svc = new IntegrationService(stack.app);
   const existing = demo.integrationId && (await stack.app.integrations.get(demo.tenantId, demo.integrationId));
-  if (existing) await svc.patch(demo.tenantId, existing.id, { config: { baseUrl: sandbox.url } });
+  // The sandbox moves to a new port each start; moving baseUrl means supplying the token sent there again.
+  if (existing) await svc.patch(demo.tenantId, existing.id, { config: { baseUrl: sandbox.url, accessToken: sandbox.token } });
   else {
     const i = await svc.create(demo.tenantId, { name: 'Demo HubSpot (sandbox)', type: 'hubspot', config: { baseUrl: sandbox.url, accessToken: sandbox.token } });
     demo.integrationId = i.id;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 const SECRET_META = { 'x-secret': true, writeOnly: true } as const;
+/** JSON Schema keyword naming the secrets a field decides the destination of (`true`: every secret). */
+const TARGET_KEY = 'x-sends-secrets';
 
 /**
  * Marks a config field as secret: it is sealed before it reaches the store, shown as "***" in responses,
@@ -11,25 +13,58 @@ export function secret<T extends z.ZodType>(schema: T): T {
   return schema.meta(SECRET_META) as T;
 }
 
-function isSecret(schema: z.ZodType): boolean {
+/**
+ * Marks a config field that decides where secrets are sent (a base or token URL, a database host or port,
+ * an SDK endpoint). Changing it on an integration requires those secrets to be supplied again in the same
+ * request, so a stored secret can never be redirected to a host its owner did not give it to.
+ * Without `secrets`, every secret of the config counts (the safe default when a field reaches them all).
+ * @example z.object({ baseUrl: sendsSecrets(z.url()), tokenUrl: sendsSecrets(z.url(), ['clientSecret']) })
+ */
+export function sendsSecrets<T extends z.ZodType>(schema: T, secrets?: string[]): T {
+  return schema.meta({ [TARGET_KEY]: secrets ?? true }) as T;
+}
+
+/** The first registry entry for `key` on a field, through its optional/default/nullable wrappers. */
+function metaOf(schema: z.ZodType, key: string): unknown {
   let s: z.ZodType | undefined = schema;
   for (let i = 0; s && i < 5; i++) {
-    if (z.globalRegistry.get(s)?.['x-secret'] === true) return true;
-    const inner: z.ZodType | undefined = (s as unknown as { _zod: { def: { innerType?: z.ZodType } } })._zod.def.innerType;
-    s = inner;
+    const v = z.globalRegistry.get(s)?.[key];
+    if (v !== undefined) return v;
+    s = (s as unknown as { _zod: { def: { innerType?: z.ZodType } } })._zod.def.innerType;
   }
-  return false;
+  return undefined;
 }
+
+function shapeOf(schema: z.ZodType): Record<string, z.ZodType> {
+  return (schema as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
+}
+
+function cached<T>(cache: WeakMap<z.ZodType, T>, schema: z.ZodType, build: () => T): T {
+  let v = cache.get(schema);
+  if (v === undefined) cache.set(schema, (v = build()));
+  return v;
+}
+const secretCache = new WeakMap<z.ZodType, string[]>();
+const targetCache = new WeakMap<z.ZodType, Record<string, string[]>>();
 
 /** The names of the secret fields of a connector's config schema. */
 export function secretFields(schema: z.ZodType): string[] {
-  const cached = cache.get(schema);
-  if (cached) return cached;
-  const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
-  const names = Object.entries(shape)
-    .filter(([, field]) => isSecret(field))
-    .map(([name]) => name);
-  cache.set(schema, names);
-  return names;
+  return cached(secretCache, schema, () =>
+    Object.entries(shapeOf(schema))
+      .filter(([, field]) => metaOf(field, 'x-secret') === true)
+      .map(([name]) => name),
+  );
 }
-const cache = new WeakMap<z.ZodType, string[]>();
+
+/** Each field marked by `sendsSecrets`, with the secrets it sends. */
+export function targetFields(schema: z.ZodType): Record<string, string[]> {
+  return cached(targetCache, schema, () => {
+    const all = secretFields(schema);
+    const out: Record<string, string[]> = {};
+    for (const [name, field] of Object.entries(shapeOf(schema))) {
+      const v = metaOf(field, TARGET_KEY);
+      if (v !== undefined) out[name] = v === true ? all : (v as string[]);
+    }
+    return out;
+  });
+}

@@ -4,7 +4,8 @@ import type { ConnectorSpec } from '../connectors/types';
 
 /**
  * The templates catalog, generated from the connector declarations: a dashboard renders a setup form from
- * `configSchema` (JSON Schema of the zod schema; secret fields carry `writeOnly` and `x-secret`).
+ * `configSchema` (JSON Schema of the zod schema; secret fields carry `writeOnly` and `x-secret`; fields that
+ * decide where secrets are sent carry `x-sends-secrets`, the secrets a change to them must supply again).
  */
 export function catalogEntry(spec: ConnectorSpec) {
   return {

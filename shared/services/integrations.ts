@@ -1,5 +1,5 @@
 import { ulid } from 'ulid';
-import { secretFields } from '../connectors/secret';
+import { secretFields, targetFields } from '../connectors/secret';
 import type { ConnectorSpec } from '../connectors/types';
 import { ConflictError, UnknownTypeError, ValidationError } from '../errors';
 import { createLogger, redact } from '../log';
@@ -82,6 +82,7 @@ export class IntegrationService {
       const issues = r.success ? [] : r.error.issues.filter((i) => !kept.includes(String(i.path[0])));
       if (issues.length) parse(spec.configSchema, merged, 'config');
       const parsed = (r.success ? r.data : merged) as Record<string, unknown>;
+      assertSecretsResupplied(spec, cur.config, parsed, kept);
       const fresh = Object.fromEntries(Object.entries(parsed).filter(([k]) => !kept.includes(k)));
       next.config = {
         ...(await this.sealSecrets(spec, fresh, { tenantId, integrationId: id })),
@@ -151,6 +152,22 @@ export class IntegrationService {
     await this.app.queue.send(i.type, [{ kind: 'sync', tenantId: i.tenantId, integrationId: i.id, runId: run.id, continuation: 0 }]);
     return run;
   }
+}
+
+/**
+ * A stored secret only goes where its owner sent it: when a PATCH moves a field that decides where secrets are
+ * sent (`sendsSecrets` in the spec), each stored secret sent there must be in the same request, or it could be
+ * read back by pointing the integration at another host.
+ */
+function assertSecretsResupplied(spec: ConnectorSpec, before: Record<string, unknown>, after: Record<string, unknown>, kept: string[]): void {
+  const moved = Object.entries(targetFields(spec.configSchema)).filter(([f]) => JSON.stringify(after[f]) !== JSON.stringify(before[f]));
+  const missing = [...new Set(moved.flatMap(([, sent]) => sent.filter((s) => kept.includes(s))))];
+  if (!missing.length) return;
+  const fields = moved.map(([f]) => `config.${f}`).join(', ');
+  throw new ValidationError(
+    `Changing ${fields} needs the secrets sent there supplied again: ${missing.map((m) => `config.${m}`).join(', ')}.`,
+    missing.map((m) => ({ path: `config.${m}`, message: `must be supplied again when ${fields} changes` })),
+  );
 }
 
 export function newRun(i: IntegrationItem, opts: SyncRequest, trigger: RunTrigger): Run {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret } from '../secret';
+import { secret, sendsSecrets } from '../secret';
 import type { ConnectorSpec } from '../types';
 
 /**
@@ -11,7 +11,7 @@ export const ARRIVY_DEFAULT_BASE_URL = 'https://www.arrivy.com/api';
 
 export const ArrivyConfigSchema = z.object({
   /** `https://www.arrivy.com/api`, or `https://app.arrivy.com/api`, or the sandbox host. */
-  baseUrl: z.url({ protocol: /^https?$/ }).default(ARRIVY_DEFAULT_BASE_URL),
+  baseUrl: sendsSecrets(z.url({ protocol: /^https?$/ }).default(ARRIVY_DEFAULT_BASE_URL)),
   authKey: secret(z.string().min(1)),
   authToken: secret(z.string().min(1)),
   /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret } from '../secret';
+import { secret, sendsSecrets } from '../secret';
 import type { ConnectorSpec } from '../types';
 
 /**
@@ -10,7 +10,7 @@ import type { ConnectorSpec } from '../types';
 export const CALLRAIL_DEFAULT_BASE_URL = 'https://api.callrail.com/v3';
 
 export const CallrailConfigSchema = z.object({
-  baseUrl: z.url({ protocol: /^https?$/ }).default(CALLRAIL_DEFAULT_BASE_URL),
+  baseUrl: sendsSecrets(z.url({ protocol: /^https?$/ }).default(CALLRAIL_DEFAULT_BASE_URL)),
   /** An API key (Settings → Integrations → API Keys), sent as `Authorization: Token token="…"`. */
   apiKey: secret(z.string().min(1)),
   /** The account whose data is read: `ACC…` (or its numeric id), as in `/v3/a/{account_id}/calls.json`. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IncrementalSchema, PaginationSchema } from '../rest';
-import { secret } from '../secret';
+import { secret, sendsSecrets } from '../secret';
 import type { ConnectorSpec } from '../types';
 
 /**
@@ -50,12 +50,13 @@ const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie)$|token|se
 
 export const CustomApiConfigSchema = z
   .object({
-    baseUrl: z.url(),
+    baseUrl: sendsSecrets(z.url()),
     /** Default method of the streams and of the connection test. */
     method: z.enum(['GET', 'POST']).default('GET'),
     /** Extra headers sent with every request (not credentials: see `token`). */
     headers: z.record(z.string(), z.string()).optional(),
-    auth: CustomApiAuthSchema.default({ kind: 'none' }),
+    /** Decides where and how `token` is sent (the token URL, a header or query parameter name). */
+    auth: sendsSecrets(CustomApiAuthSchema.default({ kind: 'none' })),
     /** The bearer token, API key, basic-auth password or OAuth client secret, depending on `auth.kind`. */
     token: secret(z.string().min(1)).optional(),
     /** Path the connection test requests (default: the first stream's). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sendsSecrets } from '../secret';
 import type { ConnectorSpec } from '../types';
 import { mergeTables } from './settings';
 import { connectionFields, DATABASE_DEPLOY, IdentifierSchema, TableConfigSchema, type DialectName, type TableConfig } from './spec';
@@ -16,7 +17,7 @@ export const PresetTableOverrideSchema = TableConfigSchema.partial().extend({
 
 export const SqlPresetConfigSchema = z.object({
   ...connectionFields,
-  host: z.string().min(1),
+  host: sendsSecrets(z.string().min(1)),
   database: z.string().min(1),
   username: z.string().min(1),
   tables: z.array(PresetTableOverrideSchema).optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret } from '../secret';
+import { secret, sendsSecrets } from '../secret';
 import type { ConnectorSpec, DeployNeeds } from '../types';
 
 /**
@@ -46,8 +46,8 @@ export const PageSizeSchema = z.coerce.number().int().min(1).max(50_000);
 
 /** Connection fields shared by the generic connector and its presets (Genius, MarketSharp). */
 export const connectionFields = {
-  host: z.string().min(1).optional(),
-  port: z.coerce.number().int().min(1).max(65_535).optional(),
+  host: sendsSecrets(z.string().min(1).optional()),
+  port: sendsSecrets(z.coerce.number().int().min(1).max(65_535).optional()),
   database: z.string().min(1).optional(),
   username: z.string().optional(),
   password: secret(z.string()).optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret } from '../secret';
+import { secret, sendsSecrets } from '../secret';
 import type { ConnectorSpec } from '../types';
 
 /** The seeds' two sheets: marketing leads and marketing spends. */
@@ -25,8 +25,8 @@ export type Sheet = z.infer<typeof SheetSchema>;
 
 export const GoogleSheetsConfigSchema = z
   .object({
-    baseUrl: z.url().default('https://sheets.googleapis.com'),
-    tokenUrl: z.url().default('https://oauth2.googleapis.com/token'),
+    baseUrl: sendsSecrets(z.url().default('https://sheets.googleapis.com')),
+    tokenUrl: sendsSecrets(z.url().default('https://oauth2.googleapis.com/token')),
     /** The service account's client_email; share each spreadsheet with it (Viewer). */
     serviceAccountEmail: z.email(),
     /** The service account's private_key (PEM) from its JSON key file. */

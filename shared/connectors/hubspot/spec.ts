@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret } from '../secret';
+import { secret, sendsSecrets } from '../secret';
 import type { ConnectorSpec } from '../types';
 
 /** HubSpot's standard CRM objects this connector reads; custom objects come from the config. */
@@ -15,7 +15,7 @@ const ObjectTypeName = z
 
 export const HubspotConfigSchema = z
   .object({
-    baseUrl: z.url().default('https://api.hubapi.com'),
+    baseUrl: sendsSecrets(z.url().default('https://api.hubapi.com'), ['accessToken']),
     /** A private app access token (Settings → Integrations → Private Apps), sent as `Authorization: Bearer`. */
     accessToken: secret(z.string().min(1)),
     /** The app's client secret: verifies webhook signatures (X-HubSpot-Signature-v3); not used for reads. */

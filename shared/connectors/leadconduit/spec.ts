@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret } from '../secret';
+import { secret, sendsSecrets } from '../secret';
 import type { ConnectorSpec } from '../types';
 
 /**
@@ -10,7 +10,7 @@ import type { ConnectorSpec } from '../types';
 export const LEADCONDUIT_DEFAULT_BASE_URL = 'https://app.leadconduit.com';
 
 export const LeadconduitConfigSchema = z.object({
-  baseUrl: z.url({ protocol: /^https?$/ }).default(LEADCONDUIT_DEFAULT_BASE_URL),
+  baseUrl: sendsSecrets(z.url({ protocol: /^https?$/ }).default(LEADCONDUIT_DEFAULT_BASE_URL)),
   /** The account's API key (Account → API key); sent as the password of HTTP Basic user `API`. */
   apiKey: secret(z.string().min(1)),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret } from '../secret';
+import { secret, sendsSecrets } from '../secret';
 import type { ConnectorSpec } from '../types';
 
 /**
@@ -15,14 +15,14 @@ export const TOKEN_PATH = '/restapi/oauth/token';
 
 export const RingCentralConfigSchema = z
   .object({
-    baseUrl: httpUrl.default(DEFAULT_BASE_URL),
+    baseUrl: sendsSecrets(httpUrl.default(DEFAULT_BASE_URL)),
     accessToken: secret(z.string().min(1)),
     /** With clientId (and clientSecret for a confidential app), an expired access token is refreshed. */
     refreshToken: secret(z.string().min(1)).optional(),
     clientId: z.string().min(1).optional(),
     clientSecret: secret(z.string().min(1)).optional(),
     /** Default `{baseUrl}/restapi/oauth/token`. */
-    tokenUrl: httpUrl.optional(),
+    tokenUrl: sendsSecrets(httpUrl.optional()),
     /** `account`: every extension's calls (needs an admin token); `extension`: only the token owner's. */
     scope: z.enum(['extension', 'account']).default('account'),
     /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret } from '../secret';
+import { secret, sendsSecrets } from '../secret';
 import type { ConnectorSpec } from '../types';
 import { isSoqlName } from './soql';
 
@@ -31,13 +31,13 @@ export const DEFAULT_TOKEN_URL = 'https://login.salesforce.com/services/oauth2/t
 export const SalesforceConfigSchema = z
   .object({
     /** The org's instance, e.g. https://yourorg.my.salesforce.com (the base URL of every API call). */
-    instanceUrl: httpUrl,
+    instanceUrl: sendsSecrets(httpUrl),
     apiVersion: z.string().regex(/^v\d{2,3}\.\d$/, 'must look like v58.0').default(DEFAULT_API_VERSION),
     accessToken: secret(z.string().min(1)),
     refreshToken: secret(z.string().min(1)).optional(),
     clientId: z.string().min(1).optional(),
     clientSecret: secret(z.string().min(1)).optional(),
-    tokenUrl: httpUrl.default(DEFAULT_TOKEN_URL),
+    tokenUrl: sendsSecrets(httpUrl.default(DEFAULT_TOKEN_URL)),
     /** Extra SObjects (or other field lists for the default ones), each a data type. */
     objects: z.array(SalesforceObjectSchema).max(50).optional(),
   })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret } from '../secret';
+import { secret, sendsSecrets } from '../secret';
 import type { ConnectorSpec } from '../types';
 import { SALESPRO_DATA_TYPES, TablesSchema } from './tables';
 
@@ -20,7 +20,7 @@ export const SalesProConfigSchema = z
     secretAccessKey: secret(z.string().min(1)).optional(),
     sessionToken: secret(z.string().min(1)).optional(),
     /** Endpoint override (a regional/VPC endpoint, or a local stand-in for tests and demos). */
-    endpoint: z.url().optional(),
+    endpoint: sendsSecrets(z.url().optional()),
     /**
      * Per data type: the Athena table and its id and updated-at columns, when the export differs from the
      * defaults (`<data type>` table, `<entity>_id` else `id`, `updated_at` else `modified`/`last_modified`).

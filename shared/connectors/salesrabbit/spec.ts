@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret } from '../secret';
+import { secret, sendsSecrets } from '../secret';
 import type { ConnectorSpec } from '../types';
 
 /**
@@ -15,11 +15,11 @@ const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 
 export const SalesRabbitConfigSchema = z
   .object({
-    baseUrl: httpUrl.default(DEFAULT_BASE_URL),
+    baseUrl: sendsSecrets(httpUrl.default(DEFAULT_BASE_URL)),
     /** Created in SalesRabbit under Integrations → API. */
     apiToken: secret(z.string().min(1)),
     api: z.enum(['rest', 'graphql']).default('rest'),
-    graphqlUrl: httpUrl.default(DEFAULT_GRAPHQL_URL),
+    graphqlUrl: sendsSecrets(httpUrl.default(DEFAULT_GRAPHQL_URL)),
     /** Records per request: REST `perPage` (default 1,000), GraphQL `first` (default 100). */
     pageSize: z.number().int().min(1).max(1000).optional(),
     /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret } from '../secret';
+import { secret, sendsSecrets } from '../secret';
 import type { ConnectorSpec } from '../types';
 
 /**
@@ -7,7 +7,7 @@ import type { ConnectorSpec } from '../types';
  * verified with the account's auth token (X-Twilio-Signature). https://www.twilio.com/docs/usage/webhooks/webhooks-security
  */
 export const TwilioConfigSchema = z.object({
-  baseUrl: z.url().default('https://api.twilio.com'),
+  baseUrl: sendsSecrets(z.url().default('https://api.twilio.com')),
   /** AC…, 34 characters. */
   accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'an Account SID (AC followed by 32 hex digits)'),
   /** The auth token: HTTP Basic password for the REST API and the key of webhook signatures. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret } from '../secret';
+import { secret, sendsSecrets } from '../secret';
 import type { ConnectorSpec } from '../types';
 
 /**
@@ -13,9 +13,9 @@ export const DEFAULT_ACCOUNTS_URL = 'https://accounts.zoho.com';
 
 export const ZohoConfigSchema = z.object({
   /** The API domain of the account's data centre (.com, .eu, .in, .com.au, .jp, .com.cn). */
-  baseUrl: httpUrl.default(DEFAULT_BASE_URL),
+  baseUrl: sendsSecrets(httpUrl.default(DEFAULT_BASE_URL)),
   /** The accounts server of the same data centre: tokens are refreshed there. */
-  accountsUrl: httpUrl.default(DEFAULT_ACCOUNTS_URL),
+  accountsUrl: sendsSecrets(httpUrl.default(DEFAULT_ACCOUNTS_URL)),
   accessToken: secret(z.string().min(1)),
   refreshToken: secret(z.string().min(1)),
   clientId: z.string().min(1),
