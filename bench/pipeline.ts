@@ -1,6 +1,6 @@
 import { connectors } from '../shared/connectors/all';
 import { staticProperties } from '../shared/connectors/hubspot/properties';
-import { recordHash } from '../shared/engine/hash';
+import { recordHash } from '../shared/store/hash';
 import { startLocalStack, type LocalStack } from '../shared/local/stack';
 import { IntegrationService } from '../shared/services/integrations';
 import { createDb, ensureTable, type Item } from '../shared/store/db';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { executeRun } from '../engine/engine';
-import { setLogSink } from '../log';
+import { announceRun } from '../handlers/run-finished';
+import { createLogger, setLogSink } from '../log';
 import { newRun } from '../services/integrations';
 import { SyncRequestSchema, type SyncRequest } from '../services/schemas';
 import { runView } from '../services/views';
@@ -85,7 +86,7 @@ export const sync: Command = {
     process.once('SIGINT', interrupt);
     let outcome: string;
     try {
-      outcome = await executeRun(app, { kind: 'sync', tenantId: i.tenantId, integrationId: i.id, runId: run.id, continuation: 0 }, {
+      const result = await executeRun(app, { kind: 'sync', tenantId: i.tenantId, integrationId: i.id, runId: run.id, continuation: 0 }, {
         remainingMs: () => Infinity,
         safetyMarginMs: 0,
         holder,
@@ -94,6 +95,8 @@ export const sync: Command = {
           progress.update(r);
         },
       });
+      outcome = result.outcome;
+      if (result.finished) await announceRun(app, result.finished, createLogger({ component: 'cli' }));
     } finally {
       process.removeListener('SIGINT', interrupt);
       progress.stop();

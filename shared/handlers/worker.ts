@@ -4,6 +4,7 @@ import type { LambdaContext, SQSBatchResponse, SQSEvent } from '../lambda-types'
 import { createLogger } from '../log';
 import { QueueMessageSchema } from '../queue/types';
 import type { App } from '../services/app';
+import { announceRun } from './run-finished';
 
 const log = createLogger({ component: 'worker' });
 
@@ -22,11 +23,12 @@ export function workerHandler(getApp: () => App, opts: { applyWebhook?: WebhookA
       try {
         const msg = QueueMessageSchema.parse(JSON.parse(record.body));
         if (msg.kind === 'sync') {
-          const outcome = await executeRun(app, msg, {
+          const { outcome, finished } = await executeRun(app, msg, {
             remainingMs: () => context.getRemainingTimeInMillis(),
             safetyMarginMs: config().SYNC_SAFETY_MARGIN_S * 1000,
             ...opts.engine,
           });
+          if (finished) await announceRun(app, finished, log);
           if (outcome === 'busy') batchItemFailures.push({ itemIdentifier: record.messageId });
         } else if (opts.applyWebhook) {
           await opts.applyWebhook(app, msg);

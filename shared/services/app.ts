@@ -13,6 +13,7 @@ import { IntegrationStore } from '../store/integrations';
 import { MetricStore } from '../store/metrics';
 import { RecordStore } from '../store/records';
 import { RunStore } from '../store/runs';
+import { SeenStore } from '../store/seen';
 import { StateStore } from '../store/state';
 import { TenantStore } from '../store/tenants';
 import { WebhookStore } from '../store/webhooks';
@@ -27,6 +28,7 @@ export class App {
   readonly runs: RunStore;
   readonly records: RecordStore;
   readonly state: StateStore;
+  readonly seen: SeenStore;
   readonly metrics: MetricStore;
   readonly webhooks: WebhookStore;
   readonly specs: Map<string, ConnectorSpec>;
@@ -45,6 +47,7 @@ export class App {
     this.runs = new RunStore(db);
     this.records = new RecordStore(db);
     this.state = new StateStore(db);
+    this.seen = new SeenStore(db);
     this.metrics = new MetricStore(db);
     this.webhooks = new WebhookStore(db);
     this.specs = new Map(specs.map((s) => [s.type, s]));

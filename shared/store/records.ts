@@ -1,7 +1,11 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { SourceRecord } from '../connectors/types';
 import type { Db, Item } from './db';
 import { keys } from './keys';
 import { decodeCursor, encodeCursor } from './paging';
+import { lastCopies, planUpsert, type WriteOutcome } from './upsert';
+
+export type { WriteOutcome } from './upsert';
 
 export interface StoredRecord {
   integrationId: string;
@@ -30,8 +34,67 @@ const strip = (x: Item): StoredRecord => {
   return rest as unknown as StoredRecord;
 };
 
+export interface UpsertOptions {
+  dryRun?: boolean;
+  now?: string;
+  /** What the store held for this data type when the run started (a full run's snapshot); kept current. */
+  known?: Map<string, RecordMeta>;
+  /** Re-read what the snapshot says changed: someone else (a webhook) may have written since it was taken. */
+  verify?: boolean;
+}
+
+/**
+ * The records layer: upserts keyed by source id that write only what changed, deletion marks, and the reads
+ * the engine compares against. Sync runs and webhooks write records only through it.
+ */
 export class RecordStore {
   constructor(readonly db: Db) {}
+
+  /**
+   * Upserts source records: compares their hashes with what is stored (the `known` snapshot, or a read of
+   * their ids) and writes only what is new or changed, so a re-sync of unchanged data costs reads, not writes.
+   */
+  async upsert(integrationId: string, dataType: string, records: SourceRecord[], opts: UpsertOptions = {}): Promise<WriteOutcome> {
+    const byId = lastCopies(records);
+    let meta: Map<string, RecordMeta>;
+    if (opts.known) {
+      meta = new Map();
+      const suspects: string[] = [];
+      for (const [id, { hash }] of byId) {
+        const k = opts.known.get(id);
+        if (k) meta.set(id, k);
+        if (!k || k.hash !== hash) suspects.push(id);
+      }
+      if (opts.verify && suspects.length) for (const [id, m] of await this.meta(integrationId, dataType, suspects)) meta.set(id, m);
+    } else meta = await this.meta(integrationId, dataType, [...byId.keys()]);
+    const { outcome, writes } = planUpsert(integrationId, dataType, byId, meta, opts.now ?? new Date().toISOString());
+    if (opts.dryRun) return outcome;
+    if (writes.length) await this.write(writes);
+    for (const w of writes) opts.known?.set(w.externalId, { hash: w.hash, createdAt: w.createdAt, sourceUpdatedAt: w.sourceUpdatedAt, deleted: w.deleted });
+    return outcome;
+  }
+
+  /** Marks records deleted (gone from the source). The data stays; `deleted` flips. */
+  async markDeleted(integrationId: string, dataType: string, ids: string[], now = new Date().toISOString()): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < ids.length) {
+        const id = ids[next++];
+        await this.db.doc.send(
+          new UpdateCommand({
+            TableName: this.db.table,
+            Key: keys.record(integrationId, dataType, id),
+            UpdateExpression: 'SET deleted = :t, #h = :h, updatedAt = :now',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeNames: { '#h': 'hash' },
+            ExpressionAttributeValues: { ':t': true, ':h': `deleted:${id}`, ':now': now },
+          }),
+        );
+        this.db.writes++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, ids.length) }, worker));
+  }
 
   /** What we hold for these ids: enough to decide create / update / unchanged / older without the data. */
   async meta(integrationId: string, dataType: string, ids: string[]): Promise<Map<string, RecordMeta>> {

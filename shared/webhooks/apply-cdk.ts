@@ -1,6 +1,5 @@
 import { getPath } from '../connectors/rest';
 import type { SourceRecord } from '../connectors/types';
-import { upsertRecords } from '../engine/writer';
 import type { App } from '../services/app';
 import type { IntegrationItem } from '../store/integrations';
 import { parseCdkEvent } from './cdk';
@@ -29,7 +28,7 @@ export async function applyCdkEvent(app: App, i: IntegrationItem, stored: Stored
   const p = ev.payload;
   const member = [p[entity], isObject(p.data) ? p.data[entity] : undefined, p.data, p.payload].find(isObject);
   const data = { ...(member ?? p), id: ev.recordId };
-  const w = await upsertRecords(app.records, i.id, ENTITY_TYPE[entity], [{ id: ev.recordId, data, updatedAt: ev.occurredAt }]);
+  const w = await app.records.upsert(i.id, ENTITY_TYPE[entity], [{ id: ev.recordId, data, updatedAt: ev.occurredAt }]);
   return w.stale ? 'a newer copy was already stored' : undefined;
 }
 
@@ -47,7 +46,7 @@ export async function applyGenericEvent(app: App, i: IntegrationItem, stored: St
     json = undefined;
   }
   if (!cfg?.dataType) {
-    await upsertRecords(app.records, i.id, 'webhook_events', [{ id: stored.eventKey, data: { receivedAt: stored.receivedAt, body: json ?? text } }]);
+    await app.records.upsert(i.id, 'webhook_events', [{ id: stored.eventKey, data: { receivedAt: stored.receivedAt, body: json ?? text } }]);
     return;
   }
   const items = Array.isArray(json) ? json : [json];
@@ -58,5 +57,5 @@ export async function applyGenericEvent(app: App, i: IntegrationItem, stored: St
     if (typeof id !== 'string' && typeof id !== 'number') throw new UnappliableEventError(`A webhook object has no id at ${cfg.idPath ?? 'id'}.`);
     records.push({ id: String(id), data: item });
   }
-  await upsertRecords(app.records, i.id, cfg.dataType, records);
+  await app.records.upsert(i.id, cfg.dataType, records);
 }

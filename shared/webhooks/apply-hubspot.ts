@@ -4,7 +4,6 @@ import { discoverProperties, staticProperties } from '../connectors/hubspot/prop
 import { HUBSPOT_STANDARD_TYPES, HubspotConfigSchema, type HubspotConfig } from '../connectors/hubspot/spec';
 import { HubspotObjectSchema } from '../connectors/hubspot/wire';
 import type { Connector, ReadContext, SourceRecord } from '../connectors/types';
-import { markDeleted, upsertRecords } from '../engine/writer';
 import { AppError, MalformedPageError, isConditionalCheckFailed } from '../errors';
 import { createLogger } from '../log';
 import type { App } from '../services/app';
@@ -49,7 +48,7 @@ async function deleteIfOlder(app: App, integrationId: string, type: string, ids:
     if (!cur || cur.deleted) continue;
     if (cur.sourceUpdatedAt && Date.parse(cur.sourceUpdatedAt) > occurredAt) continue;
     try {
-      await markDeleted(app.records, integrationId, type, [id]);
+      await app.records.markDeleted(integrationId, type, [id]);
     } catch (err) {
       if (!isConditionalCheckFailed(err)) throw err;
     }
@@ -59,7 +58,7 @@ async function deleteIfOlder(app: App, integrationId: string, type: string, ids:
 /**
  * Applies one HubSpot event. creation / propertyChange / restore / associationChange: fetch the object by id
  * (`GET /crm/v3/objects/{type}/{id}`, https://developers.hubspot.com/docs/api/crm/contacts) and upsert it, so the
- * record has the poller's shape and the newer `updatedAt` wins (upsertRecords). deletion: mark deleted.
+ * record has the poller's shape and the newer `updatedAt` wins (RecordStore.upsert). deletion: mark deleted.
  * merge: refetch the primary, mark the merged ids deleted.
  */
 export async function applyHubspotEvent(app: App, i: IntegrationItem, stored: StoredEvent): Promise<string | void> {
@@ -114,6 +113,6 @@ export async function applyHubspotEvent(app: App, i: IntegrationItem, stored: St
   }
   if (!records.length) return 'object no longer exists at HubSpot';
   if (type === 'contacts') await attachAssociations(ctx as ReadContext<unknown>, type, records, config.associations);
-  const w = await upsertRecords(app.records, i.id, type, records);
+  const w = await app.records.upsert(i.id, type, records);
   return w.stale ? 'a newer copy was already stored' : undefined;
 }

@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { recordHash } from '../engine/hash';
+import { recordHash } from '../store/hash';
 import { isConditionalCheckFailed } from '../errors';
 import type { App } from '../services/app';
 import type { IntegrationItem } from '../store/integrations';

@@ -67,7 +67,7 @@ describe('Crash and resume', () => {
               const p = position(s?.cursor);
               if (!Number.isNaN(p)) positions.push(p);
             }),
-        });
+        }).then((r) => r.outcome);
       let outcome = await resume();
       expect(outcome).toBe('busy');
       for (let t = 0; outcome === 'busy' && t < 50; t++) {

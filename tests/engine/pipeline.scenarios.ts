@@ -1,7 +1,10 @@
-import { executeRun } from '../../shared/engine/engine';
+import { executeRun as runEngine } from '../../shared/engine/engine';
 import type { Run } from '../../shared/store/runs';
 import { hubspotIntegration, sourceIds } from '../helpers/hubspot-integration';
 import type { TestStack } from '../helpers/stack';
+
+/** The message's outcome ('done', 'busy', …). */
+const executeRun = async (...args: Parameters<typeof runEngine>) => (await runEngine(...args)).outcome;
 
 const forever = { remainingMs: () => Infinity, safetyMarginMs: 0, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 20))) };
 

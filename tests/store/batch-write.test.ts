@@ -1,7 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Db, ensureTable } from '../../shared/store/db';
 import { RecordStore } from '../../shared/store/records';
-import { upsertRecords } from '../../shared/engine/writer';
 import { startDynalite } from '../../shared/local/dynamo';
 
 /**
@@ -36,7 +35,7 @@ describe('Class: Db', () => {
         const db = new Db(client, 'throttled', async () => undefined);
         const store = new RecordStore(db);
         const records = Array.from({ length: 237 }, (_, n) => ({ id: `r${n}`, data: { n } }));
-        const outcome = await upsertRecords(store, 'int1', 'things', records);
+        const outcome = await store.upsert('int1', 'things', records);
         expect(outcome.created).toBe(237);
         expect(throttled).toBeGreaterThan(0);
         expect(await store.count('int1', 'things')).toBe(237);

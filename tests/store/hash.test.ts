@@ -1,4 +1,4 @@
-import { canonicalJson, recordHash } from '../../shared/engine/hash';
+import { canonicalJson, recordHash } from '../../shared/store/hash';
 
 describe('Function: canonicalJson', () => {
   it('is independent of key order at every depth and drops undefined like JSON does', () => {

@@ -1,0 +1,119 @@
+import type { Page } from '../connectors/types';
+
+/** Pages written at once: keeps the store busy while cursors still move strictly in order. */
+export const WRITE_AHEAD = 3;
+/** A page that changed nothing is checkpointed at most this often: re-reading it after a crash costs no writes. */
+const IDLE_CHECKPOINT_MS = 1000;
+
+/** What the pipeline drives: the records layer and the stream's cursor. */
+export interface PipelineSink {
+  /** Writes a page's records; resolves whether the store changed. */
+  write(page: Page): Promise<boolean>;
+  /** Stores a cursor: its page and every earlier one are durable. */
+  checkpoint(cursor: unknown): Promise<void>;
+  /** In place of a checkpoint for a page whose cursor is not kept (dry run, a page cut short): keeps the lease. */
+  keepAlive(): Promise<void>;
+}
+
+/**
+ * One page of lookahead: the next page downloads while this one is written. A prefetch we end up not
+ * awaiting (hand-off, failure) must not surface as an unhandled rejection.
+ */
+export class Lookahead {
+  private pending?: Promise<IteratorResult<Page>>;
+  constructor(private readonly it: AsyncIterator<Page>) {}
+
+  /** The next page: the one already downloading, or a new request. */
+  next(): Promise<IteratorResult<Page>> {
+    const p = this.pending ?? this.fetch();
+    this.pending = undefined;
+    return p;
+  }
+
+  /** Starts downloading the following page now. */
+  prefetch(): void {
+    this.pending = this.fetch();
+  }
+
+  async close(): Promise<void> {
+    await this.it.return?.();
+  }
+
+  private fetch(): Promise<IteratorResult<Page>> {
+    const p = this.it.next();
+    p.catch(() => undefined);
+    return p;
+  }
+}
+
+/**
+ * Writes up to WRITE_AHEAD pages at once while checkpointing cursors strictly in page order, each only once
+ * its page and every earlier one are durable. Checkpoints of pages that changed nothing are coalesced.
+ */
+export class PagePipeline {
+  /** Pages being written, oldest first; each `done` ends with that page's checkpoint. */
+  private writing: { ids: Set<string>; done: Promise<void> }[] = [];
+  private chain: Promise<void> = Promise.resolve();
+  private durable: unknown;
+  private stored: unknown;
+  private checkpointedAt = 0;
+
+  constructor(
+    private readonly sink: PipelineSink,
+    start: unknown,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.durable = this.stored = start;
+  }
+
+  /** The newest cursor whose page and every earlier one are durable. */
+  get cursor(): unknown {
+    return this.durable;
+  }
+
+  /** Queues a page's write; returns once there is room for the next page. */
+  async add(page: Page, keepCursor: boolean): Promise<void> {
+    const ids = new Set(page.records.map((r) => r.id));
+    // An id still being written by an earlier page: let that page land first, so the later copy wins.
+    if (this.writing.some((w) => page.records.some((r) => w.ids.has(r.id)))) await this.settle(this.writing.length);
+    if (this.writing.length >= WRITE_AHEAD) await this.settle(this.writing.length - WRITE_AHEAD + 1);
+    const write = this.sink.write(page);
+    const after = page.cursor;
+    this.chain = Promise.all([this.chain, write]).then(async ([, wrote]) => {
+      if (!keepCursor) return this.sink.keepAlive();
+      this.durable = after;
+      if (wrote || this.now() - this.checkpointedAt >= IDLE_CHECKPOINT_MS) await this.checkpoint();
+    });
+    this.chain.catch(() => undefined);
+    this.writing.push({ ids, done: this.chain });
+  }
+
+  /** Waits for every queued page; throws what a write or checkpoint threw. */
+  async drain(): Promise<void> {
+    await this.settle(this.writing.length);
+  }
+
+  /** Waits for every queued page, then stores the newest durable cursor. */
+  async flush(): Promise<void> {
+    await this.drain();
+    await this.checkpoint();
+  }
+
+  /** Lets writes in flight finish (or fail) without throwing: before the stream's lease is given up. */
+  settled(): Promise<void> {
+    return this.chain.catch(() => undefined);
+  }
+
+  private async settle(n: number): Promise<void> {
+    const batch = this.writing.splice(0, n);
+    if (batch.length) await batch[batch.length - 1].done;
+  }
+
+  private async checkpoint(): Promise<void> {
+    if (this.durable === this.stored) return;
+    const c = this.durable;
+    await this.sink.checkpoint(c);
+    this.stored = c;
+    this.checkpointedAt = this.now();
+  }
+}

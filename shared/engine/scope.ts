@@ -1,0 +1,45 @@
+import type { Connector } from '../connectors/types';
+import type { Logger } from '../log';
+import type { App } from '../services/app';
+import type { IntegrationItem } from '../store/integrations';
+import type { RecordMeta } from '../store/records';
+import type { Run } from '../store/runs';
+import type { SeenIds } from '../store/seen';
+
+export interface EngineOptions {
+  /** Milliseconds left before the invocation must stop (Lambda's getRemainingTimeInMillis). */
+  remainingMs: () => number;
+  /** Hand the run on to a fresh invocation when less than this is left. */
+  safetyMarginMs: number;
+  leaseTtlMs?: number;
+  /** One worker invocation: the lease holder identity. */
+  holder?: string;
+  onProgress?: (run: Run) => void;
+  log?: Logger;
+  /** Shortens waits (tests, benchmarks); production waits for real. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** One invocation's hold on a run: what every data type of it shares. */
+export interface RunScope {
+  app: App;
+  integration: IntegrationItem;
+  run: Run;
+  connector: Connector;
+  config: Record<string, unknown>;
+  opts: EngineOptions;
+  holder: string;
+  leaseTtlMs: number;
+  log: Logger;
+  /** The run was found running without a hand-off: interrupted, its in-memory seen ids lost. */
+  crashed: boolean;
+  seen: SeenIds;
+  /** Full runs: what was stored per data type when it started, kept current by the run's writes. */
+  snapshots: Map<string, Map<string, RecordMeta>>;
+  /** Records left before `maxRecords`. */
+  budget: number;
+  saveSecrets(patch: Record<string, unknown>): Promise<void>;
+  /** Saves the run's progress, at most once a second: readers see a live run without a write per page. */
+  saveProgress(): Promise<void>;
+}
+

@@ -1,0 +1,68 @@
+import type { SourceRecord } from '../connectors/types';
+import { recordHash } from './hash';
+import type { RecordMeta, StoredRecord } from './records';
+
+export interface WriteOutcome {
+  created: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  /** Records whose stored copy is newer than what arrived (a late webhook or a lagging page). */
+  stale: number;
+}
+
+export interface UpsertPlan {
+  outcome: WriteOutcome;
+  writes: StoredRecord[];
+}
+
+/** A page may repeat an id (sources re-send on paging drift): the last copy wins, written once. */
+export function lastCopies(records: SourceRecord[]): Map<string, { record: SourceRecord; hash: string }> {
+  const byId = new Map<string, { record: SourceRecord; hash: string }>();
+  for (const r of records) byId.set(r.id, { record: r, hash: '' });
+  for (const v of byId.values()) v.hash = recordHash(v.record.data, v.record.deleted);
+  return byId;
+}
+
+/**
+ * Decides, against what is stored, which records are new or changed; the rest cost nothing. When both sides
+ * carry a source timestamp, the newer one wins: a late, older copy never overwrites newer data.
+ */
+export function planUpsert(
+  integrationId: string,
+  dataType: string,
+  byId: Map<string, { record: SourceRecord; hash: string }>,
+  meta: Map<string, RecordMeta>,
+  now: string,
+): UpsertPlan {
+  const outcome: WriteOutcome = { created: 0, updated: 0, unchanged: 0, deleted: 0, stale: 0 };
+  const writes: StoredRecord[] = [];
+  for (const { record: r, hash } of byId.values()) {
+    const cur = meta.get(r.id);
+    if (cur && cur.sourceUpdatedAt && r.updatedAt && cur.sourceUpdatedAt > r.updatedAt) {
+      outcome.stale++;
+      outcome.unchanged++;
+      continue;
+    }
+    if (cur && cur.hash === hash) {
+      outcome.unchanged++;
+      continue;
+    }
+    if (!cur) outcome.created++;
+    else if (r.deleted && !cur.deleted) outcome.deleted++;
+    else outcome.updated++;
+    writes.push({
+      integrationId,
+      dataType,
+      externalId: r.id,
+      data: r.data,
+      hash,
+      syncStatus: 'synced',
+      createdAt: cur?.createdAt ?? now,
+      updatedAt: now,
+      sourceUpdatedAt: r.updatedAt ?? cur?.sourceUpdatedAt,
+      deleted: r.deleted ?? false,
+    });
+  }
+  return { outcome, writes };
+}
