@@ -20,6 +20,11 @@ export interface HttpRequest {
   okStatuses?: number[];
   /** Names the data type in errors and stats. */
   stream?: string;
+  /**
+   * Reads a vendor's error body into our error (a SOAP fault arrives as a 500 whose body says what went
+   * wrong): a retryable one is retried like a 5xx, not before its `retryAt`; any other is thrown at once.
+   */
+  fault?: (status: number, body: unknown) => SourceError | undefined;
 }
 
 export interface HttpResponse<T = unknown> {
@@ -169,9 +174,14 @@ export class HttpClient {
         refreshed = true;
         if (await auth.refresh()) continue;
       }
-      if (status === 429 || status >= 500) {
+      const fault = req.fault?.(status, parsed);
+      if (fault && !fault.retryable) throw fault;
+      if (status === 429 || status >= 500 || fault) {
         if (status === 429) this.stats.http429++;
-        const retryAfter = parseRetryAfter(resHeaders['retry-after']) ?? (status === 429 ? this.retry.defaultRetryAfterMs : undefined);
+        const retryAfter =
+          parseRetryAfter(resHeaders['retry-after']) ??
+          (fault?.retryAt !== undefined ? Math.max(0, fault.retryAt - Date.now()) : undefined) ??
+          (status === 429 ? this.retry.defaultRetryAfterMs : undefined);
         if (attempt < this.retry.maxRetries && (retryAfter ?? 0) <= this.retry.maxRetryAfterMs) {
           this.stats.retries++;
           const wait = Math.max(retryAfter ?? 0, this.backoff(attempt));
@@ -181,6 +191,7 @@ export class HttpClient {
           continue;
         }
         if (status >= 500) breaker.failure();
+        if (fault) throw fault;
       }
       const [code, seedMessage] = SEED_MESSAGES[status] ?? [status >= 500 ? 'source_unavailable' : 'source_error', 'Request failed'];
       const detail = this.opts.describeError?.(status, parsed);
