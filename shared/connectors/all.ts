@@ -15,6 +15,7 @@ import { arrivy } from './arrivy';
 import { leadconduit } from './leadconduit';
 import { ringcentral } from './ringcentral';
 import { salesrabbit } from './salesrabbit';
+import { five9 } from './five9';
 
 /** Every connector with its code: the local stack, the CLI and the test-connection function use this. */
-export const connectors: Connector[] = [customApi, hubspot, salesforce, zoho, database, genius, marketsharp, salespro, googleSheets, twilio, cdk, callrail, arrivy, leadconduit, ringcentral, salesrabbit] as Connector[];
+export const connectors: Connector[] = [customApi, hubspot, salesforce, zoho, database, genius, marketsharp, salespro, googleSheets, twilio, cdk, callrail, arrivy, leadconduit, ringcentral, salesrabbit, five9] as Connector[];

@@ -15,6 +15,7 @@ import { arrivySpec } from './arrivy/spec';
 import { leadconduitSpec } from './leadconduit/spec';
 import { ringcentralSpec } from './ringcentral/spec';
 import { salesrabbitSpec } from './salesrabbit/spec';
+import { five9Spec } from './five9/spec';
 
 /**
  * Every connector's declaration (no drivers): the API, the catalog and the deploy template read this.
@@ -37,4 +38,5 @@ export const specs: ConnectorSpec[] = [
   leadconduitSpec,
   ringcentralSpec,
   salesrabbitSpec,
+  five9Spec,
 ] as ConnectorSpec[];
