@@ -36,9 +36,9 @@ describe('Connector: hubspot', () => {
       expect(schema.required).toContain('accessToken');
       expect(secretFields(hubspot.configSchema)).toEqual(expect.arrayContaining(['accessToken', 'clientSecret']));
       expect(hubspot.rateLimit).toEqual({ requests: 100, windowMs: 10_000 });
-      expect(hubspot.defaultDataTypes).toEqual(['contacts', 'companies', 'deals']);
+      expect(hubspot.defaultDataTypes).toEqual(['contacts', 'companies', 'deals', 'appointments']);
       const cfg = HubspotConfigSchema.parse({ accessToken: 'x', customObjects: ['genius_users', 'divisions', 'zipcodes'] });
-      expect(hubspot.dataTypes(cfg)).toEqual(['contacts', 'companies', 'deals', 'genius_users', 'divisions', 'zipcodes']);
+      expect(hubspot.dataTypes(cfg)).toEqual(['contacts', 'companies', 'deals', 'appointments', 'genius_users', 'divisions', 'zipcodes']);
       expect(HubspotConfigSchema.safeParse({ accessToken: 'x', customObjects: ['deals'] }).success).toBe(false);
     });
   });
@@ -121,7 +121,7 @@ describe('Connector: hubspot', () => {
     it('syncs custom objects named in the config', async () => {
       sb = await startHubspotSandbox({ customObjects: { genius_users: 130, divisions: 7, zipcodes: 3 } });
       const cfg = config(sb, { customObjects: ['genius_users', 'divisions', 'zipcodes'] });
-      expect(hubspot.streams(cfg as never).map((s) => s.name)).toEqual(['contacts', 'companies', 'deals', 'genius_users', 'divisions', 'zipcodes']);
+      expect(hubspot.streams(cfg as never).map((s) => s.name)).toEqual(['contacts', 'companies', 'deals', 'appointments', 'genius_users', 'divisions', 'zipcodes']);
       const r = await readStream(hubspot, cfg, 'genius_users');
       expect(r.records.map((x) => x.id)).toEqual(expected(sb, 'genius_users'));
       // No property list in the config: the names come from the object's schema (hidden ones left out).
@@ -145,7 +145,8 @@ describe('Connector: hubspot', () => {
       const inc = await readStream(hubspot, cfg, 'contacts', { mode: 'incremental', cursor: full.cursor });
       expect(inc.records.map((x) => x.id).sort()).toEqual(changed.map((c) => c.id).sort());
       expect(inc.records.find((x) => x.id === changed[0].id)?.data).toMatchObject({ firstname: 'Changed', associations: expect.any(Object) });
-      expect(sb.requests['/crm/v3/objects/contacts']).toBe(3);
+      // Three list pages for the full run, one archived-list page for the incremental one.
+      expect(sb.requests['/crm/v3/objects/contacts']).toBe(4);
       const body = sb.searches[0] as { filterGroups: Array<{ filters: Array<Record<string, string>> }>; sorts: unknown[]; limit: number };
       expect(body.filterGroups[0].filters[0]).toMatchObject({ propertyName: 'lastmodifieddate', operator: 'GTE' });
       expect(Number(body.filterGroups[0].filters[0].value)).toBeLessThanOrEqual(Date.parse(changed[0].updatedAt));
@@ -163,6 +164,46 @@ describe('Connector: hubspot', () => {
       expect(starts.size).toBeGreaterThan(5);
       const newest = sb.store.companies.all().reduce((m, x) => (x.updatedAt > m ? x.updatedAt : m), '');
       expect(r.cursor).toEqual({ hwm: newest });
+    });
+
+    it('marks objects archived since the last run as deleted, skipping older archivals', async () => {
+      sb = await startHubspotSandbox({ contacts: 30 });
+      const cfg = config(sb, { lookbackMinutes: 0 });
+      sb.store.contacts.archive('1000003', new Date('2024-01-01T00:00:00.000Z'));
+      const full = await readStream(hubspot, cfg, 'contacts');
+      sb.deleteRecord('contacts', '1000007');
+      sb.setRecord('contacts', '1000009', { firstname: 'Changed' });
+
+      const inc = await readStream(hubspot, cfg, 'contacts', { mode: 'incremental', cursor: full.cursor });
+
+      expect(inc.records.map((r) => [r.id, r.deleted ?? false])).toEqual([['1000009', false], ['1000007', true]]);
+      expect(inc.records[1].data).toMatchObject({ id: '1000007', archived: true, archivedAt: expect.any(String) });
+      expect(inc.cursor).toEqual({ hwm: sb.store.contacts.get('1000009')!.updatedAt });
+    });
+
+    it('resumes in the archived phase from its cursor, after the search is done', async () => {
+      sb = await startHubspotSandbox({ contacts: 250 });
+      const cfg = config(sb);
+      for (let i = 1; i <= 150; i++) sb.deleteRecord('contacts', String(1_000_000 + i));
+      const since = '2020-01-01T00:00:00.000Z';
+      const a = await readStream(hubspot, cfg, 'contacts', { mode: 'incremental', since, maxPages: 2 });
+      expect(a.cursor).toMatchObject({ next: { phase: 'archived', from: since, after: '1000101' } });
+      const b = await readStream(hubspot, cfg, 'contacts', { mode: 'incremental', since, cursor: a.cursor, resuming: true });
+      const deleted = [...a.records, ...b.records].filter((r) => r.deleted).map((r) => r.id);
+      expect(deleted).toHaveLength(150);
+      expect(new Set(deleted).size).toBe(150);
+      expect(sb.searches).toHaveLength(1);
+    });
+
+    it('reads appointments with their properties and hs_lastmodifieddate', async () => {
+      sb = await startHubspotSandbox({ appointments: 12 });
+      const full = await readStream(hubspot, config(sb), 'appointments');
+      expect(full.records).toHaveLength(12);
+      expect(full.records[0].data).toMatchObject({ hs_appointment_name: 'Estimate visit 1', hs_appointment_start: expect.any(String), hs_appointment_status: expect.any(String) });
+      sb.setRecord('appointments', full.records[2].id, { hs_appointment_status: 'CANCELLED' });
+      const inc = await readStream(hubspot, config(sb), 'appointments', { mode: 'incremental', cursor: full.cursor });
+      expect(inc.records.map((r) => [r.id, r.data.hs_appointment_status])).toEqual([[full.records[2].id, 'CANCELLED']]);
+      expect((sb.searches[0] as { sorts: Array<{ propertyName: string }> }).sorts[0].propertyName).toBe('hs_lastmodifieddate');
     });
 
     it('uses hs_lastmodifieddate for objects other than contacts and resumes a search mid-run', async () => {

@@ -31,7 +31,7 @@ const LIFECYCLE = ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifi
 const INDUSTRIES = ['CONSTRUCTION', 'RETAIL', 'COMPUTER_SOFTWARE', 'REAL_ESTATE', 'UTILITIES'];
 
 /** Id ranges per type keep ids unique across types and ordered within one. */
-export const TYPE_BASE: Record<string, number> = { contacts: 1_000_000, companies: 2_000_000, deals: 3_000_000 };
+export const TYPE_BASE: Record<string, number> = { contacts: 1_000_000, companies: 2_000_000, deals: 3_000_000, appointments: 4_000_000 };
 export function typeBase(type: string, customIndex: number): number {
   return TYPE_BASE[type] ?? 10_000_000 * (customIndex + 1);
 }
@@ -103,6 +103,17 @@ export function generate(type: string, base: number, i: number, seed: number): H
       createdate: createdAt,
       hs_lastmodifieddate: updatedAt,
     };
+  } else if (type === 'appointments') {
+    const start = updated + 7 * DAY;
+    p = {
+      hs_appointment_name: `Estimate visit ${i}`,
+      hs_appointment_start: new Date(start).toISOString(),
+      hs_appointment_end: new Date(start + 3_600_000).toISOString(),
+      hs_appointment_status: pick(['SCHEDULED', 'COMPLETED', 'CANCELLED']),
+      hubspot_owner_id: String(5000 + (i % 7)),
+      hs_createdate: createdAt,
+      hs_lastmodifieddate: updatedAt,
+    };
   } else {
     p = { name: `${type} ${i}`, code: `${type.slice(0, 3).toUpperCase()}-${i}`, hs_createdate: createdAt, hs_lastmodifieddate: updatedAt };
   }
@@ -119,6 +130,7 @@ export function lastModifiedOf(type: string): string {
 export function defaultPropsOf(type: string): string[] {
   if (type === 'contacts') return ['firstname', 'lastname', 'email', 'createdate', 'lastmodifieddate', 'hs_object_id'];
   if (type === 'companies') return ['name', 'domain', 'createdate', 'hs_lastmodifieddate', 'hs_object_id'];
+  if (type === 'appointments') return ['hs_appointment_name', 'hs_appointment_start', 'hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'];
   if (type === 'deals') return ['dealname', 'amount', 'dealstage', 'pipeline', 'closedate', 'createdate', 'hs_lastmodifieddate', 'hs_object_id'];
   return ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'];
 }

@@ -5,7 +5,7 @@ import { Faults, jsonSender, readBody, RollingLimit, startServer, urlOf } from '
 
 /**
  * A HubSpot CRM v3 sandbox reproducing the wire formats in shared/api-facts/hubspot.md:
- * - `GET /crm/v3/objects/{type}`: `limit` (max 100, larger is clipped), `after` (the next id), `properties`,
+ * - `GET /crm/v3/objects/{contacts|companies|deals|appointments|custom}`: `limit` (max 100, larger is clipped), `after` (the next id), `properties`,
  *   `archived`; `paging.next.{after,link}` absent on the last page; every property value a string or null.
  * - `POST /crm/v3/objects/{type}/search`: filterGroups (OR of ANDs), one sort, `limit` ≤ 200, `after` offset
  *   as an integer string, `total`; 400 when `after` ≥ the result cap (10,000 as HubSpot; `searchCap` to test).
@@ -23,6 +23,7 @@ export interface HubspotSandboxOptions {
   contacts?: number | RecordInput[];
   companies?: number | RecordInput[];
   deals?: number | RecordInput[];
+  appointments?: number | RecordInput[];
   customObjects?: Record<string, number | RecordInput[]>;
   rateLimit?: { requests: number; windowMs: number } | false;
   /** Search result cap; HubSpot's is 10,000. */
@@ -68,6 +69,8 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions = {}): Pro
     contacts: makeStore('contacts', 0, opts.contacts, 250, seed),
     companies: makeStore('companies', 0, opts.companies, 40, seed),
     deals: makeStore('deals', 0, opts.deals, 60, seed),
+    // None unless a test asks: most tests count records across all types.
+    appointments: makeStore('appointments', 0, opts.appointments, 0, seed),
   };
   Object.entries(opts.customObjects ?? {}).forEach(([name, input], i) => (store[name] = makeStore(name, i, input, 20, seed)));
 

@@ -29,6 +29,10 @@ export const DEFAULT_PROPERTIES: Record<string, string[]> = {
     'dealname', 'amount', 'dealstage', 'pipeline', 'closedate', 'dealtype', 'hubspot_owner_id', 'createdate',
     'hs_lastmodifieddate',
   ],
+  appointments: [
+    'hs_appointment_name', 'hs_appointment_start', 'hs_appointment_end', 'hs_appointment_status', 'hubspot_owner_id',
+    'hs_createdate', 'hs_lastmodifieddate',
+  ],
 };
 /** Room for property names in a search body: HubSpot rejects bodies over 3,000 characters. */
 const NAMES_BUDGET = 2_000;

@@ -2,8 +2,12 @@ import { z } from 'zod';
 import { secret, sendsSecrets } from '../secret';
 import type { ConnectorSpec } from '../types';
 
-/** HubSpot's standard CRM objects this connector reads; custom objects come from the config. */
-export const HUBSPOT_STANDARD_TYPES = ['contacts', 'companies', 'deals'] as const;
+/**
+ * HubSpot's standard CRM objects this connector reads; custom objects come from the config. Appointments
+ * (object 0-421) exist only once activated in the account; until then that data type fails on its own.
+ * https://developers.hubspot.com/docs/api-reference/latest/crm/objects/appointments/guide
+ */
+export const HUBSPOT_STANDARD_TYPES = ['contacts', 'companies', 'deals', 'appointments'] as const;
 
 /** Objects a contact page can carry the associated ids of (v4 associations batch read). */
 export const HUBSPOT_ASSOCIATION_TARGETS = ['deals', 'companies'] as const;
@@ -33,7 +37,7 @@ export const HubspotConfigSchema = z
     lookbackMinutes: z.number().int().min(0).max(1440).default(5),
   })
   .refine((c) => !(c.customObjects ?? []).some((t) => (HUBSPOT_STANDARD_TYPES as readonly string[]).includes(t)), {
-    message: 'a custom object may not be named contacts, companies or deals',
+    message: 'a custom object may not be named contacts, companies, deals or appointments',
     path: ['customObjects'],
   });
 export type HubspotConfig = z.infer<typeof HubspotConfigSchema>;
@@ -41,7 +45,7 @@ export type HubspotConfig = z.infer<typeof HubspotConfigSchema>;
 export const hubspotSpec = {
   type: 'hubspot',
   title: 'HubSpot',
-  description: 'Contacts, companies, deals and custom objects from HubSpot CRM (private app access token).',
+  description: 'Contacts, companies, deals, appointments and custom objects from HubSpot CRM (private app access token).',
   configSchema: HubspotConfigSchema,
   dataTypes: (config: HubspotConfig) => [...HUBSPOT_STANDARD_TYPES, ...(config.customObjects ?? [])],
   defaultDataTypes: [...HUBSPOT_STANDARD_TYPES],

@@ -25,10 +25,14 @@ const SEARCH_RATE = { requests: 4, windowMs: 1_000 };
  */
 const NextSchema = z.discriminatedUnion('phase', [
   z.object({ phase: z.literal('list'), after: z.string().optional(), start: z.string() }),
-  z.object({ phase: z.literal('search'), since: z.string(), after: z.number().int().nonnegative(), max: z.string().optional() }),
+  /** `from` is where the run's search started (windows move `since`): the archived phase looks back to it. */
+  z.object({ phase: z.literal('search'), since: z.string(), after: z.number().int().nonnegative(), max: z.string().optional(), from: z.string().optional() }),
+  /** After the search: objects archived since `from` (search never returns archived ones); `hwm` is the mark to store at the end. */
+  z.object({ phase: z.literal('archived'), from: z.string(), after: z.string().optional(), hwm: z.string() }),
 ]);
 type Next = z.infer<typeof NextSchema>;
 type SearchState = Extract<Next, { phase: 'search' }>;
+type ArchivedState = Extract<Next, { phase: 'archived' }>;
 
 export const HubspotCursorSchema = z.object({ next: NextSchema.optional(), hwm: z.string().optional() }).nullable();
 export type HubspotCursor = z.infer<typeof HubspotCursorSchema>;
@@ -38,7 +42,7 @@ const UPDATED_AT: Incremental = { field: 'updatedAt', param: 'updatedAt', in: 'q
 
 function flatten(raw: Record<string, unknown>): Record<string, unknown> {
   const o = HubspotObjectSchema.parse(raw);
-  return { ...o.properties, id: o.id, createdAt: o.createdAt, updatedAt: o.updatedAt, archived: o.archived ?? false };
+  return { ...o.properties, id: o.id, createdAt: o.createdAt, updatedAt: o.updatedAt, archived: o.archived ?? false, ...(o.archivedAt ? { archivedAt: o.archivedAt } : {}) };
 }
 const mapDef = { id: 'id', incremental: UPDATED_AT, map: flatten, recordSchema: HubspotObjectSchema, deleted: (r: Record<string, unknown>) => r.archived === true };
 
@@ -84,10 +88,10 @@ export function hubspotStream(type: string, config: HubspotConfig): Stream<Hubsp
 
   /** Starts a new search window at the newest value seen; never stands still (that would loop forever). */
   function moveWindow(ctx: ReadContext<HubspotConfig>, s: SearchState): SearchState {
-    if (s.max && s.max > s.since) return { phase: 'search', since: s.max, after: 0, max: s.max };
+    if (s.max && s.max > s.since) return { ...s, since: s.max, after: 0 };
     const since = new Date(Date.parse(s.since) + 1).toISOString();
     ctx.log.warn('hubspot: more than 10,000 objects share one last-modified time; moving past it', { stream: ctx.stream, at: s.since });
-    return { phase: 'search', since, after: 0, max: s.max };
+    return { ...s, since, after: 0 };
   }
 
   async function* readSearch(ctx: ReadContext<HubspotConfig>, start: SearchState, properties: string[], prevHwm?: string): AsyncIterable<Page> {
@@ -123,10 +127,38 @@ export function hubspotStream(type: string, config: HubspotConfig): Stream<Hubsp
       const n = page.paging?.next?.after;
       let next: SearchState | undefined;
       if (n !== undefined) next = Number(n) >= SEARCH_CAP ? moveWindow(ctx, seen) : { ...seen, after: Number(n) };
-      const cursor: HubspotCursor = next ? { next, hwm: prevHwm } : { hwm: maxIso(prevHwm, seen.max) ?? start.since };
+      const archived: ArchivedState | undefined = next ? undefined : { phase: 'archived', from: s.from ?? start.since, hwm: maxIso(prevHwm, seen.max) ?? start.since };
+      yield { records, rejected, cursor: { next: next ?? archived, hwm: prevHwm }, info: rateInfo(res.headers) };
+      if (archived) return yield* readArchived(ctx, archived, properties, prevHwm);
+      s = next!;
+    }
+  }
+
+  /**
+   * Objects archived since the run's start, as deletions: the search never returns archived objects, so
+   * without this only a full run's deletion pass would notice them. The archived list has no date filter;
+   * older archivals are skipped, not stored.
+   */
+  async function* readArchived(ctx: ReadContext<HubspotConfig>, state: ArchivedState, properties: string[], prevHwm?: string): AsyncIterable<Page> {
+    let after = state.after;
+    const where = `hubspot/${type} GET /crm/v3/objects/${type}?archived=true`;
+    for (;;) {
+      const res = await ctx.http.request({
+        url: `/crm/v3/objects/${type}`,
+        query: { limit: LIST_LIMIT, after, properties: properties.join(','), archived: true },
+        stream: ctx.stream,
+      });
+      const page = parsePage(ListPageSchema, res.body, where);
+      const recent = page.results.filter((r) => {
+        const o = HubspotObjectSchema.safeParse(r);
+        // One that does not parse goes through, to be rejected with its reason by mapRecords.
+        return !o.success || (o.data.archivedAt ?? o.data.updatedAt) >= state.from;
+      });
+      const { records, rejected } = mapRecords(mapDef, recent);
+      after = page.paging?.next?.after;
+      const cursor: HubspotCursor = after ? { next: { ...state, after }, hwm: prevHwm } : { hwm: state.hwm };
       yield { records, rejected, cursor, info: rateInfo(res.headers) };
-      if (!next) return;
-      s = next;
+      if (!after) return;
     }
   }
 
@@ -140,11 +172,12 @@ export function hubspotStream(type: string, config: HubspotConfig): Stream<Hubsp
       if (ctx.resuming && stored?.next) state = stored.next;
       else {
         const since = incrementalStart(ctx as ReadContext<unknown>, prevHwm, lookbackMs);
-        state = since ? { phase: 'search', since, after: 0 } : { phase: 'list', start: new Date().toISOString() };
+        state = since ? { phase: 'search', since, after: 0, from: since } : { phase: 'list', start: new Date().toISOString() };
       }
       const properties = configured ?? (await discoverProperties(ctx as ReadContext<unknown>, type));
       if (state.phase === 'list') yield* readList(ctx, state, properties, prevHwm);
-      else yield* readSearch(ctx, state, properties, prevHwm);
+      else if (state.phase === 'search') yield* readSearch(ctx, state, properties, prevHwm);
+      else yield* readArchived(ctx, state, properties, prevHwm);
     },
   };
 }
