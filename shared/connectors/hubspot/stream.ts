@@ -67,21 +67,26 @@ export function hubspotStream(type: string, config: HubspotConfig): Stream<Hubsp
   const associations = type === 'contacts' ? config.associations : [];
   const lookbackMs = config.lookbackMinutes * 60_000;
 
+  /** One page of the list endpoint, live or archived objects. */
+  async function listPage(ctx: ReadContext<HubspotConfig>, archived: boolean, after: string | undefined, properties: string[]) {
+    const res = await ctx.http.request({
+      url: `/crm/v3/objects/${type}`,
+      query: { limit: LIST_LIMIT, after, properties: properties.join(','), archived },
+      stream: ctx.stream,
+    });
+    const page = parsePage(ListPageSchema, res.body, `hubspot/${type} GET /crm/v3/objects/${type}${archived ? '?archived=true' : ''}`);
+    return { results: page.results, after: page.paging?.next?.after, info: rateInfo(res.headers) };
+  }
+
   async function* readList(ctx: ReadContext<HubspotConfig>, state: Extract<Next, { phase: 'list' }>, properties: string[], prevHwm?: string): AsyncIterable<Page> {
     let after = state.after;
-    const where = `hubspot/${type} GET /crm/v3/objects/${type}`;
     for (;;) {
-      const res = await ctx.http.request({
-        url: `/crm/v3/objects/${type}`,
-        query: { limit: LIST_LIMIT, after, properties: properties.join(','), archived: false },
-        stream: ctx.stream,
-      });
-      const page = parsePage(ListPageSchema, res.body, where);
+      const page = await listPage(ctx, false, after, properties);
       const { records, rejected } = mapRecords(mapDef, page.results);
       await attachAssociations(ctx as ReadContext<unknown>, type, records, associations);
-      after = page.paging?.next?.after;
+      after = page.after;
       const cursor: HubspotCursor = after ? { next: { phase: 'list', after, start: state.start }, hwm: prevHwm } : { hwm: state.start };
-      yield { records, rejected, cursor, info: rateInfo(res.headers) };
+      yield { records, rejected, cursor, info: page.info };
       if (!after) return;
     }
   }
@@ -141,23 +146,17 @@ export function hubspotStream(type: string, config: HubspotConfig): Stream<Hubsp
    */
   async function* readArchived(ctx: ReadContext<HubspotConfig>, state: ArchivedState, properties: string[], prevHwm?: string): AsyncIterable<Page> {
     let after = state.after;
-    const where = `hubspot/${type} GET /crm/v3/objects/${type}?archived=true`;
     for (;;) {
-      const res = await ctx.http.request({
-        url: `/crm/v3/objects/${type}`,
-        query: { limit: LIST_LIMIT, after, properties: properties.join(','), archived: true },
-        stream: ctx.stream,
-      });
-      const page = parsePage(ListPageSchema, res.body, where);
+      const page = await listPage(ctx, true, after, properties);
       const recent = page.results.filter((r) => {
         const o = HubspotObjectSchema.safeParse(r);
         // One that does not parse goes through, to be rejected with its reason by mapRecords.
         return !o.success || (o.data.archivedAt ?? o.data.updatedAt) >= state.from;
       });
       const { records, rejected } = mapRecords(mapDef, recent);
-      after = page.paging?.next?.after;
+      after = page.after;
       const cursor: HubspotCursor = after ? { next: { ...state, after }, hwm: prevHwm } : { hwm: state.hwm };
-      yield { records, rejected, cursor, info: rateInfo(res.headers) };
+      yield { records, rejected, cursor, info: page.info };
       if (!after) return;
     }
   }
