@@ -150,11 +150,25 @@ describe('Connector: salesforce', () => {
       const full = await readStream(salesforce, configFor(sb), 'leads');
       const changed = sb.setRecord('Lead', { Id: leads[2].Id, Email: 'changed@example.com' });
       const inc = await readStream(salesforce, configFor(sb), 'leads', { mode: 'incremental', cursor: full.cursor });
-      expect(sb.queries[1]).toMatch(/ FROM Lead WHERE SystemModstamp > 2024-05-01T13:55:00Z ORDER BY SystemModstamp$/);
+      expect(sb.queries[1]).toMatch(/, IsDeleted FROM Lead WHERE SystemModstamp > 2024-05-01T13:55:00Z ORDER BY SystemModstamp$/);
       // Lead 7 sits at the previous mark and is re-read by the 5-minute lookback; lead 3 is the change.
       expect(inc.records.map((x) => x.id)).toEqual([leads[6].Id, leads[2].Id]);
       expect(inc.records[1].data.Email).toBe('changed@example.com');
       expect(inc.cursor).toEqual({ hwm: changed.SystemModstamp });
+    });
+
+    it('catches deletions through queryAll (IsDeleted) and stores the same data shape as a full run', async () => {
+      const full = await readStream(salesforce, configFor(sb), 'leads');
+      const gone = sb.deleteRecord('Lead', leads[1].Id);
+      const inc = await readStream(salesforce, configFor(sb), 'leads', { mode: 'incremental', cursor: full.cursor });
+      expect(sb.requests.map((r) => r.path.split('?')[0]).filter((p) => !p.includes('/query/'))).toEqual(['/services/data/v58.0/query', '/services/data/v58.0/queryAll']);
+      const deleted = inc.records.find((x) => x.id === leads[1].Id)!;
+      expect(deleted.deleted).toBe(true);
+      expect(deleted.data).toEqual({ ...full.records.find((x) => x.id === leads[1].Id)!.data, SystemModstamp: gone.SystemModstamp.replace('Z', '+0000') });
+      expect(inc.records.filter((x) => x.id !== leads[1].Id).every((x) => !x.deleted && !('IsDeleted' in x.data))).toBe(true);
+      // A full run asks /query, which no longer returns the deleted lead: the deletion pass covers it there.
+      const again = await readStream(salesforce, configFor(sb), 'leads');
+      expect(again.records.map((x) => x.id)).not.toContain(leads[1].Id);
     });
 
     it('honours ctx.since over the stored mark', async () => {

@@ -29,12 +29,14 @@ export interface SalesforceSandboxOptions {
 
 /** `expireToken` leads to 401 INVALID_SESSION_ID, `failRefresh` to 400 invalid_grant, `failNext(n, 429)` to REQUEST_LIMIT_EXCEEDED. */
 export interface SalesforceSandbox extends RunningServer, FaultControls, TokenControls {
-  /** SOQL strings received on /query, in order. */
+  /** SOQL strings received on /query and /queryAll, in order. */
   queries: string[];
   /** Every request: method, path (with query string), status answered. */
   requests: Array<{ method: string; path: string; status: number; authorization?: string }>;
   /** Inserts or replaces a record (SystemModstamp defaults to one second after the newest of its SObject). */
   setRecord(sobject: string, record: Partial<SfRecord> & { Id: string }): SfRecord;
+  /** Deletes a record (IsDeleted = true, SystemModstamp moved on): /query no longer returns it, /queryAll does. */
+  deleteRecord(sobject: string, id: string): SfRecord;
   /** Drops every open query locator (next `nextRecordsUrl` answers 400 INVALID_QUERY_LOCATOR). */
   dropLocators(): void;
   /** Sets today's API usage (e.g. to the limit, to get 403 REQUEST_LIMIT_EXCEEDED). */
@@ -70,7 +72,7 @@ function project(rec: SfRecord, sobject: string, fields: string[], apiVersion: s
   for (const f of fields) {
     const [head, sub] = f.split('.');
     if (sub === undefined) {
-      const v = rec[head];
+      const v = head === 'IsDeleted' ? rec.IsDeleted === true : rec[head];
       out[head] = head === 'SystemModstamp' || /Date$/.test(head) ? (typeof v === 'string' && v.includes('T') ? SF_TIME(v) : (v ?? null)) : (v ?? null);
     } else {
       const rel = rec[head] as Record<string, unknown> | null | undefined;
@@ -122,7 +124,7 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
   const known = (sobject: string) => {
     const rows = data.get(sobject);
     if (!rows) return undefined;
-    return new Set(rows.flatMap((r) => Object.keys(r)));
+    return new Set([...rows.flatMap((r) => Object.keys(r)), 'IsDeleted']);
   };
 
   const send = jsonSender('application/json;charset=UTF-8');
@@ -187,13 +189,13 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
     if (faults.takeMalformed()) return send(res, 200, '{"totalSize": 3, "done": fal', limitInfo());
 
     if (rest === '/limits') return send(res, 200, { DailyApiRequests: { Max: apiLimit, Remaining: Math.max(0, apiLimit - apiUsage) } }, limitInfo());
-    if (rest === '/query') {
+    if (rest === '/query' || rest === '/queryAll') {
       const q = url.searchParams.get('q');
       if (!q) return sfError(res, 400, 'MALFORMED_QUERY', 'A query string has to be specified');
       queries.push(q);
       const parsed = parseSoql(q, known);
       if ('error' in parsed) return sfError(res, 400, parsed.code, parsed.error);
-      let rows = [...(data.get(parsed.sobject) ?? [])].sort((a, b) => Date.parse(a.SystemModstamp) - Date.parse(b.SystemModstamp) || a.Id.localeCompare(b.Id));
+      let rows = [...(data.get(parsed.sobject) ?? [])].filter((r) => rest === '/queryAll' || r.IsDeleted !== true).sort((a, b) => Date.parse(a.SystemModstamp) - Date.parse(b.SystemModstamp) || a.Id.localeCompare(b.Id));
       if (parsed.since !== undefined) {
         const since = parsed.since;
         rows = rows.filter((r) => (parsed.op === '>=' ? Date.parse(r.SystemModstamp) >= since : Date.parse(r.SystemModstamp) > since));
@@ -239,6 +241,9 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
       if (i >= 0) rows[i] = merged;
       else rows.push(merged);
       return merged;
+    },
+    deleteRecord(sobject, id) {
+      return sandbox.setRecord(sobject, { Id: id, IsDeleted: true });
     },
     ...faults.controls(),
     dropLocators() {

@@ -36,7 +36,16 @@ export function stripAttributes(value: Record<string, unknown>): Record<string, 
 }
 
 const incremental: Incremental = { field: 'SystemModstamp', param: 'q', in: 'query', format: 'iso', lookbackMs: SALESFORCE_LOOKBACK_MS };
-const recordDef = { id: 'Id', incremental, map: stripAttributes };
+const recordDef = {
+  id: 'Id',
+  incremental,
+  // IsDeleted is only selected by incremental runs: dropped so a record stores the same either way, carried as `deleted`.
+  map: (r: Record<string, unknown>) => {
+    const { IsDeleted: _, ...rest } = stripAttributes(r);
+    return rest;
+  },
+  deleted: (r: Record<string, unknown>) => r.IsDeleted === true,
+};
 
 /**
  * Reads one SObject: a SOQL query, then its `nextRecordsUrl` pages. The cursor is `{next, since, hwm}` like
@@ -53,13 +62,18 @@ function sobjectStream(obj: SalesforceObject): Stream<SalesforceConfig> {
       let since = resuming ? stored?.since : incrementalStart(ctx as ReadContext<unknown>, stored?.hwm, SALESFORCE_LOOKBACK_MS);
       let hwm = stored?.hwm;
       let next = resuming ? (stored?.next as string) : undefined;
+      // An incremental run asks queryAll, which also returns records deleted since (IsDeleted, in the recycle
+      // bin for 15 days), so deletions are caught without a full run; a full run's deletion pass covers the rest.
+      // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall.htm
+      const withDeleted = since !== undefined;
+      const fields = withDeleted ? [...obj.fields, 'IsDeleted'] : obj.fields;
       // Defaults again in case a caller hands over a config that did not go through the schema.
-      const queryPath = `/services/data/${ctx.config.apiVersion ?? DEFAULT_API_VERSION}/query`;
+      const queryPath = `/services/data/${ctx.config.apiVersion ?? DEFAULT_API_VERSION}/${withDeleted ? 'queryAll' : 'query'}`;
 
       for (let page = 1; ; page++) {
         const got = next
           ? await salesforceGet(ctx.http, { url: next, stream: obj.name, nextPage: true })
-          : await salesforceGet(ctx.http, { url: queryPath, query: { q: buildSoql({ sobject: obj.sobject, fields: obj.fields, since }) }, stream: obj.name });
+          : await salesforceGet(ctx.http, { url: queryPath, query: { q: buildSoql({ sobject: obj.sobject, fields, since }) }, stream: obj.name });
         if (got.kind === 'locator-expired') {
           // The query is ordered by SystemModstamp, so everything below the mark has been read: start a new
           // query just below it rather than from the beginning.
