@@ -42,6 +42,8 @@ const Kinds = {
     hasMore: z.string().optional().describe('path of a boolean "more pages" flag'),
     /** CallRail's `total_pages`: the page numbered so (counting from `start` as the first) is the last. */
     totalPages: z.string().optional().describe('path of the total page count'),
+    /** The same count from a response header (WooCommerce's `X-WP-TotalPages`). */
+    totalPagesHeader: z.string().optional().describe('header holding the total page count'),
     in: where,
   }),
   offset: z.object({
@@ -62,6 +64,13 @@ const Kinds = {
     key: z.string().min(1).default('id').describe('path of the key in a record'),
     sizeParam: z.string().optional(),
     size: z.number().int().positive().default(100),
+    /** Path of a boolean "more pages" flag (Stripe's `has_more`); without it a short page is the last. */
+    hasMore: z.string().optional(),
+    /**
+     * Whether the next incremental run starts after the last key (records ordered by an increasing key).
+     * False for newest-first lists (Stripe's `starting_after`), where the key only pages.
+     */
+    resumeAfterLast: z.boolean().optional(),
     in: where,
   }),
 };
@@ -118,6 +127,7 @@ export interface PagingEnv {
 }
 
 const present = (v: unknown) => v !== undefined && v !== null && v !== '';
+const isTrue = (v: unknown) => v === true || v === 'true';
 
 const STRATEGIES: { [K in Kind]: (p: Extract<Pagination, { kind: K }>, env: PagingEnv) => Paginator } = {
   none: () => ({
@@ -159,8 +169,8 @@ const STRATEGIES: { [K in Kind]: (p: Extract<Pagination, { kind: K }>, env: Pagi
     next: ({ res, records }, t) => {
       const n = t as number;
       const flag = p.hasMore ? getPath(res.body, p.hasMore) : undefined;
-      const total = p.totalPages ? Number(getPath(res.body, p.totalPages)) : NaN;
-      const more = p.hasMore ? flag === true || flag === 'true' : Number.isFinite(total) ? n - p.start + 1 < total : records.length >= p.size;
+      const total = p.totalPagesHeader ? Number(res.headers[p.totalPagesHeader.toLowerCase()]) : p.totalPages ? Number(getPath(res.body, p.totalPages)) : NaN;
+      const more = p.hasMore ? isTrue(flag) : Number.isFinite(total) ? n - p.start + 1 < total : records.length >= p.size;
       return { more, token: n + 1 };
     },
   }),
@@ -173,18 +183,19 @@ const STRATEGIES: { [K in Kind]: (p: Extract<Pagination, { kind: K }>, env: Pagi
     next: ({ records }, t) => ({ more: records.length >= p.size, token: (t as number) + records.length }),
   }),
   keyset: (p) => ({
-    keepsLast: true,
+    keepsLast: p.resumeAfterLast !== false,
     initial: (t) => t,
     apply: (req, t) => {
       if (t !== undefined) put(req, p.in, p.param, t as string);
       if (p.sizeParam) put(req, p.in, p.sizeParam, p.size);
     },
-    next: ({ records, label, url }, t) => {
+    next: ({ res, records, label, url }, t) => {
       if (!records.length) return { more: false, token: undefined };
       const k = getPath(records[records.length - 1], p.key);
       if (!present(k)) throw new MalformedPageError(`${label}: the last record of a page of ${url} has no ${p.key}`);
       if (String(k) === t) throw new MalformedPageError(`${label}: paging by ${p.param} does not advance past ${String(k)}`);
-      return { more: records.length >= p.size, token: String(k) };
+      const more = p.hasMore ? isTrue(getPath(res.body, p.hasMore)) : records.length >= p.size;
+      return { more, token: String(k) };
     },
   }),
 };

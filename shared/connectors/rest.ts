@@ -16,8 +16,11 @@ export const IncrementalSchema = z.object({
   /** Where the lower bound is sent: a query parameter, a body field, or a header (Zoho's If-Modified-Since). */
   param: z.string().min(1),
   in: z.enum(['query', 'body', 'header']).default('query'),
-  /** `iso-offset` is second precision with an explicit `+00:00` (Arrivy, CallRail: `YYYY-MM-DDTHH:mm:ssZZ`). */
-  format: z.enum(['iso', 'epoch-ms', 'epoch-s', 'date', 'iso-offset']).default('iso'),
+  /**
+   * `iso-offset` is second precision with an explicit `+00:00` (Arrivy, CallRail: `YYYY-MM-DDTHH:mm:ssZZ`);
+   * `naive` is second precision in UTC without a zone (WordPress with `dates_are_gmt=true`).
+   */
+  format: z.enum(['iso', 'epoch-ms', 'epoch-s', 'date', 'iso-offset', 'naive']).default('iso'),
   /** Re-reads this much before the high-water mark: sources commit late; duplicates are free (upserts). */
   lookbackMs: z.number().int().nonnegative().default(60_000),
   /**
@@ -61,8 +64,37 @@ export interface RestStreamDef<C> {
    * sent to a host the user did not configure (the Custom API connector sets it). Default false.
    */
   sameOriginNext?: boolean;
+  /** Query sent when a read has no lower bound (CallRail's `date_range=all_time`: unfiltered lists hold only recent records). */
+  unbounded?: Record<string, string | number | boolean>;
+  /**
+   * How a bounded read (incremental, or `since`) finds what changed when the list itself cannot filter by
+   * modification: another request whose records carry the changed object (Stripe's Events API).
+   */
+  changes?: Pick<RestStreamDef<C>, 'path' | 'query' | 'pagination' | 'records' | 'id' | 'incremental' | 'map' | 'deleted'>;
+  /** Reads the stream once per partition, in order (every Mailchimp audience's members; Arrivy's unscheduled tasks). */
+  partitions?: (ctx: ReadContext<C>) => Promise<Partition[]>;
   /** Extra figures for the run stats from each response, e.g. a rate-limit header (RingCentral's X-Rate-Limit-Remaining). */
   info?: (res: HttpResponse) => Record<string, unknown> | undefined;
+}
+
+/** One pass of a partitioned stream: its id (kept in the cursor to resume there) and what it changes in the request. */
+export interface Partition {
+  id: string;
+  path?: string;
+  query?: Record<string, string | number | boolean>;
+  /** Read without the incremental bound (Arrivy's unscheduled tasks have no start to filter on). */
+  unbounded?: boolean;
+}
+
+/** Partitions from another stream's records: one per record, `{id}` in `path` replaced by its id (Airbyte's substreams). */
+export function partitionsFrom<C>(parent: RestStreamDef<C>, path: string): (ctx: ReadContext<C>) => Promise<Partition[]> {
+  return async (ctx) => {
+    const out: Partition[] = [];
+    for await (const page of restStream(parent).read({ ...ctx, mode: 'full', since: undefined, resuming: false }, null)) {
+      for (const r of page.records) out.push({ id: r.id, path: path.replace('{id}', encodeURIComponent(r.id)) });
+    }
+    return out;
+  };
 }
 
 /** The stream's cursor: the next page while a run is in progress, the high-water mark once it is done. */
@@ -73,6 +105,8 @@ export const RestCursorSchema = z
     hwm: z.string().optional(),
     /** `keyset` paging: the last key read, where the next incremental run starts. */
     last: z.string().optional(),
+    /** A partitioned stream: the partition being read. */
+    part: z.string().optional(),
   })
   .nullable();
 export type RestCursor = z.infer<typeof RestCursorSchema>;
@@ -92,6 +126,8 @@ export function formatTime(iso: string, format: Incremental['format']): string {
       return new Date(ms).toISOString().slice(0, 10);
     case 'iso-offset':
       return new Date(ms).toISOString().slice(0, 19) + '+00:00';
+    case 'naive':
+      return new Date(ms).toISOString().slice(0, 19);
     default:
       return new Date(ms).toISOString();
   }
@@ -150,51 +186,76 @@ export function mapRecords<C>(def: Pick<RestStreamDef<C>, 'id' | 'incremental' |
 }
 
 /** Builds a stream from its declaration. */
-export function restStream<C>(def: RestStreamDef<C>): Stream<C> {
+export function restStream<C>(base: RestStreamDef<C>): Stream<C> {
   return {
-    name: def.name,
+    name: base.name,
     async *read(ctx: ReadContext<C>, rawCursor: unknown): AsyncIterable<Page> {
       const parsed = RestCursorSchema.safeParse(rawCursor ?? null);
       const stored: RestCursor = parsed.success ? parsed.data : null;
-      const resuming = ctx.resuming && stored?.next !== undefined;
-      const label = `${ctx.connector}/${def.name}`;
-      const pager = paginator(def.pagination, { http: ctx.http, sameOriginNext: def.sameOriginNext, label });
+      const resuming = ctx.resuming && (stored?.next !== undefined || stored?.part !== undefined);
+      const keyset = base.pagination.kind === 'keyset' && base.pagination.resumeAfterLast !== false;
       // Keyset: an incremental run continues after the last key read (an explicit `since` wins).
-      const afterKey = !resuming && pager.keepsLast && ctx.mode === 'incremental' && !ctx.since && stored?.last ? (def.rewindKey?.(stored.last) ?? stored.last) : undefined;
+      const afterKey = !resuming && keyset && ctx.mode === 'incremental' && !ctx.since && stored?.last ? (base.rewindKey?.(stored.last) ?? stored.last) : undefined;
       const since =
-        resuming ? stored?.since : def.incremental && afterKey === undefined ? incrementalStart(ctx as ReadContext<unknown>, stored?.hwm, def.incremental.lookbackMs) : undefined;
+        resuming ? stored?.since : base.incremental && afterKey === undefined ? incrementalStart(ctx as ReadContext<unknown>, stored?.hwm, base.incremental.lookbackMs) : undefined;
+      const def: RestStreamDef<C> = since && base.changes ? { ...base, ...base.changes } : base;
       const byRunStart = def.incremental?.mark === 'run-start';
-      let hwm = byRunStart && !resuming ? new Date().toISOString() : stored?.hwm;
-      let last = stored?.last;
-      let token = pager.initial(resuming ? stored?.next : afterKey);
-
-      for (let n = 1; ; n++) {
-        const req: PageRequest = {
-          url: resolve(def.path, ctx.config)!,
-          query: { ...resolve(def.query, ctx.config) },
-          body: def.body || def.method === 'POST' ? { ...resolve(def.body, ctx.config) } : undefined,
-          headers: { ...resolve(def.headers, ctx.config) },
-        };
-        if (since && def.incremental) put(req, def.incremental.in, def.incremental.param, formatTime(since, def.incremental.format));
-        pager.apply(req, token);
-        const res = await ctx.http.request({ method: def.method ?? 'GET', ...req, stream: def.name, okStatuses: def.emptyStatuses } satisfies HttpRequest);
-        const info = def.info?.(res);
-        if (def.emptyStatuses?.includes(res.status)) {
-          yield { records: [], cursor: { hwm, last }, ...(info ? { info } : {}) };
-          return;
+      const state = { hwm: byRunStart && !resuming ? new Date().toISOString() : stored?.hwm, last: stored?.last };
+      const parts: Array<Partition | undefined> = def.partitions ? await def.partitions(ctx) : [undefined];
+      const from = resuming && stored?.part !== undefined ? Math.max(0, parts.findIndex((p) => p?.id === stored.part)) : 0;
+      for (let i = from; i < parts.length; i++) {
+        const part = parts[i];
+        const following = parts[i + 1];
+        const start = resuming && i === from ? stored?.next : afterKey;
+        for await (const page of readPartition(def, ctx, part, part?.unbounded ? undefined : since, start, state)) {
+          // A partition's end is not the stream's: the cursor then points at the next partition.
+          const done = page.cursor === undefined;
+          if (done && following) yield { ...page, cursor: { part: following.id, since, hwm: state.hwm, last: state.last } };
+          else yield { ...page, cursor: done ? { hwm: state.hwm, last: state.last } : { next: page.cursor, since, hwm: state.hwm, last: state.last, part: part?.id } };
         }
-        const raws = getPath(res.body, def.records);
-        if (!Array.isArray(raws)) throw new MalformedPageError(`${label}: page ${n} of ${req.url} has no array at "${def.records || '(root)'}"`);
-        const { records, rejected, hwm: pageHwm } = mapRecords(def, raws);
-        if (!byRunStart) hwm = maxIso(hwm, pageHwm);
-        const step = pager.next({ res, records: raws, label, url: req.url }, token);
-        token = step.token;
-        if (pager.keepsLast && token !== undefined) last = token as string;
-        yield { records, rejected, cursor: step.more ? { next: token, since, hwm, last } : { hwm, last }, ...(info ? { info } : {}) };
-        if (!step.more) return;
       }
     },
   };
+}
+
+/** Reads one partition (or the whole stream) page by page; a page's `cursor` is the next token, undefined after the last. */
+async function* readPartition<C>(
+  def: RestStreamDef<C>,
+  ctx: ReadContext<C>,
+  part: Partition | undefined,
+  since: string | undefined,
+  start: unknown,
+  state: { hwm?: string; last?: string },
+): AsyncIterable<Page> {
+  const label = `${ctx.connector}/${def.name}`;
+  const pager = paginator(def.pagination, { http: ctx.http, sameOriginNext: def.sameOriginNext, label });
+  const byRunStart = def.incremental?.mark === 'run-start';
+  let token = pager.initial(start);
+  for (let n = 1; ; n++) {
+    const req: PageRequest = {
+      url: part?.path ?? resolve(def.path, ctx.config)!,
+      query: { ...resolve(def.query, ctx.config), ...part?.query, ...(since ? {} : def.unbounded) },
+      body: def.body || def.method === 'POST' ? { ...resolve(def.body, ctx.config) } : undefined,
+      headers: { ...resolve(def.headers, ctx.config) },
+    };
+    if (since && def.incremental) put(req, def.incremental.in, def.incremental.param, formatTime(since, def.incremental.format));
+    pager.apply(req, token);
+    const res = await ctx.http.request({ method: def.method ?? 'GET', ...req, stream: def.name, okStatuses: def.emptyStatuses } satisfies HttpRequest);
+    const info = def.info?.(res);
+    if (def.emptyStatuses?.includes(res.status)) {
+      yield { records: [], cursor: undefined, ...(info ? { info } : {}) };
+      return;
+    }
+    const raws = getPath(res.body, def.records);
+    if (!Array.isArray(raws)) throw new MalformedPageError(`${label}: page ${n} of ${req.url} has no array at "${def.records || '(root)'}"`);
+    const { records, rejected, hwm: pageHwm } = mapRecords(def, raws);
+    if (!byRunStart) state.hwm = maxIso(state.hwm, pageHwm);
+    const step = pager.next({ res, records: raws, label, url: req.url }, token);
+    token = step.token;
+    if (pager.keepsLast && token !== undefined) state.last = token as string;
+    yield { records, rejected, cursor: step.more ? token : undefined, ...(info ? { info } : {}) };
+    if (!step.more) return;
+  }
 }
 
 /**

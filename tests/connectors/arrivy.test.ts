@@ -61,12 +61,15 @@ describe('Connector: arrivy', () => {
       await start(tasks);
       const before = Date.now();
       const r = await readStream(arrivy, configFor(), 'tasks');
-      expect(r.pages.map((p) => p.records.length)).toEqual([500, 500, 200]);
+      expect(r.pages.map((p) => p.records.length)).toEqual([500, 500, 200, 0]);
       expect(r.records.map((x) => x.id)).toEqual(tasks.map((t) => String(t.id)));
       expect(r.records[0].data).toEqual(tasks[0]);
       // `updated` has no zone: it is UTC.
       expect(r.records[0].updatedAt).toBe(`${tasks[0].updated}.000Z`);
-      expect(sb.requests.map((x) => Object.fromEntries(x.query))).toEqual(['1', '2', '3'].map((page) => ({ page, items_per_page: '500' })));
+      expect(sb.requests.map((x) => Object.fromEntries(x.query))).toEqual([
+        ...['1', '2', '3'].map((page) => ({ page, items_per_page: '500' })),
+        { unscheduled: 'true', page: '1', items_per_page: '500' },
+      ]);
       // The mark is when this run started, not the newest scheduled start (which is years ahead here).
       const hwm = Date.parse((r.cursor as { hwm: string }).hwm);
       expect(hwm).toBeGreaterThanOrEqual(before);
@@ -83,6 +86,27 @@ describe('Connector: arrivy', () => {
         ['/api/groups', 0],
         ['/api/statuses', 0],
       ]);
+    });
+  });
+
+  describe('Stream: unscheduled tasks', () => {
+    it('reads the unscheduled tasks (listed only with unscheduled=true) in full and incremental runs, and resumes between the two', async () => {
+      const tasks = makeArrivyTasks(6);
+      for (const t of tasks.slice(4)) Object.assign(t, { unscheduled: true });
+      await start(tasks);
+      const full = await readStream(arrivy, configFor(), 'tasks');
+      expect(full.records.map((x) => x.id).sort()).toEqual(tasks.map((t) => String(t.id)).sort());
+      // Incremental: the scheduled window is bounded by `from`; the unscheduled list has no start to filter on.
+      const inc = await readStream(arrivy, configFor({ lookbackDays: 0 }), 'tasks', { mode: 'incremental', cursor: { hwm: '2030-01-01T00:00:00.000Z' } });
+      expect(inc.records.map((x) => x.id)).toEqual(tasks.slice(4).map((t) => String(t.id)));
+      expect(Object.fromEntries(sb.requests.at(-1)!.query)).toEqual({ unscheduled: 'true', page: '1', items_per_page: '500' });
+      // A crash after the scheduled partition resumes at the unscheduled one, keeping the run's bound.
+      const first = await readStream(arrivy, configFor(), 'tasks', { mode: 'incremental', cursor: { hwm: '2024-05-03T00:00:00.000Z' }, maxPages: 1 });
+      expect(first.cursor).toMatchObject({ part: 'unscheduled', since: '2024-04-26T00:00:00.000Z' });
+      sb.requests.length = 0;
+      const rest = await readStream(arrivy, configFor(), 'tasks', { mode: 'incremental', cursor: first.cursor, resuming: true });
+      expect(rest.records.map((x) => x.id)).toEqual(tasks.slice(4).map((t) => String(t.id)));
+      expect(sb.requests.map((x) => x.query.get('unscheduled'))).toEqual(['true']);
     });
   });
 
@@ -116,7 +140,7 @@ describe('Connector: arrivy', () => {
       await start(makeArrivyTasks(1200), { perWindow: 2, windowMs: 1000 });
       const r = await readStream(arrivy, configFor(), 'tasks');
       expect(r.records).toHaveLength(1200);
-      expect(sb.requests.map((x) => x.status)).toEqual([200, 200, 429, 200]);
+      expect(sb.requests.map((x) => x.status)).toEqual([200, 200, 429, 200, 200]);
       expect(r.stats.http429).toBe(1);
       expect(r.stats.rateLimitWaitMs).toBeGreaterThan(500);
     });

@@ -82,8 +82,21 @@ describe('Connector: callrail', () => {
       expect(r.records[599].updatedAt).toBe(iso(calls[599].start_time));
       expect(r.cursor).toEqual({ hwm: iso(calls[599].start_time) });
       expect(sb.requests.map((x) => Object.fromEntries(x.query))).toEqual(
-        ['1', '2', '3'].map((page) => ({ sort: 'start_time', order: 'asc', page, per_page: '250' })),
+        ['1', '2', '3'].map((page) => ({ sort: 'start_time', order: 'asc', date_range: 'all_time', page, per_page: '250' })),
       );
+    });
+
+    it('reads the whole history: without a start_date CallRail lists only the last 30 days, so full runs ask for all_time', async () => {
+      const recent = { ...makeCalls(1)[0], id: 'CAL0000000000000000000000000recent', start_time: callrailTime(Date.now() - 86_400_000) };
+      await start({ records: { 'calls.json': [...calls, recent], 'form_submissions.json': forms, 'text-messages.json': makeConversations(3) } });
+      expect((await readStream(callrail, configFor(), 'calls')).records).toHaveLength(601);
+      expect((await readStream(callrail, configFor(), 'form_submissions')).records).toHaveLength(200);
+      expect((await readStream(callrail, configFor(), 'text_messages')).records).toHaveLength(3);
+      // Incremental runs are bounded by start_date, which CallRail does not combine with a date range.
+      const inc = await readStream(callrail, configFor(), 'calls', { mode: 'incremental', cursor: { hwm: new Date(Date.now() - 7 * 86_400_000).toISOString() } });
+      expect(inc.records.map((r) => r.id)).toEqual([recent.id]);
+      expect(sb.requests.at(-1)!.query.has('date_range')).toBe(false);
+      expect(sb.requests.filter((r) => !r.query.has('start_date')).every((r) => r.query.get('date_range') === 'all_time')).toBe(true);
     });
 
     it('makes no extra request when the last page is full (200 form submissions, 100 a page)', async () => {
@@ -162,7 +175,7 @@ describe('Connector: callrail', () => {
       expect(await get(`/v3/a/${ACCOUNT}.json`, `Bearer ${API_KEY}`)).toEqual({ status: 401, body: 'HTTP Token: Access denied.\n' });
       const raw = await get(`/v3/a/${ACCOUNT}/calls.json?start_date=2024-05-01T10:00:00+00:00`, `Token token=${API_KEY}`);
       expect(raw).toEqual({ status: 400, body: JSON.stringify({ error: 'Invalid start_date' }) });
-      const page = JSON.parse((await get(`/v3/a/${ACCOUNT}/calls.json?per_page=250&page=3`, `Token token=${API_KEY}`)).body);
+      const page = JSON.parse((await get(`/v3/a/${ACCOUNT}/calls.json?per_page=250&page=3&date_range=all_time`, `Token token=${API_KEY}`)).body);
       expect(Object.keys(page)).toEqual(['page', 'per_page', 'total_pages', 'total_records', 'calls']);
       expect(page).toMatchObject({ page: 3, per_page: 250, total_pages: 3, total_records: 600 });
     });

@@ -6,7 +6,8 @@ import { type FaultControls, Faults, jsonSender, logEntry, type LoggedRequest, R
  * with offset pagination (`page`, `per_page`: at most 250 for calls, 100 elsewhere) answering
  * `{page, per_page, total_pages, total_records, <key>: [...]}`, `start_date` (ISO 8601 date or date-time; a
  * `+` that was not URL-encoded arrives as a space and is refused), `sort`/`order` where the resource sorts by
- * time, `Authorization: Token token="KEY"` (quoted or not, as Rails reads it) and Rails' plain-text 401,
+ * time, `date_range` (without it or a `start_date`, time-bound lists hold only the last 30 days, CallRail's
+ * `recent`; `all_time` lifts that), `Authorization: Token token="KEY"` (quoted or not, as Rails reads it) and Rails' plain-text 401,
  * 429 with Retry-After past a configured limit, and 5xx/malformed switches.
  * https://apidocs.callrail.com/
  */
@@ -31,6 +32,8 @@ export interface CallrailSandboxOptions {
   /** Requests allowed per window before 429 (seed: 60 a minute). */
   perWindow?: number;
   windowMs?: number;
+  /** The sandbox's clock for the default `recent` window (default: the real time). */
+  now?: number;
 }
 
 export interface CallrailSandbox extends RunningServer, FaultControls {
@@ -143,9 +146,14 @@ export async function startCallrailSandbox(opts: CallrailSandboxOptions): Promis
     if (!Number.isInteger(page) || page < 1) return json(res, 400, { error: 'Invalid page' });
     let rows = [...data.get(file)!];
     const startDate = q.get('start_date');
+    const range = q.get('date_range');
     if (startDate !== null) {
       if (!resource.time || !START_DATE.test(startDate)) return json(res, 400, { error: 'Invalid start_date' });
       rows = rows.filter((r) => Date.parse(String(r[resource.time!])) >= Date.parse(startDate));
+    } else if (resource.time && range !== 'all_time') {
+      if (range !== null && range !== 'recent') return json(res, 400, { error: 'Invalid date_range' });
+      const from = (opts.now ?? Date.now()) - 30 * 86_400_000;
+      rows = rows.filter((r) => Date.parse(String(r[resource.time!])) >= from);
     }
     const sort = q.get('sort');
     const order = q.get('order') ?? 'desc';

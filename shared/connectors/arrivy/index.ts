@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { apiKeyAuth, type Auth } from '../../http/auth';
-import { restStream, testConnection, type RestStreamDef } from '../rest';
+import { restStream, testConnection, type Partition, type RestStreamDef } from '../rest';
 import type { Connector } from '../types';
 import { ARRIVY_DATA_TYPES, ArrivyConfigSchema, arrivySpec, type ArrivyConfig, type ArrivyDataType } from './spec';
 
@@ -14,7 +14,12 @@ import { ARRIVY_DATA_TYPES, ArrivyConfigSchema, arrivySpec, type ArrivyConfig, t
  * no upper bound; the writer's hash compare keeps unchanged tasks from being written again, and a task's
  * `updated` time is its source timestamp. Edits to tasks that started before that window are left to the
  * next full run. (Arrivy API docs: Tasks → List all tasks.)
+ *
+ * The list holds scheduled tasks only; unscheduled ones (no start yet) come with `unscheduled=true` alone, so
+ * tasks are read in two partitions, the unscheduled one whole each run (it has no start to filter on).
  */
+const TASK_PARTITIONS: Partition[] = [{ id: 'scheduled' }, { id: 'unscheduled', query: { unscheduled: true }, unbounded: true }];
+
 export const ArrivyRecordSchema = z.looseObject({ id: z.union([z.number(), z.string().min(1)]) });
 
 export function describeArrivyError(_status: number, body: unknown): string | undefined {
@@ -28,6 +33,7 @@ export function arrivyStreamDef(name: ArrivyDataType, config: ArrivyConfig): Res
   return {
     ...base,
     pagination: { kind: 'page', param: 'page', sizeParam: 'items_per_page', size: 500, start: 1, in: 'query' },
+    partitions: async () => TASK_PARTITIONS,
     incremental: { field: 'updated', param: 'from', in: 'query', format: 'iso-offset', lookbackMs: config.lookbackDays * 86_400_000, mark: 'run-start' },
   };
 }

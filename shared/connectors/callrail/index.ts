@@ -9,7 +9,8 @@ import { CALLRAIL_DATA_TYPES, CallrailConfigSchema, callrailSpec, type CallrailC
  * CallRail v3 as data. Every list is `GET /a/{account_id}/{resource}.json?page&per_page`, answering
  * `{page, per_page, total_pages, total_records, <resource>: [...]}`; we stop at `total_pages`.
  * Calls, form submissions and text conversations are incremental through `start_date` (ISO 8601), sorted
- * ascending where the API sorts by that time, so records added mid-run land on pages not read yet.
+ * ascending where the API sorts by that time, so records added mid-run land on pages not read yet. Without
+ * a `start_date` those lists default to `date_range=recent` (the last 30 days), so full runs send `all_time`.
  * https://apidocs.callrail.com/#offset-pagination https://apidocs.callrail.com/#filtering
  */
 interface Resource {
@@ -53,6 +54,7 @@ export function callrailStreamDef(name: CallrailDataType, config: CallrailConfig
     records: r.records,
     id: 'id',
     recordSchema: CallrailRecordSchema,
+    unbounded: r.since && { date_range: 'all_time' },
     incremental: r.since && { field: r.since.field, param: 'start_date', in: 'query', format: 'iso-offset', lookbackMs: config.lookbackMinutes * 60_000 },
   };
 }
