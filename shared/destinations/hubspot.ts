@@ -96,9 +96,16 @@ export const hubspotDestination: Destination = {
     }
     if (create.length) {
       const b = await batch(ctx.http, object, 'create', create.map((i) => ({ properties: asProps(items[i].payload), objectWriteTraceId: items[i].sourceId })));
+      const unused = new Set(b.results);
       for (const i of create) {
-        const r = b.results.find((x) => x.objectWriteTraceId === items[i].sourceId);
-        out[i] = r ? { ok: true, targetId: r.id, action: 'created' } : failed(errorFor(b, items[i].sourceId) ?? 'HubSpot did not return the record');
+        const reason = errorFor(b, items[i].sourceId);
+        // Results echo the trace id where HubSpot sends it; otherwise the result carrying exactly our properties.
+        const props = asProps(items[i].payload);
+        const r =
+          [...unused].find((x) => x.objectWriteTraceId === items[i].sourceId) ??
+          [...unused].find((x) => !x.objectWriteTraceId && Object.entries(props).every(([k, v]) => x.properties?.[k] === v));
+        if (r) unused.delete(r);
+        out[i] = !reason && r ? { ok: true, targetId: r.id, action: 'created' } : failed(reason ?? 'HubSpot did not return the record');
       }
     }
     return out;

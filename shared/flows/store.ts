@@ -232,18 +232,25 @@ export class LedgerStore {
     const values: Record<string, unknown> = { ':pk': pk };
     if (opts.sourceId) values[':sid'] = opts.sourceId;
     if (opts.status) values[':st'] = opts.status;
-    const out = await this.db.doc.send(
-      new QueryCommand({
-        TableName: this.db.table,
-        KeyConditionExpression: opts.sourceId ? 'PK = :pk AND SK = :sid' : 'PK = :pk',
-        FilterExpression: opts.status ? '#s = :st' : undefined,
-        ExpressionAttributeNames: opts.status ? { '#s': 'status' } : undefined,
-        ExpressionAttributeValues: values,
-        Limit: opts.limit,
-        ExclusiveStartKey: decodeCursor(opts.cursor, pk),
-      }),
-    );
-    return { items: (out.Items ?? []).map((x) => strip<LedgerEntry>(x)!), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+    // A status filter applies after DynamoDB's Limit: keep reading until the page is full or the ledger ends.
+    const items: LedgerEntry[] = [];
+    let start = decodeCursor(opts.cursor, pk);
+    do {
+      const out = await this.db.doc.send(
+        new QueryCommand({
+          TableName: this.db.table,
+          KeyConditionExpression: opts.sourceId ? 'PK = :pk AND SK = :sid' : 'PK = :pk',
+          FilterExpression: opts.status ? '#s = :st' : undefined,
+          ExpressionAttributeNames: opts.status ? { '#s': 'status' } : undefined,
+          ExpressionAttributeValues: values,
+          Limit: opts.limit - items.length,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []).map((x) => strip<LedgerEntry>(x)!));
+      start = out.LastEvaluatedKey;
+    } while (start && items.length < opts.limit);
+    return { items, nextCursor: encodeCursor(start) };
   }
 
   /** Every failed source id (for a retry run). */

@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import { createApiHandler } from '../api/handler';
 import { flowRoutes } from '../flows/routes';
+import { flowWorkerHandler } from '../flows/worker';
+import { FLOWS_QUEUE } from '../queue/types';
 import { integrationRoutes } from '../api/routes';
 import type { Route } from '../api/router';
 import { connectionTestRoutes } from '../api/test-route';
@@ -81,6 +83,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const queues = new LocalQueues({ visibilityTimeoutMs: 900_000, retryDelayMs: 2_000, ...opts.queue });
   const app = new App(db, new Sealer(new LocalKeyRing(join(keyDir, 'keyring.key'))), queues, specs, opts.connectors);
   for (const c of opts.connectors) queues.consume(c.type, workerHandler(() => app, { applyWebhook: opts.applyWebhook, engine: opts.engine }));
+  queues.consume(FLOWS_QUEUE, flowWorkerHandler(() => app, { sleep: opts.engine?.sleep }));
 
   let server: Server | undefined;
   let url: string | undefined;

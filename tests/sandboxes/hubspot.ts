@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type HubspotRecord, lastModifiedOf, TYPE_BASE } from './hubspot-data';
 import { compareValues, makeStore, type RecordInput, type TypeStore } from './hubspot-store';
 import { Faults, jsonSender, readBody, RollingLimit, startServer, urlOf } from './kit';
+import { batchWrite, type WriteOptions } from './hubspot-writes';
 
 /**
  * A HubSpot CRM v3 sandbox reproducing the wire formats in shared/api-facts/hubspot.md:
@@ -12,6 +13,7 @@ import { Faults, jsonSender, readBody, RollingLimit, startServer, urlOf } from '
  * - `GET /crm/v3/properties/{type}`: property definitions (one hidden), for custom objects' property discovery.
  * - `POST /crm/v4/associations/contacts/{deals|companies}/batch/read`: `{status, results:[{from:{id}, to:[{toObjectId,
  *   associationTypes}]}]}`; ids without associations land in `errors` with HTTP 207.
+ * - `POST /crm/v3/objects/{type}/batch/{create|update|upsert}`: see hubspot-writes.ts (207 partial answers).
  * - Bearer auth with HubSpot's 401 body; the rolling window limit (default 100 / 10 s) answered with HubSpot's
  *   429 body; `X-HubSpot-RateLimit-Max/-Remaining/-Interval-Milliseconds` on every response.
  * HubSpot documents no `Retry-After` on its 10-secondly 429 (its own SDK waits a fixed 10 s instead), so none is
@@ -31,6 +33,8 @@ export interface HubspotSandboxOptions {
   /** Adds `Retry-After: <s>` to 429s (HubSpot doesn't) and counts retries that come earlier. */
   retryAfterSeconds?: number;
   seed?: number;
+  /** Refuses chosen records in batch writes (a 400 error item with this text). */
+  reject?: WriteOptions['reject'];
 }
 
 export interface HubspotSandbox {
@@ -262,6 +266,12 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions = {}): Pro
       }
     }
     let m: RegExpMatchArray | null;
+    if ((m = path.match(/^\/crm\/v3\/objects\/([^/]+)\/batch\/(create|update|upsert)$/)) && req.method === 'POST') {
+      const type = decodeURIComponent(m[1]);
+      if (!store[type]) return error(res, 400, `Unable to infer object type from: ${type}`, 'OBJECT_NOT_FOUND', headers);
+      const answer = batchWrite(store[type], m[2], body, { reject: opts.reject });
+      return send(res, answer.status, answer.body, headers);
+    }
     if ((m = path.match(/^\/crm\/v3\/objects\/([^/]+)(\/search)?$/))) {
       const type = decodeURIComponent(m[1]);
       if (!store[type]) return error(res, 400, `Unable to infer object type from: ${type}`, 'OBJECT_NOT_FOUND', headers);

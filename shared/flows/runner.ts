@@ -1,0 +1,289 @@
+import { connectorHttp, parseConfig } from '../connectors/context';
+import { destinations, type DeliveryItem, type DeliveryResult, type Destination } from '../destinations';
+import type { DeliveryContext } from '../destinations/types';
+import { recordHash } from '../engine/hash';
+import { AppError, SourceError } from '../errors';
+import { createLogger } from '../log';
+import type { App } from '../services/app';
+import { IntegrationService } from '../services/integrations';
+import { keys } from '../store/keys';
+import type { StoredRecord } from '../store/records';
+import { compileFilter } from './filter';
+import { FlowService } from './service';
+import type { FlowItem, FlowRun, LedgerEntry } from './store';
+import { compileMapping, isEmpty } from './template';
+
+const log = createLogger({ component: 'flow-runner' });
+
+export interface FlowRunnerOptions {
+  /** Backoff waits of the target's HTTP client (tests shorten them). */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  /** Source records read per page (and ledger entries per BatchGet). */
+  pageSize?: number;
+}
+
+/** Records stored up to this long before the previous run started are read again (the ledger makes that free). */
+const LOOKBACK_MS = 5 * 60_000;
+const MAX_ERRORS = 20;
+const PREVIEW = 10;
+
+/**
+ * Executes one flow run: reads the source data type from our store (changed since the last run, `since`, the
+ * realtime change, or the ledger's failures for a retry), filters and maps each record, and delivers in the
+ * target's batch size. The ledger makes it idempotent: a payload already delivered is not sent again, a known
+ * target record is updated rather than created, and matching (upsert by a unique field, or search first) finds
+ * the record a crashed earlier attempt created. A redelivered message therefore simply runs again.
+ */
+export async function executeFlowRun(app: App, msg: { tenantId: string; flowId: string; runId: string }, opts: FlowRunnerOptions = {}): Promise<FlowRun | undefined> {
+  const svc = new FlowService(app);
+  const now = opts.now ?? Date.now;
+  const flow = await svc.flows.get(msg.tenantId, msg.flowId);
+  const run = flow && (await svc.runs.get(flow.id, msg.runId));
+  if (!flow || !run || run.status === 'succeeded' || run.status === 'partial' || run.status === 'failed') return run;
+  const started = now();
+  run.status = 'running';
+  run.startedAt ??= new Date(started).toISOString();
+  await svc.runs.save(run);
+
+  const tally = new Tally(run, flow);
+  try {
+    const target = await app.integrations.get(flow.tenantId, flow.target.integrationId);
+    const dest = target && destinations.get(target.type);
+    const connector = target && app.connector(target.type);
+    if (!target || !dest || !connector) throw new AppError('target_unavailable', `The target integration ${flow.target.integrationId} is gone or cannot be written to.`, 409);
+    const integrations = new IntegrationService(app);
+    const ctx: DeliveryContext = {
+      target: flow.target,
+      match: flow.match,
+      onExisting: flow.onExisting,
+      // A dry run never opens the target's secrets: it sends nothing.
+      http: run.dryRun
+        ? (undefined as never)
+        : connectorHttp(connector, parseConfig(connector, await integrations.openConfig(target)), {
+            integrationId: target.id,
+            log,
+            save: (patch) => integrations.saveSecrets(target, patch),
+            sleep: opts.sleep,
+          }),
+    };
+    const page = new PageWork(app, svc, flow, run, dest, ctx, tally, now);
+    for await (const records of select(app, svc, flow, run, opts.pageSize ?? 100)) {
+      if (!(await page.process(records))) break;
+      await svc.runs.save(tally.finish(now() - started, 'running'));
+    }
+    if (ctx.http) Object.assign(run.stats, { requests: ctx.http.stats.requests, retries: ctx.http.stats.retries, http429: ctx.http.stats.http429 });
+    tally.finish(now() - started, run.sync_summary.failed_transfers ? 'partial' : 'succeeded');
+  } catch (err) {
+    log.error('flow run failed', { flowId: flow.id, runId: run.id, error: err as Error });
+    run.error = err instanceof AppError ? err.message : 'The flow run failed unexpectedly.';
+    tally.finish(now() - started, 'failed');
+  }
+  const moveMark = !run.dryRun && (run.status as FlowRun['status']) !== 'failed' && ['manual', 'schedule', 'cli'].includes(run.trigger) && !run.since;
+  const updated = await svc.flows.update(flow.tenantId, flow.id, (f) => ({ ...f, ...(moveMark ? { lastRunAt: run.startedAt } : {}) }));
+  run.next_sync = updated?.trigger === 'schedule' ? updated.nextRunAt : null;
+  await svc.runs.save(run);
+  return run;
+}
+
+/** The source records a run covers, a page at a time. */
+async function* select(app: App, svc: FlowService, flow: FlowItem, run: FlowRun, pageSize: number): AsyncIterable<StoredRecord[]> {
+  const { integrationId, dataType } = flow.source;
+  const byIds = async (ids: string[]) => (await app.db.batchGet(ids.map((id) => keys.record(integrationId, dataType, id)))) as unknown as StoredRecord[];
+  if (run.trigger === 'retry') {
+    for await (const ids of svc.ledger.failedIds(flow.id)) for (let i = 0; i < ids.length; i += pageSize) yield byIds(ids.slice(i, i + pageSize));
+    return;
+  }
+  if (run.sourceIds) {
+    for (let i = 0; i < run.sourceIds.length; i += pageSize) yield byIds(run.sourceIds.slice(i, i + pageSize));
+    return;
+  }
+  // A realtime flow's own runs see every change; a run asked of it by hand backfills everything its filter selects.
+  const mark = run.since ?? (flow.trigger !== 'realtime' && flow.lastRunAt ? new Date(Date.parse(flow.lastRunAt) - LOOKBACK_MS).toISOString() : undefined);
+  let cursor: string | undefined;
+  do {
+    const page = await app.records.list(integrationId, { dataType, limit: pageSize, cursor, modifiedAfter: mark && new Date(mark).toISOString() });
+    if (page.items.length) yield page.items;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+}
+
+/** The run's figures in seed 003's shape. */
+class Tally {
+  private filled = 0;
+  private fields = 0;
+  private readonly missing = new Map<string, number>();
+
+  constructor(
+    readonly run: FlowRun,
+    private readonly flow: FlowItem,
+  ) {}
+
+  mapped(payload: Record<string, unknown>): string[] {
+    const names = Object.keys(this.flow.mapping);
+    this.fields += names.length;
+    this.filled += names.filter((n) => !isEmpty(payload[n])).length;
+    const missing = this.flow.required.filter((f) => isEmpty(payload[f]));
+    for (const f of missing) this.missing.set(f, (this.missing.get(f) ?? 0) + 1);
+    return missing;
+  }
+
+  error(sourceId: string, reason: string): void {
+    this.run.sync_summary.failed_transfers++;
+    if (this.run.errors.length < MAX_ERRORS) this.run.errors.push({ sourceId, target: this.flow.target.object ?? this.flow.target.path ?? '', reason });
+  }
+
+  finish(ms: number, status: FlowRun['status']): FlowRun {
+    const r = this.run;
+    r.status = status;
+    r.stats.durationMs = ms;
+    r.sync_summary.sync_duration = `${(ms / 1000).toFixed(1)} seconds`;
+    r.data_quality.completeness_score = this.fields ? Math.round((this.filled / this.fields) * 1000) / 1000 : 1;
+    r.data_quality.missing_required_fields = [...this.missing].map(([f, n]) => `${f} field empty for ${n} record${n === 1 ? '' : 's'}`);
+    if (status !== 'running') r.finishedAt = new Date().toISOString();
+    return r;
+  }
+}
+
+interface Pending {
+  item: DeliveryItem;
+  prev?: LedgerEntry;
+  hash: string;
+}
+
+/** One page of source records: filter, map, check, dedupe, compare with the ledger, deliver, record. */
+class PageWork {
+  private readonly mapping;
+  private readonly filter;
+  /** Match key → the first source id that had it in this run. */
+  private readonly seen = new Map<string, string>();
+  private processed = 0;
+
+  constructor(
+    private readonly app: App,
+    private readonly svc: FlowService,
+    private readonly flow: FlowItem,
+    private readonly run: FlowRun,
+    private readonly dest: Destination,
+    private readonly ctx: DeliveryContext,
+    private readonly tally: Tally,
+    private readonly now: () => number,
+  ) {
+    this.mapping = compileMapping(flow.mapping);
+    this.filter = flow.source.filter ? compileFilter(flow.source.filter) : undefined;
+  }
+
+  /** False once `maxRecords` is reached. */
+  async process(records: StoredRecord[]): Promise<boolean> {
+    const { flow, run, tally } = this;
+    const ledger = await this.svc.ledger.getMany(flow.id, records.map((r) => r.externalId));
+    const send: Pending[] = [];
+    const writes: Promise<unknown>[] = [];
+    const env = { country: flow.country, timeZone: flow.timeZone };
+    for (const r of records) {
+      if (run.maxRecords !== undefined && this.processed >= run.maxRecords) break;
+      const prev = ledger.get(r.externalId);
+      if (r.deleted || (this.filter && !(await this.filter.matches(r.data, { now: this.now(), timeZone: flow.timeZone })))) {
+        run.stats.filtered++;
+        if (!prev && !run.dryRun) writes.push(this.record(r.externalId, prev, { status: 'filtered' }));
+        continue;
+      }
+      this.processed++;
+      run.sync_summary.records_processed++;
+      const payload = this.mapping.render(r.data, env);
+      const missing = tally.mapped(payload);
+      if (missing.length) {
+        run.data_quality.validation_errors++;
+        const reason = `missing required field${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`;
+        tally.error(r.externalId, reason);
+        if (!run.dryRun) writes.push(this.record(r.externalId, prev, { status: 'failed', lastError: reason }));
+        continue;
+      }
+      const key = flow.match.length && flow.match.every((m) => !isEmpty(payload[m])) ? JSON.stringify(flow.match.map((m) => String(payload[m]).toLowerCase())) : undefined;
+      const first = key && this.seen.get(key);
+      if (first) {
+        run.sync_summary.duplicates_skipped++;
+        if (!run.dryRun) writes.push(this.record(r.externalId, prev, { status: 'skipped', lastError: `same ${flow.match.join(', ')} as source record ${first}` }));
+        continue;
+      }
+      if (key) this.seen.set(key, r.externalId);
+      const hash = recordHash(payload);
+      if (prev?.status === 'delivered' && prev.payloadHash === hash) {
+        run.stats.unchanged++;
+        run.sync_summary.successful_transfers++;
+        continue;
+      }
+      if (prev?.targetId && flow.onExisting === 'skip') {
+        run.stats.skipped++;
+        run.sync_summary.successful_transfers++;
+        continue;
+      }
+      send.push({ item: { sourceId: r.externalId, payload, data: r.data, ...(prev?.targetId ? { targetId: prev.targetId } : {}) }, prev, hash });
+    }
+    await Promise.all(writes);
+    for (let i = 0; i < send.length; i += this.dest.batchSize) await this.deliver(send.slice(i, i + this.dest.batchSize));
+    return run.maxRecords === undefined || this.processed < run.maxRecords;
+  }
+
+  private async deliver(batch: Pending[]): Promise<void> {
+    const { run } = this;
+    if (run.dryRun) {
+      for (const p of batch) {
+        run.sync_summary.successful_transfers++;
+        const action = p.item.targetId ? 'update' : this.flow.match.length ? 'update or create' : 'create';
+        if ((run.preview ??= []).length < PREVIEW) run.preview.push({ sourceId: p.item.sourceId, action, ...(p.item.targetId ? { targetId: p.item.targetId } : {}), payload: p.item.payload });
+      }
+      return;
+    }
+    const results = await isolate(this.dest, this.ctx, batch.map((p) => p.item));
+    await Promise.all(
+      batch.map((p, i) => {
+        const res = results[i];
+        if (res.ok) {
+          run.sync_summary.successful_transfers++;
+          if (res.action === 'created') run.stats.created++;
+          else if (res.action === 'updated') run.stats.updated++;
+          else run.stats.skipped++;
+          return this.record(p.item.sourceId, p.prev, { status: res.action === 'skipped' ? 'skipped' : 'delivered', targetId: res.targetId, payloadHash: p.hash, lastError: null });
+        }
+        this.tally.error(p.item.sourceId, res.reason);
+        return this.record(p.item.sourceId, p.prev, { status: 'failed', lastError: res.reason });
+      }),
+    );
+  }
+
+  /** A conditional ledger write; losing to a concurrent writer of the same record is fine (it wrote newer news). */
+  private async record(sourceId: string, prev: LedgerEntry | undefined, change: Partial<LedgerEntry>): Promise<void> {
+    const entry: LedgerEntry = {
+      sourceId,
+      targetId: prev?.targetId ?? null,
+      payloadHash: prev?.payloadHash ?? null,
+      lastError: prev?.lastError ?? null,
+      ...change,
+      status: change.status!,
+      attempts: (prev?.attempts ?? 0) + (change.status === 'delivered' || change.status === 'failed' ? 1 : 0),
+      updatedAt: new Date(this.now()).toISOString(),
+    };
+    if (entry.updatedAt === prev?.updatedAt) entry.updatedAt = new Date(this.now() + 1).toISOString();
+    if (!(await this.svc.ledger.put(this.flow.id, entry, prev))) log.warn('ledger entry written concurrently', { flowId: this.flow.id, sourceId });
+  }
+}
+
+/**
+ * Delivers a batch; when the target refuses the whole call for what one record holds (a 4xx other than auth and
+ * rate limits), splits it in halves until the bad records stand alone, so one record never fails its neighbours.
+ * A target that stays unreachable after the client's retries fails the batch's records with the reason.
+ */
+async function isolate(dest: Destination, ctx: DeliveryContext, items: DeliveryItem[]): Promise<DeliveryResult[]> {
+  try {
+    return await dest.deliver(ctx, items);
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    const status = err instanceof SourceError ? err.status : undefined;
+    if (items.length > 1 && status !== undefined && status >= 400 && status < 500 && ![401, 403, 429].includes(status)) {
+      const mid = Math.ceil(items.length / 2);
+      return [...(await isolate(dest, ctx, items.slice(0, mid))), ...(await isolate(dest, ctx, items.slice(mid)))];
+    }
+    return items.map(() => ({ ok: false, reason: err.message, retryable: err instanceof SourceError && err.retryable }));
+  }
+}

@@ -1,0 +1,27 @@
+import type { LambdaContext, SQSBatchResponse, SQSEvent } from '../lambda-types';
+import { createLogger } from '../log';
+import { FlowMessageSchema } from '../queue/types';
+import type { App } from '../services/app';
+import { executeFlowRun, type FlowRunnerOptions } from './runner';
+
+const log = createLogger({ component: 'flow-worker' });
+
+/**
+ * The SQS handler of the flow worker: each message is one flow run. A message that throws is reported as a
+ * batch item failure, so SQS redelivers it (dead-letter after 5 receives); running it again is safe (the ledger).
+ */
+export function flowWorkerHandler(getApp: () => App, opts: FlowRunnerOptions = {}) {
+  return async (event: SQSEvent, _context?: LambdaContext): Promise<SQSBatchResponse> => {
+    const app = getApp();
+    const batchItemFailures: { itemIdentifier: string }[] = [];
+    for (const record of event.Records) {
+      try {
+        await executeFlowRun(app, FlowMessageSchema.parse(JSON.parse(record.body)), opts);
+      } catch (err) {
+        log.error('flow message failed', { messageId: record.messageId, error: err as Error });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures };
+  };
+}
