@@ -1,7 +1,7 @@
 import { connectorHttp, parseConfig } from '../connectors/context';
 import { destinations, type DeliveryItem, type DeliveryResult, type Destination } from '../destinations';
 import type { DeliveryContext } from '../destinations/types';
-import { recordHash } from '../engine/hash';
+import { recordHash } from '../store/hash';
 import { AppError, SourceError } from '../errors';
 import { createLogger } from '../log';
 import type { App } from '../services/app';

@@ -1,4 +1,4 @@
-import { recordHash } from '../../shared/engine/hash';
+import { recordHash } from '../../shared/store/hash';
 import { api } from '../helpers/http';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { startHubspotSandbox, type HubspotSandbox } from '../sandboxes/hubspot';
