@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MalformedPageError, SourceError } from '../errors';
 import type { HttpClient, HttpRequest, HttpResponse } from '../http/client';
 import { getPath, paginator, put, type PageRequest, type Pagination } from './paging';
+import { RESPONSE_READERS, type ResponseFormat } from './response';
 import type { Page, ReadContext, RejectedRecord, SourceRecord, Stream, TestResult } from './types';
 
 /**
@@ -41,6 +42,12 @@ export interface RestStreamDef<C> {
   body?: Record<string, unknown> | ((config: C) => Record<string, unknown>);
   headers?: Record<string, string> | ((config: C) => Record<string, string>);
   pagination: Pagination;
+  /** How the response body is read (default JSON; XML is parsed so the paths below reach into it). */
+  response?: ResponseFormat;
+  /** Renders the request body, with what paging and incremental put in it, as the API wants it (an XML document). Default: JSON. */
+  encode?: (body: Record<string, unknown>, config: C) => string;
+  /** Reads an error in the vendor's body into ours, on any status (a SOAP fault; a 200 whose body says the call failed). */
+  fault?: HttpRequest['fault'];
   /** Path of the records array in the response ('' when the response is the array). */
   records: string;
   /** Path of the id in a record. */
@@ -230,24 +237,29 @@ async function* readPartition<C>(
   const label = `${ctx.connector}/${def.name}`;
   const pager = paginator(def.pagination, { http: ctx.http, sameOriginNext: def.sameOriginNext, label });
   const byRunStart = def.incremental?.mark === 'run-start';
+  const reader = RESPONSE_READERS[def.response ?? 'json'];
   let token = pager.initial(start);
   for (let n = 1; ; n++) {
     const req: PageRequest = {
       url: part?.path ?? resolve(def.path, ctx.config)!,
       query: { ...resolve(def.query, ctx.config), ...part?.query, ...(since ? {} : def.unbounded) },
       body: def.body || def.method === 'POST' ? { ...resolve(def.body, ctx.config) } : undefined,
-      headers: { ...resolve(def.headers, ctx.config) },
+      headers: { ...(def.response === 'xml' ? { accept: 'application/xml, text/xml' } : {}), ...resolve(def.headers, ctx.config) },
     };
     if (since && def.incremental) put(req, def.incremental.in, def.incremental.param, formatTime(since, def.incremental.format));
     pager.apply(req, token);
-    const res = await ctx.http.request({ method: def.method ?? 'GET', ...req, stream: def.name, okStatuses: def.emptyStatuses } satisfies HttpRequest);
+    const sent = def.encode && req.body ? { ...req, body: def.encode(req.body, ctx.config) } : req;
+    const raw = await ctx.http.request({ method: def.method ?? 'GET', ...sent, stream: def.name, okStatuses: def.emptyStatuses, fault: def.fault } satisfies HttpRequest);
+    const failed = def.fault?.(raw.status, raw.body);
+    if (failed) throw failed;
+    const res = def.emptyStatuses?.includes(raw.status) ? raw : { ...raw, body: reader.body(raw.body, `${label}: page ${n} of ${req.url}`) };
     const info = def.info?.(res);
     if (def.emptyStatuses?.includes(res.status)) {
       yield { records: [], cursor: undefined, ...(info ? { info } : {}) };
       return;
     }
-    const raws = getPath(res.body, def.records);
-    if (!Array.isArray(raws)) throw new MalformedPageError(`${label}: page ${n} of ${req.url} has no array at "${def.records || '(root)'}"`);
+    const raws = reader.records(res.body, def.records);
+    if (!raws) throw new MalformedPageError(`${label}: page ${n} of ${req.url} has no array at "${def.records || '(root)'}"`);
     const { records, rejected, hwm: pageHwm } = mapRecords(def, raws);
     if (!byRunStart) state.hwm = maxIso(state.hwm, pageHwm);
     const step = pager.next({ res, records: raws, label, url: req.url }, token);

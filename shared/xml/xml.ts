@@ -63,16 +63,30 @@ export function escapeXml(s: string): string {
 export type XmlValue = string | number | boolean | undefined | XmlValue[] | { [name: string]: XmlValue };
 
 /**
- * Element content from plain data, every text escaped. Names are the caller's constants, never user input.
+ * Element content from plain data, every text escaped; in an element's object, `@name` keys are its
+ * attributes and `#text` its text, as `parseXml` reads them. Names are the caller's constants, never user input.
  * @example toXml({ criteria: [{ field: 'number1', value: '9%' }] }) // '<criteria><field>number1</field><value>9%</value></criteria>'
+ * @example toXml({ Get: { '@xmlns': 'urn:star', Id: '7' } }) // '<Get xmlns="urn:star"><Id>7</Id></Get>'
  */
 export function toXml(value: XmlValue): string {
   if (value === undefined) return '';
   if (typeof value !== 'object') return escapeXml(String(value));
   if (Array.isArray(value)) return value.map(toXml).join('');
   return Object.entries(value)
-    .flatMap(([name, v]) => (Array.isArray(v) ? v : [v]).filter((x) => x !== undefined).map((x) => `<${name}>${toXml(x)}</${name}>`))
+    .filter(([name]) => !name.startsWith('@'))
+    .flatMap(([name, v]) => (Array.isArray(v) ? v : [v]).filter((x) => x !== undefined).map((x) => (name === '#text' ? toXml(x) : element(name, x))))
     .join('');
+}
+
+function element(name: string, v: XmlValue): string {
+  const attrs =
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.entries(v)
+          .filter(([k, a]) => k.startsWith('@') && a !== undefined)
+          .map(([k, a]) => ` ${k.slice(1)}="${escapeXml(String(a))}"`)
+          .join('')
+      : '';
+  return `<${name}${attrs}>${toXml(v)}</${name}>`;
 }
 
 /**

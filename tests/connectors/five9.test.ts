@@ -41,6 +41,7 @@ describe('Connector: five9', () => {
       expect(secretFields(five9.configSchema)).toEqual(['password']);
       const schema = z.toJSONSchema(five9.configSchema, { io: 'input' }) as { properties: Record<string, Record<string, unknown>>; required: string[] };
       expect(schema.properties.password).toMatchObject({ writeOnly: true, 'x-secret': true });
+      expect(schema.properties.baseUrl['x-sends-secrets']).toBeDefined();
       expect(schema.properties.reportFolder.default).toBe('Call Log Reports');
       expect(schema.properties.reportName.default).toBe('Call Log');
       expect(schema.properties.baseUrl.default).toBe('https://api.five9.com/wsadmin/v13/AdminWebService');

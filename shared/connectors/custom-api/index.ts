@@ -64,6 +64,7 @@ export const customApi: Connector<typeof CustomApiConfigSchema> = {
         query: s.query,
         body: s.body,
         pagination: s.pagination,
+        response: s.response,
         records: s.recordsPath,
         id: s.idPath,
         incremental: s.incremental,

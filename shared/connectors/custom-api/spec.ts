@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IncrementalSchema, PaginationSchema } from '../rest';
+import { ResponseFormatSchema } from '../response';
 import { secret, sendsSecrets } from '../secret';
 import type { ConnectorSpec } from '../types';
 
@@ -36,7 +37,9 @@ export const CustomApiStreamSchema = z.object({
   method: z.enum(['GET', 'POST']).optional(),
   query: z.record(z.string(), Scalar).optional(),
   body: z.record(z.string(), z.unknown()).optional(),
-  /** Dotted path of the records array in the response ('' when the response is the array). */
+  /** The response body's format: xml is parsed (prefixes dropped, attributes as `@name`) so the paths reach into it. */
+  response: ResponseFormatSchema,
+  /** Dotted path of the records array in the response ('' when the response is the array); in XML, of the repeated element. */
   recordsPath: z.string().default(''),
   /** Dotted path of each record's id. */
   idPath: z.string().min(1).default('id'),

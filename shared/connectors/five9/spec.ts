@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret } from '../secret';
+import { secret, sendsSecrets } from '../secret';
 import type { ConnectorSpec } from '../types';
 
 /**
@@ -12,7 +12,7 @@ export const FIVE9_DEFAULT_BASE_URL = 'https://api.five9.com/wsadmin/v13/AdminWe
 
 export const Five9ConfigSchema = z.object({
   /** The AdminWebService endpoint, with its version and data centre. */
-  baseUrl: z.url({ protocol: /^https?$/ }).default(FIVE9_DEFAULT_BASE_URL),
+  baseUrl: sendsSecrets(z.url({ protocol: /^https?$/ }).default(FIVE9_DEFAULT_BASE_URL)),
   /** An administrator with the VCC Administrator role; Five9 answers one request at a time per user. */
   username: z.string().min(1).max(256),
   password: secret(z.string().min(1)),
