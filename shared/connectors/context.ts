@@ -1,6 +1,5 @@
 import { ValidationError } from '../errors';
-import { HttpClient } from '../http/client';
-import type { Logger } from '../log';
+import { HttpClient, type HttpClientOptions } from '../http/client';
 import type { Connector } from './types';
 
 /**
@@ -21,14 +20,13 @@ export function parseConfig(connector: Connector, raw: unknown): Record<string, 
 export function connectorHttp(
   connector: Connector,
   config: Record<string, unknown>,
-  opts: { integrationId: string; log?: Logger; save: (patch: Record<string, unknown>) => Promise<void>; sleep?: (ms: number) => Promise<void> },
+  opts: Pick<HttpClientOptions, 'integrationId' | 'log' | 'limits' | 'remainingMs' | 'now' | 'sleep'> & { save: (patch: Record<string, unknown>) => Promise<void> },
 ): HttpClient {
-  const setup = connector.http?.(config, opts.save) ?? {};
+  const { save, ...client } = opts;
+  const setup = connector.http?.(config, save) ?? {};
   return new HttpClient({
     connector: connector.type,
-    integrationId: opts.integrationId,
-    log: opts.log,
-    sleep: opts.sleep,
+    ...client,
     ...setup,
     rateLimit: setup.rateLimit ?? connector.rateLimit,
   });

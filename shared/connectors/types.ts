@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Auth } from '../http/auth';
 import type { HttpClient, HttpClientOptions } from '../http/client';
+import type { RateLimit } from '../http/limiter';
 import type { Logger } from '../log';
 
 /**
@@ -78,11 +79,8 @@ export interface TestContext<C = Record<string, unknown>> {
   saveSecrets(patch: Partial<C>): Promise<void>;
 }
 
-export interface RateLimit {
-  /** Requests allowed per window, per integration. */
-  requests: number;
-  windowMs: number;
-}
+/** Requests allowed per window, per integration: one `{ requests, windowMs }`, or several windows that all hold. */
+export type { RateLimit } from '../http/limiter';
 
 /** What a connector needs from AWS beyond the common worker role (e.g. Athena for SalesPro). */
 export interface DeployNeeds {

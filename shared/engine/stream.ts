@@ -34,7 +34,14 @@ export async function syncStream(scope: RunScope, stream: Stream): Promise<Strea
   const { resuming, cursor } = startingPoint(scope, state);
   const st: StreamRun = (run.streams[stream.name] = { ...emptyStats(), ...run.streams[stream.name], status: 'running' });
   const log = scope.log.child({ stream: stream.name });
-  const http = connectorHttp(scope.connector, scope.config, { integrationId: integration.id, log: scope.log, save: scope.saveSecrets, sleep: scope.opts.sleep });
+  const http = connectorHttp(scope.connector, scope.config, {
+    integrationId: integration.id,
+    log: scope.log,
+    save: scope.saveSecrets,
+    sleep: scope.opts.sleep,
+    limits: app.limits,
+    remainingMs: () => scope.opts.remainingMs() - scope.opts.safetyMarginMs,
+  });
   const ctx: ReadContext = {
     connector: scope.connector.type,
     integrationId: integration.id,

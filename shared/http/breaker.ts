@@ -13,7 +13,11 @@ export class CircuitBreaker {
   ) {}
 
   get open(): boolean {
-    return this.failures >= this.threshold && this.now() - this.openedAt < this.cooldownMs;
+    return this.failures >= this.threshold && this.now() < this.reopensAt;
+  }
+  /** When the trial request is let through. */
+  get reopensAt(): number {
+    return this.openedAt + this.cooldownMs;
   }
   success(): void {
     this.failures = 0;
@@ -22,11 +26,4 @@ export class CircuitBreaker {
     this.failures++;
     if (this.failures >= this.threshold) this.openedAt = this.now();
   }
-}
-
-const breakers = new Map<string, CircuitBreaker>();
-export function breakerFor(origin: string): CircuitBreaker {
-  let b = breakers.get(origin);
-  if (!b) breakers.set(origin, (b = new CircuitBreaker()));
-  return b;
 }

@@ -1,11 +1,12 @@
 import { request, errors as undiciErrors } from 'undici';
+import { backoffMs, defaultSleep, type Sleep } from '../backoff';
 import { SourceError } from '../errors';
 import type { Logger } from '../log';
 import { assertAllowedHost, sourceAgent } from './agent';
-import { TargetNotAllowedError } from './errors';
 import { type Auth, noAuth } from './auth';
-import { breakerFor } from './breaker';
-import { defaultSleep, limiterFor, type SlidingWindowLimiter } from './limiter';
+import { TargetNotAllowedError } from './errors';
+import type { RateLimit, SlidingWindowLimiter } from './limiter';
+import { HttpLimits } from './limits';
 
 
 export interface HttpRequest {
@@ -41,16 +42,17 @@ export interface HttpStats {
 }
 
 export interface RetryPolicy {
+  /** Retries of 5xx answers and network errors; 429s are budgeted by time instead (rateLimitBudgetMs). */
   maxRetries: number;
   baseMs: number;
   maxMs: number;
-  /** A Retry-After longer than this fails the request rather than parking a Lambda. */
-  maxRetryAfterMs: number;
+  /** The most one run's client spends waiting out 429s (Retry-After, or the vendor's window). */
+  rateLimitBudgetMs: number;
   /** The wait a vendor imposes after a 429 that carries no Retry-After (RingCentral: 60 s). */
   defaultRetryAfterMs?: number;
 }
 
-export const defaultRetry: RetryPolicy = { maxRetries: 6, baseMs: 250, maxMs: 20_000, maxRetryAfterMs: 120_000 };
+export const defaultRetry: RetryPolicy = { maxRetries: 6, baseMs: 250, maxMs: 20_000, rateLimitBudgetMs: 10 * 60_000 };
 
 export interface HttpClientOptions {
   connector: string;
@@ -58,12 +60,17 @@ export interface HttpClientOptions {
   integrationId: string;
   baseUrl?: string;
   auth?: Auth;
-  rateLimit?: { requests: number; windowMs: number };
+  rateLimit?: RateLimit;
   retry?: Partial<RetryPolicy>;
   timeoutMs?: number;
   headers?: Record<string, string>;
   log?: Logger;
-  sleep?: (ms: number) => Promise<void>;
+  /** The process's limiters and breakers (App.limits); a client of its own when absent. */
+  limits?: HttpLimits;
+  /** How long this invocation may still wait (the Lambda's remaining time less its safety margin). */
+  remainingMs?: () => number;
+  now?: () => number;
+  sleep?: Sleep;
   /** Maps a vendor error body to our message (e.g. Salesforce's errorCode). */
   describeError?: (status: number, body: unknown) => string | undefined;
 }
@@ -84,21 +91,30 @@ const SEED_MESSAGES: Record<number, [string, string]> = {
 };
 
 /**
- * The one HTTP client every connector uses: rate limit per integration, retries with exponential backoff
- * and full jitter on 429/5xx/network errors honouring Retry-After, a circuit breaker per origin, timeouts,
- * OAuth refresh-and-retry-once on 401, and errors that name connector, stream, method, path and status.
+ * The one outbound HTTP client (sources, token endpoints, notifications): rate limit per integration over one
+ * or more windows, retries with exponential backoff and full jitter on 5xx/network errors, 429s waited out by
+ * time (Retry-After, or the vendor's window) within the invocation's remaining time and a per-run budget, a
+ * circuit breaker per origin, timeouts, OAuth refresh-and-retry-once on 401, and errors that name connector,
+ * stream, method, path and status. A retryable condition that ends a request throws a retryable SourceError
+ * with `retryAt` when known.
  */
 export class HttpClient {
   readonly stats: HttpStats = { requests: 0, retries: 0, http429: 0, rateLimitWaitMs: 0 };
+  readonly limits: HttpLimits;
   private readonly retry: RetryPolicy;
   private readonly limiter?: SlidingWindowLimiter;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: Sleep;
+  private readonly now: () => number;
+  /** Time spent waiting out 429s, against retry.rateLimitBudgetMs. */
+  private rateLimitedMs = 0;
 
   constructor(readonly opts: HttpClientOptions) {
     this.retry = { ...defaultRetry, ...opts.retry };
     this.sleep = opts.sleep ?? defaultSleep;
-    if (opts.rateLimit)
-      this.limiter = limiterFor(`${opts.connector}:${opts.integrationId}`, opts.rateLimit.requests, opts.rateLimit.windowMs);
+    this.now = opts.now ?? Date.now;
+    // A test's no-op sleep comes without a clock: the limiter then keeps real time rather than spin.
+    this.limits = opts.limits ?? new HttpLimits(this.now, opts.now ? this.sleep : defaultSleep);
+    if (opts.rateLimit) this.limiter = this.limits.limiter(`${opts.connector}:${opts.integrationId}`, opts.rateLimit);
   }
 
   resolve(url: string): URL {
@@ -117,14 +133,17 @@ export class HttpClient {
     } catch (err) {
       throw new SourceError('target_not_allowed', `${where}: ${(err as Error).message}`);
     }
-    const breaker = breakerFor(url.origin);
+    const breaker = this.limits.breaker(url.origin);
     const auth = this.opts.auth ?? noAuth;
     let refreshed = false;
+    let failures = 0;
+    let refusals = 0;
 
-    for (let attempt = 0; ; attempt++) {
-      if (breaker.open) throw new SourceError('circuit_open', `${where}: too many consecutive failures, pausing requests to ${url.host}`, { retryable: true });
-      const turn = this.limiter ? await this.limiter.acquire() : undefined;
-      if (turn) this.stats.rateLimitWaitMs += turn.waitedMs;
+    for (;;) {
+      if (breaker.open) {
+        throw new SourceError('circuit_open', `${where}: too many consecutive failures, pausing requests to ${url.host}`, { retryable: true, retryAt: breaker.reopensAt });
+      }
+      const slot = await this.turn(where);
       const headers: Record<string, string> = { accept: 'application/json', ...this.opts.headers, ...req.headers };
       const sendUrl = new URL(url);
       await auth.apply(headers, sendUrl.searchParams);
@@ -150,14 +169,13 @@ export class HttpClient {
         status = res.statusCode;
         resHeaders = flatten(res.headers);
         text = await res.body.text();
-        if (turn) this.limiter!.settle(turn.slot);
+        if (slot) this.limiter!.settle(slot);
       } catch (err) {
-        if (turn) this.limiter!.settle(turn.slot);
+        if (slot) this.limiter!.settle(slot);
         const cause = (err as { cause?: unknown }).cause ?? err;
         if (cause instanceof TargetNotAllowedError) throw new SourceError('target_not_allowed', `${where}: ${cause.message}`);
-        if (attempt < this.retry.maxRetries && isNetworkError(err)) {
-          this.stats.retries++;
-          await this.sleep(this.backoff(attempt));
+        if (failures < this.retry.maxRetries && isNetworkError(err)) {
+          await this.retryAfterFailure(where, failures++, undefined, new SourceError('network_error', `${where}: ${(err as Error).message}`, { retryable: true }));
           continue;
         }
         breaker.failure();
@@ -176,36 +194,82 @@ export class HttpClient {
       }
       const fault = req.fault?.(status, parsed);
       if (fault && !fault.retryable) throw fault;
-      if (status === 429 || status >= 500 || fault) {
-        if (status === 429) this.stats.http429++;
-        const retryAfter =
-          parseRetryAfter(resHeaders['retry-after']) ??
-          (fault?.retryAt !== undefined ? Math.max(0, fault.retryAt - Date.now()) : undefined) ??
-          (status === 429 ? this.retry.defaultRetryAfterMs : undefined);
-        if (attempt < this.retry.maxRetries && (retryAfter ?? 0) <= this.retry.maxRetryAfterMs) {
-          this.stats.retries++;
-          const wait = Math.max(retryAfter ?? 0, this.backoff(attempt));
-          if (retryAfter !== undefined) this.limiter?.pauseUntil(Date.now() + retryAfter);
-          this.opts.log?.warn('source answered, retrying', { where, status, attempt, waitMs: wait });
-          await this.sleep(wait);
+      const error = fault ?? this.failure(where, status, parsed);
+      const retryAfter = parseRetryAfter(resHeaders['retry-after'], this.now()) ?? (fault?.retryAt !== undefined ? Math.max(0, fault.retryAt - this.now()) : undefined);
+      if (status === 429) {
+        this.stats.http429++;
+        await this.waitOutRateLimit(where, retryAfter ?? this.unannouncedWait(refusals++), retryAfter !== undefined, error);
+        continue;
+      }
+      if (status >= 500 || fault) {
+        if (failures < this.retry.maxRetries) {
+          await this.retryAfterFailure(where, failures++, retryAfter, error);
           continue;
         }
         if (status >= 500) breaker.failure();
-        if (fault) throw fault;
       }
-      const [code, seedMessage] = SEED_MESSAGES[status] ?? [status >= 500 ? 'source_unavailable' : 'source_error', 'Request failed'];
-      const detail = this.opts.describeError?.(status, parsed);
-      throw new SourceError(code, `${seedMessage}: ${where} answered ${status}${detail ? ` (${detail})` : ''}`, {
-        status,
-        retryable: status === 429 || status >= 500,
-      });
+      throw error;
     }
   }
 
-  /** Full jitter: a random wait in [0, min(max, base·2^attempt)]. */
-  private backoff(attempt: number): number {
-    return Math.random() * Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** attempt);
+  /** A limiter slot, or a retryable error saying when the windows reopen if that is beyond what we may wait. */
+  private async turn(where: string): Promise<{ t: number } | undefined> {
+    if (!this.limiter) return undefined;
+    const turn = await this.limiter.acquire(Math.min(this.remaining(), this.retry.rateLimitBudgetMs));
+    if ('refusedUntil' in turn) {
+      throw new SourceError('rate_limited', `Rate Limit Exceeded: ${where}: the declared limit allows the next request at ${new Date(turn.refusedUntil).toISOString()}`, {
+        retryable: true,
+        retryAt: turn.refusedUntil,
+      });
+    }
+    this.stats.rateLimitWaitMs += turn.waitedMs;
+    return turn.slot;
   }
+
+  /** A 429 without Retry-After: the vendor's declared window (shortest first, longer on each refusal in a row), or its fixed penalty. */
+  private unannouncedWait(refusals: number): number {
+    if (this.retry.defaultRetryAfterMs !== undefined) return this.retry.defaultRetryAfterMs;
+    if (this.limiter) return this.limiter.reopensAt(refusals) - this.now();
+    return backoffMs(refusals, this.retry);
+  }
+
+  /** Waits out a 429 when the invocation's time and the run's budget allow; otherwise ends the request, retryable at the wait's end. */
+  private async waitOutRateLimit(where: string, retryAfter: number, announced: boolean, error: SourceError): Promise<void> {
+    const wait = Math.max(retryAfter, backoffMs(this.stats.http429 - 1, this.retry));
+    const retryAt = this.now() + wait;
+    if (wait > Math.min(this.remaining(), this.retry.rateLimitBudgetMs - this.rateLimitedMs)) throw withRetryAt(error, retryAt);
+    // A wait the vendor announced holds every request of the integration; one we inferred, only this one.
+    if (announced) this.limiter?.pauseUntil(retryAt);
+    this.rateLimitedMs += wait;
+    this.stats.rateLimitWaitMs += wait;
+    this.opts.log?.warn('source rate-limited us, waiting', { where, waitMs: Math.round(wait) });
+    await this.sleep(wait);
+  }
+
+  private async retryAfterFailure(where: string, failure: number, retryAfter: number | undefined, error: SourceError): Promise<void> {
+    const wait = Math.max(retryAfter ?? 0, backoffMs(failure, this.retry));
+    if (wait > this.remaining()) throw withRetryAt(error, this.now() + wait);
+    this.stats.retries++;
+    this.opts.log?.warn('source failed, retrying', { where, status: error.status, attempt: failure, waitMs: Math.round(wait) });
+    await this.sleep(wait);
+  }
+
+  private remaining(): number {
+    return this.opts.remainingMs?.() ?? Infinity;
+  }
+
+  private failure(where: string, status: number, body: unknown): SourceError {
+    const [code, seedMessage] = SEED_MESSAGES[status] ?? [status >= 500 ? 'source_unavailable' : 'source_error', 'Request failed'];
+    const detail = this.opts.describeError?.(status, body);
+    return new SourceError(code, `${seedMessage}: ${where} answered ${status}${detail ? ` (${detail})` : ''}`, {
+      status,
+      retryable: status === 429 || status >= 500,
+    });
+  }
+}
+
+function withRetryAt(error: SourceError, retryAt: number): SourceError {
+  return new SourceError(error.code, error.message, { status: error.status, retryable: true, retryAt });
 }
 
 function flatten(h: Record<string, string | string[] | undefined>): Record<string, string> {

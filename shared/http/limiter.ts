@@ -1,33 +1,52 @@
+import { defaultSleep, type Sleep } from '../backoff';
+
+/** At most `requests` request starts in any `windowMs`. */
+export interface RateWindow {
+  requests: number;
+  windowMs: number;
+}
+
+/** A vendor's limit: one window, or several that all hold (CallRail: 1,000 an hour and 10,000 a day). */
+export type RateLimit = RateWindow | RateWindow[];
+
+export const windowsOf = (limit: RateLimit): RateWindow[] => (Array.isArray(limit) ? limit : [limit]).slice().sort((a, b) => a.windowMs - b.windowMs);
+
+export type Granted = { waitedMs: number; slot: { t: number } };
+export type Turn = Granted | { refusedUntil: number };
+
 /**
- * A sliding-window limiter: at most `requests` starts in any `windowMs`. Vendors count rolling windows
- * (HubSpot's "ten_secondly_rolling"), so a token bucket that bursts its capacity and then refills would still
- * trip them; a window log matches their rule exactly and lets us run right at the allowed rate.
- * Shared per key (connector + integration) across every client in the process.
+ * A sliding-window limiter over one or more windows: a request starts only when every window has room.
+ * Vendors count rolling windows (HubSpot's "ten_secondly_rolling"), so a token bucket that bursts its capacity
+ * and then refills would still trip them; a window log matches their rule exactly and lets us run right at the
+ * allowed rate. One per key (connector + integration), held by the process's HttpLimits.
  */
 export class SlidingWindowLimiter {
-  /** One slot per request in the window, kept sorted by time. */
+  readonly windows: RateWindow[];
+  /** One slot per request within the longest window, kept sorted by time. */
   private readonly slots: { t: number }[] = [];
-  private chain: Promise<void> = Promise.resolve();
+  private chain: Promise<unknown> = Promise.resolve();
+  private blockedUntil = 0;
   /** Total time callers spent waiting for a slot. */
   waitedMs = 0;
 
   constructor(
-    readonly requests: number,
-    readonly windowMs: number,
+    limit: RateLimit,
     private readonly now: () => number = Date.now,
-    private readonly sleep: (ms: number) => Promise<void> = defaultSleep,
-  ) {}
+    private readonly sleep: Sleep = defaultSleep,
+  ) {
+    this.windows = windowsOf(limit);
+  }
 
   /**
    * Resolves when a request may start; callers are served in order. Returns the ms waited and the request's
-   * slot, which the caller settles when the response arrives.
+   * slot, which the caller settles when the response arrives; or, when starting would mean waiting longer than
+   * `maxWaitMs`, when the windows reopen (no slot is taken).
    */
-  acquire(): Promise<{ waitedMs: number; slot: { t: number } }> {
-    const turn = this.chain.then(() => this.take());
-    this.chain = turn.then(
-      () => undefined,
-      () => undefined,
-    );
+  acquire(): Promise<Granted>;
+  acquire(maxWaitMs: number): Promise<Turn>;
+  acquire(maxWaitMs = Infinity): Promise<Turn> {
+    const turn = this.chain.then(() => this.take(maxWaitMs));
+    this.chain = turn.catch(() => undefined);
     return turn;
   }
 
@@ -41,39 +60,51 @@ export class SlidingWindowLimiter {
     this.slots.sort((a, b) => a.t - b.t);
   }
 
-  /** The vendor told us to back off (Retry-After): no request starts before `untilMs`. */
+  /** The vendor told us to back off: no request starts before `untilMs`. */
   pauseUntil(untilMs: number): void {
     this.blockedUntil = Math.max(this.blockedUntil, untilMs);
   }
-  private blockedUntil = 0;
 
-  private async take(): Promise<{ waitedMs: number; slot: { t: number } }> {
+  /**
+   * When the `level`-th window (shortest first) reopens, assuming the vendor counts it full: its oldest request
+   * of ours leaves it, or a whole window from now when we sent none in it (others spent the account's budget).
+   * A 429 without Retry-After waits for this, escalating to the next window on each refusal in a row.
+   */
+  reopensAt(level: number): number {
+    const w = this.windows[Math.min(level, this.windows.length - 1)];
+    const t = this.now();
+    const oldest = this.slots.find((s) => s.t > t - w.windowMs);
+    return (oldest?.t ?? t) + w.windowMs;
+  }
+
+  private readyAt(t: number): number {
+    let at = this.blockedUntil;
+    for (const w of this.windows) {
+      const inWindow = this.slots.filter((s) => s.t > t - w.windowMs);
+      if (inWindow.length >= w.requests) at = Math.max(at, inWindow[inWindow.length - w.requests].t + w.windowMs + 1);
+    }
+    return at;
+  }
+
+  private async take(maxWaitMs: number): Promise<Turn> {
     let waited = 0;
+    const longest = this.windows[this.windows.length - 1].windowMs;
     for (;;) {
       const t = this.now();
-      while (this.slots.length && this.slots[0].t <= t - this.windowMs) this.slots.shift();
-      let waitMs = this.blockedUntil - t;
-      if (this.slots.length >= this.requests) waitMs = Math.max(waitMs, this.slots[0].t + this.windowMs - t + 1);
+      while (this.slots.length && this.slots[0].t <= t - longest) this.slots.shift();
+      const waitMs = this.readyAt(t) - t;
       if (waitMs <= 0) {
         const slot = { t };
         this.slots.push(slot);
         this.waitedMs += waited;
         return { waitedMs: waited, slot };
       }
+      if (waited + waitMs > maxWaitMs) {
+        this.waitedMs += waited;
+        return { refusedUntil: t + waitMs };
+      }
       await this.sleep(waitMs);
       waited += waitMs;
     }
   }
-}
-
-export const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-const limiters = new Map<string, SlidingWindowLimiter>();
-export function limiterFor(key: string, requests: number, windowMs: number): SlidingWindowLimiter {
-  let l = limiters.get(key);
-  if (!l || l.requests !== requests || l.windowMs !== windowMs) {
-    l = new SlidingWindowLimiter(requests, windowMs);
-    limiters.set(key, l);
-  }
-  return l;
 }

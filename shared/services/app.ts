@@ -4,6 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { config } from '../config';
 import type { Connector, ConnectorSpec } from '../connectors/types';
 import { KmsKeyRing } from '../crypto/kms-keyring';
+import { HttpLimits } from '../http/limits';
 import { LocalKeyRing } from '../crypto/local-keyring';
 import { Sealer } from '../crypto/sealer';
 import { SqsSender } from '../queue/sqs';
@@ -32,6 +33,8 @@ export class App {
   readonly metrics: MetricStore;
   readonly webhooks: WebhookStore;
   readonly specs: Map<string, ConnectorSpec>;
+  /** Rate limiters and circuit breakers every outbound client of this process shares. */
+  readonly limits = new HttpLimits();
   private readonly connectors: Map<string, Connector>;
 
   constructor(

@@ -5,6 +5,7 @@ import type { App } from './app';
 import { IntegrationService } from './integrations';
 
 const log = createLogger({ service: 'connection-test' });
+const TEST_BUDGET_MS = 20_000;
 
 /**
  * Runs the connector's connection test with the opened secrets. A failure puts the integration in `error`
@@ -21,7 +22,8 @@ export async function testConnection(app: App, tenantId: string, id: string): Pr
   try {
     const config = parseConfig(connector, await svc.openConfig(i));
     const save = (patch: Record<string, unknown>) => svc.saveSecrets(i, patch);
-    const http = connectorHttp(connector, config, { integrationId: i.id, log, save });
+    // The API answers within API Gateway's 30 s: a vendor asking us to wait longer fails the test, retryable.
+    const http = connectorHttp(connector, config, { integrationId: i.id, log, save, limits: app.limits, remainingMs: () => started + TEST_BUDGET_MS - Date.now() });
     result = await connector.test({ config, http, log, saveSecrets: save });
   } catch (err) {
     result = { ok: false, message: scrub((err as Error).message) };

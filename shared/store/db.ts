@@ -9,9 +9,11 @@ import {
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
-import { defaultSleep } from '../http/limiter';
+import { type Backoff, defaultSleep, drainWithRetries } from '../backoff';
 
 export type Item = Record<string, unknown>;
+/** DynamoDB throttling passes quickly: short full-jitter waits, 11 tries. */
+const THROTTLED: Backoff = { baseMs: 50, maxMs: 2000 };
 export interface Key {
   PK: string;
   SK: string;
@@ -48,15 +50,16 @@ export class Db {
     let next = 0;
     const worker = async () => {
       while (next < chunks.length) {
-        let pending = chunks[next++];
-        for (let attempt = 0; pending.length; attempt++) {
-          if (attempt > 10) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed after ${attempt} attempts`);
-          if (attempt) await this.sleep(Math.random() * Math.min(2000, 50 * 2 ** attempt));
-          const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
-          const left = out.UnprocessedItems?.[this.table] ?? [];
-          this.writes += pending.length - left.length;
-          pending = left;
-        }
+        await drainWithRetries(
+          chunks[next++],
+          async (pending) => {
+            const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
+            const left = out.UnprocessedItems?.[this.table] ?? [];
+            this.writes += pending.length - left.length;
+            return left;
+          },
+          { backoff: THROTTLED, attempts: 11, sleep: this.sleep, what: 'BatchWriteItem' },
+        );
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
@@ -83,23 +86,24 @@ export class Db {
     for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100));
     await Promise.all(
       chunks.map(async (chunk) => {
-        let pending: Item[] = chunk as unknown as Item[];
-        for (let attempt = 0; pending.length; attempt++) {
-          if (attempt > 10) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
-          if (attempt) await this.sleep(Math.random() * Math.min(2000, 50 * 2 ** attempt));
-          const res = await this.doc.send(
-            new BatchGetCommand({
-              RequestItems: {
-                [this.table]: {
-                  Keys: pending,
-                  ...(names ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names } : {}),
+        await drainWithRetries(
+          chunk as unknown as Item[],
+          async (pending) => {
+            const res = await this.doc.send(
+              new BatchGetCommand({
+                RequestItems: {
+                  [this.table]: {
+                    Keys: pending,
+                    ...(names ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names } : {}),
+                  },
                 },
-              },
-            }),
-          );
-          out.push(...(res.Responses?.[this.table] ?? []));
-          pending = (res.UnprocessedKeys?.[this.table]?.Keys as Item[]) ?? [];
-        }
+              }),
+            );
+            out.push(...(res.Responses?.[this.table] ?? []));
+            return (res.UnprocessedKeys?.[this.table]?.Keys as Item[]) ?? [];
+          },
+          { backoff: THROTTLED, attempts: 11, sleep: this.sleep, what: 'BatchGetItem' },
+        );
       }),
     );
     return out;

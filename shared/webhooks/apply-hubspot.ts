@@ -78,7 +78,7 @@ export async function applyHubspotEvent(app: App, i: IntegrationItem, stored: St
   }
 
   const save = (patch: Record<string, unknown>) => svc.saveSecrets(i, patch);
-  const http = connectorHttp(connector, raw, { integrationId: i.id, log, save });
+  const http = connectorHttp(connector, raw, { integrationId: i.id, log, save, limits: app.limits });
   const ctx: ReadContext<HubspotConfig> = {
     connector: 'hubspot', integrationId: i.id, tenantId: i.tenantId, stream: type, config, mode: 'incremental', resuming: false, http, log, saveSecrets: save,
   };

@@ -46,7 +46,10 @@ describe('Connector: callrail', () => {
     it('declares the type, the seed data types, the rate limit and a write-only api key', () => {
       expect(callrail.type).toBe('callrail');
       expect(callrail.defaultDataTypes).toEqual(['calls', 'companies', 'trackers', 'form_submissions', 'text_messages', 'users', 'tags']);
-      expect(callrail.rateLimit).toEqual({ requests: 60, windowMs: 60_000 });
+      expect(callrail.rateLimit).toEqual([
+        { requests: 1_000, windowMs: 3_600_000 },
+        { requests: 10_000, windowMs: 86_400_000 },
+      ]);
       expect(secretFields(callrail.configSchema)).toEqual(['apiKey']);
       const schema = z.toJSONSchema(callrail.configSchema, { io: 'input' }) as { properties: Record<string, Record<string, unknown>>; required: string[] };
       expect(schema.properties.apiKey).toMatchObject({ writeOnly: true, 'x-secret': true });
@@ -139,14 +142,13 @@ describe('Connector: callrail', () => {
   });
 
   describe('Errors and limits', () => {
-    it('waits out the 429 and its Retry-After, through the rate limiter, then continues', async () => {
+    it('answers a 429 (no Retry-After) with a retryable error for when the hour window reopens, not a short backoff', async () => {
       await start({ perWindow: 2, windowMs: 1000 });
-      const r = await readStream(callrail, configFor(), 'calls');
-      expect(r.records).toHaveLength(600);
-      expect(r.stats.http429).toBe(1);
-      expect(sb.requests.map((x) => x.status)).toEqual([200, 200, 429, 200]);
-      // The Retry-After (1 s) paused the limiter: the test's sleeps are cut to 50 ms, the limiter's are not.
-      expect(r.stats.rateLimitWaitMs).toBeGreaterThan(500);
+      const before = Date.now();
+      const err = await readStream(callrail, configFor(), 'calls').catch((e) => e);
+      expect(err).toMatchObject({ code: 'rate_limited', retryable: true });
+      expect(err.retryAt).toBeGreaterThanOrEqual(before + 3_600_000);
+      expect(sb.requests.map((x) => x.status)).toEqual([200, 200, 429]);
     });
 
     it('retries a 5xx, then succeeds', async () => {

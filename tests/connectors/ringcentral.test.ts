@@ -225,10 +225,11 @@ describe('Connector: ringcentral', () => {
     });
 
     it('fails with "Rate Limit Exceeded" and the CMN-301 code when the penalty is longer than a run may wait', async () => {
-      // The client waits out a Retry-After of up to 120 s; a longer penalty fails the request (the next run retries).
-      await start({ perMinute: 2, retryAfterSeconds: 600 });
+      // The client waits out a Retry-After within its 10-minute budget; a longer penalty ends the request, retryable.
+      await start({ perMinute: 2, retryAfterSeconds: 3600 });
       const err = await readStream(ringcentral, configFor(sb), 'call_log').catch((e: Error) => e);
       expect(err).toBeInstanceOf(SourceError);
+      expect(err).toMatchObject({ retryable: true, retryAt: expect.any(Number) });
       expect((err as Error).message).toBe('Rate Limit Exceeded: ringcentral/call_log GET /restapi/v1.0/account/~/call-log answered 429 (CMN-301: Request rate exceeded)');
     });
 

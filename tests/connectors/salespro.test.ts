@@ -10,6 +10,7 @@ import {
   type GetQueryResultsOutput,
 } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
+import { HttpClient } from '../../shared/http/client';
 import { createSalesPro, salesproSpec, SalesProConfigSchema } from '../../shared/connectors/salespro';
 import { convertValue, isHeaderRow } from '../../shared/connectors/salespro/convert';
 import { SourceError, ValidationError } from '../../shared/errors';
@@ -381,7 +382,7 @@ describe('Connector: salespro', () => {
   });
 
   describe('connection test', () => {
-    const testCtx = (cfg: Record<string, unknown>) => ({ config: cfg as never, http: undefined as never, log: createLogger(), saveSecrets: async () => {} });
+    const testCtx = (cfg: Record<string, unknown>) => ({ config: cfg as never, http: new HttpClient({ connector: 'salespro', integrationId: 'i' }), log: createLogger(), saveSecrets: async () => {} });
 
     it('runs SELECT 1 and reports success', async () => {
       succeed('q-test');

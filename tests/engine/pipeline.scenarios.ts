@@ -161,7 +161,7 @@ export function pipelineScenarios(makeStack: () => Promise<TestStack>): void {
       const done = (await stack.app.runs.get(integration.id, run.id))!;
       expect(done.status).toBe('succeeded');
       expect(done.stats.processed).toBe(400);
-      expect(done.stats.retries).toBeGreaterThanOrEqual(4);
+      expect(done.stats.retries).toBe(3); // the 503s; 429s are counted apart
       expect(done.stats.http429).toBeGreaterThanOrEqual(1);
       expect(sandbox.earlyRetries).toBe(0);
       expect(await storedIds(stack, integration.id)).toEqual(sourceIds(sandbox));

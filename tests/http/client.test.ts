@@ -4,6 +4,7 @@ import { apiKeyAuth, bearerAuth } from '../../shared/http/auth';
 import { CircuitBreaker } from '../../shared/http/breaker';
 import { HttpClient, parseRetryAfter } from '../../shared/http/client';
 import { SlidingWindowLimiter } from '../../shared/http/limiter';
+import { fakeClock } from '../helpers/clock';
 
 async function serve(handler: (n: number, url: string, headers: Record<string, unknown>) => [number, Record<string, string>, string]) {
   let n = 0;
@@ -32,7 +33,7 @@ describe('Function: parseRetryAfter', () => {
 describe('Class: SlidingWindowLimiter', () => {
   it('never lets more than N requests start in any window, and runs at the allowed rate', async () => {
     let now = 0;
-    const limiter = new SlidingWindowLimiter(5, 1000, () => now, async (ms) => {
+    const limiter = new SlidingWindowLimiter({ requests: 5, windowMs: 1000 }, () => now, async (ms) => {
       now += ms;
     });
     const starts: number[] = [];
@@ -48,7 +49,7 @@ describe('Class: SlidingWindowLimiter', () => {
 
   it('counts a request from its response, so a slow request never lets the window run ahead of the vendor', async () => {
     let now = 0;
-    const limiter = new SlidingWindowLimiter(1, 1000, () => now, async (ms) => {
+    const limiter = new SlidingWindowLimiter({ requests: 1, windowMs: 1000 }, () => now, async (ms) => {
       now += ms;
     });
     const a = await limiter.acquire();
@@ -60,7 +61,7 @@ describe('Class: SlidingWindowLimiter', () => {
 
   it('holds every request until a Retry-After pause is over', async () => {
     let now = 0;
-    const limiter = new SlidingWindowLimiter(100, 1000, () => now, async (ms) => {
+    const limiter = new SlidingWindowLimiter({ requests: 100, windowMs: 1000 }, () => now, async (ms) => {
       now += ms;
     });
     limiter.pauseUntil(2500);
@@ -114,14 +115,17 @@ describe('Class: HttpClient', () => {
     }
   });
 
-  it('gives up after its retries on a persistent 429 with "Rate Limit Exceeded"', async () => {
-    const srv = await serve(() => [429, { 'retry-after': '0' }, '{}']);
+  it('gives up on a persistent 429 once the rate-limit budget is spent, retryable at the end of the wait', async () => {
+    const srv = await serve(() => [429, { 'retry-after': '30' }, '{}']);
     try {
-      const c = new HttpClient({ connector: 'acme', integrationId: 'i', baseUrl: srv.url, sleep: noWait, retry: { maxRetries: 3 } });
+      const clock = fakeClock();
+      const c = new HttpClient({ connector: 'acme', integrationId: 'i', baseUrl: srv.url, ...clock, retry: { rateLimitBudgetMs: 100_000 } });
       const err = await c.request({ url: '/x' }).catch((e) => e);
-      expect(err.code).toBe('rate_limited');
+      expect(err).toMatchObject({ code: 'rate_limited', retryable: true, status: 429 });
       expect(err.message).toMatch(/Rate Limit Exceeded/);
-      expect(c.stats).toMatchObject({ requests: 4, http429: 4, retries: 3 });
+      // 30 s waits while they fit the 100 s budget: three waits, the fourth 429 ends the request.
+      expect(c.stats).toMatchObject({ requests: 4, http429: 4, retries: 0 });
+      expect(err.retryAt).toBeGreaterThanOrEqual(clock.now() + 30_000);
     } finally {
       await srv.close();
     }

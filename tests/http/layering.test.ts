@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The low modules (outbound HTTP, crypto) import only each other and errors/log/config; notify never imports webhooks. */
+/** The low modules (outbound HTTP, crypto) import only each other and errors/log/config/backoff; notify never imports webhooks. */
 const root = join(__dirname, '../../shared');
 const importsOf = (dir: string) =>
   readdirSync(join(root, dir))
@@ -10,7 +10,7 @@ const importsOf = (dir: string) =>
 
 describe('Imports point down', () => {
   it.each(['http', 'crypto'])('shared/%s imports nothing above it', (dir) => {
-    const up = importsOf(dir).filter(([, spec]) => spec.startsWith('../') && !/^\.\.\/(errors|log|config|http|crypto)(\/|$)/.test(spec));
+    const up = importsOf(dir).filter(([, spec]) => spec.startsWith('../') && !/^\.\.\/(errors|log|config|backoff|http|crypto)(\/|$)/.test(spec));
     expect(up).toEqual([]);
   });
 

@@ -8,7 +8,8 @@ import { type FaultControls, Faults, jsonSender, logEntry, type LoggedRequest, R
  * `+` that was not URL-encoded arrives as a space and is refused), `sort`/`order` where the resource sorts by
  * time, `date_range` (without it or a `start_date`, time-bound lists hold only the last 30 days, CallRail's
  * `recent`; `all_time` lifts that), `Authorization: Token token="KEY"` (quoted or not, as Rails reads it) and Rails' plain-text 401,
- * 429 with Retry-After past a configured limit, and 5xx/malformed switches.
+ * 429 past a configured limit (CallRail's carries no Retry-After: its windows are an hour and a day), and
+ * 5xx/malformed switches.
  * https://apidocs.callrail.com/
  */
 export type CallrailRecord = Record<string, unknown> & { id: string | number };
@@ -34,6 +35,8 @@ export interface CallrailSandboxOptions {
   windowMs?: number;
   /** The sandbox's clock for the default `recent` window (default: the real time). */
   now?: number;
+  /** The clock the sandbox's rate limit counts by (a test's fake clock shared with the client); default Date.now. */
+  clock?: () => number;
 }
 
 export interface CallrailSandbox extends RunningServer, FaultControls {
@@ -129,8 +132,7 @@ export async function startCallrailSandbox(opts: CallrailSandboxOptions): Promis
       res.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'www-authenticate': 'Token realm="Application"' });
       return res.end('HTTP Token: Access denied.\n');
     }
-    const now = Date.now();
-    if (!limit.take(now)) return json(res, 429, { error: 'Too many requests' }, { 'retry-after': String(limit.retryAfterSeconds(now)) });
+    if (!limit.take((opts.clock ?? Date.now)())) return json(res, 429, { error: 'Too many requests' });
     const status = faults.take();
     if (status !== undefined) return json(res, status, { error: 'Internal server error' });
 

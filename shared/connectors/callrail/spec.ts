@@ -33,6 +33,10 @@ export const callrailSpec = {
   configSchema: CallrailConfigSchema,
   dataTypes: () => [...CALLRAIL_DATA_TYPES],
   defaultDataTypes: [...CALLRAIL_DATA_TYPES],
-  // Seed 001: 60 requests a minute (120 burst); we keep to the sustained rate.
-  rateLimit: { requests: 60, windowMs: 60_000 },
+  // CallRail's documented general API limits per account (https://apidocs.callrail.com/#rate-limiting); its
+  // 429 carries no Retry-After, so after one we wait for these windows to reopen.
+  rateLimit: [
+    { requests: 1_000, windowMs: 3_600_000 },
+    { requests: 10_000, windowMs: 86_400_000 },
+  ],
 } satisfies ConnectorSpec<typeof CallrailConfigSchema>;

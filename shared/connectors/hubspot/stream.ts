@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { MalformedPageError, SourceError } from '../../errors';
-import { limiterFor } from '../../http/limiter';
 import { type Incremental, incrementalStart, mapRecords, maxIso } from '../rest';
 import type { Page, ReadContext, Stream } from '../types';
 import { attachAssociations } from './associations';
@@ -103,7 +102,7 @@ export function hubspotStream(type: string, config: HubspotConfig): Stream<Hubsp
     const lm = lastModifiedProperty(type);
     const url = `/crm/v3/objects/${type}/search`;
     const where = `hubspot/${type} POST ${url}`;
-    const searchLimiter = limiterFor(`hubspot-search:${ctx.integrationId}`, SEARCH_RATE.requests, SEARCH_RATE.windowMs);
+    const searchLimiter = ctx.http.limits.limiter(`hubspot-search:${ctx.integrationId}`, SEARCH_RATE);
     let s = start;
     for (;;) {
       // https://developers.hubspot.com/docs/api/crm/search — date filters take epoch ms as a string.

@@ -8,7 +8,9 @@ import {
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import { SourceError } from '../../errors';
-import { limiterFor } from '../../http/limiter';
+import { backoffMs, defaultSleep } from '../../backoff';
+import type { RateLimit } from '../../http/limiter';
+import type { HttpLimits } from '../../http/limits';
 import { redact } from '../../log';
 import type { Logger } from '../../log';
 import { ResultsPageSchema, TableMetadataSchema } from './convert';
@@ -88,14 +90,14 @@ export class AthenaRunner {
   constructor(
     private readonly client: AthenaClient,
     private readonly config: SalesProConfig,
-    private readonly opts: { limiterKey: string; rate: { requests: number; windowMs: number }; log: Logger; signal?: AbortSignal; deps: AthenaDeps },
+    private readonly opts: { limits: HttpLimits; limiterKey: string; rate: RateLimit; log: Logger; signal?: AbortSignal; deps: AthenaDeps },
   ) {
-    this.sleep = opts.deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.sleep = opts.deps.sleep ?? defaultSleep;
     this.maxWaitMs = opts.deps.maxQueryWaitMs ?? 13 * 60_000;
   }
 
   private async call<T>(op: string, fn: () => Promise<T>): Promise<T> {
-    const limiter = limiterFor(this.opts.limiterKey, this.opts.rate.requests, this.opts.rate.windowMs);
+    const limiter = this.opts.limits.limiter(this.opts.limiterKey, this.opts.rate);
     for (let attempt = 0; ; attempt++) {
       await limiter.acquire();
       try {
@@ -103,7 +105,7 @@ export class AthenaRunner {
       } catch (err) {
         const name = (err as AwsError | null)?.name ?? '';
         if (THROTTLES.has(name) && attempt < MAX_THROTTLE_RETRIES) {
-          const wait = Math.random() * Math.min(20_000, 500 * 2 ** attempt);
+          const wait = backoffMs(attempt, { baseMs: 500, maxMs: 20_000 });
           this.opts.log.warn('athena throttled, retrying', { op, attempt, waitMs: Math.round(wait), reason: (err as AwsError).Reason });
           await this.sleep(wait);
           continue;
@@ -152,7 +154,7 @@ export class AthenaRunner {
         });
       }
       // Short first polls for small queries, then up to 5 s apart for long ones.
-      const wait = Math.min(5_000, 200 * 1.5 ** poll);
+      const wait = backoffMs(poll, { baseMs: 200, maxMs: 5_000, factor: 1.5, jitter: false });
       await this.sleep(wait);
       waited += wait;
     }

@@ -49,9 +49,9 @@ function maxIso(a: string | null, ms: number | undefined): string | null {
   return a;
 }
 
-function runnerFor(config: SalesProConfig, key: string, log: ReadContext['log'], deps: AthenaDeps, signal?: AbortSignal): AthenaRunner {
+function runnerFor(config: SalesProConfig, key: string, ctx: Pick<ReadContext, 'log' | 'http' | 'signal'>, deps: AthenaDeps): AthenaRunner {
   const client = (deps.createClient ?? defaultAthenaClient)(config);
-  return new AthenaRunner(client, config, { limiterKey: `salespro:${key}`, rate: salesproSpec.rateLimit, log, signal, deps });
+  return new AthenaRunner(client, config, { limits: ctx.http.limits, limiterKey: `salespro:${key}`, rate: salesproSpec.rateLimit, log: ctx.log, signal: ctx.signal, deps });
 }
 
 /** Pages one query's results from `startToken` (undefined = from the top, where the header row may be). */
@@ -99,7 +99,7 @@ function streamFor(name: SalesProDataType, deps: AthenaDeps): Stream<SalesProCon
       const parsed = raw == null ? undefined : SalesProCursorSchema.safeParse(raw);
       if (parsed && !parsed.success) ctx.log.warn('salespro cursor not understood, starting over', { stream: name });
       const prev = parsed?.success ? parsed.data : undefined;
-      const runner = runnerFor(ctx.config, ctx.integrationId, ctx.log, deps, ctx.signal);
+      const runner = runnerFor(ctx.config, ctx.integrationId, ctx, deps);
       const override = ctx.config.tables?.[name];
       const t = resolveTable(name, override, await runner.columns(override?.table ?? name));
 
@@ -146,7 +146,7 @@ export function createSalesPro(deps: AthenaDeps = {}): Connector<typeof salespro
     async test(ctx: TestContext<SalesProConfig>) {
       const where = `database "${ctx.config.database}"${ctx.config.workgroup ? ` (workgroup ${ctx.config.workgroup})` : ''}`;
       try {
-        const runner = runnerFor(ctx.config, 'connection-test', ctx.log, deps);
+        const runner = runnerFor(ctx.config, 'connection-test', ctx, deps);
         const { queryExecutionId } = await runner.run('SELECT 1', undefined);
         await runner.page(queryExecutionId, undefined);
         return { ok: true, message: `Connected to Athena in ${ctx.config.region}: SELECT 1 ran in ${where} and its results were readable.` };
