@@ -65,6 +65,7 @@ export async function executeFlowRun(app: App, msg: { tenantId: string; flowId: 
             log,
             save: (patch) => integrations.saveSecrets(target, patch),
             sleep: opts.sleep,
+            limits: app.limits,
           }),
     };
     const page = new PageWork(app, svc, flow, run, dest, ctx, tally, now);

@@ -54,7 +54,7 @@ describe('Flow delivery under target failures (HubSpot)', () => {
     const r = await run(flowId);
     expect(r.status).toBe('partial');
     expect(r.sync_summary).toMatchObject({ records_processed: 252, successful_transfers: 250, failed_transfers: 2 });
-    expect(r.stats).toMatchObject({ created: 250, http429: 1, retries: 2 });
+    expect(r.stats).toMatchObject({ created: 250, http429: 1, retries: 1 }); // the 5xx; 429s are counted apart
     expect(r.errors.map((e: { sourceId: string; reason: string }) => [e.sourceId, e.reason.split(':')[0]]).sort()).toEqual([
       ['L250', 'VALIDATION_ERROR'],
       ['L251', 'VALIDATION_ERROR'],
