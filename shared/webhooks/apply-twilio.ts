@@ -5,6 +5,7 @@ import type { App } from '../services/app';
 import type { IntegrationItem } from '../store/integrations';
 import { keys } from '../store/keys';
 import type { StoredRecord } from '../store/records';
+import { maxIso, toIso } from '../connectors/rest';
 import { UnappliableEventError } from './errors';
 import type { StoredEvent } from '../store/webhooks';
 import { type TwilioEvent, type TwilioParams, parseTwilioEvent } from './twilio';
@@ -48,6 +49,12 @@ function paramsOf(stored: StoredEvent): TwilioParams {
   return Object.fromEntries(Object.entries(json as Record<string, unknown>).filter(([, v]) => typeof v === 'string' || typeof v === 'number').map(([k, v]) => [k, String(v)]));
 }
 
+/** When the status changed: a call callback's `Timestamp` (RFC 2822), else when we received the callback. */
+function eventTime(ev: TwilioEvent, stored: StoredEvent): string {
+  const ts = (ev.data as Record<string, unknown>).Timestamp;
+  return (typeof ts === 'string' ? toIso(ts) : undefined) ?? stored.receivedAt;
+}
+
 /**
  * Upserts a message or call by SID. Callbacks arrive out of order, so the status only moves forward
  * (twilioStatusRank): a late `sent` after `delivered` only fills in fields we lacked. The write is conditional
@@ -67,8 +74,9 @@ export async function applyTwilioEvent(app: App, i: IntegrationItem, stored: Sto
     const cur = await app.records.get(i.id, dataType, ev.sid);
     let data: Record<string, unknown>;
     let note: string | undefined;
+    const advances = !cur || isTwilioStatusAdvance(cur.data.status as string | undefined, incoming.status as string | undefined, ev.kind);
     if (!cur) data = incoming;
-    else if (isTwilioStatusAdvance(cur.data.status as string | undefined, incoming.status as string | undefined, ev.kind)) data = { ...cur.data, ...incoming };
+    else if (advances) data = { ...cur.data, ...incoming };
     else {
       // Not newer: keep the stored status, only add fields we did not have.
       data = { ...incoming, ...cur.data };
@@ -79,7 +87,10 @@ export async function applyTwilioEvent(app: App, i: IntegrationItem, stored: Sto
     const now = new Date().toISOString();
     const rec: StoredRecord = {
       integrationId: i.id, dataType, externalId: ev.sid, data, hash, syncStatus: 'synced',
-      createdAt: cur?.createdAt ?? now, updatedAt: now, sourceUpdatedAt: cur?.sourceUpdatedAt, deleted: false,
+      createdAt: cur?.createdAt ?? now, updatedAt: now, deleted: false,
+      // A newer status is as new as the callback: a REST page read before it (an older date_updated) is then
+      // stale and cannot move the status back. https://www.twilio.com/docs/messaging/guides/track-outbound-message-status
+      sourceUpdatedAt: advances ? maxIso(cur?.sourceUpdatedAt, eventTime(ev, stored)) : cur?.sourceUpdatedAt,
     };
     try {
       await app.db.doc.send(

@@ -20,7 +20,7 @@ export const TWILIO_DATA_TYPES = ['messages', 'calls'] as const;
 export const twilioSpec = {
   type: 'twilio',
   title: 'Twilio',
-  description: 'SMS/MMS messages and voice calls from Twilio, kept current by webhooks and status callbacks.',
+  description: 'SMS/MMS messages and voice calls from Twilio, read from the REST API and kept current between runs by webhooks and status callbacks.',
   configSchema: TwilioConfigSchema,
   dataTypes: () => [...TWILIO_DATA_TYPES],
   defaultDataTypes: [...TWILIO_DATA_TYPES],
