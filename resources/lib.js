@@ -57,25 +57,42 @@ function workerEntries(specs = loadTs('shared/connectors/specs.ts').specs, exist
     if (!exists(entry)) {
       throw new Error(`Connector "${spec.type}" is in shared/connectors/specs.ts but has no worker entry ${entry}`);
     }
-    const key = `worker${pascal(spec.type)}`;
-    const id = upperFirst(key);
-    const timeout = spec.deploy?.timeout ?? DEFAULT_TIMEOUT_S;
-    return {
+    return queueWorker({
       spec,
       type: spec.type,
       dir,
-      key,
       handler: `functions/workers/${dir}.handler`,
-      timeout,
-      memorySize: spec.deploy?.memorySize ?? DEFAULT_MEMORY_MB,
-      visibilityTimeout: Math.min(MAX_VISIBILITY_S, Math.max(timeout, VISIBILITY_FACTOR * timeout)),
-      queueId: `${id}Queue`,
-      dlqId: `${id}Dlq`,
-      roleId: `${id}Role`,
-      iamStatements: spec.deploy?.iamStatements ?? [],
-    };
+      description: `Sync worker for the ${spec.type} connector`,
+      timeout: spec.deploy?.timeout,
+      memorySize: spec.deploy?.memorySize,
+      iamStatements: spec.deploy?.iamStatements,
+    });
   });
 }
+
+/** A queue-fed worker's template facts: logical ids, timeout, memory and the visibility timeout that follows. */
+function queueWorker({ type, dir, handler, description, timeout = DEFAULT_TIMEOUT_S, memorySize = DEFAULT_MEMORY_MB, iamStatements = [], spec }) {
+  const key = `worker${pascal(type)}`;
+  const id = upperFirst(key);
+  return {
+    spec,
+    type,
+    dir,
+    key,
+    handler,
+    description,
+    timeout,
+    memorySize,
+    visibilityTimeout: Math.min(MAX_VISIBILITY_S, Math.max(timeout, VISIBILITY_FACTOR * timeout)),
+    queueId: `${id}Queue`,
+    dlqId: `${id}Dlq`,
+    roleId: `${id}Role`,
+    iamStatements,
+  };
+}
+
+/** The flow worker (functions/flows.ts): the `flows` queue that shared/flows/service.ts sends runs to. */
+const flowsWorkerEntry = () => queueWorker({ type: 'flows', dir: 'flows', handler: 'functions/flows.handler', description: 'Flow worker: delivers records to flow targets' });
 
 /** The service and stage, resolved through osls's own variables. */
 async function naming(resolveVariable) {
@@ -190,6 +207,7 @@ module.exports = {
   pascal,
   fnLogicalId,
   workerEntries,
+  flowsWorkerEntry,
   entryExists,
   naming,
   dynamoStatement,

@@ -3,11 +3,13 @@
  * One worker per connector in shared/connectors/specs.ts: its Lambda (own bundle, timeout, memory and role),
  * its SQS queue `${service}-${stage}-<type with _→->` (the name shared/queue/sqs.ts sends to) with a DLQ
  * after 5 receives, and alarms. Declaring a connector in the registry (plus its entry in functions/workers/)
- * is all it takes: serverless.yml has no per-connector lines.
+ * is all it takes: serverless.yml has no per-connector lines. The flow worker and its `flows` queue are made
+ * the same way.
  */
 const {
   MAX_RECEIVE_COUNT,
   workerEntries,
+  flowsWorkerEntry,
   naming,
   dynamoStatement,
   kmsStatement,
@@ -28,7 +30,7 @@ function buildFunctions(entries) {
   for (const w of entries) {
     out[w.key] = {
       handler: w.handler,
-      description: `Sync worker for the ${w.type} connector`,
+      description: w.description,
       role: w.roleId,
       timeout: w.timeout,
       memorySize: w.memorySize,
@@ -84,11 +86,14 @@ function buildResources(entries, prefix) {
   return { Resources, Outputs };
 }
 
-// What serverless.yml reads: the registry's workers (osls calls these with `{ resolveVariable }`).
-const functions = async () => buildFunctions(workerEntries());
-const resources = async ({ resolveVariable }) => buildResources(workerEntries(), (await naming(resolveVariable)).prefix);
+/** The registry's workers and the flow worker, built the same way. */
+const allEntries = () => [...workerEntries(), flowsWorkerEntry()];
+
+// What serverless.yml reads (osls calls these with `{ resolveVariable }`).
+const functions = async () => buildFunctions(allEntries());
+const resources = async ({ resolveVariable }) => buildResources(allEntries(), (await naming(resolveVariable)).prefix);
 
 /** Queue logical ids, for the roles of the functions that enqueue (API, scheduler, webhooks). */
-const queueIds = () => workerEntries().map((w) => w.queueId);
+const queueIds = () => allEntries().map((w) => w.queueId);
 
 module.exports = { functions, resources, queueIds, buildFunctions, buildResources };

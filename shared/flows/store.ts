@@ -1,6 +1,7 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError, isConditionalCheckFailed } from '../errors';
 import type { Db, Item } from '../store/db';
+import { DUE_SHARDS, shardOf } from '../store/keys';
 import { decodeCursor, encodeCursor } from '../store/paging';
 import { deletePartition } from '../store/records';
 import type { CreateFlow } from './schema';
@@ -14,7 +15,11 @@ export const flowKeys = {
   run: (flowId: string, runId: string) => ({ PK: `FLOW#${flowId}`, SK: `RUN#${runId}` }),
   ledgerPk: (flowId: string) => `LEDGER#${flowId}`,
   ledger: (flowId: string, sourceId: string) => ({ PK: `LEDGER#${flowId}`, SK: sourceId }),
+  /** Due index (GSI1, sparse): only active `schedule` flows carry it, sharded like the integrations'. */
+  due: (shard: number, nextRunAt: string, flowId: string) => ({ GSI1PK: `FLOWDUE#${shard}`, GSI1SK: `${nextRunAt}#${flowId}` }),
 };
+
+const dueAttributes = (f: FlowItem) => (f.status === 'active' && f.trigger === 'schedule' && f.nextRunAt ? flowKeys.due(shardOf(f.id), f.nextRunAt, f.id) : {});
 
 export type FlowStatus = 'active' | 'inactive' | 'error';
 
@@ -80,8 +85,8 @@ export interface LedgerEntry {
 
 const strip = <T>(x: Item | undefined): T | undefined => {
   if (!x) return undefined;
-  const { PK, SK, ...rest } = x;
-  void PK, SK;
+  const { PK, SK, GSI1PK, GSI1SK, ...rest } = x;
+  void PK, SK, GSI1PK, GSI1SK;
   return rest as T;
 };
 
@@ -91,7 +96,7 @@ export class FlowStore {
   constructor(private readonly db: Db) {}
 
   async create(f: FlowItem): Promise<void> {
-    await this.db.doc.send(new PutCommand({ TableName: this.db.table, Item: { ...flowKeys.flow(f.tenantId, f.id), ...f }, ConditionExpression: 'attribute_not_exists(PK)' }));
+    await this.db.doc.send(new PutCommand({ TableName: this.db.table, Item: { ...flowKeys.flow(f.tenantId, f.id), ...dueAttributes(f), ...f }, ConditionExpression: 'attribute_not_exists(PK)' }));
   }
 
   async get(tenantId: string, id: string): Promise<FlowItem | undefined> {
@@ -126,7 +131,7 @@ export class FlowStore {
       await this.db.doc.send(
         new PutCommand({
           TableName: this.db.table,
-          Item: { ...flowKeys.flow(item.tenantId, item.id), ...item },
+          Item: { ...flowKeys.flow(item.tenantId, item.id), ...dueAttributes(item), ...item },
           ConditionExpression: 'version = :v',
           ExpressionAttributeValues: { ':v': expectedVersion },
         }),
@@ -150,6 +155,43 @@ export class FlowStore {
       }
     }
     throw new ConflictError('The flow is being changed too often; try again.');
+  }
+
+  /** Schedule flows whose next run time has passed, across the due shards. */
+  async due(nowIso: string, limit = 100): Promise<FlowItem[]> {
+    const found: FlowItem[] = [];
+    for (let shard = 0; shard < DUE_SHARDS; shard++) {
+      for await (const page of this.db.query({
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK <= :now',
+        ExpressionAttributeValues: { ':pk': `FLOWDUE#${shard}`, ':now': `${nowIso}#~` },
+        Limit: limit,
+      })) {
+        found.push(...(page.Items ?? []).map((x) => strip<FlowItem>(x)!));
+        if (found.length >= limit * (shard + 1)) break;
+      }
+    }
+    return found;
+  }
+
+  /** Moves a due flow's next run time unless someone moved it first: two overlapping ticks never run it twice. */
+  async claim(f: FlowItem, nextRunAt: string): Promise<boolean> {
+    try {
+      await this.db.doc.send(
+        new UpdateCommand({
+          TableName: this.db.table,
+          Key: flowKeys.flow(f.tenantId, f.id),
+          UpdateExpression: 'SET nextRunAt = :next, GSI1SK = :sk',
+          ConditionExpression: 'nextRunAt = :cur AND #s = :active',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':next': nextRunAt, ':sk': flowKeys.due(0, nextRunAt, f.id).GSI1SK, ':cur': f.nextRunAt, ':active': 'active' },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return false;
+      throw err;
+    }
   }
 
   /** The flow, its runs and its ledger. */

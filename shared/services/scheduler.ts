@@ -1,3 +1,4 @@
+import { scheduleDueFlows } from '../flows/schedule';
 import { createLogger } from '../log';
 import type { QueueMessage } from '../queue/types';
 import type { App } from './app';
@@ -8,7 +9,7 @@ const log = createLogger({ service: 'scheduler' });
 /**
  * One scheduler tick: claims every due integration (a conditional move of its next sync time, so two
  * overlapping ticks never enqueue one twice), creates its run and sends the requests to each connector's
- * queue in batches.
+ * queue in batches; then the same for due `schedule` flows.
  */
 export async function scheduleDue(app: App, now = new Date()): Promise<{ claimed: number; enqueued: number }> {
   const due = await app.integrations.due(now.toISOString());
@@ -29,6 +30,9 @@ export async function scheduleDue(app: App, now = new Date()): Promise<{ claimed
     await app.queue.send(type, messages);
     enqueued += messages.length;
   }
+  const flows = await scheduleDueFlows(app, now);
+  claimed += flows.claimed;
+  enqueued += flows.enqueued;
   if (claimed) log.info('scheduled', { claimed, enqueued });
   return { claimed, enqueued };
 }

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { specs } from '../../shared/connectors/specs';
 import { SqsSender } from '../../shared/queue/sqs';
+import { FLOWS_QUEUE } from '../../shared/queue/types';
 import { tableDefinition } from '../../shared/store/db';
 import {
   PREFIX,
@@ -71,16 +72,22 @@ describe('npm run package', () => {
   });
 });
 
-describe('workers from the connector registry', () => {
-  it.each(specs.map((s) => [s.type]))('%s has a worker, a queue named for shared/queue/sqs.ts, a DLQ after 5 receives and a partial-batch event source', async (type) => {
-    const spec = specs.find((s) => s.type === type)!;
+/** The queue-fed workers: one per connector, and the flow worker on the `flows` queue (FLOWS_QUEUE). */
+const queueWorkers = [
+  ...specs.map((s) => ({ type: s.type, handler: `functions/workers/${dirOf(s.type)}.handler`, timeout: s.deploy?.timeout ?? 900, memorySize: s.deploy?.memorySize ?? 512, iam: s.deploy?.iamStatements ?? [] })),
+  { type: FLOWS_QUEUE, handler: 'functions/flows.handler', timeout: 900, memorySize: 512, iam: [] },
+];
+
+describe('workers from the connector registry, and the flow worker', () => {
+  it.each(queueWorkers.map((w) => [w.type]))('%s has a worker, a queue named for shared/queue/sqs.ts, a DLQ after 5 receives and a partial-batch event source', async (type) => {
+    const w = queueWorkers.find((s) => s.type === type)!;
     const found = lambdaByKey(t, workerKey(type));
     expect(found).toBeDefined();
     const [fnId, fn] = found!;
-    expect(fn.Properties.Handler).toBe(`functions/workers/${dirOf(type)}.handler`);
+    expect(fn.Properties.Handler).toBe(w.handler);
     expect(fn.Properties.Runtime).toBe('nodejs22.x');
-    expect(fn.Properties.Timeout).toBe(spec.deploy?.timeout ?? 900);
-    expect(fn.Properties.MemorySize).toBe(spec.deploy?.memorySize ?? 512);
+    expect(fn.Properties.Timeout).toBe(w.timeout);
+    expect(fn.Properties.MemorySize).toBe(w.memorySize);
 
     // The queue the worker consumes is the one SqsSender sends this type to.
     const mappings = ofType(t, 'AWS::Lambda::EventSourceMapping').filter(([, m]) => refOf(m.Properties.FunctionName) === fnId);
@@ -116,7 +123,7 @@ describe('workers from the connector registry', () => {
   });
 
   it('gives each worker its own role: table, Decrypt/GenerateDataKey, its own queue only, plus its declared statements', () => {
-    for (const spec of specs) {
+    for (const spec of queueWorkers) {
       const [fnId, fn] = lambdaByKey(t, workerKey(spec.type))!;
       const [, role] = roleOf(t, fn);
       const queueId = refOf(ofType(t, 'AWS::Lambda::EventSourceMapping').find(([, m]) => refOf(m.Properties.FunctionName) === fnId)![1].Properties.EventSourceArn)!;
@@ -127,7 +134,7 @@ describe('workers from the connector registry', () => {
       for (const s of stmts.filter((s) => actionsOf({ ...role, Properties: { Policies: [{ PolicyDocument: { Statement: [s] } }] } }).some((a) => a.startsWith('sqs:')))) {
         expect(resourcesOf(s).map(refOf)).toEqual([queueId]);
       }
-      for (const extra of spec.deploy?.iamStatements ?? []) expect(stmts).toContainEqual(extra);
+      for (const extra of spec.iam) expect(stmts).toContainEqual(extra);
     }
   });
 });
@@ -167,7 +174,7 @@ describe('least privilege', () => {
 
   it('lets only the workers, the connection test, webhooks and the daily summary decrypt', () => {
     const decrypting = roles().filter(({ role: r }) => allows(r, 'kms:Decrypt')).map(({ key }) => key).sort();
-    const expected = [...specs.map((s) => workerKey(s.type)), 'testConnection'];
+    const expected = [...queueWorkers.map((s) => workerKey(s.type)), 'testConnection'];
     if (lambdaByKey(t, 'webhooks')) expected.push('webhooks');
     if (lambdaByKey(t, 'dailySummary')) expected.push('dailySummary');
     expect(decrypting).toEqual(expected.sort());
@@ -285,7 +292,7 @@ describe('table, key and alarms', () => {
     const dlqs = ofType(t, 'AWS::SQS::Queue')
       .map(([, q]) => refOf((q.Properties.RedrivePolicy as { deadLetterTargetArn?: unknown } | undefined)?.deadLetterTargetArn))
       .filter((id): id is string => Boolean(id));
-    expect(dlqs.length).toBe(specs.length);
+    expect(dlqs.length).toBe(queueWorkers.length);
     for (const dlq of dlqs) {
       const a = alarms.find((p) => p.MetricName === 'ApproximateNumberOfMessagesVisible' && refOf((p.Dimensions as Array<{ Value: unknown }>)[0].Value) === dlq);
       expect(a).toMatchObject({ Namespace: 'AWS/SQS', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
