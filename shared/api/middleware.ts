@@ -1,5 +1,6 @@
 import middy from '@middy/core';
-import { AppError, BadJsonError, PayloadTooLargeError, UnauthorizedError } from '../errors';
+import { AppError, PayloadTooLargeError, UnauthorizedError } from '../errors';
+import { parseJson as parseJsonText } from '../json';
 import { createLogger, scrub } from '../log';
 import type { HttpEvent, HttpResult } from '../lambda-types';
 
@@ -48,13 +49,7 @@ export function readRequest(event: HttpEvent, limit = MAX_BODY_BYTES, parseJson 
   const rawBody = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
   if (rawBody.length > limit) throw new PayloadTooLargeError(limit);
   let body: unknown;
-  if (parseJson && rawBody.length) {
-    try {
-      body = JSON.parse(rawBody.toString('utf8'));
-    } catch {
-      throw new BadJsonError();
-    }
-  }
+  if (parseJson && rawBody.length) body = parseJsonText(rawBody.toString('utf8'));
   const query: Record<string, string> = {};
   for (const [k, v] of new URLSearchParams(event.rawQueryString ?? '')) query[k] = v;
   return {

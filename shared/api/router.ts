@@ -13,6 +13,12 @@ export interface Route {
   handle(req: ApiRequest): Promise<ApiReply>;
 }
 
+/**
+ * Longest path parameter we look up. Our ids are 26-character ULIDs; the store refuses keys over 1 KB with an
+ * error that would be a 500, so a longer one is answered as what it is: nothing by that id.
+ */
+export const MAX_PARAM_LENGTH = 128;
+
 interface Compiled extends Route {
   re: RegExp;
   names: string[];
@@ -62,6 +68,7 @@ export class Router {
       // Authenticate before reading the body: an unauthenticated caller learns nothing about our parsing.
       const headersOnly = readRequest({ ...event, body: undefined });
       if (r.auth) headersOnly.tenantId = await this.authenticate(headersOnly);
+      if (Object.values(params).some((v) => v.length > MAX_PARAM_LENGTH)) throw new NotFoundError();
       const req = readRequest(event, undefined, !r.rawBody);
       req.params = params;
       req.tenantId = headersOnly.tenantId;

@@ -35,7 +35,7 @@ export function integrationRoutes(app: App): Route[] {
       auth: true,
       handle: async (req) => {
         const q = parse(ListQuerySchema, req.query, 'query');
-        const page = await app.integrations.list(tenant(req), q.limit, q.cursor);
+        const page = await app.cursors.page(`integrations:${tenant(req)}`, q.cursor, (c) => app.integrations.list(tenant(req), q.limit, c));
         return { status: 200, body: { integrations: page.items.map(view), nextCursor: page.nextCursor } };
       },
     },
@@ -84,7 +84,7 @@ export function integrationRoutes(app: App): Route[] {
       handle: async (req) => {
         const q = parse(ListQuerySchema, req.query, 'query');
         await app.integrations.require(tenant(req), req.params.id);
-        const page = await app.runs.list(req.params.id, q.limit, q.cursor);
+        const page = await app.cursors.page(`runs:${req.params.id}`, q.cursor, (c) => app.runs.list(req.params.id, q.limit, c));
         return { status: 200, body: { runs: page.items.map(runView), nextCursor: page.nextCursor } };
       },
     },
@@ -106,13 +106,15 @@ export function integrationRoutes(app: App): Route[] {
       handle: async (req) => {
         const q = parse(DataQuerySchema, req.query, 'query');
         await app.integrations.require(tenant(req), req.params.id);
-        const page = await app.records.list(req.params.id, {
-          dataType: q.dataType,
-          limit: q.limit,
-          cursor: q.cursor,
-          modifiedAfter: q.modifiedAfter && new Date(q.modifiedAfter).toISOString(),
-          includeDeleted: q.includeDeleted === 'true',
-        });
+        const page = await app.cursors.page(`data:${req.params.id}:${q.dataType ?? ''}`, q.cursor, (cursor) =>
+          app.records.list(req.params.id, {
+            dataType: q.dataType,
+            limit: q.limit,
+            cursor,
+            modifiedAfter: q.modifiedAfter && new Date(q.modifiedAfter).toISOString(),
+            includeDeleted: q.includeDeleted === 'true',
+          }),
+        );
         return { status: 200, body: { data: page.items.map(recordView), nextCursor: page.nextCursor } };
       },
     },

@@ -14,20 +14,24 @@ export async function toHttpEvent(req: IncomingMessage): Promise<HttpEvent> {
     if (size <= MAX_READ) chunks.push(c as Buffer);
   }
   const body = Buffer.concat(chunks);
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  // Split the request target as API Gateway does, without URL parsing: `//[` is a path, not a bad host.
+  const target = req.url ?? '/';
+  const q = target.indexOf('?');
+  const rawPath = q < 0 ? target : target.slice(0, q);
+  const rawQueryString = q < 0 ? '' : target.slice(q + 1);
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
   const isText = /json|text|xml|x-www-form-urlencoded/i.test(headers['content-type'] ?? 'application/json');
   return {
     version: '2.0',
     routeKey: '$default',
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
+    rawPath,
+    rawQueryString,
     headers,
-    queryStringParameters: Object.fromEntries(url.searchParams),
+    queryStringParameters: Object.fromEntries(new URLSearchParams(rawQueryString)),
     body: body.length ? (isText ? body.toString('utf8') : body.toString('base64')) : undefined,
     isBase64Encoded: body.length > 0 && !isText,
-    requestContext: { http: { method: req.method ?? 'GET', path: url.pathname, sourceIp: req.socket.remoteAddress }, requestId: Math.random().toString(36).slice(2), timeEpoch: Date.now() },
+    requestContext: { http: { method: req.method ?? 'GET', path: rawPath, sourceIp: req.socket.remoteAddress }, requestId: Math.random().toString(36).slice(2), timeEpoch: Date.now() },
   };
 }
 

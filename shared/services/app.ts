@@ -16,6 +16,7 @@ import { RecordStore } from '../store/records';
 import { RunStore } from '../store/runs';
 import { SeenStore } from '../store/seen';
 import { StateStore } from '../store/state';
+import { CursorSigner } from '../store/cursors';
 import { TenantStore } from '../store/tenants';
 import { WebhookStore } from '../store/webhooks';
 
@@ -32,6 +33,7 @@ export class App {
   readonly seen: SeenStore;
   readonly metrics: MetricStore;
   readonly webhooks: WebhookStore;
+  readonly cursors: CursorSigner;
   readonly specs: Map<string, ConnectorSpec>;
   /** Rate limiters and circuit breakers every outbound client of this process shares. */
   readonly limits = new HttpLimits();
@@ -53,6 +55,7 @@ export class App {
     this.seen = new SeenStore(db);
     this.metrics = new MetricStore(db);
     this.webhooks = new WebhookStore(db);
+    this.cursors = new CursorSigner(db);
     this.specs = new Map(specs.map((s) => [s.type, s]));
     this.connectors = new Map(connectors.map((c) => [c.type, c]));
   }

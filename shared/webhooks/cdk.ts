@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BadJsonError } from '../errors';
+import { parseJson } from '../json';
 import { safeEqualHashed } from '../crypto/hmac';
 import { type Headers, header } from '../crypto/headers';
 import { type VerifyResult, fail } from '../crypto/verify-result';
@@ -93,15 +93,10 @@ function toIso(v: unknown): string | undefined {
 
 /**
  * Parses a verified CDK body and detects the event type ("customer.created", "CUSTOMER_CREATED",
- * "CustomerCreated" all match), the record id and the change time where present. Throws BadJsonError.
+ * "CustomerCreated" all match), the record id and the change time where present. Throws BadJsonError / TooDeepError.
  */
 export function parseCdkEvent(body: Buffer): CdkEvent {
-  let json: unknown;
-  try {
-    json = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new BadJsonError();
-  }
+  const json = parseJson(body.toString('utf8'));
   const parsed = CdkBodySchema.safeParse(json);
   if (!parsed.success) return { type: null, payload: { value: json } };
   const payload = parsed.data;

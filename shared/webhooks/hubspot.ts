@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { BadJsonError, ValidationError } from '../errors';
+import { ValidationError } from '../errors';
+import { parseJson } from '../json';
 import { canonicalJson, hmac, safeEqual, sha256Hex } from '../crypto/hmac';
 import { type Headers, header } from '../crypto/headers';
 import { type VerifyResult, fail } from '../crypto/verify-result';
@@ -116,14 +117,9 @@ export type HubspotEvent = z.infer<typeof HubspotEventSchema>;
 
 export const HubspotEventsSchema = z.array(HubspotEventSchema).min(1);
 
-/** Parses a verified HubSpot body (a JSON array of events). Throws BadJsonError / ValidationError (400). */
+/** Parses a verified HubSpot body (a JSON array of events). Throws BadJsonError / TooDeepError / ValidationError (400). */
 export function parseHubspotEvents(body: Buffer): HubspotEvent[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new BadJsonError();
-  }
+  const json = parseJson(body.toString('utf8'));
   const parsed = HubspotEventsSchema.safeParse(json);
   if (!parsed.success) {
     throw new ValidationError(

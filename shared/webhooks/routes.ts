@@ -51,7 +51,7 @@ export function webhookSettingsRoutes(app: App): Route[] {
       handle: async (req) => {
         const q = parse(ListQuerySchema, req.query, 'query');
         await app.integrations.require(req.tenantId!, req.params.id);
-        const page = await store.log(req.params.id, q.limit, q.cursor);
+        const page = await app.cursors.page(`events:${req.params.id}`, q.cursor, (c) => store.log(req.params.id, q.limit, c));
         return { status: 200, body: { events: page.items, nextCursor: page.nextCursor } };
       },
     },

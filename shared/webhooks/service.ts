@@ -1,5 +1,6 @@
 import { NotFoundError } from '../errors';
 import type { ApiReply, ApiRequest } from '../api/middleware';
+import { assertJsonDepth } from '../json';
 import { createLogger } from '../log';
 import { notify } from '../notify/service';
 import type { App } from '../services/app';
@@ -8,7 +9,7 @@ import type { IntegrationItem } from '../store/integrations';
 import { cdkEventKey, verifyCdk } from './cdk';
 import { sha256Hex } from '../crypto/hmac';
 import { InvalidSignatureError } from './errors';
-import { genericEventKey, verifyGeneric } from './generic';
+import { genericEventId, genericEventKey, verifyGeneric } from './generic';
 import { hubspotEventKey, parseHubspotEvents, verifyHubspot } from './hubspot';
 import { webhookUrls } from './provision';
 import { PROVIDER_TYPE, type StoredEvent, type WebhookConfig, type WebhookProvider } from '../store/webhooks';
@@ -99,6 +100,7 @@ function verifyAndParse(app: App, provider: WebhookProvider, t: Target, req: Api
       if (!r.ok) return r;
       if (r.variant === 'json') {
         const text = body.toString('utf8');
+        assertJsonDepth(text);
         return { ok: true, events: [{ eventKey: `twilio:json:${sha256Hex(body)}`, event: { variant: 'json', body: text } }], reply: { status: 204 } };
       }
       const params: TwilioParams = r.params;
@@ -113,14 +115,16 @@ function verifyAndParse(app: App, provider: WebhookProvider, t: Target, req: Api
       const r = verifyCdk({ headers, authorization: secret });
       if (!r.ok) return r;
       const event = { body: body.toString('utf8'), channel: req.params.channel, dataOwnerId: r.dataOwnerId };
+      assertJsonDepth(event.body);
       // Fortellis wants exactly 202; anything else pauses the partition.
       return { ok: true, events: [{ eventKey: cdkEventKey(r.eventId), providerEventId: r.eventId, event }], reply: { status: 202 } };
     }
     case 'generic': {
       const r = verifyGeneric({ headers, body, secret, signatureHeader: t.cfg?.signatureHeader, timestampHeader: t.cfg?.timestampHeader });
       if (!r.ok) return r;
-      const eventKey = genericEventKey({ headers, body, idHeader: t.cfg?.idHeader });
-      return { ok: true, events: [{ eventKey, providerEventId: eventKey.split(':').slice(2).join(':'), event: { body: body.toString('utf8') } }], reply: { status: 202 } };
+      assertJsonDepth(body.toString('utf8'));
+      const eventKey = genericEventKey({ timestamp: r.timestamp, body });
+      return { ok: true, events: [{ eventKey, providerEventId: genericEventId(headers, t.cfg?.idHeader), event: { body: body.toString('utf8') } }], reply: { status: 202 } };
     }
   }
 }

@@ -66,6 +66,88 @@ describe('Property: no client input makes the API answer 5xx', () => {
     );
   });
 
+  const routes = [
+    'POST /api/integrations',
+    'PATCH /api/integrations/{id}',
+    'POST /api/integrations/{id}/sync',
+    'PUT /api/integrations/{id}/webhook',
+    'POST /api/notifications/channels',
+    'POST /webhooks/generic/{id}',
+    'POST /webhooks/hubspot/{id}',
+    'POST /webhooks/cdk/{id}/v1/webhook/event/1',
+    'POST /webhooks/twilio/{id}',
+  ];
+  const expectNo5xx = (res: { statusCode: number; body?: string }) => {
+    expect(res.statusCode).toBeLessThan(500);
+    if (res.statusCode >= 400 && res.body) expect(JSON.parse(res.body).error.code).toMatch(/^[a-z_]+$/);
+  };
+
+  /** JSON `n` levels deep, of objects or arrays, around `inner`. */
+  const nested = fc.record({ n: fc.integer({ min: 1, max: 6_000 }), arrays: fc.boolean(), inner: fc.jsonValue() }).map(({ n, arrays, inner }) =>
+    arrays ? `${'['.repeat(n)}${JSON.stringify(inner)}${']'.repeat(n)}` : `${'{"a":'.repeat(n)}${JSON.stringify(inner)}${'}'.repeat(n)}`,
+  );
+
+  it('any route answers a body of any depth, alone or as a config, with 2xx or 4xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(nested, fc.constantFrom(...routes), fc.boolean(), async (deep, route, asConfig) => {
+        const [method, path] = route.replace('{id}', id).split(' ');
+        const body = asConfig ? `{"name":"d","type":"custom_api","config":{"baseUrl":"http://127.0.0.1:9","streams":[{"name":"s","body":${deep}}]}}` : deep;
+        expectNo5xx(await handler(event(method, path, stack.apiKey, body)));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  /** Keys that a plain object would take from its prototype. */
+  const protoKey = fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__');
+  const protoJson = fc
+    .array(fc.tuple(protoKey, fc.oneof(fc.jsonValue(), fc.dictionary(protoKey, fc.jsonValue()))), { minLength: 1, maxLength: 4 })
+    // Built as text: an object literal would turn "__proto__" into a prototype instead of a key.
+    .map((pairs) => `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v) ?? 'null'}`).join(',')}}`);
+
+  it('prototype keys in bodies, configs and form parameters never make a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(protoJson, fc.constantFrom(...routes), fc.constantFrom('body', 'config', 'form'), async (obj, route, where) => {
+        const [method, path] = route.replace('{id}', id).split(' ');
+        const parsed = Object.fromEntries(Object.entries(JSON.parse(obj) as object).concat(obj.includes('"__proto__"') ? [['__proto__', 'x']] : []));
+        const body =
+          where === 'body'
+            ? obj
+            : where === 'config'
+              ? `{"name":"p","type":"custom_api","config":${obj}}`
+              : new URLSearchParams(Object.keys(parsed).map((k): [string, string] => [k, String(JSON.stringify(parsed[k]))])).toString();
+        const e = event(method, path, stack.apiKey, body);
+        if (where === 'form') e.headers!['content-type'] = 'application/x-www-form-urlencoded';
+        expectNo5xx(await handler(e));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('ids, cursors and headers of any length or shape never make a 5xx', async () => {
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const cursor = fc.oneof(
+      fc.string({ maxLength: 3_000 }),
+      fc.dictionary(fc.constantFrom('PK', 'SK', 'GSI1PK', 'GSI1SK', 'x'), fc.oneof(fc.string(), fc.constant(`TENANT#${'t'}`), fc.integer())).map(b64),
+      fc.record({ SK: fc.string({ maxLength: 1_200 }) }).map((k) => b64({ PK: `INTEGRATION#${id}`, ...k })),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ minLength: 1, maxLength: 3_000 }).map((s) => encodeURIComponent(s)),
+        cursor,
+        fc.string({ maxLength: 3_000 }),
+        fc.constantFrom('GET /api/integrations/{x}', 'GET /api/integrations/{id}/runs/{x}', 'POST /webhooks/twilio/{x}', 'POST /webhooks/generic/{x}', 'GET /api/integrations', 'GET /api/integrations/{id}/events', 'GET /api/integrations/{id}/data', 'POST /webhooks/generic/{id}', 'POST /webhooks/cdk/{id}/v1/webhook/event/1'),
+        async (x, c, value, route) => {
+          const [method, path] = route.replace('{id}', id).replace('{x}', x).split(' ');
+          const e = event(method, path, stack.apiKey, method === 'POST' ? '{"a":1}' : undefined, new URLSearchParams({ cursor: c }).toString());
+          Object.assign(e.headers!, { 'x-event-id': value, 'fortellis-event-id': value, 'x-signature': value, 'x-timestamp': value, 'if-match': value });
+          expectNo5xx(await handler(e));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('read routes answer 2xx or 4xx for arbitrary query strings', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { genericEventKey, genericSignature, header, rawBody, verifyGeneric } from '../../shared/webhooks';
+import { genericEventId, genericEventKey, genericSignature, header, rawBody, verifyGeneric } from '../../shared/webhooks';
 
 const sign = (secret: string, ts: string, body: Buffer) => createHmac('sha256', secret).update(`${ts}.`).update(body).digest('hex');
 
@@ -45,11 +45,19 @@ describe('Function: verifyGeneric', () => {
 });
 
 describe('Function: genericEventKey', () => {
-  it('uses the configured id header, else the body hash', () => {
+  it('keys on the signed content: the same timestamp and body is one event, a change to either is another', () => {
     const body = Buffer.from('{"a":1}');
-    expect(genericEventKey({ headers: { 'X-Event-Id': 'e1' }, body, idHeader: 'x-event-id' })).toBe('generic:id:e1');
-    expect(genericEventKey({ headers: {}, body })).toBe(genericEventKey({ headers: {}, body: Buffer.from('{"a":1}') }));
-    expect(genericEventKey({ headers: {}, body })).not.toBe(genericEventKey({ headers: {}, body: Buffer.from('{"a":2}') }));
+    expect(genericEventKey({ timestamp: 1, body })).toBe(genericEventKey({ timestamp: 1, body: Buffer.from('{"a":1}') }));
+    expect(genericEventKey({ timestamp: 1, body })).not.toBe(genericEventKey({ timestamp: 1, body: Buffer.from('{"a":2}') }));
+    expect(genericEventKey({ timestamp: 1, body })).not.toBe(genericEventKey({ timestamp: 2, body }));
+  });
+});
+
+describe('Function: genericEventId', () => {
+  it('reads the configured header, and refuses one longer than a store key can hold with a 400', () => {
+    expect(genericEventId({ 'X-Event-Id': 'e1' }, 'x-event-id')).toBe('e1');
+    expect(genericEventId({ 'X-Event-Id': 'e1' })).toBeUndefined();
+    expect(() => genericEventId({ 'x-event-id': 'e'.repeat(2000) }, 'x-event-id')).toThrow(expect.objectContaining({ statusCode: 400 }));
   });
 });
 

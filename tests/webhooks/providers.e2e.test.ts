@@ -161,14 +161,14 @@ describe('Twilio, CDK and generic webhooks end to end', () => {
     let id: string;
     let secret: string;
     const sign = (s: string, ts: number, body: string) => createHmac('sha256', s).update(`${ts}.${body}`).digest('hex');
-    const send = (body: string, opts: { ts?: number; secret?: string } = {}) => {
+    const send = (body: string, opts: { ts?: number; secret?: string; headers?: Record<string, string> } = {}) => {
       const ts = opts.ts ?? Math.floor(Date.now() / 1000);
-      return post(stack, `/webhooks/generic/${id}`, body, { 'content-type': 'application/json', 'x-hook-signature': sign(opts.secret ?? secret, ts, body), 'x-timestamp': String(ts) });
+      return post(stack, `/webhooks/generic/${id}`, body, { 'content-type': 'application/json', 'x-hook-signature': sign(opts.secret ?? secret, ts, body), 'x-timestamp': String(ts), ...opts.headers });
     };
 
     beforeAll(async () => {
       id = await createIntegration(stack, 'custom_api', { baseUrl: 'http://127.0.0.1:9', testPath: '/ping' });
-      const r = await api(stack, 'PUT', `/api/integrations/${id}/webhook`, { signatureHeader: 'X-Hook-Signature', dataType: 'orders', idPath: 'order.id' });
+      const r = await api(stack, 'PUT', `/api/integrations/${id}/webhook`, { signatureHeader: 'X-Hook-Signature', idHeader: 'X-Event-Id', dataType: 'orders', idPath: 'order.id' });
       expect(r.status).toBe(200);
       secret = r.body.secret;
       expect(secret).toMatch(/^whsec_/);
@@ -176,11 +176,34 @@ describe('Twilio, CDK and generic webhooks end to end', () => {
 
     it('applies a signed body as records of the configured data type, once', async () => {
       const body = JSON.stringify([{ order: { id: 'o-1' }, total: 10 }, { order: { id: 'o-2' }, total: 20 }]);
-      expect((await send(body)).status).toBe(202);
-      expect((await send(body)).status).toBe(202);
+      const ts = Math.floor(Date.now() / 1000);
+      expect((await send(body, { ts })).status).toBe(202);
+      expect((await send(body, { ts })).status).toBe(202);
       await stack.queues.drain();
       expect((await records(stack, id, 'orders')).map((r) => r.externalId).sort()).toEqual(['o-1', 'o-2']);
       expect((await events(stack, id)).map((x) => x.outcome).sort()).toEqual(['applied', 'duplicate']);
+    });
+
+    it('a captured request replayed with a new X-Event-Id is a duplicate (the id is not signed), and a 2,000-character id is a 400', async () => {
+      const before = (await events(stack, id)).length;
+      const body = JSON.stringify({ order: { id: 'o-9' }, total: 1 });
+      const ts = Math.floor(Date.now() / 1000);
+      expect((await send(body, { ts, headers: { 'x-event-id': 'evt-1' } })).status).toBe(202);
+      expect((await send(body, { ts, headers: { 'x-event-id': 'evt-2' } })).status).toBe(202);
+      await stack.queues.drain();
+      const log = (await events(stack, id)).slice(0, (await events(stack, id)).length - before);
+      expect(log.map((x) => x.outcome).sort()).toEqual(['applied', 'duplicate']);
+      expect(log.find((x) => x.outcome === 'applied')!.providerEventId).toBe('evt-1');
+      const long = await send(JSON.stringify({ order: { id: 'o-10' } }), { headers: { 'x-event-id': 'e'.repeat(2000) } });
+      expect(long.status).toBe(400);
+    });
+
+    it('refuses a body nested deeper than the limit with a 400, and keeps answering', async () => {
+      const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+      const r = await send(deep);
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toBe('json_too_deep');
+      expect((await send(JSON.stringify({ order: { id: 'o-11' } }))).status).toBe(202);
     });
 
     it('rejects an old timestamp and another secret with 401', async () => {
