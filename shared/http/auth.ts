@@ -1,7 +1,5 @@
-import { request } from 'undici';
-import { assertAllowedHost, sourceAgent } from './agent';
-import { SourceError } from '../errors';
 import { redact } from '../log';
+import type { TokenResponse } from './token';
 
 /** Where a request's credentials go. `refresh` is tried once on a 401 before the request is retried. */
 export interface Auth {
@@ -39,57 +37,6 @@ export function basicAuth(username: string, password: string): Auth {
       headers.authorization = value;
     },
   };
-}
-
-export interface TokenResponse {
-  access_token: string;
-  expires_in?: number;
-  refresh_token?: string;
-  instance_url?: string;
-  api_domain?: string;
-}
-
-/**
- * Posts to an OAuth2 token endpoint. Errors name the endpoint path and status, never the body we sent.
- * `params` go in the form body, or in the query string for vendors that want them there (Zoho).
- */
-export async function fetchToken(
-  tokenUrl: string,
-  params: Record<string, string>,
-  opts: { inQuery?: boolean } = {},
-): Promise<TokenResponse> {
-  for (const [k, v] of Object.entries(params)) if (/secret|token|assertion/i.test(k)) redact(v);
-  const url = new URL(tokenUrl);
-  const form = new URLSearchParams(params).toString();
-  if (opts.inQuery) url.search = form;
-  try {
-    assertAllowedHost(url);
-  } catch (err) {
-    throw new SourceError('target_not_allowed', `token endpoint: ${(err as Error).message}`);
-  }
-  const res = await request(url, {
-    dispatcher: sourceAgent,
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-    body: opts.inQuery ? '' : form,
-    headersTimeout: 15_000,
-    bodyTimeout: 15_000,
-  });
-  const text = await res.body.text();
-  let body: Partial<TokenResponse> & { error?: string } = {};
-  try {
-    body = JSON.parse(text);
-  } catch {
-    /* not JSON: handled below as a failed refresh */
-  }
-  if (res.statusCode >= 400 || !body.access_token) {
-    throw new SourceError('auth_failed', `Authentication Failed: token endpoint ${url.pathname} answered ${res.statusCode}${body.error ? ` (${body.error})` : ''}`, {
-      status: res.statusCode,
-    });
-  }
-  redact(body.access_token);
-  if (body.refresh_token) redact(body.refresh_token);
-  return body as TokenResponse;
 }
 
 export interface OAuthTokens {

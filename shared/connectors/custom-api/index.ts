@@ -1,4 +1,5 @@
-import { apiKeyAuth, type Auth, basicAuth, bearerAuth, fetchToken, oauth2Auth } from '../../http/auth';
+import { apiKeyAuth, type Auth, basicAuth, bearerAuth, oauth2Auth } from '../../http/auth';
+import { fetchToken } from '../../http/token';
 import { scrub } from '../../log';
 import { restStream, testConnection } from '../rest';
 import type { Connector, HttpSetup, RateLimit } from '../types';

@@ -1,6 +1,7 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { SourceError } from '../../errors';
-import { fetchToken, oauth2Auth, type Auth } from '../../http/auth';
+import { oauth2Auth, type Auth } from '../../http/auth';
+import { fetchToken } from '../../http/token';
 import { redact } from '../../log';
 import type { GoogleSheetsConfig } from './spec';
 

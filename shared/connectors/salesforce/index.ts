@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MalformedPageError } from '../../errors';
-import { bearerAuth, fetchToken, oauth2Auth, type Auth } from '../../http/auth';
+import { bearerAuth, oauth2Auth, type Auth } from '../../http/auth';
+import { fetchToken } from '../../http/token';
 import { incrementalStart, mapRecords, maxIso, RestCursorSchema, type Incremental } from '../rest';
 import type { Connector, Page, ReadContext, Stream } from '../types';
 import { describeSalesforceError, parseLimitInfo, salesforceGet } from './request';
