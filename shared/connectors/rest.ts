@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MalformedPageError, SourceError } from '../errors';
 import type { HttpClient, HttpRequest, HttpResponse } from '../http/client';
+import { httpDate } from '../http/http-date';
 import { getPath, paginator, put, type PageRequest, type Pagination } from './paging';
 import { RESPONSE_READERS, type ResponseFormat } from './response';
 import type { Page, ReadContext, RejectedRecord, SourceRecord, Stream, TestResult } from './types';
@@ -19,9 +20,10 @@ export const IncrementalSchema = z.object({
   in: z.enum(['query', 'body', 'header']).default('query'),
   /**
    * `iso-offset` is second precision with an explicit `+00:00` (Arrivy, CallRail: `YYYY-MM-DDTHH:mm:ssZZ`);
-   * `naive` is second precision in UTC without a zone (WordPress with `dates_are_gmt=true`).
+   * `naive` is second precision in UTC without a zone (WordPress with `dates_are_gmt=true`);
+   * `http-date` is RFC 9110's IMF-fixdate, what an `If-Modified-Since` header carries.
    */
-  format: z.enum(['iso', 'epoch-ms', 'epoch-s', 'date', 'iso-offset', 'naive']).default('iso'),
+  format: z.enum(['iso', 'epoch-ms', 'epoch-s', 'date', 'iso-offset', 'naive', 'http-date']).default('iso'),
   /** Re-reads this much before the high-water mark: sources commit late; duplicates are free (upserts). */
   lookbackMs: z.number().int().nonnegative().default(60_000),
   /**
@@ -135,6 +137,8 @@ export function formatTime(iso: string, format: Incremental['format']): string {
       return new Date(ms).toISOString().slice(0, 19) + '+00:00';
     case 'naive':
       return new Date(ms).toISOString().slice(0, 19);
+    case 'http-date':
+      return httpDate(ms);
     default:
       return new Date(ms).toISOString();
   }

@@ -98,8 +98,9 @@ describe('Connector: salesrabbit', () => {
       const full = await readStream(salesrabbit, rest(), 'leads');
       const changed = sb.updateLead(leads[1].id, { status: 'Appointment Set' });
       const inc = await readStream(salesrabbit, rest(), 'leads', { mode: 'incremental', cursor: full.cursor });
-      // The mark minus one minute of lookback, second precision with an explicit offset.
-      expect(sb.requests.at(-1)!.ifModifiedSince).toBe(new Date(Date.parse(leads[4].dateModified) - 60_000).toISOString().slice(0, 19) + '+00:00');
+      // The mark minus one minute of lookback, as an HTTP-date (RFC 9110 IMF-fixdate).
+      expect(leads[4].dateModified).toBe('2024-05-01T12:01:00+00:00');
+      expect(sb.requests.at(-1)!.ifModifiedSince).toBe('Wed, 01 May 2024 12:00:00 GMT');
       // Nothing older than the mark's minute comes back: leads 1, 3 and 4 are not re-read.
       expect(inc.records.map((x) => x.id)).toEqual([String(leads[1].id), String(leads[4].id)]);
       expect(inc.records[0].data.status).toBe('Appointment Set');

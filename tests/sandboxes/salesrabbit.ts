@@ -4,7 +4,7 @@ import { type FaultControls, Faults, jsonSender, readBody, RollingLimit, type Ru
 /**
  * A fake SalesRabbit with both faces the connector speaks:
  * - REST (`api.salesrabbit.com`): `GET /leads` and `GET /users` with `page` + `perPage`, `{"data": [...]}`,
- *   leads sortable by `sortBy`/`order`, `If-Modified-Since` (`YYYY-MM-DDTHH:mm:ss+00:00`) filtering on
+ *   leads sortable by `sortBy`/`order`, `If-Modified-Since` (an HTTP-date, refused in any other form) filtering on
  *   `dateModified` with 304 when nothing changed, 401 `{message}` for a bad token.
  * - GraphQL (`POST /graphql`, the seeds' queries): `leads(after: $cursor, first: $limit)` as a connection
  *   (edges/node/cursor, pageInfo), `users` as a plain list, an optional `$modifiedSince` filter, errors in an
@@ -163,7 +163,8 @@ function toNode(l: SrLead): Record<string, unknown> {
   };
 }
 
-const IMS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/;
+/** An IMF-fixdate (RFC 9110 §5.6.7), the form an HTTP-date is sent in: `Fri, 18 Sep 2026 12:02:56 GMT`. */
+const IMS = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 const cursorOf = (offset: number) => Buffer.from(`arrayconnection:${offset}`).toString('base64');
 const offsetOf = (cursor: string) => {
   const m = /^arrayconnection:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString());

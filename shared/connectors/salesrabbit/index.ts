@@ -30,7 +30,7 @@ const restPaging = (config: SalesRabbitConfig) =>
 
 /**
  * REST leads: page numbers with `perPage`, oldest first by creation (new leads land on the last page, so a
- * run never skips one); `If-Modified-Since` (`YYYY-MM-DDTHH:mm:ss+00:00`) on incremental runs, 304 when
+ * run never skips one); `If-Modified-Since` (an HTTP-date: `Fri, 18 Sep 2026 12:02:56 GMT`) on incremental runs, 304 when
  * nothing changed. A short page ends the read.
  */
 export const restLeadsDef = (config: SalesRabbitConfig): RestStreamDef<SalesRabbitConfig> => ({
@@ -41,7 +41,7 @@ export const restLeadsDef = (config: SalesRabbitConfig): RestStreamDef<SalesRabb
   records: 'data',
   id: 'id',
   recordSchema: RestLeadSchema,
-  incremental: { field: 'dateModified', param: 'If-Modified-Since', in: 'header', format: 'iso-offset', lookbackMs: 60_000 },
+  incremental: { field: 'dateModified', param: 'If-Modified-Since', in: 'header', format: 'http-date', lookbackMs: 60_000 },
   emptyStatuses: [304],
   deleted: (raw) => raw.deletedAt !== undefined && raw.deletedAt !== null,
 });

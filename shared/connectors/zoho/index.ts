@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { fetchToken, oauth2Auth } from '../../http/auth';
+import { oauth2Auth } from '../../http/auth';
+import { httpDate } from '../../http/http-date';
+import { fetchToken } from '../../http/token';
 import type { RestStreamDef } from '../rest';
 import type { Connector } from '../types';
 import { pageThenTokenStream, type PageThenToken } from './pager';
@@ -19,11 +21,6 @@ export function describeZohoError(_status: number, body: unknown): string | unde
 /** A record must carry its id; the rest is the vendor's, stored as is. */
 export const ZohoRecordSchema = z.looseObject({ id: z.union([z.string(), z.number()]), Modified_Time: z.string().nullish() });
 
-/** `If-Modified-Since: 2024-05-01T10:00:00+00:00`: ISO 8601 with an offset, second precision, as Zoho documents. */
-export function zohoTime(iso: string): string {
-  return new Date(Date.parse(iso)).toISOString().slice(0, 19) + '+00:00';
-}
-
 const paging: PageThenToken = {
   maxRecordsByPage: 2000,
   pageParam: 'page',
@@ -32,7 +29,8 @@ const paging: PageThenToken = {
   perPagePath: 'info.per_page',
   hasMorePath: 'info.more_records',
   isPageLimitError: (status, body) => status === 400 && ZohoErrorSchema.safeParse(body).data?.code === 'DISCRETE_PAGINATION_LIMIT_EXCEEDED',
-  formatSince: zohoTime,
+  // If-Modified-Since is an HTTP-date (RFC 9110): `Wed, 01 May 2024 10:00:00 GMT`.
+  formatSince: httpDate,
   describeError: describeZohoError,
 };
 
@@ -48,7 +46,7 @@ export function zohoStreamDef(name: ZohoDataType): RestStreamDef<ZohoConfig> {
     records: 'data',
     id: 'id',
     recordSchema: ZohoRecordSchema,
-    incremental: { field: 'Modified_Time', param: 'If-Modified-Since', in: 'header', format: 'iso', lookbackMs: 60_000 },
+    incremental: { field: 'Modified_Time', param: 'If-Modified-Since', in: 'header', format: 'http-date', lookbackMs: 60_000 },
     // 304: nothing modified since the header's time; 204: the module has no records. Neither is an error.
     emptyStatuses: [204, 304],
   };
