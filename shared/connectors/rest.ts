@@ -52,8 +52,8 @@ export interface RestStreamDef<C> {
   fault?: HttpRequest['fault'];
   /** Path of the records array in the response ('' when the response is the array). */
   records: string;
-  /** Path of the id in a record. */
-  id: string;
+  /** Path of the id in a record, or how to make one (ids unique only within a parent, such as a Mailchimp audience). */
+  id: string | ((raw: Record<string, unknown>) => unknown);
   incremental?: Incremental;
   /** Statuses that mean "nothing (new) here" rather than an error (Zoho 204/304). */
   emptyStatuses?: number[];
@@ -105,6 +105,9 @@ export function partitionsFrom<C>(parent: RestStreamDef<C>, path: string): (ctx:
     return out;
   };
 }
+
+/** A record must carry its id; the rest is the vendor's, stored as is. */
+export const RecordWithIdSchema = z.looseObject({ id: z.union([z.string().min(1), z.number()]) });
 
 /** The stream's cursor: the next page while a run is in progress, the high-water mark once it is done. */
 export const RestCursorSchema = z
@@ -176,11 +179,11 @@ export function mapRecords<C>(def: Pick<RestStreamDef<C>, 'id' | 'incremental' |
   const rejected: RejectedRecord[] = [];
   let hwm: string | undefined;
   for (const raw of raws) {
-    const rawId = getPath(raw, def.id);
+    const rawId = typeof def.id === 'function' ? (raw && typeof raw === 'object' ? def.id(raw as Record<string, unknown>) : undefined) : getPath(raw, def.id);
     const id = rawId === undefined || rawId === null || rawId === '' ? undefined : String(rawId);
     try {
       if (!raw || typeof raw !== 'object') throw new Error('record is not an object');
-      if (!id) throw new Error(`record has no ${def.id}`);
+      if (!id) throw new Error(`record has no ${typeof def.id === 'function' ? 'id' : def.id}`);
       if (def.recordSchema) {
         const r = def.recordSchema.safeParse(raw);
         if (!r.success) throw new Error(r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));

@@ -17,6 +17,11 @@ import { ringcentralSpec } from './ringcentral/spec';
 import { salesrabbitSpec } from './salesrabbit/spec';
 import { five9Spec } from './five9/spec';
 
+import { pipedriveSpec } from './pipedrive/spec';
+import { woocommerceSpec } from './woocommerce/spec';
+import { stripeSpec } from './stripe/spec';
+import { mailchimpSpec } from './mailchimp/spec';
+import { activecampaignSpec } from './activecampaign/spec';
 /**
  * Every connector's declaration (no drivers): the API, the catalog and the deploy template read this.
  * Adding a connector = its folder, one line here, one in all.ts and its worker entry in functions/workers/.
@@ -39,4 +44,9 @@ export const specs: ConnectorSpec[] = [
   ringcentralSpec,
   salesrabbitSpec,
   five9Spec,
+  pipedriveSpec,
+  woocommerceSpec,
+  stripeSpec,
+  mailchimpSpec,
+  activecampaignSpec,
 ] as ConnectorSpec[];
