@@ -8,7 +8,7 @@ import type { StoredRecord } from '../store/records';
 import { maxIso, toIso } from '../connectors/rest';
 import { UnappliableEventError } from './errors';
 import type { StoredEvent } from '../store/webhooks';
-import { type TwilioEvent, type TwilioParams, parseTwilioEvent } from './twilio';
+import { type TwilioEvent, type TwilioParams, parseTwilioEvent, parseTwilioForm } from './twilio';
 import { isTwilioStatusAdvance } from './twilio-status';
 
 /**
@@ -37,8 +37,8 @@ function toRest(ev: TwilioEvent): Record<string, unknown> {
 }
 
 function paramsOf(stored: StoredEvent): TwilioParams {
-  const e = stored.event as { variant: string; params?: TwilioParams; body?: string };
-  if (e.variant === 'form' && e.params) return e.params;
+  const e = stored.event as { variant: string; body?: string };
+  if (e.variant === 'form') return parseTwilioForm(Buffer.from(e.body ?? '', 'utf8'));
   let json: unknown;
   try {
     json = JSON.parse(e.body ?? '');

@@ -20,7 +20,7 @@ export const WebhookSettingsSchema = z.strictObject({
   /** Generic: the header carrying the signature (default X-Signature) and the timestamp (default X-Timestamp). */
   signatureHeader: HeaderName.optional(),
   timestampHeader: HeaderName.optional(),
-  /** Generic: a header carrying the sender's event id, used to deduplicate (default: the body hash). */
+  /** Generic: a header carrying the sender's event id, shown in the event log (events dedupe on the signed content). */
   idHeader: HeaderName.optional(),
   /** Generic: store the body's objects as records of this data type, keyed by `idPath` (default "id"). */
   dataType: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/).optional(),
@@ -33,6 +33,9 @@ export type WebhookSettings = z.infer<typeof WebhookSettingsSchema>;
 export function providerOf(type: string): WebhookProvider | undefined {
   return (Object.entries(PROVIDER_TYPE) as [WebhookProvider, string][]).find(([, t]) => t === type)?.[0];
 }
+
+/** The connector config field that holds the vendor's own webhook secret, used when none is set here. */
+export const CONFIG_SECRET_FIELD: Partial<Record<WebhookProvider, string>> = { hubspot: 'clientSecret', twilio: 'authToken' };
 
 /** Providers where we choose the secret (CDK's Authorization value, our generic HMAC secret). */
 const WE_CHOOSE: WebhookProvider[] = ['cdk', 'generic'];
@@ -47,7 +50,7 @@ function describe(app: App, i: IntegrationItem, provider: WebhookProvider, cfg: 
   return {
     provider,
     ...webhookUrls(app, i, provider, cfg),
-    secretConfigured: Boolean(cfg?.secret),
+    secretConfigured: Boolean(cfg?.secret) || hasConfigSecret(i, provider),
     allowLegacySignatures: cfg?.allowLegacySignatures ?? false,
     ...(provider === 'generic'
       ? {
@@ -59,6 +62,12 @@ function describe(app: App, i: IntegrationItem, provider: WebhookProvider, cfg: 
         }
       : {}),
   };
+}
+
+/** Whether the connector config carries the vendor's secret (sealed: looked at, never opened). */
+function hasConfigSecret(i: IntegrationItem, provider: WebhookProvider): boolean {
+  const field = CONFIG_SECRET_FIELD[provider];
+  return field !== undefined && typeof i.config[field] === 'string' && i.config[field] !== '';
 }
 
 /** Where webhooks go and whether a secret is set (never the secret). */

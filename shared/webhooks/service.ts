@@ -11,7 +11,7 @@ import { sha256Hex } from '../crypto/hmac';
 import { InvalidSignatureError } from './errors';
 import { genericEventId, genericEventKey, verifyGeneric } from './generic';
 import { hubspotEventKey, parseHubspotEvents, verifyHubspot } from './hubspot';
-import { webhookUrls } from './provision';
+import { CONFIG_SECRET_FIELD, webhookUrls } from './provision';
 import { PROVIDER_TYPE, type StoredEvent, type WebhookConfig, type WebhookProvider } from '../store/webhooks';
 import { type TwilioParams, twilioEventKey, verifyTwilio } from './twilio';
 import type { VerifyFailureReason } from '../crypto/verify-result';
@@ -53,9 +53,10 @@ async function resolveTarget(app: App, provider: WebhookProvider, integrationId:
   const ctx = { tenantId: integration.tenantId, integrationId };
   let secret = cfg?.secret ? (await app.sealer.openAll({ s: cfg.secret }, ctx)).s : undefined;
   // The vendor's own secret may already be in the connector config (HubSpot clientSecret, Twilio authToken).
-  if (!secret && (provider === 'hubspot' || provider === 'twilio') && app.specs.has(integration.type)) {
+  const field = CONFIG_SECRET_FIELD[provider];
+  if (!secret && field && app.specs.has(integration.type)) {
     const opened = await new IntegrationService(app).openConfig(integration);
-    const v = provider === 'hubspot' ? opened.clientSecret : opened.authToken;
+    const v = opened[field];
     secret = typeof v === 'string' && v ? v : undefined;
   }
   return { integration, cfg, secret };
@@ -109,7 +110,10 @@ function verifyAndParse(app: App, provider: WebhookProvider, t: Target, req: Api
       const statusCallback = params.MessageStatus !== undefined || params.CallbackSource !== undefined;
       // Message webhooks expect TwiML (an empty Response sends no reply); status callbacks only a 2xx.
       const reply: ApiReply = statusCallback ? { status: 204 } : { status: 200, raw: TWIML_EMPTY, headers: { 'content-type': 'text/xml' } };
-      return { ok: true, events: [{ eventKey, providerEventId: eventKey.slice('twilio:'.length), event: { variant: 'form', params, sid: first(params.MessageSid) ?? first(params.CallSid) } }], reply };
+      // The form is stored as received and parsed again by the applier: a parameter map with keys such as
+      // `__proto__` does not survive a round trip through the store.
+      const event = { variant: 'form', body: body.toString('utf8'), sid: first(params.MessageSid) ?? first(params.CallSid) };
+      return { ok: true, events: [{ eventKey, providerEventId: eventKey.slice('twilio:'.length), event }], reply };
     }
     case 'cdk': {
       const r = verifyCdk({ headers, authorization: secret });

@@ -22,9 +22,13 @@ export interface TwilioVerifyInput {
 
 export type TwilioVerified = { variant: 'form'; params: TwilioParams } | { variant: 'json' };
 
-/** Parses an application/x-www-form-urlencoded body ('+' is a space, as Twilio's signer sees it). */
+/**
+ * Parses an application/x-www-form-urlencoded body ('+' is a space, as Twilio's signer sees it) into a
+ * null-prototype map: on a plain object, parameters named `constructor` or `toString` would find inherited
+ * values and `__proto__` would set the prototype instead of a key, escaping the signature.
+ */
 export function parseTwilioForm(body: Buffer): TwilioParams {
-  const out: TwilioParams = {};
+  const out: TwilioParams = Object.create(null);
   for (const [key, value] of new URLSearchParams(body.toString('utf8'))) {
     const prev = out[key];
     if (prev === undefined) out[key] = value;

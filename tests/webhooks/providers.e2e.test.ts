@@ -39,6 +39,19 @@ describe('Twilio, CDK and generic webhooks end to end', () => {
       url = r.body.url;
     });
 
+    it('says a secret is configured when it verifies with the config’s authToken', async () => {
+      const r = await api(stack, 'GET', `/api/integrations/${id}/webhook`);
+      expect(r.body).toMatchObject({ provider: 'twilio', secretConfigured: true });
+    });
+
+    it('applies a genuine message whose extra parameters are named constructor and toString', async () => {
+      const sid = `SM${hex(16)}`;
+      const r = await send({ ...status(sid, 'sent'), constructor: 'x', toString: 'y' } as Record<string, string>);
+      expect(r.status).toBe(204);
+      await stack.queues.drain();
+      expect((await records(stack, id, 'messages')).find((x) => x.externalId === sid)!.data.status).toBe('sent');
+    });
+
     it('answers an inbound message with empty TwiML and stores it by SID', async () => {
       const sid = `SM${hex(16)}`;
       const params = { MessageSid: sid, SmsSid: sid, SmsMessageSid: sid, AccountSid: accountSid, From: '+15005550006', To: '+14155550100', Body: `hello ${hex(4)}`, NumMedia: '0', NumSegments: '1', SmsStatus: 'received', ApiVersion: '2010-04-01' };

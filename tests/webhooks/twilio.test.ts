@@ -49,6 +49,20 @@ describe('Function: verifyTwilio', () => {
       expect(verifyTwilio({ url: url + '?x=1', headers, body, authToken: token })).toEqual({ ok: false, reason: 'bad_signature' });
     });
 
+    it('signs parameters named like Object.prototype members (constructor, toString, __proto__) as any other', () => {
+      const url = 'https://hooks.example.com/t';
+      const pairs: Array<[string, string]> = [['MessageSid', 'SM1'], ['constructor', 'c'], ['toString', 't'], ['__proto__', 'p'], ['hasOwnProperty', 'h']];
+      const body = Buffer.from(new URLSearchParams(pairs).toString());
+      const data = url + [...pairs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => k + v).join('');
+      const sig = createHmac('sha1', TOKEN).update(data).digest('base64');
+      const r = verifyTwilio({ url, headers: { 'x-twilio-signature': sig }, body, authToken: TOKEN });
+      expect(r.ok).toBe(true);
+      expect(Object.keys(r.ok ? (r as { params: object }).params : {}).sort()).toEqual(['MessageSid', '__proto__', 'constructor', 'hasOwnProperty', 'toString']);
+      // __proto__ is covered by the signature: changing it breaks it.
+      const changed = Buffer.from(body.toString().replace('__proto__=p', '__proto__=q'));
+      expect(verifyTwilio({ url, headers: { 'x-twilio-signature': sig }, body: changed, authToken: TOKEN })).toEqual({ ok: false, reason: 'bad_signature' });
+    });
+
     it('signs array parameters de-duplicated and sorted', () => {
       const url = 'https://hooks.example.com/t';
       const body = Buffer.from('To=%2B1555&MediaUrl=b&MediaUrl=a&MediaUrl=b');
