@@ -10,6 +10,7 @@ import type { Run, RunTrigger } from '../store/runs';
 import { emptyStats } from '../store/runs';
 import { parse } from '../validate';
 import type { App } from './app';
+import { assertNoUrlCredentials } from './url-credentials';
 import { MASK } from './views';
 import { CreateIntegrationSchema, PatchIntegrationSchema, SyncRequestSchema, type SyncRequest } from './schemas';
 
@@ -29,6 +30,7 @@ export class IntegrationService {
     const input = parse(CreateIntegrationSchema, body);
     const spec = this.spec(input.type);
     const config = parse(spec.configSchema, input.config, 'config') as Record<string, unknown>;
+    assertNoUrlCredentials(spec, config);
     const id = ulid().toLowerCase();
     const now = new Date().toISOString();
     const item: IntegrationItem = {
@@ -83,6 +85,7 @@ export class IntegrationService {
       if (issues.length) parse(spec.configSchema, merged, 'config');
       const parsed = (r.success ? r.data : merged) as Record<string, unknown>;
       assertSecretsResupplied(spec, cur.config, parsed, kept);
+      assertNoUrlCredentials(spec, parsed);
       const fresh = Object.fromEntries(Object.entries(parsed).filter(([k]) => !kept.includes(k)));
       next.config = {
         ...(await this.sealSecrets(spec, fresh, { tenantId, integrationId: id })),

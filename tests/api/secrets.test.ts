@@ -80,4 +80,27 @@ describe('Secrets cannot be read back by redirecting them (issue 8 item 2)', () 
     const hubspot = templates.body.templates.find((t: { type: string }) => t.type === 'hubspot');
     expect(JSON.stringify(hubspot)).toContain('"x-sends-secrets":["accessToken"]');
   });
+
+  describe('credentials in URLs (issue 8 item 3)', () => {
+    const stream = { name: 'items', path: '/items', recordsPath: 'items', idPath: 'id', pagination: { kind: 'none' } };
+    it.each([
+      ['a user name and password in baseUrl', { baseUrl: 'http://user:pa55@127.0.0.1:9', streams: [stream] }, 'config.baseUrl', /user name or password.*config\.token/],
+      ['an api_key in a stream path', { baseUrl: 'http://127.0.0.1:9', streams: [{ ...stream, path: '/items?api_key=k-123' }] }, 'config.streams.0.path', /api_key.*config\.token/],
+      ['an access_token in baseUrl', { baseUrl: 'http://127.0.0.1:9/v1?access_token=t', streams: [stream] }, 'config.baseUrl', /access_token/],
+    ])('refuses %s, pointing to the sealed fields, and stores nothing', async (_what, config, path, message) => {
+      const r = await call('POST', '/api/integrations', { name: 'creds', type: 'custom_api', config });
+      expect(r.status).toBe(400);
+      expect(r.body.error.details).toEqual([{ path, message: expect.stringMatching(message) }]);
+      const listed = await call('GET', '/api/integrations?limit=1000');
+      expect(JSON.stringify(listed.body)).not.toMatch(/pa55|k-123|access_token=t/);
+    });
+
+    it('refuses them on PATCH too, and keeps ordinary query strings', async () => {
+      const created = await call('POST', '/api/integrations', { name: 'q', type: 'custom_api', config: { baseUrl: 'http://127.0.0.1:9', streams: [{ ...stream, path: '/items?status=open&page_size=10' }] } });
+      expect(created.status).toBe(201);
+      const r = await call('PATCH', `/api/integrations/${created.body.id}`, { config: { streams: [{ ...stream, path: '/items?token=abc' }] } });
+      expect(r.status).toBe(400);
+      expect(r.body.error.details[0].path).toBe('config.streams.0.path');
+    });
+  });
 });
