@@ -33,9 +33,24 @@ export const RESPONSE_READERS: Record<ResponseFormat, ResponseReader> = {
     },
     // XML has no empty list: no element is none, one element is one record. The element holding them must be there.
     records: (body, path) => {
-      const parent = path.includes('.') ? getPath(body, path.slice(0, path.lastIndexOf('.'))) : body;
+      const dot = path.lastIndexOf('.');
+      const parent = dot < 0 ? body : xmlPath(body, path.slice(0, dot));
       if (parent === undefined || parent === null || Array.isArray(parent)) return undefined;
-      return parent === '' ? [] : asArray(getPath(parent, path.slice(path.lastIndexOf('.') + 1)));
+      return parent === '' ? [] : asArray(xmlPath(parent, path.slice(dot + 1)));
     },
   },
 };
+
+/**
+ * A dotted path into parsed XML where `*` is whatever single element stands there, for wrappers whose name
+ * a vendor does not fix (a SOAP response element, a payload's root: `Envelope.Body.*.payload.content.*`).
+ */
+export function xmlPath(value: unknown, path: string): unknown {
+  let v = value;
+  for (const key of path.split('.')) {
+    if (key !== '*') v = getPath(v, key);
+    else if (v && typeof v === 'object' && !Array.isArray(v)) v = Object.entries(v).find(([k]) => !k.startsWith('@') && k !== '#text')?.[1];
+    else return undefined;
+  }
+  return v;
+}

@@ -257,8 +257,6 @@ async function* readPartition<C>(
     pager.apply(req, token);
     const sent = def.encode && req.body ? { ...req, body: def.encode(req.body, ctx.config) } : req;
     const raw = await ctx.http.request({ method: def.method ?? 'GET', ...sent, stream: def.name, okStatuses: def.emptyStatuses, fault: def.fault } satisfies HttpRequest);
-    const failed = def.fault?.(raw.status, raw.body);
-    if (failed) throw failed;
     const res = def.emptyStatuses?.includes(raw.status) ? raw : { ...raw, body: reader.body(raw.body, `${label}: page ${n} of ${req.url}`) };
     const info = def.info?.(res);
     if (def.emptyStatuses?.includes(res.status)) {

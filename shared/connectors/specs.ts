@@ -16,6 +16,8 @@ import { leadconduitSpec } from './leadconduit/spec';
 import { ringcentralSpec } from './ringcentral/spec';
 import { salesrabbitSpec } from './salesrabbit/spec';
 import { five9Spec } from './five9/spec';
+import { reynoldsSpec } from './reynolds/spec';
+import { dealersocketSpec } from './dealersocket/spec';
 
 import { pipedriveSpec } from './pipedrive/spec';
 import { woocommerceSpec } from './woocommerce/spec';
@@ -49,4 +51,6 @@ export const specs: ConnectorSpec[] = [
   stripeSpec,
   mailchimpSpec,
   activecampaignSpec,
+  reynoldsSpec,
+  dealersocketSpec,
 ] as ConnectorSpec[];

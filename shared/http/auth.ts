@@ -1,9 +1,12 @@
 import { redact } from '../log';
 import type { TokenResponse } from './token';
 
-/** Where a request's credentials go. `refresh` is tried once on a 401 before the request is retried. */
+/**
+ * Where a request's credentials go; `body` is the exact body sent, for schemes that sign it (DealerSocket's
+ * HMAC). `refresh` is tried once on a 401 before the request is retried.
+ */
 export interface Auth {
-  apply(headers: Record<string, string>, query: URLSearchParams): void | Promise<void>;
+  apply(headers: Record<string, string>, query: URLSearchParams, body?: string): void | Promise<void>;
   refresh?(): Promise<boolean>;
 }
 

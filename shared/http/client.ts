@@ -22,8 +22,9 @@ export interface HttpRequest {
   /** Names the data type in errors and stats. */
   stream?: string;
   /**
-   * Reads a vendor's error body into our error (a SOAP fault arrives as a 500 whose body says what went
-   * wrong): a retryable one is retried like a 5xx, not before its `retryAt`; any other is thrown at once.
+   * Reads a vendor's error body into our error, whatever the status (a SOAP fault arrives as a 500, a failed
+   * business call as a 200): on an error status a retryable one is retried like a 5xx, not before its
+   * `retryAt`; any other is thrown at once.
    */
   fault?: (status: number, body: unknown) => SourceError | undefined;
 }
@@ -146,12 +147,12 @@ export class HttpClient {
       const slot = await this.turn(where);
       const headers: Record<string, string> = { accept: 'application/json', ...this.opts.headers, ...req.headers };
       const sendUrl = new URL(url);
-      await auth.apply(headers, sendUrl.searchParams);
       let body: string | undefined;
       if (req.body !== undefined) {
         body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
         if (typeof req.body !== 'string') headers['content-type'] ??= 'application/json';
       }
+      await auth.apply(headers, sendUrl.searchParams, body);
 
       this.stats.requests++;
       let status: number;
@@ -184,7 +185,10 @@ export class HttpClient {
 
       if ((status >= 200 && status < 300) || req.okStatuses?.includes(status)) {
         breaker.success();
-        return { status, headers: resHeaders, body: parseBody(text, resHeaders) as T };
+        const body = parseBody(text, resHeaders);
+        const failed = req.fault?.(status, body);
+        if (failed) throw failed;
+        return { status, headers: resHeaders, body: body as T };
       }
 
       const parsed = parseBody(text, resHeaders);

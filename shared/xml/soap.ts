@@ -81,8 +81,7 @@ export function faultError(fault: SoapFault, rules: Record<string, FaultRule>, w
 export async function soapCall(ep: SoapEndpoint, name: string, body: string, stream?: string): Promise<Record<string, XmlNode>> {
   const where = `${ep.http.opts.connector}${stream ? `/${stream}` : ''} ${name}`;
   const rules = ep.faults ?? {};
-  const envelope =
-    `<soapenv:Envelope xmlns:soapenv="${SOAP_ENV_NS}"><soapenv:Header>${ep.header ?? ''}</soapenv:Header>` + `<soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
+  const envelope = soapEnvelope(body, ep.header);
   const res = await ep.http.request<unknown>({
     method: 'POST',
     url: ep.url,
@@ -96,11 +95,14 @@ export async function soapCall(ep: SoapEndpoint, name: string, body: string, str
   });
   if (typeof res.body !== 'string') throw new MalformedPageError(`${where}: the answer is not XML`);
   const doc = parseXml(res.body, where);
-  const fault = readFault(res.body);
-  if (fault) throw faultError(fault, rules, where, res.status);
   const content = (doc.Envelope as Record<string, unknown> | undefined)?.Body;
   if (!content || typeof content !== 'object' || Array.isArray(content)) throw new MalformedPageError(`${where}: the answer has no SOAP Body`);
   return content as Record<string, XmlNode>;
+}
+
+/** A SOAP 1.1 envelope around Body content (and Header content, e.g. `wsseUsernameToken(…)`). */
+export function soapEnvelope(body: string, header = ''): string {
+  return `<soapenv:Envelope xmlns:soapenv="${SOAP_ENV_NS}"><soapenv:Header>${header}</soapenv:Header><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
 }
 
 /** The usual Body: one operation element in the service's namespace, its children unqualified. */

@@ -3,13 +3,11 @@ import { five9 } from '../../shared/connectors/five9';
 import { pacificDateTime } from '../../shared/connectors/five9/pacific';
 import { five9Call } from '../../shared/connectors/five9/soap';
 import { Five9ConfigSchema } from '../../shared/connectors/five9/spec';
-import { connectorHttp } from '../../shared/connectors/context';
 import { secretFields } from '../../shared/connectors/secret';
 import { MalformedPageError, SourceError } from '../../shared/errors';
 import { basicAuth } from '../../shared/http/auth';
 import { HttpClient } from '../../shared/http/client';
-import { createLogger } from '../../shared/log';
-import { readStream } from '../helpers/read';
+import { readStream, testConnector } from '../helpers/read';
 import { FIVE9_PATH, type Five9Contact, type Five9Sandbox, type Five9SandboxOptions, makeFive9Calls, startFive9Sandbox } from '../sandboxes/five9';
 
 const USER = 'api.admin@acme.example';
@@ -50,10 +48,7 @@ describe('Connector: five9', () => {
   });
 
   describe('Method: test', () => {
-    const test = (config: Record<string, unknown>) => {
-      const http = connectorHttp(five9, config, { integrationId: `t-${Math.random()}`, save: async () => {}, sleep: async () => {} });
-      return five9.test({ config: config as never, http, log: createLogger(), saveSecrets: async () => {} });
-    };
+    const test = (config: Record<string, unknown>) => testConnector(five9, config);
 
     it('calls getContactFields with Basic auth in a SOAP envelope', async () => {
       await start();

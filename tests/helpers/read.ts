@@ -60,3 +60,10 @@ export async function readStream(
 
 /** Test runs see waits shortened to at most 50 ms; Retry-After is still observed as a wait. */
 export const fastSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 50)));
+
+/** Runs a connector's connection test the way the test-connection function does (config parsed once, no waits). */
+export async function testConnector(connector: Connector, raw: Record<string, unknown>) {
+  const config = parseConfig(connector, raw);
+  const http = connectorHttp(connector, config, { integrationId: `t-${Math.random()}`, save: async () => {}, sleep: async () => {} });
+  return connector.test({ config, http, log: createLogger({ test: connector.type }), saveSecrets: async () => {} });
+}
