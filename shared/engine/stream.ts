@@ -103,7 +103,8 @@ async function pageSink(scope: RunScope, name: string, st: StreamRun) {
     write: async (page: Page) => {
       const rejected = page.rejected ?? [];
       const w = await app.records.upsert(integration.id, name, page.records, { dryRun: run.dryRun, known, verify });
-      const counts: Partial<StreamStats> = { processed: page.records.length + rejected.length, failed: rejected.length, pages: 1 };
+      recordRejected(run, name, w.rejected);
+      const counts: Partial<StreamStats> = { processed: page.records.length + rejected.length, failed: rejected.length + w.rejected.length, pages: 1 };
       Object.assign(st, addStats(st, { ...counts, created: w.created, updated: w.updated, unchanged: w.unchanged, deleted: w.deleted }));
       return w.created + w.updated + w.deleted > 0;
     },

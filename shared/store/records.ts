@@ -1,8 +1,9 @@
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { SourceRecord } from '../connectors/types';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { RejectedRecord, SourceRecord } from '../connectors/types';
 import type { Db, Item } from './db';
 import { keys } from './keys';
 import { decodeCursor, encodeCursor } from './paging';
+import { fromItem, toItem } from './record-item';
 import { lastCopies, planUpsert, type WriteOutcome } from './upsert';
 
 export type { WriteOutcome } from './upsert';
@@ -27,12 +28,6 @@ export interface RecordMeta {
   sourceUpdatedAt?: string;
   deleted?: boolean;
 }
-
-const strip = (x: Item): StoredRecord => {
-  const { PK, SK, ...rest } = x;
-  void PK, SK;
-  return rest as unknown as StoredRecord;
-};
 
 export interface UpsertOptions {
   dryRun?: boolean;
@@ -67,10 +62,13 @@ export class RecordStore {
       }
       if (opts.verify && suspects.length) for (const [id, m] of await this.meta(integrationId, dataType, suspects)) meta.set(id, m);
     } else meta = await this.meta(integrationId, dataType, [...byId.keys()]);
-    const { outcome, writes } = planUpsert(integrationId, dataType, byId, meta, opts.now ?? new Date().toISOString());
-    if (opts.dryRun) return outcome;
-    if (writes.length) await this.write(writes);
-    for (const w of writes) opts.known?.set(w.externalId, { hash: w.hash, createdAt: w.createdAt, sourceUpdatedAt: w.sourceUpdatedAt, deleted: w.deleted });
+    const { outcome, writes, kinds } = planUpsert(integrationId, dataType, byId, meta, opts.now ?? new Date().toISOString());
+    if (opts.dryRun || !writes.length) return outcome;
+    outcome.rejected = await this.write(writes);
+    const rejected = new Set(outcome.rejected.map((r) => r.id));
+    for (const id of rejected) outcome[kinds.get(id!)!]--;
+    for (const w of writes)
+      if (!rejected.has(w.externalId)) opts.known?.set(w.externalId, { hash: w.hash, createdAt: w.createdAt, sourceUpdatedAt: w.sourceUpdatedAt, deleted: w.deleted });
     return outcome;
   }
 
@@ -105,13 +103,35 @@ export class RecordStore {
     return new Map(items.map((i) => [i.externalId as string, i as unknown as RecordMeta]));
   }
 
-  async write(records: StoredRecord[]): Promise<void> {
-    await this.db.batchWrite(records.map((r) => ({ ...keys.record(r.integrationId, r.dataType, r.externalId), ...r })));
+  /**
+   * Writes records in batches. A batch the store rejects (an attribute it cannot hold, such as a `__proto__`
+   * key, or an item over its size limit) is written again one record at a time, so one bad record costs only
+   * itself: the records the store refused are returned with its reason, the rest are stored.
+   */
+  async write(records: StoredRecord[]): Promise<RejectedRecord[]> {
+    const items = records.map(toItem);
+    try {
+      await this.db.batchWrite(items);
+      return [];
+    } catch (err) {
+      if (!isRejection(err)) throw err;
+    }
+    const rejected: RejectedRecord[] = [];
+    for (const [n, Item] of items.entries()) {
+      try {
+        await this.db.doc.send(new PutCommand({ TableName: this.db.table, Item }));
+        this.db.writes++;
+      } catch (err) {
+        if (!isRejection(err)) throw err;
+        rejected.push({ id: records[n].externalId, reason: `the store rejected the record: ${(err as Error).message}` });
+      }
+    }
+    return rejected;
   }
 
   async get(integrationId: string, dataType: string, externalId: string): Promise<StoredRecord | undefined> {
     const [item] = await this.db.batchGet([keys.record(integrationId, dataType, externalId)]);
-    return item ? strip(item) : undefined;
+    return item ? fromItem(item) : undefined;
   }
 
   async list(
@@ -138,7 +158,7 @@ export class RecordStore {
         ExclusiveStartKey: decodeCursor(opts.cursor, pk),
       }),
     );
-    return { items: (out.Items ?? []).map(strip), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+    return { items: (out.Items ?? []).map(fromItem), nextCursor: encodeCursor(out.LastEvaluatedKey) };
   }
 
   /**
@@ -181,6 +201,9 @@ export class RecordStore {
     return n;
   }
 }
+
+/** The store refused the request's content (not throttling, not a fault): retrying it as is cannot succeed. */
+const isRejection = (err: unknown): boolean => (err as { name?: string } | null)?.name === 'ValidationException';
 
 /** Deletes every item in a partition (an integration's records, state, runs, events). */
 export async function deletePartition(db: Db, pk: string): Promise<number> {

@@ -1,4 +1,4 @@
-import type { SourceRecord } from '../connectors/types';
+import type { RejectedRecord, SourceRecord } from '../connectors/types';
 import { recordHash } from './hash';
 import type { RecordMeta, StoredRecord } from './records';
 
@@ -9,11 +9,17 @@ export interface WriteOutcome {
   deleted: number;
   /** Records whose stored copy is newer than what arrived (a late webhook or a lagging page). */
   stale: number;
+  /** Records the store refused, with its reason; the others were stored. */
+  rejected: RejectedRecord[];
 }
+
+type WriteKind = 'created' | 'updated' | 'deleted';
 
 export interface UpsertPlan {
   outcome: WriteOutcome;
   writes: StoredRecord[];
+  /** How each write is counted in the outcome. */
+  kinds: Map<string, WriteKind>;
 }
 
 /** A page may repeat an id (sources re-send on paging drift): the last copy wins, written once. */
@@ -35,8 +41,9 @@ export function planUpsert(
   meta: Map<string, RecordMeta>,
   now: string,
 ): UpsertPlan {
-  const outcome: WriteOutcome = { created: 0, updated: 0, unchanged: 0, deleted: 0, stale: 0 };
+  const outcome: WriteOutcome = { created: 0, updated: 0, unchanged: 0, deleted: 0, stale: 0, rejected: [] };
   const writes: StoredRecord[] = [];
+  const kinds = new Map<string, WriteKind>();
   for (const { record: r, hash } of byId.values()) {
     const cur = meta.get(r.id);
     if (cur && cur.sourceUpdatedAt && r.updatedAt && cur.sourceUpdatedAt > r.updatedAt) {
@@ -48,9 +55,9 @@ export function planUpsert(
       outcome.unchanged++;
       continue;
     }
-    if (!cur) outcome.created++;
-    else if (r.deleted && !cur.deleted) outcome.deleted++;
-    else outcome.updated++;
+    const kind: WriteKind = !cur ? 'created' : r.deleted && !cur.deleted ? 'deleted' : 'updated';
+    outcome[kind]++;
+    kinds.set(r.id, kind);
     writes.push({
       integrationId,
       dataType,
@@ -64,5 +71,5 @@ export function planUpsert(
       deleted: r.deleted ?? false,
     });
   }
-  return { outcome, writes };
+  return { outcome, writes, kinds };
 }

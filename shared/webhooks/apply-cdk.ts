@@ -57,5 +57,6 @@ export async function applyGenericEvent(app: App, i: IntegrationItem, stored: St
     if (typeof id !== 'string' && typeof id !== 'number') throw new UnappliableEventError(`A webhook object has no id at ${cfg.idPath ?? 'id'}.`);
     records.push({ id: String(id), data: item });
   }
-  await app.records.upsert(i.id, cfg.dataType, records);
+  const { rejected } = await app.records.upsert(i.id, cfg.dataType, records);
+  if (rejected.length) return `${rejected.length} of ${records.length} records not stored: ${rejected.map((r) => `${r.id}: ${r.reason}`).join('; ')}`;
 }
