@@ -1,0 +1,76 @@
+import { recordHash } from '../../shared/store/hash';
+import { api } from '../helpers/http';
+import { startTestStack, type TestStack } from '../helpers/stack';
+import { startCatchHook, type CatchHook } from '../sandboxes/catch-hook';
+
+describe('Flow to a REST endpoint (custom_api target)', () => {
+  let stack: TestStack;
+  let hook: CatchHook;
+  let call: ReturnType<typeof api>;
+  let sourceId: string;
+  let hookId: string;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ port: 0 });
+    hook = await startCatchHook({ requireEmail: true });
+    call = api(stack.url!, stack.apiKey);
+    sourceId = (await call('POST', '/api/integrations', { name: 'SF', type: 'salesforce', config: { instanceUrl: 'http://127.0.0.1:9', accessToken: 'x-token' } })).body.id;
+    hookId = (await call('POST', '/api/integrations', {
+      name: 'Zapier',
+      type: 'custom_api',
+      config: { baseUrl: hook.url, method: 'GET', auth: { kind: 'none' }, streams: [{ name: 'x', path: '/x', recordsPath: 'data', idPath: 'id', pagination: { kind: 'none' } }] },
+    })).body.id;
+    const now = new Date().toISOString();
+    const leads = [
+      { Id: 'A1', Email: 'a@example.com', Name: 'Ann' },
+      { Id: 'B2', Email: 'b@example.com', Name: 'Bob' },
+      { Id: 'C3', Name: 'No Email' },
+    ];
+    await stack.app.records.write(leads.map((data) => ({ integrationId: sourceId, dataType: 'leads', externalId: data.Id, data, hash: recordHash(data), syncStatus: 'synced', createdAt: now, updatedAt: now })));
+  });
+  afterAll(async () => {
+    await stack.close();
+    await hook.close();
+  });
+
+  const run = async (flowId: string) => {
+    const r = await call('POST', `/api/flows/${flowId}/run`);
+    await stack.queues.drain();
+    return (await call('GET', `/api/flows/${flowId}/runs/${r.body.runId}`)).body;
+  };
+
+  it('POSTs each mapped record to a catch hook, fails the one it refuses with its reason, and resends nothing unchanged', async () => {
+    const flow = await call('POST', '/api/flows', {
+      name: 'to zapier',
+      source: { integrationId: sourceId, dataType: 'leads' },
+      target: { integrationId: hookId, path: '/hooks/catch/123/abc/', method: 'POST' },
+      mapping: { email: '${Email}', name: '${Name:uppercase}', source: 'switchboard' },
+    });
+    expect(flow.status).toBe(201);
+    const r = await run(flow.body.id);
+    expect(r.sync_summary).toMatchObject({ records_processed: 3, successful_transfers: 2, failed_transfers: 1 });
+    expect(r.errors).toEqual([{ sourceId: 'C3', target: '/hooks/catch/123/abc/', reason: expect.stringContaining('answered 400') }]);
+    expect(hook.received.map((x) => x.body)).toEqual([
+      { email: 'a@example.com', name: 'ANN', source: 'switchboard' },
+      { email: 'b@example.com', name: 'BOB', source: 'switchboard' },
+    ]);
+    const delivered = (await call('GET', `/api/flows/${flow.body.id}/deliveries?sourceId=A1`)).body.deliveries[0];
+    expect(delivered).toMatchObject({ status: 'delivered', targetId: expect.any(String), attempts: 1 });
+
+    await run(flow.body.id);
+    expect(hook.received).toHaveLength(2);
+  });
+
+  it('PUTs to a path built from the source record', async () => {
+    const flow = await call('POST', '/api/flows', {
+      name: 'update contacts',
+      source: { integrationId: sourceId, dataType: 'leads', filter: "Id = 'B2'" },
+      target: { integrationId: hookId, path: '/contacts/${Id}', method: 'PUT' },
+      mapping: { email: '${Email}' },
+    });
+    const r = await run(flow.body.id);
+    expect(r.sync_summary).toMatchObject({ records_processed: 1, successful_transfers: 1 });
+    expect(hook.received.at(-1)).toEqual({ method: 'PUT', path: '/contacts/B2', body: { email: 'b@example.com' } });
+    expect((await call('GET', `/api/flows/${flow.body.id}/deliveries?sourceId=B2`)).body.deliveries[0].targetId).toBe('B2');
+  });
+});
