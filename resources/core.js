@@ -17,8 +17,13 @@
  *   kms:Decrypt: status, event log, channel and delivery listings show no secret, so none is opened. No SQS:
  *   no settings route enqueues.
  * - dailySummary: DynamoDB, kms:Decrypt (notification channel secrets).
+ * - flowDispatch (table stream → realtime flow runs): DynamoDB, the stream's read actions, SendMessage to the
+ *   flows queue and its own DLQ. No KMS.
  */
-const { naming, dynamoStatement, kmsStatement, sendStatement, lambdaRole, errorsAlarm } = require('./lib');
+const { naming, dynamoStatement, kmsStatement, sendStatement, lambdaRole, errorsAlarm, dlqAlarm, flowsWorkerEntry } = require('./lib');
+
+/** What a stream consumer needs on the table's stream. */
+const STREAM_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
 const { queueIds } = require('./workers');
 
 /** Functions declared in serverless.yml. */
@@ -64,6 +69,30 @@ const DECLARED = {
   },
 };
 
+DECLARED.flowDispatch = {
+  handler: 'functions/flow-dispatch.handler',
+  description: 'Record changes (table stream) to realtime flow runs',
+  role: 'FlowDispatchRole',
+  timeout: 60,
+  memorySize: 512,
+  events: [
+    {
+      stream: {
+        type: 'dynamodb',
+        arn: { 'Fn::GetAtt': ['Table', 'StreamArn'] },
+        batchSize: 100,
+        // From the oldest record the stream holds: a change written while the mapping was being created still flows.
+        startingPosition: 'TRIM_HORIZON',
+        maximumRetryAttempts: 10,
+        bisectBatchOnFunctionError: true,
+        functionResponseType: 'ReportBatchItemFailures',
+        filterPatterns: [{ dynamodb: { Keys: { PK: { S: [{ prefix: 'REC#' }] } } } }],
+        destinations: { onFailure: { arn: { 'Fn::GetAtt': ['FlowDispatchDlq', 'Arn'] }, type: 'sqs' } },
+      },
+    },
+  ],
+};
+
 /** `functions:` fragment. */
 async function functions() {
   return DECLARED;
@@ -79,6 +108,12 @@ async function resources({ resolveVariable }) {
     webhooks: [dynamoStatement(), sendStatement(queues), kmsStatement(['kms:Decrypt'])],
     settings: [dynamoStatement(), kmsStatement(['kms:GenerateDataKey'])],
     dailySummary: [dynamoStatement(), kmsStatement(['kms:Decrypt'])],
+    // Reads the table's stream, queues realtime runs, parks batches that keep failing in its DLQ. No KMS.
+    flowDispatch: [
+      dynamoStatement(),
+      { Effect: 'Allow', Action: STREAM_ACTIONS, Resource: { 'Fn::GetAtt': ['Table', 'StreamArn'] } },
+      sendStatement([flowsWorkerEntry().queueId, 'FlowDispatchDlq']),
+    ],
   };
   const Resources = {
     AlarmTopic: {
@@ -86,6 +121,11 @@ async function resources({ resolveVariable }) {
       Properties: { TopicName: `${prefix}-alarms`, DisplayName: `Switchboard ${prefix} alarms` },
     },
   };
+  Resources.FlowDispatchDlq = {
+    Type: 'AWS::SQS::Queue',
+    Properties: { QueueName: `${prefix}-flow-dispatch-dlq`, MessageRetentionPeriod: 14 * 86400, SqsManagedSseEnabled: true },
+  };
+  Resources.FlowDispatchDlqAlarm = dlqAlarm('FlowDispatchDlq', 'flow-dispatch');
   for (const key of [...STATIC, ...Object.keys(DECLARED)]) {
     const id = key[0].toUpperCase() + key.slice(1);
     Resources[`${id}Role`] = lambdaRole(`${prefix}-${key}`, statements[key]);

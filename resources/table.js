@@ -25,6 +25,9 @@ async function resources({ resolveVariable }) {
           SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { Ref: 'Key' } },
           // Sync runs, webhook events and logs carry `expiresAt` (epoch seconds).
           TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+          // Realtime flows read record changes from the table itself (shared/flows/dispatch.ts): keys only,
+          // since the dispatcher re-reads what it needs.
+          StreamSpecification: { StreamViewType: 'KEYS_ONLY' },
         },
       },
     },

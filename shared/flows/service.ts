@@ -6,6 +6,7 @@ import { FLOWS_QUEUE } from '../queue/types';
 import type { App } from '../services/app';
 import type { IntegrationItem } from '../store/integrations';
 import { parse } from '../validate';
+import { syncSubscription } from './dispatch';
 import { compileFilter } from './filter';
 import { CreateFlowSchema, ImportFlowSchema, PatchFlowSchema, RunFlowSchema, type CreateFlow } from './schema';
 import { FlowRunStore, FlowStore, LedgerStore, type FlowItem, type FlowRun, type FlowRunTrigger } from './store';
@@ -41,6 +42,7 @@ export class FlowService {
       updatedAt: now,
       version: 1,
     };
+    await syncSubscription(this.app.db, undefined, flow);
     await this.flows.create(flow);
     log.info('flow created', { tenantId, flowId: flow.id });
     return flow;
@@ -58,12 +60,15 @@ export class FlowService {
     if (next.trigger !== 'schedule' || next.status !== 'active') next.nextRunAt = null;
     else if (cur.trigger !== 'schedule' || cur.status !== 'active' || !cur.nextRunAt) next.nextRunAt = new Date().toISOString();
     if (next.status === 'active') next.errorMessage = null;
-    return this.flows.put(next, cur.version);
+    const saved = await this.flows.put(next, cur.version);
+    await syncSubscription(this.app.db, cur, saved);
+    return saved;
   }
 
   async remove(tenantId: string, id: string): Promise<void> {
-    await this.flows.require(tenantId, id);
+    const cur = await this.flows.require(tenantId, id);
     await this.flows.delete(tenantId, id);
+    await syncSubscription(this.app.db, cur, undefined);
   }
 
   /** seed 003's template JSON → an ordinary flow. */

@@ -3,7 +3,9 @@ import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import { createApiHandler } from '../api/handler';
 import { flowRoutes } from '../flows/routes';
+import { dispatchChanges } from '../flows/dispatch';
 import { flowWorkerHandler } from '../flows/worker';
+import { startLocalStream, type LocalStream } from './stream';
 import { FLOWS_QUEUE } from '../queue/types';
 import { integrationRoutes } from '../api/routes';
 import type { Route } from '../api/router';
@@ -44,6 +46,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   app: App;
   queues: LocalQueues;
+  /** The store's change capture feeding realtime flows. */
+  stream: LocalStream;
   url?: string;
   dynamoEndpoint: string;
   tick(): Promise<{ claimed: number; enqueued: number }>;
@@ -84,6 +88,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const app = new App(db, new Sealer(new LocalKeyRing(join(keyDir, 'keyring.key'))), queues, specs, opts.connectors);
   for (const c of opts.connectors) queues.consume(c.type, workerHandler(() => app, { applyWebhook: opts.applyWebhook, engine: opts.engine }));
   queues.consume(FLOWS_QUEUE, flowWorkerHandler(() => app, { sleep: opts.engine?.sleep }));
+  // Record changes reach realtime flows through the store's change capture, as DynamoDB Streams does in AWS.
+  const stream = startLocalStream(db, (changed) => dispatchChanges(app, changed), { filter: (k) => k.PK.startsWith('REC#') });
 
   let server: Server | undefined;
   let url: string | undefined;
@@ -101,6 +107,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   return {
     app,
     queues,
+    stream,
     url,
     dynamoEndpoint,
     tick,
@@ -111,6 +118,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         server.closeAllConnections();
         await new Promise<void>((r) => server!.close(() => r()));
       }
+      await stream.stop();
       await queues.stop();
       db.client.destroy();
       if (dynamo) await dynamo.close();

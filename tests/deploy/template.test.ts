@@ -193,13 +193,39 @@ describe('least privilege', () => {
     expect(all).toHaveLength(1);
   });
 
-  it('scopes every DynamoDB statement to the table and its indexes', () => {
-    for (const { role: r } of roles()) {
-      for (const s of statementsOf(r).filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => a.startsWith('dynamodb:')))) {
+  it('scopes every DynamoDB statement to the table and its indexes (the stream: flowDispatch alone, read only)', () => {
+    const streamReaders: string[] = [];
+    for (const { key, role: r } of roles()) {
+      const onStream = (s: ReturnType<typeof statementsOf>[number]) => JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::GetAtt': ['Table', 'StreamArn'] });
+      for (const s of statementsOf(r).filter(onStream)) {
+        streamReaders.push(key);
+        expect(s.Action).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']);
+      }
+      for (const s of statementsOf(r).filter((s) => !onStream(s) && (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => a.startsWith('dynamodb:')))) {
         expect(resourcesOf(s)).toEqual([{ 'Fn::GetAtt': ['Table', 'Arn'] }, { 'Fn::Sub': '${Table.Arn}/index/*' }]);
         expect(s.Action).not.toContain('dynamodb:Scan');
       }
     }
+    expect(streamReaders).toEqual(['flowDispatch']);
+  });
+
+  it('feeds realtime flows from the table stream: record items only, retried, bisected, then parked in a DLQ; no KMS', () => {
+    expect(t.Resources.Table.Properties.StreamSpecification).toEqual({ StreamViewType: 'KEYS_ONLY' });
+    const [fnId] = lambdaByKey(t, 'flowDispatch')!;
+    const [, m] = ofType(t, 'AWS::Lambda::EventSourceMapping').find(([, x]) => refOf(x.Properties.FunctionName) === fnId)!;
+    expect(m.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': ['Table', 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ dynamodb: { Keys: { PK: { S: [{ prefix: 'REC#' }] } } } }) }] },
+    });
+    const dlq = refOf((m.Properties.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination);
+    expect(t.Resources[dlq!].Type).toBe('AWS::SQS::Queue');
+    const r = role('flowDispatch');
+    expect(actionsOf(r).filter((a) => a.startsWith('kms:'))).toEqual([]);
+    expect(allows(r, 'sqs:SendMessage')).toBe(true);
+    expect(allows(r, 'sqs:ReceiveMessage')).toBe(false);
   });
 });
 

@@ -1,7 +1,7 @@
-import { recordHash } from '../../shared/store/hash';
 import { api } from '../helpers/http';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { startHubspotSandbox, type HubspotSandbox } from '../sandboxes/hubspot';
+import { storeOnlySource, writeRecords } from './helpers';
 
 /** A target that throttles, fails, or refuses some records: each record ends delivered or failed with its reason. */
 describe('Flow delivery under target failures (HubSpot)', () => {
@@ -13,13 +13,10 @@ describe('Flow delivery under target failures (HubSpot)', () => {
   beforeAll(async () => {
     stack = await startTestStack({ port: 0 });
     call = api(stack.url!, stack.apiKey);
-    sourceId = (await call('POST', '/api/integrations', { name: 'SF', type: 'salesforce', config: { instanceUrl: 'http://127.0.0.1:9', accessToken: 'x-token' } })).body.id;
-    const now = new Date().toISOString();
+    sourceId = await storeOnlySource(call);
     const lead = (i: number, extra: Record<string, unknown> = {}) => ({ Id: `L${i}`, Email: `p${i}@example.com`, LastName: `Person${i}`, ...extra });
     const leads = [...Array.from({ length: 250 }, (_, i) => lead(i)), lead(250, { LastName: 'Bad' }), lead(251, { Email: 'not-an-email' })];
-    await stack.app.records.write(
-      leads.map((data) => ({ integrationId: sourceId, dataType: 'leads', externalId: String(data.Id), data, hash: recordHash(data), syncStatus: 'synced', createdAt: now, updatedAt: now })),
-    );
+    await writeRecords(stack, sourceId, leads);
   });
   afterAll(async () => {
     await stack.close();

@@ -1,7 +1,7 @@
-import { recordHash } from '../../shared/store/hash';
 import { api } from '../helpers/http';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { startCatchHook, type CatchHook } from '../sandboxes/catch-hook';
+import { restTarget, storeOnlySource, writeRecords } from './helpers';
 
 describe('Flow to a REST endpoint (custom_api target)', () => {
   let stack: TestStack;
@@ -14,19 +14,13 @@ describe('Flow to a REST endpoint (custom_api target)', () => {
     stack = await startTestStack({ port: 0 });
     hook = await startCatchHook({ requireEmail: true });
     call = api(stack.url!, stack.apiKey);
-    sourceId = (await call('POST', '/api/integrations', { name: 'SF', type: 'salesforce', config: { instanceUrl: 'http://127.0.0.1:9', accessToken: 'x-token' } })).body.id;
-    hookId = (await call('POST', '/api/integrations', {
-      name: 'Zapier',
-      type: 'custom_api',
-      config: { baseUrl: hook.url, method: 'GET', auth: { kind: 'none' }, streams: [{ name: 'x', path: '/x', recordsPath: 'data', idPath: 'id', pagination: { kind: 'none' } }] },
-    })).body.id;
-    const now = new Date().toISOString();
-    const leads = [
+    sourceId = await storeOnlySource(call);
+    hookId = await restTarget(call, hook.url);
+    await writeRecords(stack, sourceId, [
       { Id: 'A1', Email: 'a@example.com', Name: 'Ann' },
       { Id: 'B2', Email: 'b@example.com', Name: 'Bob' },
       { Id: 'C3', Name: 'No Email' },
-    ];
-    await stack.app.records.write(leads.map((data) => ({ integrationId: sourceId, dataType: 'leads', externalId: data.Id, data, hash: recordHash(data), syncStatus: 'synced', createdAt: now, updatedAt: now })));
+    ]);
   });
   afterAll(async () => {
     await stack.close();
