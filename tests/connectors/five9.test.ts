@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { five9 } from '../../shared/connectors/five9';
 import { pacificDateTime } from '../../shared/connectors/five9/pacific';
 import { five9Call } from '../../shared/connectors/five9/soap';
+import { callsStream } from '../../shared/connectors/five9/calls';
+import { contactsStream } from '../../shared/connectors/five9/contacts';
+import type { Connector } from '../../shared/connectors/types';
 import { Five9ConfigSchema } from '../../shared/connectors/five9/spec';
 import { secretFields } from '../../shared/connectors/secret';
 import { MalformedPageError, SourceError } from '../../shared/errors';
@@ -23,7 +26,10 @@ const CONTACTS: Five9Contact[] = [
 
 describe('Connector: five9', () => {
   let sb: Five9Sandbox;
-  const nowMin = () => Math.floor(Date.now() / 60_000) * 60_000;
+  /** The calls stream's clock: the Monday after US daylight saving began (Sunday 2026-03-08), 10:00 in Pacific time. */
+  const NOW = Date.parse('2026-03-09T17:00:00Z');
+  const five9At = { ...five9, streams: () => [contactsStream, callsStream(() => NOW)] } as unknown as Connector;
+  const nowMin = () => NOW;
   const start = async (o: Partial<Five9SandboxOptions> = {}) => {
     sb = await startFive9Sandbox({ username: USER, password: PASSWORD, contacts: CONTACTS, ...o });
   };
@@ -68,7 +74,7 @@ describe('Connector: five9', () => {
   describe('Stream: contacts', () => {
     it('reads the whole table by number1 prefix, splitting a prefix that hits the 1,000 cap, keyed by the contact id', async () => {
       await start();
-      const r = await readStream(five9, configFor(), 'contacts');
+      const r = await readStream(five9At, configFor(), 'contacts');
       const values = sb.calls.map((c) => (c.content.lookupCriteria as { criteria: { value: string } }).criteria.value);
       expect(values).toEqual(['0%', '1%', '2%', '3%', ...'0123456789'.split('').map((d) => `3${d}%`), '4%', '5%', '6%', '7%', '8%', '9%']);
       expect(sb.calls.every((c) => (c.content.lookupCriteria as { contactIdField: string }).contactIdField === 'contactId')).toBe(true);
@@ -79,10 +85,10 @@ describe('Connector: five9', () => {
 
     it('resumes an interrupted read at the partitions it had not read yet', async () => {
       await start();
-      const first = await readStream(five9, configFor(), 'contacts', { maxPages: 4 });
+      const first = await readStream(five9At, configFor(), 'contacts', { maxPages: 4 });
       expect(first.cursor).toEqual({ pending: ['30', '31', '32', '33', '34', '35', '36', '37', '38', '39', '4', '5', '6', '7', '8', '9'] });
       sb.calls.length = 0;
-      const rest = await readStream(five9, configFor(), 'contacts', { cursor: first.cursor, resuming: true });
+      const rest = await readStream(five9At, configFor(), 'contacts', { cursor: first.cursor, resuming: true });
       expect(sb.calls[0].content.lookupCriteria).toMatchObject({ criteria: { value: '30%' } });
       expect(new Set([...first.records, ...rest.records].map((x) => x.id)).size).toBe(1205);
     });
@@ -90,7 +96,7 @@ describe('Connector: five9', () => {
     it('fails a page that is not XML with MalformedPageError, without retrying it', async () => {
       await start();
       sb.malformedNext(1);
-      await expect(readStream(five9, configFor(), 'contacts')).rejects.toBeInstanceOf(MalformedPageError);
+      await expect(readStream(five9At, configFor(), 'contacts')).rejects.toBeInstanceOf(MalformedPageError);
       expect(sb.calls).toHaveLength(1);
     });
   });
@@ -100,13 +106,15 @@ describe('Connector: five9', () => {
     it('runs one report per window in Pacific time, polls isReportRunning until false, and reads the CSV', async () => {
       const data = calls();
       await start({ calls: data, runningChecks: 2 });
-      const r = await readStream(five9, configFor(), 'calls');
+      const r = await readStream(five9At, configFor(), 'calls');
       const runs = sb.calls.filter((c) => c.operation === 'runReport');
       expect(runs).toHaveLength(3);
       expect(runs[0].content).toMatchObject({ folderName: 'Call Log Reports', reportName: 'Call Log' });
       const [s, e] = ['start', 'end'].map((k) => (runs[0].content.criteria as { time: Record<string, string> }).time[k]);
       expect(Date.parse(e) - Date.parse(s)).toBe(24 * HOUR);
-      expect(s).toBe(pacificDateTime(Date.parse(s)));
+      // Windows are sent in Pacific time on either side of the change to daylight saving time.
+      expect(s).toBe('2026-03-06T09:00:00.000-08:00');
+      expect((runs[2].content.criteria as { time: Record<string, string> }).time.end).toBe('2026-03-09T10:00:00.000-07:00');
       expect(ops().slice(0, 5)).toEqual(['runReport', 'isReportRunning', 'isReportRunning', 'isReportRunning', 'getReportResultCsv']);
       expect(sb.calls.filter((c) => c.operation === 'isReportRunning').every((c) => c.content.timeout === '10')).toBe(true);
       // 3 days back from now: the calls of the last 72 hours, oldest window first.
@@ -120,13 +128,13 @@ describe('Connector: five9', () => {
     it('runs incrementally from the last window end minus the overlap, catching a call logged late', async () => {
       const data = calls();
       await start({ calls: data });
-      const full = await readStream(five9, configFor({ overlapMinutes: 60 }), 'calls');
+      const full = await readStream(five9At, configFor({ overlapMinutes: 60 }), 'calls');
       const hwm = Date.parse((full.cursor as { hwm: string }).hwm);
       const late = makeFive9Calls(1, hwm - 45 * 60_000)[0];
       late.row['CALL ID'] = '399999999999';
       data.push(late);
       sb.calls.length = 0;
-      const inc = await readStream(five9, configFor({ overlapMinutes: 60 }), 'calls', { mode: 'incremental', cursor: full.cursor });
+      const inc = await readStream(five9At, configFor({ overlapMinutes: 60 }), 'calls', { mode: 'incremental', cursor: full.cursor });
       expect(ops()).toEqual(['runReport', 'isReportRunning', 'getReportResultCsv']);
       expect((sb.calls[0].content.criteria as { time: { start: string } }).time.start).toBe(pacificDateTime(hwm - HOUR));
       expect(inc.records.map((x) => x.id).sort()).toEqual([data[99].row['CALL ID'], '399999999999']);
@@ -136,7 +144,7 @@ describe('Connector: five9', () => {
       // 2,400 calls over the last 20 hours; the domain returns at most 2,000 rows a report.
       const dense = makeFive9Calls(2400, nowMin() - 20 * HOUR, 30_000);
       await start({ calls: dense, reportCap: 2000 });
-      const r = await readStream(five9, configFor({ historyDays: 1, maxReportRows: 2000 }), 'calls');
+      const r = await readStream(five9At, configFor({ historyDays: 1, maxReportRows: 2000 }), 'calls');
       const windows = sb.calls.filter((c) => c.operation === 'runReport').map((c) => (c.content.criteria as { time: Record<string, string> }).time);
       expect(windows.map((w) => (Date.parse(w.end) - Date.parse(w.start)) / HOUR)).toEqual([24, 12, 12]);
       expect(r.records.map((x) => x.id)).toEqual(dense.map((c) => c.row['CALL ID']));
@@ -145,9 +153,9 @@ describe('Connector: five9', () => {
 
     it('resumes after a crash at the window it was in, not from the start', async () => {
       await start({ calls: calls() });
-      const first = await readStream(five9, configFor(), 'calls', { maxPages: 1 });
+      const first = await readStream(five9At, configFor(), 'calls', { maxPages: 1 });
       sb.calls.length = 0;
-      const rest = await readStream(five9, configFor(), 'calls', { cursor: first.cursor, resuming: true });
+      const rest = await readStream(five9At, configFor(), 'calls', { cursor: first.cursor, resuming: true });
       expect(sb.calls.filter((c) => c.operation === 'runReport')).toHaveLength(2);
       expect((sb.calls[0].content.criteria as { time: { start: string } }).time.start).toBe(pacificDateTime(Date.parse((first.cursor as { hwm: string }).hwm)));
       expect(first.records.length + rest.records.length).toBe(72);
@@ -155,7 +163,7 @@ describe('Connector: five9', () => {
 
     it('gives up on a report still running after reportTimeoutMinutes, retryably', async () => {
       await start({ calls: calls(), runningChecks: 1000 });
-      const err = await readStream(five9, configFor({ reportTimeoutMinutes: 1 }), 'calls').catch((e) => e);
+      const err = await readStream(five9At, configFor({ reportTimeoutMinutes: 1 }), 'calls').catch((e) => e);
       expect(err).toBeInstanceOf(SourceError);
       expect(err).toMatchObject({ code: 'report_timeout', retryable: true });
       expect(ops()).toEqual(['runReport', ...Array(6).fill('isReportRunning')]);
@@ -163,7 +171,7 @@ describe('Connector: five9', () => {
 
     it('fails at once on ReportNotFoundFault, naming the fault', async () => {
       await start({ calls: calls() });
-      const err = await readStream(five9, configFor({ reportName: 'No Such Report' }), 'calls').catch((e) => e);
+      const err = await readStream(five9At, configFor({ reportName: 'No Such Report' }), 'calls').catch((e) => e);
       expect(err).toMatchObject({ code: 'report_not_found', retryable: false, status: 500 });
       expect(err.message).toMatch(/five9\/calls runReport answered fault ReportNotFoundFault \(Report "No Such Report" not found/);
       expect(sb.calls).toHaveLength(1);
@@ -173,16 +181,16 @@ describe('Connector: five9', () => {
   describe('Errors and limits', () => {
     it('fails a stream on a refused password with a 401, not retried', async () => {
       await start();
-      const err = await readStream(five9, configFor({ password: 'nope-nope' }), 'calls').catch((e) => e);
+      const err = await readStream(five9At, configFor({ password: 'nope-nope' }), 'calls').catch((e) => e);
       expect(err).toMatchObject({ code: 'auth_failed', status: 401, retryable: false });
     });
 
     it('retries a 503 page and a ServiceUnavailableFault, then carries on', async () => {
       await start({ calls: calls() });
       sb.failNext(1, 503);
-      const a = await readStream(five9, configFor({ historyDays: 1 }), 'calls');
+      const a = await readStream(five9At, configFor({ historyDays: 1 }), 'calls');
       sb.faultNext('ServiceUnavailableFault', 2);
-      const b = await readStream(five9, configFor({ historyDays: 1 }), 'calls');
+      const b = await readStream(five9At, configFor({ historyDays: 1 }), 'calls');
       expect(a.stats.retries).toBe(1);
       expect(b.stats.retries).toBe(2);
       expect(b.records).toEqual(a.records);

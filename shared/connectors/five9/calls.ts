@@ -44,13 +44,14 @@ async function report(ctx: ReadContext<Five9Config>, start: number, end: number)
   return parseCsv(await call('getReportResultCsv', { identifier }));
 }
 
-export const callsStream: Stream<Five9Config> = {
+/** The calls stream; `clock` says when "now" is (the last window ends at the current minute). */
+export const callsStream = (clock: () => number = Date.now): Stream<Five9Config> => ({
   name: 'calls',
   async *read(ctx: ReadContext<Five9Config>, cursor: unknown): AsyncIterable<Page> {
     const { config } = ctx;
     const stored = CursorSchema.safeParse(cursor);
     const hwm = stored.success ? Date.parse(stored.data.hwm) : undefined;
-    const now = Math.floor(Date.now() / 60_000) * 60_000;
+    const now = Math.floor(clock() / 60_000) * 60_000;
     let windowMs = config.windowHours * 3_600_000;
     let start: number;
     if (ctx.since) start = Date.parse(ctx.since);
@@ -79,4 +80,4 @@ export const callsStream: Stream<Five9Config> = {
       yield { records: records.slice(Math.floor((records.length - 1) / PAGE) * PAGE), rejected, cursor: { hwm: new Date(end).toISOString(), windowMs } };
     }
   },
-};
+});

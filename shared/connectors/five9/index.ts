@@ -13,7 +13,7 @@ import { Five9ConfigSchema, five9Spec } from './spec';
 export const five9: Connector<typeof Five9ConfigSchema> = {
   ...five9Spec,
   http: (config) => ({ baseUrl: config.baseUrl, auth: basicAuth(config.username, config.password) }),
-  streams: () => [contactsStream, callsStream],
+  streams: () => [contactsStream, callsStream()],
   // Listing one contact field proves the endpoint, the credentials and the user's API access.
   test: async (ctx) => {
     try {
