@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MalformedPageError } from '../errors';
+import { MalformedPageError, type SourceError } from '../errors';
 import type { HttpClient, HttpResponse } from '../http/client';
 
 /**
@@ -73,9 +73,35 @@ const Kinds = {
     resumeAfterLast: z.boolean().optional(),
     in: where,
   }),
+  /**
+   * Page numbers for the first records, then an opaque token (Zoho CRM serves `page` only up to 2,000 records
+   * and wants `page_token` beyond; the two are never sent together). Switches before the limit from the page
+   * size the server reports, and when a page number is refused with a `page_limit` error (the connector's
+   * `fault` names it) while a token is at hand. The token is `{page, token?, byToken?}`.
+   */
+  'page-then-token': z.object({
+    kind: z.literal('page-then-token'),
+    param: z.string().default('page'),
+    tokenParam: z.string().min(1),
+    /** Path of the next token in the response. */
+    tokenPath: z.string().min(1),
+    /** Path of the page size the server applied. */
+    perPagePath: z.string().min(1),
+    hasMore: z.string().min(1),
+    /** Records reachable with page numbers. */
+    maxRecordsByPage: z.number().int().positive(),
+  }),
 };
 
-export const PaginationSchema = z.discriminatedUnion('kind', [Kinds.none, Kinds.cursor, Kinds['next-url'], Kinds.page, Kinds.offset, Kinds.keyset]);
+export const PaginationSchema = z.discriminatedUnion('kind', [
+  Kinds.none,
+  Kinds.cursor,
+  Kinds['next-url'],
+  Kinds.page,
+  Kinds.offset,
+  Kinds.keyset,
+  Kinds['page-then-token'],
+]);
 export type Pagination = z.infer<typeof PaginationSchema>;
 type Kind = Pagination['kind'];
 
@@ -116,6 +142,8 @@ export interface Paginator {
   next(page: PageResult, token: unknown): Step;
   /** The last token is where the next incremental run starts (keyset), kept in the cursor as `last`. */
   keepsLast?: boolean;
+  /** A refusal this kind can page around: the token to ask again with, or undefined to fail. */
+  recover?(err: SourceError, token: unknown): unknown;
 }
 
 /** What a strategy may need from the stream beyond its own declaration. */
@@ -198,7 +226,38 @@ const STRATEGIES: { [K in Kind]: (p: Extract<Pagination, { kind: K }>, env: Pagi
       return { more, token: String(k) };
     },
   }),
+  'page-then-token': pageThenToken,
 };
+
+/** Where a page-then-token read stands: the next page number, and the token for the page after the last one read. */
+const PositionSchema = z.object({ page: z.number().int().positive(), token: z.string().optional(), byToken: z.boolean().optional() });
+type Position = z.infer<typeof PositionSchema>;
+
+function pageThenToken(p: Extract<Pagination, { kind: 'page-then-token' }>): Paginator {
+  return {
+    initial: (t) => PositionSchema.safeParse(t).data ?? { page: 1 },
+    apply: (req, t) => {
+      const pos = t as Position;
+      if (pos.byToken) put(req, 'query', p.tokenParam, pos.token!);
+      else put(req, 'query', p.param, pos.page);
+    },
+    next: ({ res, records, label }, t) => {
+      const pos = t as Position;
+      const more = isTrue(getPath(res.body, p.hasMore));
+      const n = getPath(res.body, p.tokenPath);
+      const token = typeof n === 'string' && n ? n : undefined;
+      const perPage = Number(getPath(res.body, p.perPagePath)) || records.length;
+      // Switch before the server refuses: the next page number would pass the limit.
+      const byToken = pos.byToken || (pos.page + 1) * perPage > p.maxRecordsByPage;
+      if (more && byToken && !token) throw new MalformedPageError(`${label}: page ${pos.page} says more records follow but gives no ${p.tokenPath}`);
+      return { more, token: { page: pos.page + 1, token, ...(byToken ? { byToken: true } : {}) } };
+    },
+    recover: (err, t) => {
+      const pos = t as Position;
+      return err.code === 'page_limit' && !pos.byToken && pos.token ? { ...pos, byToken: true } : undefined;
+    },
+  };
+}
 
 /** The strategy object for a stream's declared pagination. */
 export function paginator(p: Pagination, env: PagingEnv): Paginator {

@@ -256,7 +256,16 @@ async function* readPartition<C>(
     if (since && def.incremental) put(req, def.incremental.in, def.incremental.param, formatTime(since, def.incremental.format));
     pager.apply(req, token);
     const sent = def.encode && req.body ? { ...req, body: def.encode(req.body, ctx.config) } : req;
-    const raw = await ctx.http.request({ method: def.method ?? 'GET', ...sent, stream: def.name, okStatuses: def.emptyStatuses, fault: def.fault } satisfies HttpRequest);
+    let raw: HttpResponse;
+    try {
+      raw = await ctx.http.request({ method: def.method ?? 'GET', ...sent, stream: def.name, okStatuses: def.emptyStatuses, fault: def.fault } satisfies HttpRequest);
+    } catch (err) {
+      // A refusal the paging kind can go around (Zoho's page-number limit) is asked again another way.
+      const again = err instanceof SourceError ? pager.recover?.(err, token) : undefined;
+      if (again === undefined) throw err;
+      token = again;
+      continue;
+    }
     const res = def.emptyStatuses?.includes(raw.status) ? raw : { ...raw, body: reader.body(raw.body, `${label}: page ${n} of ${req.url}`) };
     const info = def.info?.(res);
     if (def.emptyStatuses?.includes(res.status)) {

@@ -23,8 +23,6 @@ describe('Connector: mailchimp', () => {
       idOf: (r) => `L1:${String(r.id)}`,
       touch: (r) => ({ ...r, status: 'unsubscribed', last_changed: '2024-06-01T00:00:00+00:00' }),
       incrementalParam: 'since_last_changed',
-      // Mailchimp's 429 is about concurrent connections: it clears within moments, with no header saying when.
-      throttle: { perWindow: 2, windowMs: 100 },
     }));
 
   it('reads every audience’s members, ids unique across audiences, and takes the host from the key', async () => {

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { oauth2Auth } from '../../http/auth';
-import { httpDate } from '../../http/http-date';
 import { fetchToken } from '../../http/token';
-import type { RestStreamDef } from '../rest';
+import { SourceError } from '../../errors';
+import { restStream, type RestStreamDef } from '../rest';
 import type { Connector } from '../types';
-import { pageThenTokenStream, type PageThenToken } from './pager';
 import { DEFAULT_ACCOUNTS_URL, DEFAULT_BASE_URL, ZOHO_MODULES, zohoSpec, type ZohoConfig, type ZohoDataType } from './spec';
 
 /**
@@ -21,18 +20,11 @@ export function describeZohoError(_status: number, body: unknown): string | unde
 /** A record must carry its id; the rest is the vendor's, stored as is. */
 export const ZohoRecordSchema = z.looseObject({ id: z.union([z.string(), z.number()]), Modified_Time: z.string().nullish() });
 
-const paging: PageThenToken = {
-  maxRecordsByPage: 2000,
-  pageParam: 'page',
-  tokenParam: 'page_token',
-  tokenPath: 'info.next_page_token',
-  perPagePath: 'info.per_page',
-  hasMorePath: 'info.more_records',
-  isPageLimitError: (status, body) => status === 400 && ZohoErrorSchema.safeParse(body).data?.code === 'DISCRETE_PAGINATION_LIMIT_EXCEEDED',
-  // If-Modified-Since is an HTTP-date (RFC 9110): `Wed, 01 May 2024 10:00:00 GMT`.
-  formatSince: httpDate,
-  describeError: describeZohoError,
-};
+/** A page number past the server's limit: the `page-then-token` paging asks again by token. */
+function zohoPageLimit(status: number, body: unknown): SourceError | undefined {
+  if (status !== 400 || ZohoErrorSchema.safeParse(body).data?.code !== 'DISCRETE_PAGINATION_LIMIT_EXCEEDED') return undefined;
+  return new SourceError('page_limit', `Request failed: Zoho refused a page number past its limit (${describeZohoError(status, body)})`, { status });
+}
 
 /** One module as data: path, fields, ordering, records and id paths, the If-Modified-Since incremental. */
 export function zohoStreamDef(name: ZohoDataType): RestStreamDef<ZohoConfig> {
@@ -42,10 +34,21 @@ export function zohoStreamDef(name: ZohoDataType): RestStreamDef<ZohoConfig> {
     path: `/crm/v3/${m.module}`,
     // Sorted by Modified_Time ascending so a full run's high-water mark seeds the next incremental run.
     query: { fields: m.fields.join(','), per_page: 200, sort_by: 'Modified_Time', sort_order: 'asc' },
-    pagination: { kind: 'page', param: 'page', size: 200, start: 1, hasMore: 'info.more_records', in: 'query' },
+    // Zoho CRM serves `page` up to 2,000 records and wants `page_token` beyond. https://www.zoho.com/crm/developer/docs/api/v3/get-records.html
+    pagination: {
+      kind: 'page-then-token',
+      param: 'page',
+      tokenParam: 'page_token',
+      tokenPath: 'info.next_page_token',
+      perPagePath: 'info.per_page',
+      hasMore: 'info.more_records',
+      maxRecordsByPage: 2000,
+    },
+    fault: zohoPageLimit,
     records: 'data',
     id: 'id',
     recordSchema: ZohoRecordSchema,
+    // If-Modified-Since is an HTTP-date (RFC 9110): `Wed, 01 May 2024 10:00:00 GMT`.
     incremental: { field: 'Modified_Time', param: 'If-Modified-Since', in: 'header', format: 'http-date', lookbackMs: 60_000 },
     // 304: nothing modified since the header's time; 204: the module has no records. Neither is an error.
     emptyStatuses: [204, 304],
@@ -70,7 +73,7 @@ export const zoho: Connector<typeof zohoSpec.configSchema> = {
       onToken: (tok) => save({ accessToken: tok.access_token }),
     }),
   }),
-  streams: () => (Object.keys(ZOHO_MODULES) as ZohoDataType[]).map((name) => pageThenTokenStream(zohoStreamDef(name), paging)),
+  streams: () => (Object.keys(ZOHO_MODULES) as ZohoDataType[]).map((name) => restStream(zohoStreamDef(name))),
   /** A one-record Leads read: proves the token, the data centre and the modules scope the sync needs. */
   async test(ctx) {
     try {
