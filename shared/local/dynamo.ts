@@ -4,24 +4,33 @@ import type { Server } from 'node:http';
 import { AppError } from '../errors';
 
 /**
- * LevelDB admits one opener. Opened twice, dynalite fails inside a request callback ("Database is closed") and
- * takes the process down; probing the lock first turns that into a plain error.
+ * Whether another process has the store open. LevelDB admits one opener and holds a file lock the OS drops
+ * when that process dies, so this is true exactly while a live process (a stack, a CLI sync) uses the store.
  */
-export async function assertStoreFree(path: string): Promise<void> {
-  if (!existsSync(path)) return;
+export async function storeInUse(path: string): Promise<boolean> {
+  if (!existsSync(path)) return false;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Level } = require('level') as { Level: new (p: string) => { open(): Promise<void>; close(): Promise<void> } };
   const db = new Level(path);
   try {
     await db.open();
+    return false;
   } catch (err) {
     const e = err as Error & { code?: string; cause?: { code?: string } };
-    if (e.cause?.code === 'LEVEL_LOCKED' || e.code === 'LEVEL_LOCKED')
-      throw new AppError('data_dir_locked', `The store in ${path} is in use by another process (a sync still running?); wait for it to finish and retry.`, 409);
+    if (e.cause?.code === 'LEVEL_LOCKED' || e.code === 'LEVEL_LOCKED') return true;
     throw err;
   } finally {
     await db.close().catch(() => undefined);
   }
+}
+
+/**
+ * Opened twice, dynalite fails inside a request callback ("Database is closed") and takes the process down;
+ * probing the lock first turns that into a plain error.
+ */
+export async function assertStoreFree(path: string): Promise<void> {
+  if (await storeInUse(path))
+    throw new AppError('data_dir_locked', `The store in ${path} is in use by another process (a sync still running?); wait for it to finish and retry.`, 409);
 }
 
 /**

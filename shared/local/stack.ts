@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
+import { z } from 'zod';
 import { createApiHandler } from '../api/handler';
 import { flowRoutes } from '../flows/routes';
 import { dispatchChanges } from '../flows/dispatch';
@@ -8,6 +9,7 @@ import { flowWorkerHandler } from '../flows/worker';
 import { startLocalStream, type LocalStream } from './stream';
 import { FLOWS_QUEUE } from '../queue/types';
 import { integrationRoutes } from '../api/routes';
+import { AppError } from '../errors';
 import type { Route } from '../api/router';
 import { connectionTestRoutes } from '../api/test-route';
 import type { Connector } from '../connectors/types';
@@ -21,9 +23,10 @@ import { scheduleDue } from '../services/scheduler';
 import { sendDailySummaries } from '../notify/summary';
 import { createDb, ensureTable } from '../store/db';
 import { specs } from '../connectors/specs';
-import { startDynalite } from './dynamo';
+import { startDynalite, storeInUse } from './dynamo';
 import { serveHandler } from './http-server';
 import { privateDataDir } from './data-dir';
+import { releaseDeadLeases } from './recover';
 import { applyLocalDefaults } from './settings';
 
 export interface LocalStackOptions {
@@ -57,16 +60,22 @@ export interface LocalStack {
 /** Where a running stack advertises its store, so the CLI can share it (LevelDB allows one opener). */
 export const stackFile = (dataDir: string) => join(dataDir, 'stack.json');
 
-function aliveStack(dataDir: string): { dynamoEndpoint: string; pid: number } | undefined {
+const StackFileSchema = z.object({ pid: z.number(), dynamoEndpoint: z.string() });
+
+/**
+ * The stack serving this folder, if one is alive: its stack.json names it and the store's lock (which the OS
+ * drops when a process dies) is held. A pid alone proves nothing after a kill -9 (another process may have it
+ * by now), so a stack.json whose store is free is a dead stack's, and is removed.
+ */
+async function runningStack(dataDir: string): Promise<z.infer<typeof StackFileSchema> | undefined> {
   const f = stackFile(dataDir);
   if (!existsSync(f)) return undefined;
-  try {
-    const s = JSON.parse(readFileSync(f, 'utf8'));
-    process.kill(s.pid, 0);
-    return s;
-  } catch {
+  if (!(await storeInUse(join(dataDir, 'db')))) {
+    rmSync(f, { force: true });
     return undefined;
   }
+  const parsed = StackFileSchema.safeParse(JSON.parse(readFileSync(f, 'utf8')));
+  return parsed.success ? parsed.data : undefined;
 }
 
 /**
@@ -77,14 +86,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   applyLocalDefaults();
   const dataDir = opts.dataDir && resolve(opts.dataDir);
   if (dataDir) privateDataDir(dataDir);
-  const running = dataDir && !opts.dynamoEndpoint ? aliveStack(dataDir) : undefined;
-  if (running && opts.port !== undefined) throw new Error(`a Switchboard stack (pid ${running.pid}) is already running on ${dataDir}`);
+  const running = dataDir && !opts.dynamoEndpoint ? await runningStack(dataDir) : undefined;
+  if (running && opts.port !== undefined) throw new AppError('stack_running', `a Switchboard stack (pid ${running.pid}) is already running on ${dataDir}`, 409);
   const dynamo = opts.dynamoEndpoint || running ? undefined : await startDynalite({ path: dataDir ? join(dataDir, 'db') : undefined });
   const dynamoEndpoint = opts.dynamoEndpoint ?? running?.dynamoEndpoint ?? dynamo!.endpoint;
   const db = createDb({ endpoint: dynamoEndpoint, table: opts.table ?? 'switchboard' });
   await ensureTable(db.client, db.table);
   const keyDir = dataDir ?? join(require('node:os').tmpdir(), `switchboard-${process.pid}-${Date.now()}`);
-  const queues = new LocalQueues({ visibilityTimeoutMs: 900_000, retryDelayMs: 2_000, ...opts.queue });
+  const queues = new LocalQueues({ visibilityTimeoutMs: 900_000, retryDelayMs: 2_000, file: dataDir && join(dataDir, 'queues.db'), ...opts.queue });
   const app = new App(db, new Sealer(new LocalKeyRing(join(keyDir, 'keyring.key'))), queues, specs, opts.connectors);
   for (const c of opts.connectors) queues.consume(c.type, workerHandler(() => app, { applyWebhook: opts.applyWebhook, engine: opts.engine }));
   queues.consume(FLOWS_QUEUE, flowWorkerHandler(() => app, { sleep: opts.engine?.sleep }));
@@ -96,6 +105,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   if (opts.port !== undefined) {
     ({ server, url } = await serveHandler(createApiHandler(() => app, (a) => [...integrationRoutes(a), ...flowRoutes(a), ...connectionTestRoutes(a), ...(opts.extraRoutes?.(a) ?? [])]), opts.port));
     if (dataDir) writeFileSync(stackFile(dataDir), JSON.stringify({ pid: process.pid, dynamoEndpoint, url }), { mode: 0o600 });
+    if (dataDir) await releaseDeadLeases(app, queues.recoverInFlight());
     queues.start();
   }
   const tick = () => scheduleDue(app);

@@ -1,14 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent } from '../lambda-types';
+import { QueueJournal, type Envelope } from './journal';
 import type { FlowMessage, QueueMessage, QueueSender } from './types';
 
-interface Envelope {
-  id: string;
-  body: string;
-  receiveCount: number;
-  visibleAt: number;
-  sentAt: number;
-}
+export type { Envelope };
 
 export interface LocalQueueOptions {
   visibilityTimeoutMs?: number;
@@ -17,12 +12,11 @@ export interface LocalQueueOptions {
 }
 
 /**
- * One in-process queue with the SQS semantics the workers rely on: at-least-once delivery, visibility
- * timeout, receive count, dead-letter after `maxReceives`, and partial batch failure.
+ * One queue with the SQS semantics the workers rely on: at-least-once delivery, visibility timeout, receive
+ * count, dead-letter after `maxReceives`, and partial batch failure. Its messages live in a journal that
+ * outlives the process (see journal.ts).
  */
 export class LocalQueue {
-  readonly messages: Envelope[] = [];
-  readonly deadLetters: Envelope[] = [];
   readonly visibilityTimeoutMs: number;
   readonly maxReceives: number;
   readonly batchSize: number;
@@ -31,6 +25,7 @@ export class LocalQueue {
     readonly name: string,
     opts: LocalQueueOptions = {},
     private readonly now: () => number = Date.now,
+    private readonly journal = new QueueJournal(),
   ) {
     this.visibilityTimeoutMs = opts.visibilityTimeoutMs ?? 960_000;
     this.maxReceives = opts.maxReceives ?? 5;
@@ -38,37 +33,34 @@ export class LocalQueue {
   }
 
   send(body: string): void {
-    this.messages.push({ id: randomUUID(), body, receiveCount: 0, visibleAt: 0, sentAt: this.now() });
+    this.journal.send(this.name, randomUUID(), body, this.now());
   }
 
   /** Takes up to `batchSize` visible messages; one received `maxReceives` times already goes to the DLQ. */
   receive(): Envelope[] {
-    const t = this.now();
-    const out: Envelope[] = [];
-    for (let i = 0; i < this.messages.length && out.length < this.batchSize; i++) {
-      const m = this.messages[i];
-      if (m.visibleAt > t) continue;
-      if (m.receiveCount >= this.maxReceives) {
-        this.messages.splice(i--, 1);
-        this.deadLetters.push(m);
-        continue;
-      }
-      m.receiveCount++;
-      m.visibleAt = t + this.visibilityTimeoutMs;
-      out.push(m);
-    }
-    return out;
+    return this.journal.receive(this.name, this.batchSize, this.maxReceives, this.visibilityTimeoutMs, this.now());
   }
 
   delete(id: string): void {
-    const i = this.messages.findIndex((m) => m.id === id);
-    if (i >= 0) this.messages.splice(i, 1);
+    this.journal.delete(id);
   }
 
-  /** Makes a received message visible again now (a failed batch item on a queue with no delay). */
+  /** Makes a received message visible again after `delayMs` (a failed batch item). */
   release(id: string, delayMs = 0): void {
-    const m = this.messages.find((x) => x.id === id);
-    if (m) m.visibleAt = this.now() + delayMs;
+    this.journal.release(id, this.now() + delayMs);
+  }
+
+  /** Whether a message is ready to be received now. */
+  get ready(): boolean {
+    return this.journal.hasVisible(this.name, this.now());
+  }
+
+  get messages(): Envelope[] {
+    return this.journal.list(this.name, false);
+  }
+
+  get deadLetters(): Envelope[] {
+    return this.journal.list(this.name, true);
   }
 
   get depth(): number {
@@ -85,23 +77,33 @@ export type SqsHandler = (event: SQSEvent, context: { getRemainingTimeInMillis()
 export class LocalQueues implements QueueSender {
   readonly queues = new Map<string, LocalQueue>();
   private readonly consumers = new Map<string, SqsHandler>();
+  private readonly journal: QueueJournal;
   private timer?: NodeJS.Timeout;
   private busy = new Set<string>();
 
   constructor(
-    private readonly opts: LocalQueueOptions & { pollMs?: number; retryDelayMs?: number; timeoutMs?: number } = {},
-  ) {}
+    private readonly opts: LocalQueueOptions & {
+      pollMs?: number;
+      retryDelayMs?: number;
+      timeoutMs?: number;
+      /** The journal file (the data folder's `queues.db`); omit for queues that live and die with the process. */
+      file?: string;
+    } = {},
+  ) {
+    this.journal = new QueueJournal(opts.file);
+  }
 
   queue(type: string): LocalQueue {
     let q = this.queues.get(type);
-    if (!q) this.queues.set(type, (q = new LocalQueue(type, this.opts)));
+    if (!q) this.queues.set(type, (q = new LocalQueue(type, this.opts, Date.now, this.journal)));
     return q;
   }
 
+  /** Resolves once the messages are in the journal: what the caller acknowledges next survives a crash. */
   async send(connectorType: string, messages: QueueMessage[] | FlowMessage[]): Promise<void> {
     const q = this.queue(connectorType);
     for (const m of messages) q.send(JSON.stringify(m));
-    this.kick();
+    void this.kick();
   }
 
   consume(type: string, handler: SqsHandler): void {
@@ -109,8 +111,17 @@ export class LocalQueues implements QueueSender {
     this.queue(type);
   }
 
+  /**
+   * Makes what was in flight visible again. A journal file is shared with the CLI, which only sends: the one
+   * stack that starts it is its consumer, so what is in flight when it starts was received by a process that
+   * died. Call before start; answers the messages redelivered.
+   */
+  recoverInFlight(): Envelope[] {
+    return this.journal.redeliverInFlight(Date.now());
+  }
+
   start(): void {
-    this.timer ??= setInterval(() => this.kick(), this.opts.pollMs ?? 200);
+    this.timer ??= setInterval(() => void this.kick(), this.opts.pollMs ?? 200);
     this.timer.unref?.();
   }
 
@@ -118,11 +129,18 @@ export class LocalQueues implements QueueSender {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     while (this.busy.size) await new Promise((r) => setTimeout(r, 20));
+    this.journal.close();
+  }
+
+  /** In-process queues are consumed here; a shared journal only by the stack that started it. */
+  private get consuming(): boolean {
+    return !this.opts.file || this.timer !== undefined;
   }
 
   /** Delivers one batch per idle queue; resolves when those batches are handled. */
   kick(): Promise<void> {
     const work: Promise<void>[] = [];
+    if (!this.consuming) return Promise.resolve();
     for (const [type, handler] of this.consumers) {
       if (this.busy.has(type)) continue;
       const q = this.queue(type);
@@ -136,10 +154,11 @@ export class LocalQueues implements QueueSender {
 
   /** Runs until every queue is empty (tests and the CLI). */
   async drain(maxRounds = 10_000): Promise<void> {
+    if (!this.consuming) return;
     for (let i = 0; i < maxRounds; i++) {
       await this.kick();
       while (this.busy.size) await new Promise((r) => setTimeout(r, 5));
-      const pending = [...this.consumers.keys()].some((t) => this.queue(t).messages.some((m) => m.visibleAt <= Date.now()));
+      const pending = [...this.consumers.keys()].some((t) => this.queue(t).ready);
       if (!pending) return;
     }
   }
