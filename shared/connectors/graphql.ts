@@ -35,10 +35,67 @@ export interface GraphqlStreamDef<C> {
    * Incremental runs send the mark minus `lookbackMs` in this variable (the query must declare and use it).
    * Without it every run reads everything; unchanged records cost no writes.
    */
-  since?: { variable: string; format?: Incremental['format']; lookbackMs?: number };
+  since?: {
+    variable: string;
+    format?: Incremental['format'];
+    lookbackMs?: number;
+    /** The variable's text around the time, `{since}` marking where it goes (Shopify: `updated_at:>='{since}'`). */
+    template?: string;
+  };
+  /** A cost-based limit the server reports in each answer (see CostThrottle). */
+  costThrottle?: CostThrottle;
   map?: (raw: Record<string, unknown>) => Record<string, unknown>;
   recordSchema?: z.ZodType;
   deleted?: (raw: Record<string, unknown>) => boolean;
+}
+
+/**
+ * A leaky-bucket query-cost limit reported in every answer (Shopify: `extensions.cost` with
+ * `requestedQueryCost` and `throttleStatus {currentlyAvailable, restoreRate}`): before a query the bucket
+ * cannot pay for, wait `(cost − available) / restoreRate` seconds; an answer refused as throttled (HTTP 200
+ * with an error of `throttledCode`) waits the same way and is asked again. Paths are relative to `path`.
+ * https://shopify.dev/docs/api/usage/rate-limits#graphql-admin-api-rate-limits
+ */
+export const CostThrottleSchema = z.object({
+  path: z.string().min(1),
+  requested: z.string().min(1),
+  available: z.string().min(1),
+  restoreRate: z.string().min(1),
+  throttledCode: z.string().min(1),
+});
+export type CostThrottle = z.infer<typeof CostThrottleSchema>;
+
+/** Asked again at most this many times when the server still says throttled. */
+const MAX_THROTTLED = 5;
+
+/** What the last answer said about the bucket; tells how long to wait before the next query. */
+export class CostBucket {
+  private cost?: number;
+  private available?: number;
+  private restoreRate?: number;
+
+  constructor(private readonly def: CostThrottle) {}
+
+  update(body: unknown): void {
+    const at = getPath(body, this.def.path);
+    const num = (p: string) => {
+      const v = Number(getPath(at, p));
+      return Number.isFinite(v) ? v : undefined;
+    };
+    this.cost = num(this.def.requested) ?? this.cost;
+    this.available = num(this.def.available) ?? this.available;
+    this.restoreRate = num(this.def.restoreRate) ?? this.restoreRate;
+  }
+
+  /** Milliseconds until the bucket holds the last query's cost again (0 when it does, or nothing is known yet). */
+  waitMs(): number {
+    if (this.cost === undefined || this.available === undefined || !this.restoreRate) return 0;
+    return this.available >= this.cost ? 0 : Math.ceil(((this.cost - this.available) / this.restoreRate) * 1000);
+  }
+
+  throttled(errors: z.infer<typeof GraphqlErrorSchema>[]): boolean {
+    return errors.some((e) => e.extensions?.code === this.def.throttledCode);
+  }
 }
 
 /** The GraphQL response envelope. https://spec.graphql.org/October2021/#sec-Response-Format */
@@ -78,20 +135,35 @@ const AUTH_CODES = new Set(['UNAUTHENTICATED', 'UNAUTHORIZED', 'FORBIDDEN']);
  */
 export async function graphqlRequest(
   http: HttpClient,
-  req: { url: string; query: string; variables?: Record<string, unknown>; headers?: Record<string, string>; stream?: string; connector: string },
+  req: { url: string; query: string; variables?: Record<string, unknown>; headers?: Record<string, string>; stream?: string; connector: string; bucket?: CostBucket },
 ): Promise<unknown> {
-  const res = await http.request({ method: 'POST', url: req.url, body: { query: req.query, variables: req.variables ?? {} }, headers: req.headers, stream: req.stream });
   const where = `${req.connector}${req.stream ? `/${req.stream}` : ''} POST ${http.resolve(req.url).pathname}`;
-  const parsed = GraphqlResponseSchema.safeParse(res.body);
-  if (!parsed.success || res.body === null || typeof res.body !== 'object') throw new MalformedPageError(`${where}: the answer is not a GraphQL response`);
-  const errors = parsed.data.errors ?? [];
+  for (let throttled = 0; ; throttled++) {
+    const wait = req.bucket?.waitMs() ?? 0;
+    if (wait > 0) await http.throttle(where, wait);
+    const res = await http.request({ method: 'POST', url: req.url, body: { query: req.query, variables: req.variables ?? {} }, headers: req.headers, stream: req.stream });
+    const parsed = GraphqlResponseSchema.safeParse(res.body);
+    if (!parsed.success || res.body === null || typeof res.body !== 'object') throw new MalformedPageError(`${where}: the answer is not a GraphQL response`);
+    req.bucket?.update(res.body);
+    const errors = parsed.data.errors ?? [];
+    if (req.bucket?.throttled(errors)) {
+      http.stats.http429++;
+      if (throttled < MAX_THROTTLED) continue;
+      throw new SourceError('rate_limited', `Rate Limit Exceeded: ${where} still throttled after ${MAX_THROTTLED} waits`, { retryable: true });
+    }
+    return checked(parsed.data, errors, where, res.status);
+  }
+}
+
+/** The answer's data, or its errors as a SourceError (an authentication code gives "Authentication Failed"). */
+function checked(data: z.infer<typeof GraphqlResponseSchema>, errors: z.infer<typeof GraphqlErrorSchema>[], where: string, status: number): unknown {
   if (errors.length) {
     const auth = errors.some((e) => AUTH_CODES.has(e.extensions?.code ?? ''));
     throw new SourceError(auth ? 'auth_failed' : 'graphql_error', `${auth ? 'Authentication Failed' : 'Request failed'}: ${where} answered GraphQL errors (${describeGraphqlErrors(errors)})`, {
-      status: res.status,
+      status,
     });
   }
-  return parsed.data;
+  return data;
 }
 
 function resolve<T, C>(v: T | ((config: C) => T) | undefined, config: C): T | undefined {
@@ -120,12 +192,16 @@ export function graphqlStream<C>(def: GraphqlStreamDef<C>): Stream<C> {
       let after = resuming ? (stored?.next as string) : undefined;
       const url = resolve(def.url, ctx.config) ?? '';
       const query = resolve(def.query, ctx.config)!;
+      const bucket = def.costThrottle ? new CostBucket(def.costThrottle) : undefined;
 
       for (let page = 1; ; page++) {
         const variables: Record<string, unknown> = { ...resolve(def.variables, ctx.config), [afterVar]: after ?? null };
         if (def.pageSize) variables[firstVar] = def.pageSize;
-        if (since && def.since) variables[def.since.variable] = formatTime(since, def.since.format ?? 'iso');
-        const body = await graphqlRequest(ctx.http, { url, query, variables, headers: resolve(def.headers, ctx.config), stream: def.name, connector: ctx.connector });
+        if (since && def.since) {
+          const t = formatTime(since, def.since.format ?? 'iso');
+          variables[def.since.variable] = def.since.template ? def.since.template.replace('{since}', t) : t;
+        }
+        const body = await graphqlRequest(ctx.http, { url, query, variables, headers: resolve(def.headers, ctx.config), stream: def.name, connector: ctx.connector, bucket });
         const value = getPath(body, def.connectionPath);
         const list = PlainListSchema.safeParse(value);
         const conn = list.success ? undefined : ConnectionSchema.safeParse(value);

@@ -18,6 +18,7 @@ import { salesrabbitSpec } from './salesrabbit/spec';
 import { five9Spec } from './five9/spec';
 import { reynoldsSpec } from './reynolds/spec';
 import { dealersocketSpec } from './dealersocket/spec';
+import { shopifySpec } from './shopify/spec';
 
 import { pipedriveSpec } from './pipedrive/spec';
 import { woocommerceSpec } from './woocommerce/spec';
@@ -53,4 +54,5 @@ export const specs: ConnectorSpec[] = [
   activecampaignSpec,
   reynoldsSpec,
   dealersocketSpec,
+  shopifySpec,
 ] as ConnectorSpec[];

@@ -239,7 +239,18 @@ export class HttpClient {
 
   /** Waits out a 429 when the invocation's time and the run's budget allow; otherwise ends the request, retryable at the wait's end. */
   private async waitOutRateLimit(where: string, retryAfter: number, announced: boolean, error: SourceError): Promise<void> {
-    const wait = Math.max(retryAfter, backoffMs(this.stats.http429 - 1, this.retry));
+    await this.hold(where, Math.max(retryAfter, backoffMs(this.stats.http429 - 1, this.retry)), announced, error);
+  }
+
+  /**
+   * A throttle the source signals in a successful answer (a GraphQL cost bucket answers 200, e.g. Shopify's
+   * `extensions.cost`): holds the integration's requests for `ms`, within the same time limits as a 429.
+   */
+  async throttle(where: string, ms: number): Promise<void> {
+    await this.hold(where, ms, true, new SourceError('rate_limited', `Rate Limit Exceeded: ${where}: the source's budget refills in ${Math.ceil(ms / 1000)} s`, { retryable: true }));
+  }
+
+  private async hold(where: string, wait: number, announced: boolean, error: SourceError): Promise<void> {
     const retryAt = this.now() + wait;
     if (wait > Math.min(this.remaining(), this.retry.rateLimitBudgetMs - this.rateLimitedMs)) throw withRetryAt(error, retryAt);
     // A wait the vendor announced holds every request of the integration; one we inferred, only this one.

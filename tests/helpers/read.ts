@@ -20,7 +20,7 @@ export async function readStream(
   connector: Connector,
   raw: Record<string, unknown>,
   stream: string,
-  opts: { mode?: SyncMode; cursor?: unknown; since?: string; resuming?: boolean; maxPages?: number } = {},
+  opts: { mode?: SyncMode; cursor?: unknown; since?: string; resuming?: boolean; maxPages?: number; clock?: { now: () => number; sleep: (ms: number) => Promise<void> } } = {},
 ): Promise<ReadResult> {
   const saved: Record<string, unknown>[] = [];
   // Parsed once, as the engine does; a saved secret lands in both so a test can read it from its own object.
@@ -31,7 +31,7 @@ export async function readStream(
     Object.assign(raw, patch);
   };
   const log = createLogger({ test: connector.type });
-  const http = connectorHttp(connector, config, { integrationId: `test-${Math.random()}`, log, save, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))) });
+  const http = connectorHttp(connector, config, { integrationId: `test-${Math.random()}`, log, save, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))), ...opts.clock });
   const s = connector.streams(config).find((x) => x.name === stream);
   if (!s) throw new Error(`no stream ${stream} in ${connector.type}`);
   const result: ReadResult = { pages: [], records: [], rejected: [], cursor: opts.cursor ?? null, stats: http.stats, saved };
