@@ -23,6 +23,16 @@ const ConfigSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  /**
+   * Private addresses a tenant's database host (or SDK endpoint) may resolve to, for databases in the
+   * customer's VPC: host names, IPs or CIDRs, comma or space separated (the `privateTargetAllowlist` stage
+   * parameter of serverless.yml). Private, unique-local and CGNAT ranges only: loopback, link-local (the
+   * metadata service) and reserved addresses stay refused whatever it says.
+   */
+  PRIVATE_TARGET_ALLOWLIST: z
+    .string()
+    .default('')
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean)),
   PUBLIC_BASE_URL: z.string().default('http://127.0.0.1:3000'),
 });
 

@@ -3,6 +3,7 @@ import type { TestResult } from '../types';
 import { resolveTable } from './catalog';
 import { queryError, scrubSecret } from './errors';
 import { where, type DbSettings } from './settings';
+import { openSession } from './open';
 import type { Dialect, Session } from './types';
 
 /**
@@ -12,7 +13,7 @@ import type { Dialect, Session } from './types';
 export async function probe(d: Dialect, s: DbSettings): Promise<TestResult> {
   let session: Session | undefined;
   try {
-    session = await d.connect(s);
+    session = await openSession(d, s);
     try {
       await session.query('SELECT 1', []);
     } catch (err) {

@@ -4,6 +4,7 @@ import { resolveTable } from './catalog';
 import { convertRow, cursorValue, recordUpdatedAt } from './convert';
 import { finalCursor, startFrom, toPosition, type FullCursor, type IncrementalCursor } from './cursor';
 import { queryError } from './errors';
+import { openSession } from './open';
 import { buildHighWaterQuery, buildPageQuery, fromClause } from './query';
 import type { DbSettings } from './settings';
 import type { TableConfig } from './spec';
@@ -14,7 +15,7 @@ import type { Dialect, ResolvedTable, Row, Session } from './types';
  * Each page fetches pageSize + 1 rows so the last page is known without an extra empty query.
  */
 export async function* readTable(d: Dialect, s: DbSettings, table: TableConfig, ctx: ReadContext, raw: unknown): AsyncGenerator<Page> {
-  const session = await d.connect(s);
+  const session = await openSession(d, s);
   try {
     const t = await resolveTable(session, d, s, table);
     const start = startFrom(t, ctx, raw);

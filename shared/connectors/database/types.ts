@@ -61,6 +61,7 @@ export interface SelectParts {
  */
 export interface Dialect {
   name: DialectName;
+  /** Network dialects only: a dialect without a port reads a local file (SQLite). */
   defaultPort?: number;
   defaultSchema(settings: DbSettings): string;
   connect(settings: DbSettings): Promise<Session>;

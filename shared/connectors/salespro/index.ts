@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SourceError, ValidationError } from '../../errors';
 import { scrub } from '../../log';
 import type { Connector, Page, ReadContext, RejectedRecord, SourceRecord, Stream, TestContext } from '../types';
+import { assertSdkEndpoint } from '../../http/target';
 import { AthenaRunner, defaultAthenaClient, type AthenaDeps } from './athena';
 import { isHeaderRow, rowToObject } from './convert';
 import { salesproSpec, type SalesProConfig } from './spec';
@@ -49,7 +50,8 @@ function maxIso(a: string | null, ms: number | undefined): string | null {
   return a;
 }
 
-function runnerFor(config: SalesProConfig, key: string, ctx: Pick<ReadContext, 'log' | 'http' | 'signal'>, deps: AthenaDeps): AthenaRunner {
+async function runnerFor(config: SalesProConfig, key: string, ctx: Pick<ReadContext, 'log' | 'http' | 'signal'>, deps: AthenaDeps): Promise<AthenaRunner> {
+  await assertSdkEndpoint(config.endpoint, { ownCredentials: Boolean(config.accessKeyId && config.secretAccessKey) });
   const client = (deps.createClient ?? defaultAthenaClient)(config);
   return new AthenaRunner(client, config, { limits: ctx.http.limits, limiterKey: `salespro:${key}`, rate: salesproSpec.rateLimit, log: ctx.log, signal: ctx.signal, deps });
 }
@@ -99,7 +101,7 @@ function streamFor(name: SalesProDataType, deps: AthenaDeps): Stream<SalesProCon
       const parsed = raw == null ? undefined : SalesProCursorSchema.safeParse(raw);
       if (parsed && !parsed.success) ctx.log.warn('salespro cursor not understood, starting over', { stream: name });
       const prev = parsed?.success ? parsed.data : undefined;
-      const runner = runnerFor(ctx.config, ctx.integrationId, ctx, deps);
+      const runner = await runnerFor(ctx.config, ctx.integrationId, ctx, deps);
       const override = ctx.config.tables?.[name];
       const t = resolveTable(name, override, await runner.columns(override?.table ?? name));
 
@@ -146,7 +148,7 @@ export function createSalesPro(deps: AthenaDeps = {}): Connector<typeof salespro
     async test(ctx: TestContext<SalesProConfig>) {
       const where = `database "${ctx.config.database}"${ctx.config.workgroup ? ` (workgroup ${ctx.config.workgroup})` : ''}`;
       try {
-        const runner = runnerFor(ctx.config, 'connection-test', ctx, deps);
+        const runner = await runnerFor(ctx.config, 'connection-test', ctx, deps);
         const { queryExecutionId } = await runner.run('SELECT 1', undefined);
         await runner.page(queryExecutionId, undefined);
         return { ok: true, message: `Connected to Athena in ${ctx.config.region}: SELECT 1 ran in ${where} and its results were readable.` };
