@@ -43,6 +43,11 @@ export function restConnectorSuite(c: RestCase): void {
   };
   afterEach(() => sb?.close());
   const pages = Math.ceil(c.rows.length / c.pageSize);
+  const connectionTest = (raw: Record<string, unknown>) => {
+    const config = parseConfig(c.connector, raw);
+    const http = connectorHttp(c.connector, config, { integrationId: `t-${Math.random()}`, save: async () => {}, sleep: async () => {} });
+    return c.connector.test({ config, http, log: createLogger(), saveSecrets: async () => {} });
+  };
 
   it('full: reads every record, one request a page, and stops on the vendor’s last-page signal', async () => {
     await start();
@@ -78,7 +83,7 @@ export function restConnectorSuite(c: RestCase): void {
     expect(sb.requests.length - firstCount).toBeGreaterThanOrEqual(pages - 1);
   });
 
-  it('fails with the seed’s auth message and the vendor text, never the secret, on a wrong credential', async () => {
+  it('fails with the seed’s auth message and the vendor text, never the secret, on a wrong credential; the connection test says so too', async () => {
     await start();
     const bad = 'wrong-secret-00000000';
     const err = await readStream(c.connector, c.config(sb, { [c.secret]: bad }), c.stream).catch((e: Error) => e);
@@ -87,10 +92,8 @@ export function restConnectorSuite(c: RestCase): void {
     expect((err as Error).message).toMatch(/^(Authentication Failed|Invalid API Key)/);
     expect((err as Error).message).not.toContain(bad);
     expect(sb.requests.at(-1)!.status).toBe(c.authStatus ?? 401);
-    const config = parseConfig(c.connector, c.config(sb, { [c.secret]: bad }));
-    const http = connectorHttp(c.connector, config, { integrationId: `t-${Math.random()}`, save: async () => {}, sleep: async () => {} });
-    const t = await c.connector.test({ config, http, log: createLogger(), saveSecrets: async () => {} });
-    expect(t.ok).toBe(false);
+    expect(await connectionTest(c.config(sb, { [c.secret]: bad }))).toEqual({ ok: false, message: expect.not.stringContaining(bad) });
+    expect(await connectionTest(c.config(sb))).toEqual({ ok: true, message: 'Connection successful' });
   });
 
   it('waits out a 429 in the vendor’s form and continues', async () => {

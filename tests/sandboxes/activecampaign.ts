@@ -15,7 +15,7 @@ export function startActivecampaignSandbox(apiKey: string, records: Record<strin
       unauthorized: { status: 403, body: { message: 'Forbidden' } },
       tooMany: (s) => ({ status: 429, body: { message: 'Too Many Requests' }, headers: { 'retry-after': String(s) } }),
       serverError: (status) => ({ status, body: { message: 'Server Error' } }),
-      resource: (path) => /^\/api\/3\/([a-z]+)$/.exec(path)?.[1],
+      resource: (path) => /^\/api\/3\/(contacts|deals)$/.exec(path)?.[1],
       malformed: { meta: { total: '1' } },
       list: (rows, q, url) => {
         const limit = Number(q.get('limit') ?? 20);

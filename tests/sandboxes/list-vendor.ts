@@ -22,7 +22,7 @@ export interface VendorRules {
   /** The vendor's 429 (its body and headers; `retryAfter` in whole seconds). */
   tooMany(retryAfter: number): VendorReply;
   serverError(status: number): VendorReply;
-  /** The resource a path lists, or undefined (404). */
+  /** The resource a path lists (an empty one unless records were given), or undefined (404). */
   resource(path: string): string | undefined;
   /** Answers a list request from the resource's rows (in insertion order). */
   list(rows: Row[], q: URLSearchParams, url: URL): VendorReply;
@@ -58,9 +58,9 @@ export async function startListSandbox(rules: VendorRules, opts: ListSandboxOpti
     const status = faults.take();
     if (status !== undefined) return reply(res, rules.serverError(status));
     const resource = rules.resource(url.pathname);
-    if (!resource || !data.has(resource)) return json(res, 404, { error: 'Not found' });
+    if (!resource) return json(res, 404, { error: 'Not found' });
     if (faults.takeMalformed()) return json(res, 200, rules.malformed);
-    return reply(res, rules.list(data.get(resource)!, url.searchParams, url));
+    return reply(res, rules.list(data.get(resource) ?? [], url.searchParams, url));
   };
 
   const server = await startServer(handle, (res, err) => json(res, 500, { error: err.message }), {

@@ -6,7 +6,6 @@ import { rowsOf, startListSandbox, type ListSandbox, type Row } from './list-ven
  * answering `{success, data, additional_data: {next_cursor}}` (null on the last page); 401
  * `{success: false, error: "unauthorized access"}`; 429 with `x-ratelimit-*` headers and Retry-After.
  */
-export const PIPEDRIVE_TYPES = ['deals', 'persons', 'organizations', 'activities'];
 
 export const makePipedriveRows = (n: number) => rowsOf(n, (i, iso) => ({ id: i + 1, name: `Record ${i + 1}`, add_time: iso, update_time: iso, owner_id: 42, custom_fields: {} }));
 
@@ -18,7 +17,7 @@ export function startPipedriveSandbox(apiToken: string, records: Record<string, 
       unauthorized: { status: 401, body: { success: false, error: 'unauthorized access', errorCode: 401, error_info: 'Please check developers.pipedrive.com' } },
       tooMany: (s) => ({ status: 429, body: { success: false, error: 'Too many requests' }, headers: { 'retry-after': String(s), 'x-ratelimit-limit': '20', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(s) } }),
       serverError: (status) => ({ status, body: { success: false, error: 'Internal server error' } }),
-      resource: (path) => /^\/api\/v2\/([a-z]+)$/.exec(path)?.[1],
+      resource: (path) => /^\/api\/v2\/(deals|persons|organizations|activities)$/.exec(path)?.[1],
       malformed: { success: true, data: null, additional_data: {} },
       list: (rows, q) => {
         const limit = Number(q.get('limit') ?? 100);

@@ -15,7 +15,7 @@ export function startStripeSandbox(apiKey: string, records: Record<string, Row[]
       unauthorized: { status: 401, body: { error: { type: 'invalid_request_error', message: 'Invalid API Key provided: sk_test_****' } } },
       tooMany: () => ({ status: 429, body: { error: { type: 'invalid_request_error', code: 'rate_limit', message: 'Too many requests hit the API too quickly.' } } }),
       serverError: (status) => ({ status, body: { error: { type: 'api_error', message: 'Something went wrong on our end.' } } }),
-      resource: (path) => /^\/v1\/([a-z]+)$/.exec(path)?.[1],
+      resource: (path) => /^\/v1\/(customers|charges|invoices|subscriptions|events)$/.exec(path)?.[1],
       malformed: { object: 'list', has_more: false },
       list: (rows, q, url) => {
         const limit = Number(q.get('limit') ?? 10);

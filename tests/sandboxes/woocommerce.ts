@@ -16,7 +16,7 @@ export function startWoocommerceSandbox(key: string, secret: string, records: Re
       unauthorized: { status: 401, body: { code: 'woocommerce_rest_cannot_view', message: 'Sorry, you cannot list resources.', data: { status: 401 } } },
       tooMany: (s) => ({ status: 429, body: { code: 'too_many_requests', message: 'Too many requests.', data: { status: 429 } }, headers: { 'retry-after': String(s) } }),
       serverError: (status) => ({ status, body: { code: 'internal_server_error', message: 'There has been a critical error on this website.', data: { status } } }),
-      resource: (path) => /^\/wp-json\/wc\/v3\/([a-z]+)$/.exec(path)?.[1],
+      resource: (path) => /^\/wp-json\/wc\/v3\/(orders|customers|products)$/.exec(path)?.[1],
       malformed: { code: 'rest_no_route', message: 'No route was found matching the URL and request method.' },
       list: (rows, q) => {
         const perPage = Number(q.get('per_page') ?? 10);

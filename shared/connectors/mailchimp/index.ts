@@ -11,22 +11,24 @@ import { MAILCHIMP_DATA_TYPES, MailchimpConfigSchema, mailchimpDc, mailchimpSpec
  * `since_last_changed`; audiences and campaigns have no modification filter and are read in full.
  */
 const offset = { kind: 'offset', param: 'offset', sizeParam: 'count', size: 1000, in: 'query' } as const;
+/** Hypermedia links are most of each page and none of the data (Mailchimp recommends trimming them). */
+const trim = (key: string) => ({ exclude_fields: `_links,${key}._links` });
 
-const lists: RestStreamDef<MailchimpConfig> = { name: 'lists', path: '/lists', pagination: offset, records: 'lists', id: 'id', recordSchema: RecordWithIdSchema };
+const lists: RestStreamDef<MailchimpConfig> = { name: 'lists', path: '/lists', query: trim('lists'), pagination: offset, records: 'lists', id: 'id', recordSchema: RecordWithIdSchema };
 
 const DEFS: Record<(typeof MAILCHIMP_DATA_TYPES)[number], RestStreamDef<MailchimpConfig>> = {
   lists,
   members: {
     name: 'members',
     path: '/lists/{id}/members',
-    query: { sort_field: 'last_changed', sort_dir: 'ASC' },
+    query: { sort_field: 'last_changed', sort_dir: 'ASC', ...trim('members') },
     partitions: partitionsFrom(lists, '/lists/{id}/members'),
     pagination: offset,
     records: 'members',
     id: (m) => (m.list_id && m.id ? `${String(m.list_id)}:${String(m.id)}` : undefined),
     incremental: { field: 'last_changed', param: 'since_last_changed', in: 'query', format: 'iso-offset', lookbackMs: 60_000 },
   },
-  campaigns: { name: 'campaigns', path: '/campaigns', pagination: offset, records: 'campaigns', id: 'id', recordSchema: RecordWithIdSchema },
+  campaigns: { name: 'campaigns', path: '/campaigns', query: trim('campaigns'), pagination: offset, records: 'campaigns', id: 'id', recordSchema: RecordWithIdSchema },
 };
 
 /** RFC 7807: `{"title": "API Key Invalid", "status": 401, "detail": "Your API key may be invalid…"}` */
