@@ -8,19 +8,18 @@
  *   never kms:Decrypt, never receives from a queue.
  * - testConnection: DynamoDB, kms:Decrypt (opens secrets) + GenerateDataKey (re-seals refreshed tokens).
  * - scheduler: DynamoDB, SendMessage. No KMS at all.
- * - webhooks (public, no API key): DynamoDB, SendMessage (enqueues accepted events), kms:Decrypt (opens the
- *   sealed webhook secret or the connector's clientSecret/authToken to verify signatures, and channel secrets
- *   for the rejected-burst notification). Never kms:GenerateDataKey: nothing on the receive path seals
- *   (shared/webhooks/service.ts).
+ * - webhooks (public, no API key): DynamoDB, SendMessage (enqueues accepted events and the rejected-burst
+ *   notification), kms:Decrypt (opens the sealed webhook secret or the connector's clientSecret/authToken to
+ *   verify signatures). Never kms:GenerateDataKey: nothing on the receive path seals (shared/webhooks/service.ts).
  * - settings (webhook and notification settings routes): DynamoDB, kms:GenerateDataKey (seals new webhook
  *   secrets, shared/webhooks/provision.ts, and channel secrets, shared/notify/service.ts createChannel). No
  *   kms:Decrypt: status, event log, channel and delivery listings show no secret, so none is opened. No SQS:
  *   no settings route enqueues.
- * - dailySummary: DynamoDB, kms:Decrypt (notification channel secrets).
+ * - dailySummary: DynamoDB, SendMessage to the notifications queue (the notification worker delivers).
  * - flowDispatch (table stream → realtime flow runs): DynamoDB, the stream's read actions, SendMessage to the
  *   flows queue and its own DLQ. No KMS.
  */
-const { naming, dynamoStatement, kmsStatement, sendStatement, lambdaRole, errorsAlarm, dlqAlarm, flowsWorkerEntry } = require('./lib');
+const { naming, dynamoStatement, kmsStatement, sendStatement, lambdaRole, errorsAlarm, dlqAlarm, flowsWorkerEntry, notifyWorkerEntry } = require('./lib');
 
 /** What a stream consumer needs on the table's stream. */
 const STREAM_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
@@ -107,7 +106,8 @@ async function resources({ resolveVariable }) {
     scheduler: [dynamoStatement(), sendStatement(queues)],
     webhooks: [dynamoStatement(), sendStatement(queues), kmsStatement(['kms:Decrypt'])],
     settings: [dynamoStatement(), kmsStatement(['kms:GenerateDataKey'])],
-    dailySummary: [dynamoStatement(), kmsStatement(['kms:Decrypt'])],
+    // Queues each tenant's summary; the notification worker opens the channels' secrets.
+    dailySummary: [dynamoStatement(), sendStatement([notifyWorkerEntry().queueId])],
     // Reads the table's stream, queues realtime runs, parks batches that keep failing in its DLQ. No KMS.
     flowDispatch: [
       dynamoStatement(),

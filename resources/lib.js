@@ -94,6 +94,13 @@ function queueWorker({ type, dir, handler, description, timeout = DEFAULT_TIMEOU
 /** The flow worker (functions/flows.ts): the `flows` queue that shared/flows/service.ts sends runs to. */
 const flowsWorkerEntry = () => queueWorker({ type: 'flows', dir: 'flows', handler: 'functions/flows.handler', description: 'Flow worker: delivers records to flow targets' });
 
+/**
+ * The notification worker (functions/notify.ts): the `notifications` queue that shared/notify/service.ts sends
+ * each event for each channel to. A delivery waits out a receiver's Retry-After for at most 30 s of its 2 minutes.
+ */
+const notifyWorkerEntry = () =>
+  queueWorker({ type: 'notifications', dir: 'notifications', handler: 'functions/notify.handler', description: 'Notification worker: delivers events to Slack and webhook channels', timeout: 120, memorySize: 256 });
+
 /** The service and stage, resolved through osls's own variables. */
 async function naming(resolveVariable) {
   const service = await resolveVariable('self:service');
@@ -208,6 +215,7 @@ module.exports = {
   fnLogicalId,
   workerEntries,
   flowsWorkerEntry,
+  notifyWorkerEntry,
   entryExists,
   naming,
   dynamoStatement,

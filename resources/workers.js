@@ -3,13 +3,14 @@
  * One worker per connector in shared/connectors/specs.ts: its Lambda (own bundle, timeout, memory and role),
  * its SQS queue `${service}-${stage}-<type with _→->` (the name shared/queue/sqs.ts sends to) with a DLQ
  * after 5 receives, and alarms. Declaring a connector in the registry (plus its entry in functions/workers/)
- * is all it takes: serverless.yml has no per-connector lines. The flow worker and its `flows` queue are made
- * the same way.
+ * is all it takes: serverless.yml has no per-connector lines. The flow worker and its `flows` queue, and the
+ * notification worker and its `notifications` queue, are made the same way.
  */
 const {
   MAX_RECEIVE_COUNT,
   workerEntries,
   flowsWorkerEntry,
+  notifyWorkerEntry,
   naming,
   dynamoStatement,
   kmsStatement,
@@ -74,8 +75,8 @@ function buildResources(entries, prefix) {
       dynamoStatement(),
       // Opens the integration's secrets; re-seals refreshed OAuth tokens.
       kmsStatement(['kms:Decrypt', 'kms:GenerateDataKey']),
-      // Continuations of a long sync go back to its own queue.
-      sendStatement([w.queueId]),
+      // Continuations of a long sync go back to its own queue; a finished run's notifications to theirs.
+      sendStatement([...new Set([w.queueId, notifyWorkerEntry().queueId])]),
       consumeStatement(w.queueId),
       ...w.iamStatements,
     ]);
@@ -86,8 +87,8 @@ function buildResources(entries, prefix) {
   return { Resources, Outputs };
 }
 
-/** The registry's workers and the flow worker, built the same way. */
-const allEntries = () => [...workerEntries(), flowsWorkerEntry()];
+/** The registry's workers, the flow worker and the notification worker, built the same way. */
+const allEntries = () => [...workerEntries(), flowsWorkerEntry(), notifyWorkerEntry()];
 
 // What serverless.yml reads (osls calls these with `{ resolveVariable }`).
 const functions = async () => buildFunctions(allEntries());

@@ -1,5 +1,6 @@
 import type { LambdaContext, SQSBatchResponse, SQSEvent } from '../lambda-types';
 import { createLogger } from '../log';
+import { eachMessage } from '../queue/batch';
 import { FlowMessageSchema } from '../queue/types';
 import type { App } from '../services/app';
 import { executeFlowRun, type FlowRunnerOptions } from './runner';
@@ -11,17 +12,6 @@ const log = createLogger({ component: 'flow-worker' });
  * batch item failure, so SQS redelivers it (dead-letter after 5 receives); running it again is safe (the ledger).
  */
 export function flowWorkerHandler(getApp: () => App, opts: FlowRunnerOptions = {}) {
-  return async (event: SQSEvent, _context?: LambdaContext): Promise<SQSBatchResponse> => {
-    const app = getApp();
-    const batchItemFailures: { itemIdentifier: string }[] = [];
-    for (const record of event.Records) {
-      try {
-        await executeFlowRun(app, FlowMessageSchema.parse(JSON.parse(record.body)), opts);
-      } catch (err) {
-        log.error('flow message failed', { messageId: record.messageId, error: err as Error });
-        batchItemFailures.push({ itemIdentifier: record.messageId });
-      }
-    }
-    return { batchItemFailures };
-  };
+  return (event: SQSEvent, _context?: LambdaContext): Promise<SQSBatchResponse> =>
+    eachMessage(event, log, (body) => executeFlowRun(getApp(), FlowMessageSchema.parse(body), opts));
 }

@@ -1,33 +1,60 @@
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import type { LookupAddress, LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import { Agent } from 'undici';
 import { config } from '../config';
 import { TargetNotAllowedError } from './errors';
-import { isAllowedAddress } from './ssrf';
+import { isAllowedAddress, type LookupAll, systemLookup } from './ssrf';
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 /**
- * Resolves like dns.lookup, then refuses internal answers. Used as the sockets' own lookup, so the address
- * checked is the address connected to (no second DNS answer can swap in 169.254.169.254 or the Lambda
- * runtime API on 127.0.0.1).
+ * Which addresses outbound requests may reach: public ones, and loopback where the local stack allows it
+ * (default: ALLOW_LOOPBACK_TARGETS). `lookup` resolves host names (tests play a resolver without DNS).
  */
-function guardedLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, '');
-    const list = addresses as LookupAddress[];
-    const loopback = config().ALLOW_LOOPBACK_TARGETS;
-    if (!list.length || list.some((a) => !isAllowedAddress(a.address, loopback))) return callback(new TargetNotAllowedError(hostname), '');
-    if (options.all) return callback(null, list);
-    callback(null, list[0].address, list[0].family);
-  });
+export interface TargetPolicy {
+  allowLoopback?: boolean;
+  lookup?: LookupAll;
+}
+
+const allowsLoopback = (policy: TargetPolicy) => policy.allowLoopback ?? config().ALLOW_LOOPBACK_TARGETS;
+
+/**
+ * Resolves a host, then refuses internal answers. Used as the sockets' own lookup, so the address checked is
+ * the address connected to (no second DNS answer can swap in 169.254.169.254 or the Lambda runtime API on
+ * 127.0.0.1). The one place every outbound connection is vetted.
+ */
+function guardedLookup(policy: TargetPolicy) {
+  return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
+    (policy.lookup ?? systemLookup)(hostname).then(
+      (list) => {
+        if (!list.length || list.some((a) => !isAllowedAddress(a.address, allowsLoopback(policy)))) return callback(new TargetNotAllowedError(hostname), '');
+        if (options.all) return callback(null, list);
+        callback(null, list[0].address, list[0].family);
+      },
+      (err: NodeJS.ErrnoException) => callback(err, ''),
+    );
+  };
 }
 
 /** Throws when a URL's host is an IP literal that may not be reached (literals skip the lookup). */
-export function assertAllowedHost(url: URL): void {
+export function assertAllowedHost(url: URL, policy: TargetPolicy = {}): void {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  if (isIP(host) && !isAllowedAddress(host, config().ALLOW_LOOPBACK_TARGETS)) throw new TargetNotAllowedError(host);
+  if (isIP(host) && !isAllowedAddress(host, allowsLoopback(policy))) throw new TargetNotAllowedError(host);
 }
 
-/** One agent per process for every source request: keep-alive per origin, internal addresses refused. */
-export const sourceAgent = new Agent({ keepAliveTimeout: 30_000, connections: 16, connect: { lookup: guardedLookup as never } });
+const agents = new Map<string, Agent>();
+const resolverIds = new WeakMap<LookupAll, number>();
+let resolvers = 0;
+
+/**
+ * The agent for a policy: keep-alive per origin, internal addresses refused at connect time. One per process
+ * for the default policy (every source request); tests with their own resolver get their own.
+ */
+export function guardedAgent(policy: TargetPolicy = {}): Agent {
+  const lookup = policy.lookup;
+  if (lookup && !resolverIds.has(lookup)) resolverIds.set(lookup, ++resolvers);
+  const key = `${policy.allowLoopback ?? 'config'}:${lookup ? resolverIds.get(lookup) : 'dns'}`;
+  let agent = agents.get(key);
+  if (!agent) agents.set(key, (agent = new Agent({ keepAliveTimeout: 30_000, connections: 16, connect: { lookup: guardedLookup(policy) as never } })));
+  return agent;
+}

@@ -1,8 +1,8 @@
 import { request, errors as undiciErrors } from 'undici';
-import { backoffMs, defaultSleep, type Sleep } from '../backoff';
+import { type Backoff, backoffMs, defaultSleep, type Sleep } from '../backoff';
 import { SourceError } from '../errors';
 import type { Logger } from '../log';
-import { assertAllowedHost, sourceAgent } from './agent';
+import { assertAllowedHost, guardedAgent, type TargetPolicy } from './agent';
 import { type Auth, noAuth } from './auth';
 import { TargetNotAllowedError } from './errors';
 import type { RateLimit, SlidingWindowLimiter } from './limiter';
@@ -42,11 +42,10 @@ export interface HttpStats {
   rateLimitWaitMs: number;
 }
 
-export interface RetryPolicy {
+/** Backoff (base, ceiling, jitter) between retries of 5xx/408/network failures, and the 429 budget. */
+export interface RetryPolicy extends Backoff {
   /** Retries of 5xx answers and network errors; 429s are budgeted by time instead (rateLimitBudgetMs). */
   maxRetries: number;
-  baseMs: number;
-  maxMs: number;
   /** The most one run's client spends waiting out 429s (Retry-After, or the vendor's window). */
   rateLimitBudgetMs: number;
   /** The wait a vendor imposes after a 429 that carries no Retry-After (RingCentral: 60 s). */
@@ -74,6 +73,17 @@ export interface HttpClientOptions {
   sleep?: Sleep;
   /** Maps a vendor error body to our message (e.g. Salesforce's errorCode). */
   describeError?: (status: number, body: unknown) => string | undefined;
+  /** Which addresses may be reached (default: public, loopback per ALLOW_LOOPBACK_TARGETS). */
+  target?: TargetPolicy;
+  /** Told of every attempt as it ends (a delivery log lists them). */
+  onAttempt?: (attempt: Attempt) => void;
+}
+
+/** One try of a request: the status that came back, or a stable error code (timeout, ECONNREFUSED, target_not_allowed). */
+export interface Attempt {
+  at: number;
+  status?: number;
+  error?: string;
 }
 
 /** Parses `Retry-After` as seconds or an HTTP date; returns ms or undefined. */
@@ -130,8 +140,9 @@ export class HttpClient {
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
     const where = `${this.opts.connector}${req.stream ? `/${req.stream}` : ''} ${method} ${url.pathname}`;
     try {
-      assertAllowedHost(url);
+      assertAllowedHost(url, this.opts.target);
     } catch (err) {
+      this.opts.onAttempt?.({ at: this.now(), error: 'target_not_allowed' });
       throw new SourceError('target_not_allowed', `${where}: ${(err as Error).message}`);
     }
     const breaker = this.limits.breaker(url.origin);
@@ -155,6 +166,7 @@ export class HttpClient {
       await auth.apply(headers, sendUrl.searchParams, body);
 
       this.stats.requests++;
+      const at = this.now();
       let status: number;
       let resHeaders: Record<string, string>;
       let text: string;
@@ -163,7 +175,7 @@ export class HttpClient {
           method,
           headers,
           body,
-          dispatcher: sourceAgent,
+          dispatcher: guardedAgent(this.opts.target ?? {}),
           headersTimeout: this.opts.timeoutMs ?? 30_000,
           bodyTimeout: this.opts.timeoutMs ?? 30_000,
         });
@@ -171,9 +183,11 @@ export class HttpClient {
         resHeaders = flatten(res.headers);
         text = await res.body.text();
         if (slot) this.limiter!.settle(slot);
+        this.opts.onAttempt?.({ at, status });
       } catch (err) {
         if (slot) this.limiter!.settle(slot);
         const cause = (err as { cause?: unknown }).cause ?? err;
+        this.opts.onAttempt?.({ at, error: cause instanceof TargetNotAllowedError ? cause.code : errorCode(err) });
         if (cause instanceof TargetNotAllowedError) throw new SourceError('target_not_allowed', `${where}: ${cause.message}`);
         if (failures < this.retry.maxRetries && isNetworkError(err)) {
           await this.retryAfterFailure(where, failures++, undefined, new SourceError('network_error', `${where}: ${(err as Error).message}`, { retryable: true }));
@@ -205,7 +219,7 @@ export class HttpClient {
         await this.waitOutRateLimit(where, retryAfter ?? this.unannouncedWait(refusals++), retryAfter !== undefined, error);
         continue;
       }
-      if (status >= 500 || fault) {
+      if (status >= 500 || status === 408 || fault) {
         if (failures < this.retry.maxRetries) {
           await this.retryAfterFailure(where, failures++, retryAfter, error);
           continue;
@@ -278,7 +292,7 @@ export class HttpClient {
     const detail = this.opts.describeError?.(status, body);
     return new SourceError(code, `${seedMessage}: ${where} answered ${status}${detail ? ` (${detail})` : ''}`, {
       status,
-      retryable: status === 429 || status >= 500,
+      retryable: status === 429 || status === 408 || status >= 500,
     });
   }
 }
@@ -303,6 +317,14 @@ function parseBody(text: string, headers: Record<string, string>): unknown {
     }
   }
   return text;
+}
+
+/** A stable code for a failed attempt; never a URL or secret. */
+function errorCode(err: unknown): string {
+  const e = err as { name?: string; code?: string } | null;
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'timeout';
+  if (e?.code === 'UND_ERR_CONNECT_TIMEOUT' || e?.code === 'UND_ERR_HEADERS_TIMEOUT' || e?.code === 'UND_ERR_BODY_TIMEOUT') return 'timeout';
+  return e?.code ?? e?.name ?? 'network_error';
 }
 
 function isNetworkError(err: unknown): boolean {

@@ -7,7 +7,7 @@ import { flowRoutes } from '../flows/routes';
 import { dispatchChanges } from '../flows/dispatch';
 import { flowWorkerHandler } from '../flows/worker';
 import { startLocalStream, type LocalStream } from './stream';
-import { FLOWS_QUEUE } from '../queue/types';
+import { FLOWS_QUEUE, NOTIFY_QUEUE } from '../queue/types';
 import { integrationRoutes } from '../api/routes';
 import { AppError } from '../errors';
 import type { Route } from '../api/router';
@@ -21,6 +21,7 @@ import { LocalQueues } from '../queue/local';
 import { App } from '../services/app';
 import { scheduleDue } from '../services/scheduler';
 import { sendDailySummaries } from '../notify/summary';
+import { notifyWorkerHandler } from '../notify/worker';
 import { createDb, ensureTable } from '../store/db';
 import { specs } from '../connectors/specs';
 import { startDynalite, storeInUse } from './dynamo';
@@ -97,6 +98,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const app = new App(db, new Sealer(new LocalKeyRing(join(keyDir, 'keyring.key'))), queues, specs, opts.connectors);
   for (const c of opts.connectors) queues.consume(c.type, workerHandler(() => app, { applyWebhook: opts.applyWebhook, engine: opts.engine }));
   queues.consume(FLOWS_QUEUE, flowWorkerHandler(() => app, { sleep: opts.engine?.sleep }));
+  queues.consume(NOTIFY_QUEUE, notifyWorkerHandler(() => app, { sleep: opts.engine?.sleep }));
   // Record changes reach realtime flows through the store's change capture, as DynamoDB Streams does in AWS.
   const stream = startLocalStream(db, (changed) => dispatchChanges(app, changed), { filter: (k) => k.PK.startsWith('REC#') });
 

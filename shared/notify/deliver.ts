@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { LookupFunction } from 'node:net';
-import { Agent, request } from 'undici';
-import { UndeliverableUrlError } from '../http/errors';
+import type { Sleep } from '../backoff';
+import { SourceError } from '../errors';
+import { HttpClient } from '../http/client';
+import type { LookupAll } from '../http/ssrf';
 import type { NotificationEvent } from './events';
 import { signSwitchboard } from './sign';
-import { type DeliverableTarget, type LookupAll, assertDeliverableUrl } from '../http/ssrf';
 import { safeLogUrl } from './url';
 
 export interface DeliveryAttempt {
@@ -24,82 +24,33 @@ export interface DeliveryLog {
   deliveryId: string;
   attempts: DeliveryAttempt[];
   outcome: 'delivered' | 'failed';
+  /** Why a receiver refused for good, when it said (Slack: `no_service`, `channel_is_archived`). */
+  reason?: string;
 }
 
 export interface DeliveryOptions {
   /** Allow loopback targets (local stack, tests). Private and link-local targets are always refused. */
   allowLoopback?: boolean;
-  /** Total attempts, first one included. Default 3. */
+  /** Total attempts at 5xx/408/network failures, first one included. Default 3. 429s are budgeted by time instead. */
   attempts?: number;
-  /** Per-attempt timeout (connect, headers, body). Default 5 s. */
+  /** Per-attempt timeout (headers, body). Default 5 s. */
   timeoutMs?: number;
-  /** First backoff; doubles each retry. Default 1 s. */
+  /** First backoff after a failure; doubles each retry. Default 1 s. */
   backoffMs?: number;
-  sleep?: (ms: number) => Promise<void>;
+  /** The most a delivery waits out a receiver's 429s (Retry-After). Default 30 s: a slow receiver never holds the worker long. */
+  rateLimitBudgetMs?: number;
+  sleep?: Sleep;
   now?: () => number;
   lookup?: LookupAll;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Pins every connection to the vetted address: the socket never asks DNS again (no rebinding window). */
-function pinnedLookup(target: DeliverableTarget): LookupFunction {
-  return ((_hostname: string, options: { all?: boolean } | undefined, callback: (...args: unknown[]) => void) => {
-    if (options?.all) callback(null, [{ address: target.address, family: target.family }]);
-    else callback(null, target.address, target.family);
-  }) as unknown as LookupFunction;
-}
-
-type AttemptResult = { status: number } | { error: string; retryable: boolean };
-
-function errorCode(err: unknown): string {
-  const e = err as { name?: string; code?: string } | null;
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'timeout';
-  if (e?.code === 'UND_ERR_CONNECT_TIMEOUT' || e?.code === 'UND_ERR_HEADERS_TIMEOUT' || e?.code === 'UND_ERR_BODY_TIMEOUT') return 'timeout';
-  return e?.code ?? e?.name ?? 'network_error';
-}
-
-async function attemptOnce(url: string, body: string, headers: Record<string, string>, opts: DeliveryOptions): Promise<AttemptResult> {
-  let target: DeliverableTarget;
-  try {
-    target = await assertDeliverableUrl(url, { allowLoopback: opts.allowLoopback, lookup: opts.lookup });
-  } catch (err) {
-    if (err instanceof UndeliverableUrlError) return { error: err.code, retryable: err.retryable };
-    throw err;
-  }
-  const timeoutMs = opts.timeoutMs ?? 5000;
-  // One agent per attempt: the pinned address belongs to this attempt's DNS answer only.
-  const agent = new Agent({
-    connect: { lookup: pinnedLookup(target), timeout: timeoutMs },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    pipelining: 0,
-  });
-  try {
-    const res = await request(target.url, {
-      method: 'POST',
-      body,
-      headers,
-      dispatcher: agent,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
-    return { status: res.statusCode };
-  } catch (err) {
-    return { error: errorCode(err), retryable: true };
-  } finally {
-    agent.destroy().catch(() => undefined);
-  }
-}
-
-/** 5xx, 408 and 429 may pass on a later try; any other non-2xx (4xx, and 3xx: redirects are not followed) is final. */
-function retryableStatus(status: number): boolean {
-  return status >= 500 || status === 408 || status === 429;
-}
+/** 2xx is delivered; 5xx, 408, 429 and network errors are retried; any other status (4xx, 3xx: redirects are not followed) is final. */
+const FINAL_STATUSES = Array.from({ length: 200 }, (_, i) => 300 + i).filter((s) => s !== 408 && s !== 429);
 
 /**
- * POSTs `body` with up to `attempts` tries and exponential backoff, re-checking the target each time.
- * `headersFor` is called per attempt so a signature can carry a fresh timestamp.
+ * POSTs `body` through the one outbound client (the guarded agent, retries with backoff, Retry-After honoured
+ * within a bounded budget), logging every attempt. `headersFor` is called per attempt so a signature carries
+ * a fresh timestamp. A final refusal's reason is kept when the receiver says one (Slack: `channel_is_archived`).
  */
 export async function deliverJson(input: {
   url: string;
@@ -111,8 +62,6 @@ export async function deliverJson(input: {
 }): Promise<DeliveryLog> {
   const opts = input.options ?? {};
   const now = opts.now ?? Date.now;
-  const sleep = opts.sleep ?? defaultSleep;
-  const max = Math.max(1, opts.attempts ?? 3);
   const log: DeliveryLog = {
     url: safeLogUrl(input.url),
     event: input.event,
@@ -120,28 +69,30 @@ export async function deliverJson(input: {
     attempts: [],
     outcome: 'failed',
   };
-
-  for (let i = 0; i < max; i++) {
-    if (i > 0) await sleep(Math.min(30_000, (opts.backoffMs ?? 1000) * 2 ** (i - 1)));
-    const startedAt = now();
-    const headers = {
-      'content-type': 'application/json',
-      'user-agent': 'Switchboard-Notifier/1',
-      ...input.headersFor?.(startedAt),
-    };
-    const result = await attemptOnce(input.url, input.body, headers, opts);
-    const at = new Date(startedAt).toISOString();
-    if ('status' in result) {
-      log.attempts.push({ status: result.status, at });
-      if (result.status >= 200 && result.status < 300) {
-        log.outcome = 'delivered';
-        return log;
-      }
-      if (!retryableStatus(result.status)) return log;
-    } else {
-      log.attempts.push({ error: result.error, at });
-      if (!result.retryable) return log;
-    }
+  const client = new HttpClient({
+    connector: 'notification',
+    integrationId: log.deliveryId,
+    timeoutMs: opts.timeoutMs ?? 5000,
+    retry: {
+      maxRetries: Math.max(1, opts.attempts ?? 3) - 1,
+      baseMs: opts.backoffMs ?? 1000,
+      maxMs: 30_000,
+      jitter: false,
+      rateLimitBudgetMs: opts.rateLimitBudgetMs ?? 30_000,
+    },
+    auth: { apply: (headers) => void Object.assign(headers, input.headersFor?.(now())) },
+    headers: { 'content-type': 'application/json', 'user-agent': 'Switchboard-Notifier/1' },
+    target: { allowLoopback: opts.allowLoopback ?? false, lookup: opts.lookup },
+    onAttempt: (a) => log.attempts.push({ ...(a.status !== undefined ? { status: a.status } : { error: a.error }), at: new Date(a.at).toISOString() }),
+    now,
+    sleep: opts.sleep,
+  });
+  try {
+    const res = await client.request({ method: 'POST', url: input.url, body: input.body, okStatuses: FINAL_STATUSES });
+    if (res.status < 300) log.outcome = 'delivered';
+    else if (typeof res.body === 'string' && /^[a-z_]{3,64}$/.test(res.body.trim())) log.reason = res.body.trim();
+  } catch (err) {
+    if (!(err instanceof SourceError)) throw err;
   }
   return log;
 }

@@ -3,6 +3,7 @@ import { config } from '../config';
 import { createLogger, redact } from '../log';
 import type { App } from '../services/app';
 import { parse } from '../validate';
+import { NOTIFY_QUEUE, type NotifyMessage } from '../queue/types';
 import { type DeliveryLog, type DeliveryOptions, deliverWebhook } from './deliver';
 import { type NotificationDataMap, type NotificationEvent, NotificationChannelInputSchema, channelFromInput } from './events';
 import { deliverSlack, formatSlack } from './slack';
@@ -16,7 +17,7 @@ const log = createLogger({ component: 'notify' });
 const sealCtx = (tenantId: string, channelId: string) => ({ tenantId, integrationId: `channel:${channelId}` });
 
 export function channelView(c: StoredChannel) {
-  return { id: c.id, kind: c.kind, url: c.displayUrl, events: c.events, name: c.name ?? null, createdAt: c.createdAt };
+  return { id: c.id, kind: c.kind, url: c.displayUrl, events: c.events, name: c.name ?? null, createdAt: c.createdAt, broken: c.broken ?? null };
 }
 
 /**
@@ -49,49 +50,60 @@ export async function createChannel(app: App, tenantId: string, body: unknown) {
 }
 
 /**
- * Delivers `event` to every channel of the tenant subscribed to it: webhooks signed (X-Switchboard-Signature),
- * Slack formatted; 3 attempts with backoff each; every delivery logged with its outcome. Never throws for a
- * failed delivery: a notification must not fail the run or request that raised it.
+ * Queues `event` for every channel of the tenant subscribed to it, one message per channel on the
+ * notifications queue: the run or request that raised it never waits on a receiver. Returns how many.
  */
-export async function notify<E extends NotificationEvent>(
-  app: App,
-  tenantId: string,
-  event: E,
-  data: NotificationDataMap[E],
-  opts: Pick<DeliveryOptions, 'backoffMs' | 'timeoutMs' | 'attempts' | 'sleep'> = {},
-): Promise<DeliveryLog[]> {
+export async function notify<E extends NotificationEvent>(app: App, tenantId: string, event: E, data: NotificationDataMap[E]): Promise<number> {
+  const channels = (await new NotificationStore(app.db).channels(tenantId)).filter((c) => c.events.includes(event) && !c.broken);
+  const messages: NotifyMessage[] = channels.map((c) => ({ kind: 'notify', tenantId, channelId: c.id, event, deliveryId: ulid().toLowerCase(), data }));
+  if (messages.length) await app.queue.send(NOTIFY_QUEUE, messages);
+  return messages.length;
+}
+
+/** Slack's answers that no retry will change: the webhook is gone (`no_service`) or its channel archived. */
+const SLACK_GONE = new Set([404, 410]);
+
+/**
+ * Delivers one queued notification: webhooks signed (X-Switchboard-Signature), Slack formatted, through the
+ * one outbound client; logged with its outcome. A Slack webhook that is gone marks its channel broken (no
+ * more deliveries until it is replaced) and the log says so. A failed delivery is logged, never thrown.
+ */
+export async function deliverNotification(app: App, msg: NotifyMessage, opts: DeliveryOptions = {}): Promise<DeliveryLog | undefined> {
   const store = new NotificationStore(app.db);
-  const channels = (await store.channels(tenantId)).filter((c) => c.events.includes(event));
+  const c = await store.channel(msg.tenantId, msg.channelId);
+  if (!c || c.broken) return undefined;
+  const event = msg.event as NotificationEvent;
   const allowLoopback = config().ALLOW_LOOPBACK_TARGETS;
-  const logs: DeliveryLog[] = [];
-  for (const c of channels) {
-    let result: DeliveryLog;
-    try {
-      const sealed: Record<string, string> = {};
-      if (c.kind === 'slack') sealed.url = c.url;
-      if (c.secret) sealed.secret = c.secret;
-      const opened = await app.sealer.openAll(sealed, sealCtx(tenantId, c.id));
-      for (const v of Object.values(opened)) redact(v);
-      result =
-        c.kind === 'slack'
-          ? await deliverSlack({ url: opened.url, event, message: formatSlack(event, data), allowLoopback, ...opts })
-          : await deliverWebhook({ url: c.url, secret: opened.secret, event, payload: data, allowLoopback, ...opts });
-    } catch (err) {
-      log.error('notification not delivered', { channelId: c.id, event, error: err as Error });
-      result = { url: c.displayUrl, event, deliveryId: ulid(), attempts: [{ error: 'internal_error', at: new Date().toISOString() }], outcome: 'failed' };
-    }
-    logs.push(result);
-    await store.logDelivery(tenantId, {
-      deliveryId: result.deliveryId,
-      channelId: c.id,
-      kind: c.kind,
-      event,
-      url: c.kind === 'slack' ? c.displayUrl : result.url,
-      outcome: result.outcome,
-      attempts: result.attempts,
-      at: result.attempts[0]?.at ?? new Date().toISOString(),
-    });
-    log.info('notification', { channelId: c.id, event, outcome: result.outcome, attempts: result.attempts.length });
+  let result: DeliveryLog;
+  try {
+    const sealed: Record<string, string> = {};
+    if (c.kind === 'slack') sealed.url = c.url;
+    if (c.secret) sealed.secret = c.secret;
+    const opened = await app.sealer.openAll(sealed, sealCtx(msg.tenantId, c.id));
+    for (const v of Object.values(opened)) redact(v);
+    const common = { event, deliveryId: msg.deliveryId, allowLoopback, ...opts };
+    result =
+      c.kind === 'slack'
+        ? await deliverSlack({ url: opened.url, message: formatSlack(event, msg.data as never), ...common })
+        : await deliverWebhook({ url: c.url, secret: opened.secret, payload: msg.data, ...common });
+  } catch (err) {
+    log.error('notification not delivered', { channelId: c.id, event, error: err as Error });
+    result = { url: c.displayUrl, event, deliveryId: msg.deliveryId, attempts: [{ error: 'internal_error', at: new Date().toISOString() }], outcome: 'failed' };
   }
-  return logs;
+  const last = result.attempts.at(-1)?.status;
+  const broken = c.kind === 'slack' && last !== undefined && SLACK_GONE.has(last) ? (result.reason ?? `answered ${last}`) : undefined;
+  if (broken) await store.markBroken(msg.tenantId, c.id, broken);
+  await store.logDelivery(msg.tenantId, {
+    deliveryId: result.deliveryId,
+    channelId: c.id,
+    kind: c.kind,
+    event,
+    url: c.kind === 'slack' ? c.displayUrl : result.url,
+    outcome: result.outcome,
+    attempts: result.attempts,
+    at: result.attempts[0]?.at ?? new Date().toISOString(),
+    ...(broken ? { channelBroken: broken } : {}),
+  });
+  log.info('notification', { channelId: c.id, event, outcome: result.outcome, attempts: result.attempts.length, channelBroken: broken });
+  return result;
 }

@@ -198,7 +198,7 @@ export function formatSlack<E extends NotificationEvent>(event: E, data: Notific
 }
 
 /** Posts a Slack message: unsigned (Slack's URL is the credential), same SSRF guard and retries as webhooks. */
-export function deliverSlack(input: { url: string; event: NotificationEvent; message: SlackMessage } & DeliveryOptions): Promise<DeliveryLog> {
-  const { url, event, message: msg, ...options } = input;
-  return deliverJson({ url, event, body: JSON.stringify(msg), options });
+export function deliverSlack(input: { url: string; event: NotificationEvent; message: SlackMessage; deliveryId?: string } & DeliveryOptions): Promise<DeliveryLog> {
+  const { url, event, message: msg, deliveryId, ...options } = input;
+  return deliverJson({ url, event, body: JSON.stringify(msg), deliveryId, options });
 }

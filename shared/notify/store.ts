@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../errors';
 import type { Db } from '../store/db';
 import type { DeliveryAttempt } from './deliver';
@@ -24,6 +24,8 @@ export interface StoredChannel {
   /** Sealed signing secret (webhook channels). */
   secret?: string;
   createdAt: string;
+  /** The receiver said for good that it is gone (Slack `channel_is_archived`): nothing is sent until it is replaced. */
+  broken?: { reason: string; at: string };
 }
 
 export interface DeliveryRecord {
@@ -35,6 +37,8 @@ export interface DeliveryRecord {
   outcome: 'delivered' | 'failed';
   attempts: DeliveryAttempt[];
   at: string;
+  /** This delivery found the channel gone and marked it broken, with the receiver's reason. */
+  channelBroken?: string;
 }
 
 const DAILY = 'NOTIFYSUB#daily.summary';
@@ -68,6 +72,23 @@ export class NotificationStore {
   async channel(tenantId: string, id: string): Promise<StoredChannel | undefined> {
     const res = await this.db.doc.send(new GetCommand({ TableName: this.db.table, Key: chKey(tenantId, id) }));
     return res.Item ? strip<StoredChannel>(res.Item) : undefined;
+  }
+
+  /** Marks a channel broken; a channel deleted meanwhile stays deleted. */
+  async markBroken(tenantId: string, id: string, reason: string): Promise<void> {
+    try {
+      await this.db.doc.send(
+        new UpdateCommand({
+          TableName: this.db.table,
+          Key: chKey(tenantId, id),
+          UpdateExpression: 'SET broken = :b',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':b': { reason, at: new Date().toISOString() } },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+    }
   }
 
   /** False when there was no such channel. */

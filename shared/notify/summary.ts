@@ -1,5 +1,4 @@
 import type { App } from '../services/app';
-import type { DeliveryLog, DeliveryOptions } from './deliver';
 import type { DailySummary, DailySummaryIntegration } from './events';
 import { notify } from './service';
 import { NotificationStore } from './store';
@@ -33,17 +32,13 @@ export async function dailySummary(app: App, tenantId: string, date: string): Pr
 }
 
 /**
- * Sends the daily summary of `date` (default: yesterday, UTC) to every tenant with a channel subscribed to
+ * Queues the daily summary of `date` (default: yesterday, UTC) to every tenant with a channel subscribed to
  * `daily.summary`. The scheduled function calls this once a day; the local stack can call it on demand.
  * @example await sendDailySummaries(stack.app) // from a local scheduler or the CLI
  */
-export async function sendDailySummaries(
-  app: App,
-  date = previousDay(),
-  opts: Pick<DeliveryOptions, 'backoffMs' | 'timeoutMs' | 'attempts' | 'sleep'> = {},
-): Promise<{ tenants: number; deliveries: DeliveryLog[] }> {
+export async function sendDailySummaries(app: App, date = previousDay()): Promise<{ tenants: number; queued: number }> {
   const tenants = await new NotificationStore(app.db).dailySubscribers();
-  const deliveries: DeliveryLog[] = [];
-  for (const tenantId of tenants) deliveries.push(...(await notify(app, tenantId, 'daily.summary', await dailySummary(app, tenantId, date), opts)));
-  return { tenants: tenants.length, deliveries };
+  let queued = 0;
+  for (const tenantId of tenants) queued += await notify(app, tenantId, 'daily.summary', await dailySummary(app, tenantId, date));
+  return { tenants: tenants.length, queued };
 }

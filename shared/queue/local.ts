@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent } from '../lambda-types';
 import { QueueJournal, type Envelope } from './journal';
-import type { FlowMessage, QueueMessage, QueueSender } from './types';
+import type { FlowMessage, NotifyMessage, QueueMessage, QueueSender } from './types';
 
 export type { Envelope };
 
@@ -100,7 +100,7 @@ export class LocalQueues implements QueueSender {
   }
 
   /** Resolves once the messages are in the journal: what the caller acknowledges next survives a crash. */
-  async send(connectorType: string, messages: QueueMessage[] | FlowMessage[]): Promise<void> {
+  async send(connectorType: string, messages: QueueMessage[] | FlowMessage[] | NotifyMessage[]): Promise<void> {
     const q = this.queue(connectorType);
     for (const m of messages) q.send(JSON.stringify(m));
     void this.kick();

@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { drainWithRetries } from '../backoff';
-import type { FlowMessage, QueueMessage, QueueSender } from './types';
+import type { FlowMessage, NotifyMessage, QueueMessage, QueueSender } from './types';
 
 /** SendMessageBatch, 10 per call; entries SQS reports as failed are resent, never dropped silently. */
 export class SqsSender implements QueueSender {
@@ -9,7 +9,7 @@ export class SqsSender implements QueueSender {
     private readonly urlPrefix: string,
   ) {}
 
-  async send(connectorType: string, messages: QueueMessage[] | FlowMessage[]): Promise<void> {
+  async send(connectorType: string, messages: QueueMessage[] | FlowMessage[] | NotifyMessage[]): Promise<void> {
     const QueueUrl = `${this.urlPrefix}${connectorType.replace(/_/g, '-')}`;
     for (let i = 0; i < messages.length; i += 10) {
       const entries = messages.slice(i, i + 10).map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m) }));

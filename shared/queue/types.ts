@@ -25,7 +25,21 @@ export type FlowMessage = z.input<typeof FlowMessageSchema>;
 /** The queue flow work goes to. */
 export const FLOWS_QUEUE = 'flows';
 
+/** What travels on the notifications queue: one event to deliver to one channel (a slow receiver never holds a sync worker). */
+export const NotifyMessageSchema = z.object({
+  kind: z.literal('notify'),
+  tenantId: z.string(),
+  channelId: z.string(),
+  event: z.string(),
+  /** Same on every attempt and redelivery, so receivers can dedupe. */
+  deliveryId: z.string(),
+  data: z.unknown(),
+});
+export type NotifyMessage = z.input<typeof NotifyMessageSchema>;
+/** The queue notification deliveries go to. */
+export const NOTIFY_QUEUE = 'notifications';
+
 /** Sends to the queue of a connector type: SQS in AWS, in-process locally. */
 export interface QueueSender {
-  send(connectorType: string, messages: QueueMessage[] | FlowMessage[]): Promise<void>;
+  send(connectorType: string, messages: QueueMessage[] | FlowMessage[] | NotifyMessage[]): Promise<void>;
 }

@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { join } from 'node:path';
 import { specs } from '../../shared/connectors/specs';
 import { SqsSender } from '../../shared/queue/sqs';
-import { FLOWS_QUEUE } from '../../shared/queue/types';
+import { FLOWS_QUEUE, NOTIFY_QUEUE } from '../../shared/queue/types';
 import { tableDefinition } from '../../shared/store/db';
 import {
   PREFIX,
@@ -71,10 +71,11 @@ describe('npm run package', () => {
   });
 });
 
-/** The queue-fed workers: one per connector, and the flow worker on the `flows` queue (FLOWS_QUEUE). */
+/** The queue-fed workers: one per connector, the flow worker on the `flows` queue (FLOWS_QUEUE), the notification worker on NOTIFY_QUEUE. */
 const queueWorkers = [
   ...specs.map((s) => ({ type: s.type, handler: `functions/workers/${dirOf(s.type)}.handler`, timeout: s.deploy?.timeout ?? 900, memorySize: s.deploy?.memorySize ?? 512, iam: s.deploy?.iamStatements ?? [] })),
   { type: FLOWS_QUEUE, handler: 'functions/flows.handler', timeout: 900, memorySize: 512, iam: [] },
+  { type: NOTIFY_QUEUE, handler: 'functions/notify.handler', timeout: 120, memorySize: 256, iam: [] },
 ];
 
 describe('workers from the connector registry, and the flow worker', () => {
@@ -121,7 +122,8 @@ describe('workers from the connector registry, and the flow worker', () => {
     expect(dlq.Properties.RedrivePolicy).toBeUndefined();
   });
 
-  it('gives each worker its own role: table, Decrypt/GenerateDataKey, its own queue only, plus its declared statements', () => {
+  it('gives each worker its own role: table, Decrypt/GenerateDataKey, its own queue and the notifications queue only, plus its declared statements', () => {
+    const notifyQueueId = refOf(lambdaEventQueue(workerKey(NOTIFY_QUEUE)))!;
     for (const spec of queueWorkers) {
       const [fnId, fn] = lambdaByKey(t, workerKey(spec.type))!;
       const [, role] = roleOf(t, fn);
@@ -131,12 +133,20 @@ describe('workers from the connector registry, and the flow worker', () => {
         expect([spec.type, allows(role, a)]).toEqual([spec.type, true]);
       }
       for (const s of stmts.filter((s) => actionsOf({ ...role, Properties: { Policies: [{ PolicyDocument: { Statement: [s] } }] } }).some((a) => a.startsWith('sqs:')))) {
-        expect(resourcesOf(s).map(refOf)).toEqual([queueId]);
+        // Receives from its own queue only; sends continuations there and a finished run's notifications to theirs.
+        const sends = (Array.isArray(s.Action) ? s.Action : [s.Action]).includes('sqs:SendMessage');
+        expect(resourcesOf(s).map(refOf)).toEqual(sends ? [...new Set([queueId, notifyQueueId])] : [queueId]);
       }
       for (const extra of spec.iam) expect(stmts).toContainEqual(extra);
     }
   });
 });
+
+/** The queue feeding the function with this key. */
+function lambdaEventQueue(key: string): unknown {
+  const [fnId] = lambdaByKey(t, key)!;
+  return ofType(t, 'AWS::Lambda::EventSourceMapping').find(([, m]) => refOf(m.Properties.FunctionName) === fnId)![1].Properties.EventSourceArn;
+}
 
 describe('least privilege', () => {
   const fnKey = (fn: Resource) => String(fn.Properties.FunctionName).slice(PREFIX.length + 1);
@@ -171,11 +181,10 @@ describe('least privilege', () => {
     expect(allows(scheduler, 'sqs:ReceiveMessage')).toBe(false);
   });
 
-  it('lets only the workers, the connection test, webhooks and the daily summary decrypt', () => {
+  it('lets only the workers, the connection test and webhooks decrypt', () => {
     const decrypting = roles().filter(({ role: r }) => allows(r, 'kms:Decrypt')).map(({ key }) => key).sort();
     const expected = [...queueWorkers.map((s) => workerKey(s.type)), 'testConnection'];
     if (lambdaByKey(t, 'webhooks')) expected.push('webhooks');
-    if (lambdaByKey(t, 'dailySummary')) expected.push('dailySummary');
     expect(decrypting).toEqual(expected.sort());
   });
 
@@ -268,7 +277,8 @@ describe('HTTP API and schedule', () => {
       const rules = ofType(t, 'AWS::Events::Rule').filter(([, r]) => (r.Properties.Targets as Array<{ Arn: unknown }>).some((x) => refOf(x.Arn) === daily[0]));
       expect(rules.map(([, r]) => r.Properties.ScheduleExpression)).toEqual([expect.stringMatching(/^cron\(\d+ \d+ \* \* \? \*\)$/)]);
       const r = roleOf(t, daily[1])[1];
-      expect([allows(r, 'kms:Decrypt'), allows(r, 'sqs:SendMessage'), allows(r, 'kms:GenerateDataKey')]).toEqual([true, false, false]);
+      // It queues the summaries; the notification worker opens the channels' secrets and delivers.
+      expect([allows(r, 'kms:Decrypt'), allows(r, 'sqs:SendMessage'), allows(r, 'kms:GenerateDataKey')]).toEqual([false, true, false]);
     }
   });
 

@@ -27,8 +27,9 @@ describe('Notifications end to end', () => {
       expect(listed.text).not.toContain(secret);
       expect(listed.body.channels.map((c: { id: string }) => c.id)).toContain(r.body.id);
 
-      await notify(stack.app, stack.tenantId, 'run.failed', runFailed, { backoffMs: 1 });
-      await notify(stack.app, stack.tenantId, 'run.succeeded', runFailed, { backoffMs: 1 });
+      expect(await notify(stack.app, stack.tenantId, 'run.failed', runFailed)).toBe(1);
+      expect(await notify(stack.app, stack.tenantId, 'run.succeeded', runFailed)).toBe(0);
+      await stack.queues.drain();
       expect(rx.received).toHaveLength(1);
       const got = rx.received[0];
       expect(verifySwitchboardSignature({ headers: got.headers as Record<string, string>, body: got.body, secret }).ok).toBe(true);
@@ -49,7 +50,8 @@ describe('Notifications end to end', () => {
     try {
       const r = await api(stack, 'POST', '/api/notifications/channels', { kind: 'webhook', url: rx.url, events: ['integration.error'] });
       const data = { integrationId: 'i-2', integrationName: 'Zoho', type: 'zoho', error: 'Invalid API Key' };
-      await notify(stack.app, stack.tenantId, 'integration.error', data, { backoffMs: 1 });
+      await notify(stack.app, stack.tenantId, 'integration.error', data);
+      await stack.queues.drain();
       expect(rx.received).toHaveLength(3);
       expect(new Set(rx.received.map((x) => x.headers['x-switchboard-delivery'])).size).toBe(1);
       const mine = (await api(stack, 'GET', '/api/notifications/deliveries?limit=50')).body.deliveries.filter((d: { channelId: string }) => d.channelId === r.body.id);
@@ -88,8 +90,9 @@ describe('Notifications end to end', () => {
       const day = previousDay();
       const at = new Date(`${day}T12:00:00Z`);
       await stack.app.metrics.add(id, { runs: 4, runsFailed: 1, recordsCreated: 5, recordsUpdated: 2 }, at);
-      const out = await sendDailySummaries(stack.app, day, { backoffMs: 1 });
-      expect(out.deliveries.map((d) => d.outcome)).toEqual(['delivered']);
+      expect(await sendDailySummaries(stack.app, day)).toEqual({ tenants: 1, queued: 1 });
+      await stack.queues.drain();
+      expect(rx.received).toHaveLength(1);
       const msg = JSON.parse(rx.received[0].body.toString());
       expect(msg.text).toContain(`Daily integration summary ${day}`);
       expect(msg.blocks[0].text.text).toContain('Dealer CDK (cdk) - 4 runs, 7 records changed, 1 failure');
@@ -113,6 +116,7 @@ describe('Notifications end to end', () => {
         const sig = createHmac('sha256', 'wrong-secret').update(`${ts}.{}`).digest('hex');
         expect((await post(stack, `/webhooks/generic/${id}`, '{}', { 'x-signature': sig, 'x-timestamp': ts })).status).toBe(401);
       }
+      await stack.queues.drain();
       expect(rx.received).toHaveLength(1);
       expect(JSON.parse(rx.received[0].body.toString())).toMatchObject({ event: 'webhook.rejected_burst', data: { integrationId: id, provider: 'generic', rejected: 10 } });
       await api(stack, 'DELETE', `/api/notifications/channels/${ch.body.id}`);

@@ -119,7 +119,7 @@ describe('Function: deliverWebhook', () => {
     try {
       const log = await deliverWebhook({ url: rx.url, secret: 's'.repeat(32), event: 'run.failed', payload, sleep: async () => {} });
       expect(log.outcome).toBe('failed');
-      expect(log.attempts.map((a) => a.error)).toEqual(['undeliverable_url']);
+      expect(log.attempts.map((a) => a.error)).toEqual(['target_not_allowed']);
       expect(rx.received).toHaveLength(0);
     } finally {
       await rx.close();
@@ -136,7 +136,7 @@ describe('Function: deliverWebhook', () => {
       // The same name answering with the metadata address is refused before any connection.
       const evil = async () => [{ address: '169.254.169.254', family: 4 as const }];
       const refused = await deliverWebhook({ url: `http://receiver.invalid:${rx.port}/in`, secret: 's'.repeat(32), event: 'run.failed', payload, allowLoopback: true, lookup: evil });
-      expect(refused.attempts.map((a) => a.error)).toEqual(['undeliverable_url']);
+      expect(refused.attempts.map((a) => a.error)).toEqual(['target_not_allowed']);
       expect(rx.received).toHaveLength(1);
     } finally {
       await rx.close();
@@ -172,7 +172,7 @@ describe('Function: deliverSlack', () => {
 
       const refused = await deliverSlack({ url: 'http://169.254.169.254/latest/meta-data', event: 'run.failed', message, allowLoopback: true });
       expect(refused.outcome).toBe('failed');
-      expect(refused.attempts.map((a) => a.error)).toEqual(['undeliverable_url']);
+      expect(refused.attempts.map((a) => a.error)).toEqual(['target_not_allowed']);
     } finally {
       await rx.close();
     }

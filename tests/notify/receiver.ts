@@ -7,12 +7,19 @@ export interface Received {
   url: string;
 }
 
+/** A reply with the receiver's own headers and text body (Slack: `Retry-After`, `channel_is_archived`). */
+export interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
 /**
  * A local webhook receiver on 127.0.0.1, port 0. `respond` decides each reply from the request number (0-based);
  * returning 'hang' leaves the request open until close().
  */
 export async function startReceiver(
-  respond: (n: number, req: Received) => number | 'hang',
+  respond: (n: number, req: Received) => number | Reply | 'hang',
 ): Promise<{ url: string; port: number; received: Received[]; close(): Promise<void> }> {
   const received: Received[] = [];
   const open: ServerResponse[] = [];
@@ -27,7 +34,8 @@ export async function startReceiver(
         open.push(res);
         return;
       }
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
+      const reply = typeof status === 'number' ? { status } : status;
+      res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers }).end(reply.body ?? (reply.status < 300 ? 'ok' : 'nope'));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
