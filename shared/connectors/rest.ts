@@ -285,14 +285,14 @@ async function* readPartition<C>(
 }
 
 /**
- * A connection test that makes one cheap request: ok with the seed's "Connection successful", or the
+ * A connection test that makes one cheap request (or runs one cheap call, e.g. a SOAP operation): ok with the seed's "Connection successful", or the
  * SourceError's message, which starts with the seed's wording ("Authentication Failed", "Rate Limit
  * Exceeded", "Endpoint Not Found", "Invalid API Key") and never carries a secret. Other errors propagate.
  * @example test: (ctx) => testConnection(ctx, { url: '/crm/v3/objects/contacts', query: { limit: 1 } })
  */
-export async function testConnection(ctx: { http: HttpClient }, req: HttpRequest): Promise<TestResult> {
+export async function testConnection(ctx: { http: HttpClient }, probe: HttpRequest | (() => Promise<unknown>)): Promise<TestResult> {
   try {
-    await ctx.http.request(req);
+    await (typeof probe === 'function' ? probe() : ctx.http.request(probe));
     return { ok: true, message: 'Connection successful' };
   } catch (err) {
     if (err instanceof SourceError) return { ok: false, message: err.message };

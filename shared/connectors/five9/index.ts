@@ -1,5 +1,5 @@
 import { basicAuth } from '../../http/auth';
-import { SourceError } from '../../errors';
+import { testConnection } from '../rest';
 import type { Connector } from '../types';
 import { callsStream } from './calls';
 import { contactsStream } from './contacts';
@@ -15,13 +15,5 @@ export const five9: Connector<typeof Five9ConfigSchema> = {
   http: (config) => ({ baseUrl: config.baseUrl, auth: basicAuth(config.username, config.password) }),
   streams: () => [contactsStream, callsStream()],
   // Listing one contact field proves the endpoint, the credentials and the user's API access.
-  test: async (ctx) => {
-    try {
-      await five9Call(ctx.http, ctx.config.username, 'getContactFields', { namePattern: 'number1' }, 'test');
-      return { ok: true, message: 'Connection successful' };
-    } catch (err) {
-      if (err instanceof SourceError) return { ok: false, message: err.message };
-      throw err;
-    }
-  },
+  test: (ctx) => testConnection(ctx, () => five9Call(ctx.http, ctx.config.username, 'getContactFields', { namePattern: 'number1' }, 'test')),
 };
