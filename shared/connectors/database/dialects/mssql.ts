@@ -62,7 +62,9 @@ export const mssql: Dialect = {
   defaultSchema: () => 'dbo',
 
   async connect(s) {
-    const sql = await import('mssql');
+    // Under tsx (npm start) the CommonJS module arrives only as `default`; compiled to require() it is the module itself.
+    const loaded = await import('mssql');
+    const sql = (loaded as unknown as { default?: typeof loaded }).default ?? loaded;
     const ssl = s.ssl;
     // A single-connection pool, closed after the read: the driver only offers pools.
     const pool = new sql.ConnectionPool({
