@@ -1,8 +1,9 @@
 import { hubspotDestination } from './hubspot';
 import { restDestination } from './rest';
+import { zohoDestination } from './zoho';
 import type { Destination } from './types';
 
 /** The integration types a flow can write to. */
-export const destinations: ReadonlyMap<string, Destination> = new Map([hubspotDestination, restDestination].map((d) => [d.type, d]));
+export const destinations: ReadonlyMap<string, Destination> = new Map([hubspotDestination, restDestination, zohoDestination].map((d) => [d.type, d]));
 
 export type { Destination, DeliveryItem, DeliveryResult, FlowTarget } from './types';

@@ -1,12 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type FaultControls, Faults, jsonSender, RollingLimit, type RunningServer, startServer, type TokenControls, urlOf } from './kit';
+import { type FaultControls, Faults, jsonSender, readBody, RollingLimit, type RunningServer, startServer, type TokenControls, urlOf } from './kit';
+import { zohoSearch, zohoWrite } from './zoho-writes';
 
 /**
  * A fake Zoho CRM v3 API and accounts server: Get Records with its `data` + `info` envelope, `fields`
  * required, page numbers up to a record limit (2,000 at Zoho; configurable so tests stay small) and
  * `page_token` beyond, If-Modified-Since → 304, empty module → 204, the vendor's error bodies
  * (`{code, details, message, status}`), 401 INVALID_TOKEN, 429 TOO_MANY_REQUESTS past a per-minute limit,
- * the refresh-token grant with its parameters in the query string, and 5xx/malformed switches.
+ * the refresh-token grant with its parameters in the query string, and 5xx/malformed switches; record writes
+ * (insert, update, upsert) and search as zoho-writes.ts describes.
  * https://www.zoho.com/crm/developer/docs/api/v3/get-records.html
  */
 
@@ -31,6 +33,8 @@ export interface ZohoSandboxOptions {
 export interface ZohoSandbox extends RunningServer, FaultControls, TokenControls {
   /** Every request: path with query string, status, the If-Modified-Since and Authorization it carried. */
   requests: Array<{ method: string; path: string; query: URLSearchParams; status: number; ifModifiedSince?: string; authorization?: string }>;
+  /** What a module holds now (writes included). */
+  records(module: ZohoModule): ZohoRecord[];
   /** Inserts or updates a record; Modified_Time defaults to one second after the module's newest. */
   setRecord(module: ZohoModule, record: Partial<ZohoRecord> & { id: string }): ZohoRecord;
 }
@@ -80,7 +84,8 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
   const zError = (res: ServerResponse, status: number, code: string, message: string, details: Record<string, unknown> = {}) =>
     send(res, status, { code, details, message, status: 'error' });
 
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
+  let idSeq = 0n;
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = urlOf(req);
     const q = url.searchParams;
 
@@ -107,6 +112,23 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
 
     if (url.pathname === '/crm/v3/users' && q.get('type') === 'CurrentUser') {
       return send(res, 200, { users: [{ id: '4876876000000327001', full_name: 'Patricia Boyle', email: 'p.boyle@zylker.com', status: 'active' }], info: { per_page: 200, count: 1, page: 1, more_records: false } });
+    }
+    const w = /^\/crm\/v3\/(Leads|Contacts|Deals)(\/upsert|\/search)?$/.exec(url.pathname);
+    if (w && (req.method !== 'GET' || w[2] === '/search')) {
+      const rows = data.get(w[1])!;
+      if (w[2] === '/search') {
+        const a = zohoSearch(rows, q);
+        return send(res, a.status, a.body);
+      }
+      let body: Record<string, unknown> = {};
+      try {
+        body = JSON.parse(await readBody(req));
+      } catch {
+        return zError(res, 400, 'INVALID_DATA', 'body is not valid JSON');
+      }
+      const op = w[2] === '/upsert' ? 'upsert' : req.method === 'PUT' ? 'update' : 'insert';
+      const a = zohoWrite(rows, w[1], op, body, () => zohoLocalTime(Date.now()), () => String(4876876000009000000n + ++idSeq));
+      return send(res, a.status, a.body);
     }
     const m = /^\/crm\/v3\/(Leads|Contacts|Deals)$/.exec(url.pathname);
     if (!m) return zError(res, 404, 'INVALID_URL_PATTERN', 'Please check if the URL trying to access is a correct one');
@@ -197,6 +219,7 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
     failRefresh(on = true) {
       refreshFails = on;
     },
+    records: (module) => data.get(module)!,
     setRecord(module, record) {
       const rows = data.get(module)!;
       const newest = rows.reduce((max, r) => Math.max(max, Date.parse(r.Modified_Time)), 0);
