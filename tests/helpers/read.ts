@@ -31,7 +31,7 @@ export async function readStream(
     Object.assign(raw, patch);
   };
   const log = createLogger({ test: connector.type });
-  const http = connectorHttp(connector, config, { integrationId: `test-${Math.random()}`, log, save, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))), ...opts.clock });
+  const http = connectorHttp(connector, config, { integrationId: connector.type, log, save, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))), ...opts.clock });
   const s = connector.streams(config).find((x) => x.name === stream);
   if (!s) throw new Error(`no stream ${stream} in ${connector.type}`);
   const result: ReadResult = { pages: [], records: [], rejected: [], cursor: opts.cursor ?? null, stats: http.stats, saved };
@@ -64,6 +64,6 @@ export const fastSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, 
 /** Runs a connector's connection test the way the test-connection function does (config parsed once, no waits). */
 export async function testConnector(connector: Connector, raw: Record<string, unknown>) {
   const config = parseConfig(connector, raw);
-  const http = connectorHttp(connector, config, { integrationId: `t-${Math.random()}`, save: async () => {}, sleep: async () => {} });
+  const http = connectorHttp(connector, config, { integrationId: connector.type, save: async () => {}, sleep: async () => {} });
   return connector.test({ config, http, log: createLogger({ test: connector.type }), saveSecrets: async () => {} });
 }

@@ -3,6 +3,7 @@ import { CallrailConfigSchema } from '../../shared/connectors/callrail/spec';
 import type { CallrailConfig } from '../../shared/connectors/callrail/spec';
 import { HttpClient } from '../../shared/http/client';
 import { SlidingWindowLimiter } from '../../shared/http/limiter';
+import { HttpLimits } from '../../shared/http/limits';
 import { startServer, jsonSender } from '../sandboxes/kit';
 import { startCallrailSandbox, type CallrailSandbox } from '../sandboxes/callrail';
 import { fakeClock } from '../helpers/clock';
@@ -31,6 +32,24 @@ describe('Class: SlidingWindowLimiter with several windows', () => {
     await limiter.acquire(10);
     expect(await limiter.acquire(60_000)).toEqual({ refusedUntil: DAY + 1 });
     expect(clock.now()).toBe(0);
+  });
+});
+
+describe('Class: HttpLimits', () => {
+  it('shares a limiter and a breaker within one process wiring (App.limits), never across two', () => {
+    const a = new HttpLimits();
+    const b = new HttpLimits();
+    const limit = { requests: 5, windowMs: 1000 };
+    expect(a.limiter('hubspot:i', limit)).toBe(a.limiter('hubspot:i', { ...limit }));
+    expect(a.limiter('hubspot:i', limit)).not.toBe(b.limiter('hubspot:i', limit));
+    expect(a.breaker('https://api.hubapi.com')).toBe(a.breaker('https://api.hubapi.com'));
+    expect(a.breaker('https://api.hubapi.com')).not.toBe(b.breaker('https://api.hubapi.com'));
+  });
+
+  it('replaces a limiter whose declared limit changed (an edited integration)', () => {
+    const limits = new HttpLimits();
+    const before = limits.limiter('custom_api:i', { requests: 5, windowMs: 1000 });
+    expect(limits.limiter('custom_api:i', [{ requests: 5, windowMs: 1000 }, { requests: 100, windowMs: HOUR }])).not.toBe(before);
   });
 });
 
