@@ -36,7 +36,7 @@ export interface SoapFault {
 
 /** The fault in a SOAP response body (1.1 `faultcode`/`faultstring`, or 1.2 `Code`/`Reason`), if there is one. */
 export function readFault(body: unknown): SoapFault | undefined {
-  if (typeof body !== 'string' || !/Fault/.test(body)) return undefined;
+  if (typeof body !== 'string' || !/<([\w.-]+:)?Fault[\s>]/.test(body)) return undefined;
   let doc: Record<string, XmlNode>;
   try {
     doc = parseXml(body);

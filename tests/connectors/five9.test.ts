@@ -3,6 +3,7 @@ import { five9 } from '../../shared/connectors/five9';
 import { pacificDateTime } from '../../shared/connectors/five9/pacific';
 import { five9Call } from '../../shared/connectors/five9/soap';
 import { callsStream } from '../../shared/connectors/five9/calls';
+import { parseCsv } from '../../shared/connectors/five9/csv';
 import { contactsStream } from '../../shared/connectors/five9/contacts';
 import type { Connector } from '../../shared/connectors/types';
 import { Five9ConfigSchema } from '../../shared/connectors/five9/spec';
@@ -232,5 +233,17 @@ describe('Connector: five9', () => {
       expect([a[0], b[0]].sort()).toEqual([200, 500]);
       expect([a[1], b[1]].find((t) => t.includes('SessionClosedFault'))).toBeDefined();
     });
+  });
+});
+
+describe('Function: parseCsv', () => {
+  it('reads RFC 4180 rows by header (BOM, CRLF, quoted commas, quotes and line breaks) and refuses a broken file', () => {
+    expect(parseCsv('\uFEFFCALL ID,CAMPAIGN,NOTES\r\n1,"Spring, ""VIP""","two\r\nlines"\r\n2,Inbound,\r\n')).toEqual([
+      { 'CALL ID': '1', CAMPAIGN: 'Spring, "VIP"', NOTES: 'two\r\nlines' },
+      { 'CALL ID': '2', CAMPAIGN: 'Inbound', NOTES: '' },
+    ]);
+    expect(parseCsv('CALL ID,CAMPAIGN\r\n')).toEqual([]);
+    expect(() => parseCsv('A,B\r\n1,"open')).toThrow(MalformedPageError);
+    expect(() => parseCsv('A,B\r\n1,2,3\r\n')).toThrow(/row 2 has 3 fields, the header 2/);
   });
 });

@@ -6,6 +6,8 @@ import { MalformedPageError } from '../../errors';
  * @example parseCsv('A,B\r\n1,"x, ""y"""\r\n') // [{ A: '1', B: 'x, "y"' }]
  */
 export function parseCsv(text: string): Record<string, string>[] {
+  // A byte-order mark would otherwise become part of the first column's name.
+  if (text.startsWith('\uFEFF')) text = text.slice(1);
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';

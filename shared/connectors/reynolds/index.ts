@@ -47,7 +47,7 @@ export const REYNOLDS: StarVendor<ReynoldsConfig> = {
     const where = `reynolds/${t.name} ProcessMessage`;
     const fault = readFault(body);
     if (fault) return faultError(fault, {}, where, status);
-    if (status >= 300 || typeof body !== 'string') return undefined;
+    if (status >= 300 || typeof body !== 'string' || !/Failure/.test(body)) return undefined;
     const failed = statusFailure(xmlPath(parseXml(body, where), `${DOCUMENT}.*`));
     if (!failed) return undefined;
     return new SourceError('vendor_failure', `Request failed: ${where} answered Status=Failure${failed.code ? ` (StatusCode ${failed.code}${failed.message ? `: ${failed.message.slice(0, 200)}` : ''})` : ''}`, { status });
