@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { resetConfig } from '../../shared/config';
 import { fetchToken } from '../../shared/http/token';
 import { HttpClient } from '../../shared/http/client';
-import { refreshRingCentralToken } from '../../shared/connectors/ringcentral/token';
+import { refreshTokenGrant } from '../../shared/connectors/oauth';
 
 /**
  * A tenant's connector config chooses the URLs our workers call. Deployed, nothing internal may be reached:
@@ -52,8 +52,8 @@ describe('Source requests never reach internal addresses', () => {
     // 2130706433 is 127.0.0.1 written as one number; localhost goes through the guarded lookup.
     for (const base of [url, `http://2130706433:${port}`, `http://localhost:${port}`, `http://[::ffff:127.0.0.1]:${port}`]) {
       const before = received;
-      await expect(refreshRingCentralToken(`${base}/restapi/oauth/token`, creds)).rejects.toMatchObject({ code: 'target_not_allowed' });
-      await expect(refreshRingCentralToken(`${base}/restapi/oauth/token`, { ...creds, clientSecret: undefined })).rejects.toMatchObject({ code: 'target_not_allowed' });
+      await expect(refreshTokenGrant({ tokenUrl: `${base}/restapi/oauth/token`, ...creds })).rejects.toMatchObject({ code: 'target_not_allowed' });
+      await expect(refreshTokenGrant({ tokenUrl: `${base}/restapi/oauth/token`, ...creds, clientSecret: undefined })).rejects.toMatchObject({ code: 'target_not_allowed' });
       await expect(fetchToken(`${base}/oauth/v2/token`, { grant_type: 'refresh_token', refresh_token: 'rt' }, { inQuery: true })).rejects.toMatchObject({
         code: 'target_not_allowed',
       });
@@ -63,7 +63,7 @@ describe('Source requests never reach internal addresses', () => {
 
   it('reaches a loopback token endpoint where the local stack allows it', async () => {
     const before = received;
-    await expect(refreshRingCentralToken(`${url}/restapi/oauth/token`, { refreshToken: 'rt', clientId: 'c', clientSecret: 's' })).resolves.toMatchObject({ access_token: 't' });
+    await expect(refreshTokenGrant({ tokenUrl: `${url}/restapi/oauth/token`, refreshToken: 'rt', clientId: 'c', clientSecret: 's' })).resolves.toMatchObject({ access_token: 't' });
     expect(received).toBe(before + 1);
   });
 });

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { bearerAuth, oauth2Auth, type Auth } from '../../http/auth';
+import { bearerAuth, type Auth } from '../../http/auth';
 import type { HttpResponse } from '../../http/client';
 import { restStream, testConnection, type RestStreamDef } from '../rest';
 import type { Connector } from '../types';
 import { DEFAULT_BASE_URL, ringcentralSpec, TOKEN_PATH, type RingCentralConfig } from './spec';
-import { refreshRingCentralToken } from './token';
+import { rotatingRefreshAuth } from '../oauth';
 
 /** RingCentral's penalty after a 429 with no Retry-After: at least 60 s (docs/basics/rate-limits.md). */
 const PENALTY_MS = 60_000;
@@ -161,18 +161,8 @@ export function callLogDef(config: RingCentralConfig): RestStreamDef<RingCentral
 function ringcentralAuth(config: RingCentralConfig, save: (patch: Partial<RingCentralConfig>) => Promise<void>): Auth {
   if (!config.refreshToken || !config.clientId) return bearerAuth(config.accessToken);
   const base = (config.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-  const tokenUrl = config.tokenUrl ?? base + TOKEN_PATH;
-  const { clientId, clientSecret } = config;
-  let refreshToken = config.refreshToken;
-  return oauth2Auth({
-    tokens: { accessToken: config.accessToken },
-    obtain: () => refreshRingCentralToken(tokenUrl, { refreshToken, clientId, clientSecret }),
-    onToken: async (tok) => {
-      // RingCentral refresh tokens are single use: the next refresh must send the one just issued.
-      if (tok.refresh_token) refreshToken = tok.refresh_token;
-      await save({ accessToken: tok.access_token, ...(tok.refresh_token ? { refreshToken: tok.refresh_token } : {}) });
-    },
-  });
+  // RingCentral refresh tokens are single use: https://developers.ringcentral.com/guide/authentication/refresh-tokens
+  return rotatingRefreshAuth({ ...config, refreshToken: config.refreshToken, clientId: config.clientId, tokenUrl: config.tokenUrl ?? base + TOKEN_PATH }, save);
 }
 
 export const ringcentral: Connector<typeof ringcentralSpec.configSchema> = {
