@@ -27,6 +27,21 @@ describe('Connector: stripe', () => {
       incrementalParam: 'created[gte]',
     }));
 
+  it('reads invoice changes from their own event types only: never an upcoming-invoice preview (it has no id)', async () => {
+    const inv = { id: 'in_000001', object: 'invoice', created: 1714557600, status: 'open' };
+    const sb = await startStripeSandbox(KEY, { invoices: [inv], events: [] });
+    try {
+      const full = await readStream(stripe, config(sb), 'invoices');
+      sb.setRecord('events', event('invoice.paid', { ...inv, status: 'paid' }));
+      sb.setRecord('events', event('invoice.upcoming', { object: 'invoice', status: 'draft' } as unknown as Row));
+      const inc = await readStream(stripe, config(sb), 'invoices', { mode: 'incremental', cursor: full.cursor });
+      expect(inc.rejected).toEqual([]);
+      expect(inc.records.map((x) => [x.id, x.data.status])).toEqual([['in_000001', 'paid']]);
+    } finally {
+      await sb.close();
+    }
+  });
+
   it('reads changes from the Events API after a full run: updates, deletions, and only the stream’s event types', async () => {
     const sb = await startStripeSandbox(KEY, { customers: rows.slice(0, 5), events: [] });
     try {

@@ -12,13 +12,20 @@ import { STRIPE_DATA_TYPES, StripeConfigSchema, stripeSpec, type StripeConfig } 
  */
 type StripeType = (typeof STRIPE_DATA_TYPES)[number];
 
-/** Event types whose `data.object` is the data type's object (`charge.*` would bring disputes too). */
+/** `types[0]=charge.captured&types[1]=…`: Stripe's form encoding of the array. */
+const types = (prefix: string, names: string[]) => Object.fromEntries(names.map((t, i) => [`types[${i}]`, `${prefix}.${t}`]));
+
+/**
+ * Event types whose `data.object` is the data type's object: `charge.*` would bring disputes too, and
+ * `invoice.upcoming` carries a preview without an id.
+ */
 const EVENTS: Record<StripeType, { query: Record<string, string>; deleted?: string }> = {
-  customers: { query: { 'types[0]': 'customer.created', 'types[1]': 'customer.updated', 'types[2]': 'customer.deleted' }, deleted: 'customer.deleted' },
-  charges: {
-    query: Object.fromEntries(['captured', 'expired', 'failed', 'pending', 'refunded', 'succeeded', 'updated'].map((t, i) => [`types[${i}]`, `charge.${t}`])),
+  customers: { query: types('customer', ['created', 'updated', 'deleted']), deleted: 'customer.deleted' },
+  charges: { query: types('charge', ['captured', 'expired', 'failed', 'pending', 'refunded', 'succeeded', 'updated']) },
+  invoices: {
+    query: types('invoice', ['created', 'deleted', 'finalization_failed', 'finalized', 'marked_uncollectible', 'overdue', 'paid', 'payment_action_required', 'payment_failed', 'payment_succeeded', 'sent', 'updated', 'voided']),
+    deleted: 'invoice.deleted',
   },
-  invoices: { query: { type: 'invoice.*' }, deleted: 'invoice.deleted' },
   // A deleted subscription is a canceled one and stays listed with that status.
   subscriptions: { query: { type: 'customer.subscription.*' } },
 };
