@@ -5,12 +5,16 @@ export function encodeCursor(key: Record<string, unknown> | undefined): string |
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
 }
 
+/** The only attributes a start key of our table and its index has: anything else is not one of our cursors. */
+const KEY_ATTRIBUTES = new Set(['PK', 'SK', 'GSI1PK', 'GSI1SK']);
+
 /** `pk`: the partition the cursor must belong to (a cursor from another listing is a client error, not a 500). */
 export function decodeCursor(cursor: string | undefined, pk?: string): Record<string, unknown> | undefined {
   if (!cursor) return undefined;
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string' || typeof x === 'number') && (!pk || v.PK === pk)) return v;
+    const shaped = v && typeof v === 'object' && !Array.isArray(v) && Object.entries(v).every(([k, x]) => KEY_ATTRIBUTES.has(k) && typeof x === 'string' && x.length <= 1024);
+    if (shaped && typeof v.SK === 'string' && (!pk || v.PK === pk)) return v;
   } catch {
     /* reported below */
   }

@@ -9,7 +9,7 @@ import type { IntegrationItem } from '../store/integrations';
 import { cdkEventKey, verifyCdk } from './cdk';
 import { sha256Hex } from '../crypto/hmac';
 import { InvalidSignatureError } from './errors';
-import { genericEventId, genericEventKey, verifyGeneric } from './generic';
+import { genericEventId, genericEventKey, MAX_EVENT_ID, verifyGeneric } from './generic';
 import { hubspotEventKey, parseHubspotEvents, verifyHubspot } from './hubspot';
 import { CONFIG_SECRET_FIELD, webhookUrls } from './provision';
 import { PROVIDER_TYPE, type StoredEvent, type WebhookConfig, type WebhookProvider } from '../store/webhooks';
@@ -133,6 +133,15 @@ function verifyAndParse(app: App, provider: WebhookProvider, t: Target, req: Api
   }
 }
 
+/** Longest event key we store as is: a store key holds 1 KB, and a vendor's ids come from the request. */
+const MAX_EVENT_KEY = 512;
+
+/** An event key that fits a store key whatever the request held (a longer one is hashed; it still dedupes). */
+function boundKeys(a: Accepted): Accepted {
+  const eventKey = a.eventKey.length > MAX_EVENT_KEY ? `${a.eventKey.split(':')[0]}:sha256:${sha256Hex(a.eventKey)}` : a.eventKey;
+  return { ...a, eventKey, providerEventId: a.providerEventId?.slice(0, MAX_EVENT_ID) };
+}
+
 /**
  * The public webhook endpoint: resolve the integration by id, verify on the raw bytes, store each event once
  * (conditional put on its dedupe key), log it, enqueue it on the connector's queue, and answer fast.
@@ -150,7 +159,7 @@ export async function receiveWebhook(app: App, provider: WebhookProvider, req: A
   const store = app.webhooks;
   const receivedAt = new Date().toISOString();
   const toEnqueue: string[] = [];
-  for (const a of v.events) {
+  for (const a of v.events.map(boundKeys)) {
     const logSk = store.newLogSk(receivedAt);
     const stored: StoredEvent = { integrationId: i.id, tenantId: i.tenantId, provider, eventKey: a.eventKey, providerEventId: a.providerEventId, receivedAt, logSk, event: a.event };
     const entry = { eventKey: a.eventKey, provider, providerEventId: a.providerEventId, receivedAt, updatedAt: receivedAt };

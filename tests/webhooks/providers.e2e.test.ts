@@ -44,6 +44,16 @@ describe('Twilio, CDK and generic webhooks end to end', () => {
       expect(r.body).toMatchObject({ provider: 'twilio', secretConfigured: true });
     });
 
+    it('stores a genuine callback whose event key would be long (hashed key), and dedupes its redelivery', async () => {
+      // 1,010 characters: the record key (`messages#<sid>`) fits DynamoDB's 1,024 bytes, `twilio:<sid>:undelivered` would not.
+      const sid = `SM${'9'.repeat(1_008)}`;
+      expect((await send(status(sid, 'undelivered'))).status).toBe(204);
+      expect((await send(status(sid, 'undelivered'))).status).toBe(204);
+      await stack.queues.drain();
+      const mine = (await events(stack, id)).filter((x) => x.eventKey.startsWith('twilio:sha256:'));
+      expect(mine.map((x) => x.outcome).sort()).toEqual(['applied', 'duplicate']);
+    });
+
     it('applies a genuine message whose extra parameters are named constructor and toString', async () => {
       const sid = `SM${hex(16)}`;
       const r = await send({ ...status(sid, 'sent'), constructor: 'x', toString: 'y' } as Record<string, string>);
