@@ -8,6 +8,7 @@ import { scrub, setLogLevel } from '../log';
 import { GLOBAL_OPTIONS, commandWords, optionHelp, parseCommand, type OptionSpec } from './args';
 import { helpOf, usageOf, type CliIO, type Command } from './command';
 import { data } from './data';
+import { flowsDeliveries, flowsList, flowsRun } from './flows';
 import { CliError, UsageError } from './errors';
 import { integrationsList } from './integrations';
 import { runs } from './runs';
@@ -15,7 +16,7 @@ import { dataDirOf, openStack } from './store';
 import { sync } from './sync';
 import { tenantsCreate } from './tenants';
 
-export const COMMANDS: Command[] = [tenantsCreate, integrationsList, sync, runs, data];
+export const COMMANDS: Command[] = [tenantsCreate, integrationsList, sync, runs, data, flowsList, flowsRun, flowsDeliveries];
 
 const ALL_OPTIONS: Record<string, OptionSpec> = Object.assign({}, ...COMMANDS.map((c) => c.options));
 

@@ -21,6 +21,8 @@ export interface FlowRunnerOptions {
   now?: () => number;
   /** Source records read per page (and ledger entries per BatchGet). */
   pageSize?: number;
+  /** Called after each page with the run so far (the CLI's progress line). */
+  onProgress?: (run: FlowRun) => void;
 }
 
 /** Records stored up to this long before the previous run started are read again (the ledger makes that free). */
@@ -72,6 +74,7 @@ export async function executeFlowRun(app: App, msg: { tenantId: string; flowId: 
     for await (const records of select(app, svc, flow, run, opts.pageSize ?? 100)) {
       if (!(await page.process(records))) break;
       await svc.runs.save(tally.finish(now() - started, 'running'));
+      opts.onProgress?.(run);
     }
     if (ctx.http) Object.assign(run.stats, { requests: ctx.http.stats.requests, retries: ctx.http.stats.retries, http429: ctx.http.stats.http429 });
     tally.finish(now() - started, run.sync_summary.failed_transfers ? 'partial' : 'succeeded');

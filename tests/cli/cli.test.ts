@@ -1,38 +1,13 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { connectors } from '../../shared/connectors/all';
 import { setLogSink } from '../../shared/log';
 import { startLocalStack, stackFile, type LocalStack } from '../../shared/local/stack';
 import { IntegrationService } from '../../shared/services/integrations';
+import { cli, type CliResult } from '../helpers/cli';
 import { startHubspotSandbox, type HubspotSandbox } from '../sandboxes/hubspot';
 
-const ROOT = resolve(__dirname, '../..');
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs the real bin in a child process. Asynchronously: the sandbox (and, in one test, the stack's store) live
- * in this process, and spawnSync would block the event loop that serves them.
- */
-function cli(args: string[], dataDir: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, SWITCHBOARD_DATA_DIR: dataDir, ...extraEnv };
-    delete env.LOG_LEVEL;
-    const child = spawn(process.execPath, ['bin/switchboard.cjs', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 /** Opens the data folder in this process (no HTTP, so no stack.json), and closes it before the CLI runs again. */
 async function withStore<T>(dataDir: string, fn: (stack: LocalStack, svc: IntegrationService) => Promise<T>): Promise<T> {
