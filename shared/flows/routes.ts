@@ -27,7 +27,7 @@ export function flowRoutes(app: App): Route[] {
     route('POST', '/api/flows', async (req) => ({ status: 201, body: flowView(await svc.create(tenant(req), req.body)) })),
     route('GET', '/api/flows', async (req) => {
       const q = parse(ListQuerySchema, req.query, 'query');
-      const page = await svc.flows.list(tenant(req), q.limit, q.cursor);
+      const page = await app.cursors.page(`flows:${tenant(req)}`, q.cursor, (c) => svc.flows.list(tenant(req), q.limit, c));
       return { status: 200, body: { flows: page.items.map(flowView), nextCursor: page.nextCursor } };
     }),
     route('GET', '/api/flows/{id}', async (req) => withEtag(await flow(req))),
@@ -47,7 +47,7 @@ export function flowRoutes(app: App): Route[] {
     route('GET', '/api/flows/{id}/runs', async (req) => {
       const q = parse(ListQuerySchema, req.query, 'query');
       const f = await flow(req);
-      const page = await svc.runs.list(f.id, q.limit, q.cursor);
+      const page = await app.cursors.page(`flowruns:${f.id}`, q.cursor, (c) => svc.runs.list(f.id, q.limit, c));
       return { status: 200, body: { runs: page.items.map(runView), nextCursor: page.nextCursor } };
     }),
     route('GET', '/api/flows/{id}/runs/{runId}', async (req) => {
@@ -57,7 +57,7 @@ export function flowRoutes(app: App): Route[] {
     route('GET', '/api/flows/{id}/deliveries', async (req) => {
       const q = parse(DeliveriesQuerySchema, req.query, 'query');
       const f = await flow(req);
-      const page = await svc.ledger.list(f.id, q);
+      const page = await app.cursors.page(`deliveries:${f.id}:${q.sourceId ?? ''}:${q.status ?? ''}`, q.cursor, (cursor) => svc.ledger.list(f.id, { ...q, cursor }));
       return { status: 200, body: { deliveries: page.items, nextCursor: page.nextCursor } };
     }),
   ];

@@ -63,8 +63,9 @@ describe('Hostile input at the API edge', () => {
       cursorOf({ PK: `INTEGRATION#${id}`, SK: 'STATE#items', extra: 'x' }),
       cursorOf({ PK: `REC#${id}`, SK: 'other#1', GSI1PK: 'x' }),
       cursorOf({ PK: `EVENTLOG#${id}`, SK: '0' }),
+      cursorOf({ PK: `TENANT#${stack.tenantId}`, SK: 'FLOW#zzz' }),
     ];
-    const listings = ['/api/integrations?', `/api/integrations/${id}/runs?`, `/api/integrations/${id}/data?dataType=items&`, `/api/integrations/${id}/events?`];
+    const listings = ['/api/integrations?', `/api/integrations/${id}/runs?`, `/api/integrations/${id}/data?dataType=items&`, `/api/integrations/${id}/events?`, '/api/flows?'];
     for (const path of listings) {
       for (const c of forged) {
         const r = await call('GET', `${path}cursor=${c}`);
