@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { executeRun } from '../engine/engine';
 import { announceRun } from '../handlers/run-finished';
 import { createLogger, setLogSink } from '../log';
+import { MAX_RECEIVES, type SyncMessage } from '../queue/types';
+import type { App } from '../services/app';
 import { newRun } from '../services/integrations';
 import { SyncRequestSchema, type SyncRequest } from '../services/schemas';
 import { runView } from '../services/views';
@@ -68,37 +71,33 @@ export const sync: Command = {
 
     const run = newRun(i, opts, 'cli');
     await app.runs.create(run);
-    const holder = randomUUID();
+    // Named, so a sync that finds a data type leased can say who holds it.
+    const holder = `cli:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     const progress = runProgress({ total: opts.maxRecords });
     const logs = heldLogs();
     const restoreSink = progress.drawn ? setLogSink(logs.sink) : undefined;
     let latest: Run = run;
-    // Ctrl-C: release this run's leases and close it as failed, so the next sync need not wait for them to lapse.
-    const interrupt = () => {
+    // Ctrl-C or a kill: release this run's leases and close it as failed, so the next sync need not wait for them to lapse.
+    const streams = opts.dataTypes ?? spec.dataTypes(i.config as never);
+    const interrupt = (signal: NodeJS.Signals) => {
       progress.stop();
-      ctx.io.err('Interrupted: the run is closed as failed; the records written so far are kept.');
-      const streams = Object.keys(latest.streams);
+      ctx.io.err(`Interrupted (${signal}): the run is closed as failed; the records written so far are kept, and the next sync resumes from the last checkpoint.`);
       void Promise.all(streams.map((s) => app.state.release(i.id, s, holder).catch(() => undefined)))
-        .then(() => app.runs.save({ ...latest, status: 'failed', error: 'interrupted from the CLI', finishedAt: new Date().toISOString() }))
+        .then(() => app.runs.save({ ...latest, status: 'failed', error: `interrupted from the CLI (${signal})`, finishedAt: new Date().toISOString() }))
         .catch(() => undefined)
-        .finally(() => process.exit(130));
+        .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     };
     process.once('SIGINT', interrupt);
+    process.once('SIGTERM', interrupt);
     let outcome: string;
     try {
-      const result = await executeRun(app, { kind: 'sync', tenantId: i.tenantId, integrationId: i.id, runId: run.id, continuation: 0 }, {
-        remainingMs: () => Infinity,
-        safetyMarginMs: 0,
-        holder,
-        onProgress: (r) => {
-          latest = r;
-          progress.update(r);
-        },
+      outcome = await runToEnd(app, { kind: 'sync', tenantId: i.tenantId, integrationId: i.id, runId: run.id, continuation: 0 }, holder, (r) => {
+        latest = r;
+        progress.update(r);
       });
-      outcome = result.outcome;
-      if (result.finished) await announceRun(app, result.finished, createLogger({ component: 'cli' }));
     } finally {
       process.removeListener('SIGINT', interrupt);
+      process.removeListener('SIGTERM', interrupt);
       progress.stop();
       if (restoreSink) setLogSink(restoreSink);
       for (const line of logs.lines()) ctx.io.err(line);
@@ -110,3 +109,16 @@ export const sync: Command = {
     return done.status === 'succeeded' || done.status === 'partial' ? 0 : 1;
   },
 };
+
+/**
+ * Runs the engine in this process as the queue would: a run paused by a transient source error is taken up
+ * again when the source said it may succeed (or after a backoff), at most MAX_RECEIVES times in all.
+ */
+async function runToEnd(app: App, msg: SyncMessage, holder: string, onProgress: (r: Run) => void, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const result = await executeRun(app, msg, { remainingMs: () => Infinity, safetyMarginMs: 0, holder, onProgress, lastDelivery: attempt >= MAX_RECEIVES });
+    if (result.finished) await announceRun(app, result.finished, createLogger({ component: 'cli' }));
+    if ((result.outcome !== 'retry' && result.outcome !== 'busy') || attempt >= MAX_RECEIVES) return result.outcome;
+    await sleep(Math.max(1000 * 2 ** attempt, (result.retryAt ?? 0) - Date.now()));
+  }
+}

@@ -18,12 +18,20 @@ export { WRITE_AHEAD } from './pipeline';
 export type { RunFinished } from './finish';
 export type { EngineOptions } from './scope';
 
-/** What happened to a queue message. `busy`: another delivery of the same run holds a stream; try later. */
-export type Outcome = 'done' | 'continued' | 'busy' | 'ignored';
+/**
+ * What happened to a queue message. `busy`: another delivery of the same run holds a stream; try later.
+ * `retry`: a transient source error paused the run at its checkpoints; redeliver the message later.
+ */
+export type Outcome = 'done' | 'continued' | 'busy' | 'retry' | 'ignored';
+
+/** A stream's lease lapses this long after its last renewal: a dead reader frees it quickly. */
+export const LEASE_TTL_MS = 15_000;
 
 /** The message's outcome and, when this invocation ended the run, the run's end (for notifications). */
 export interface RunResult {
   outcome: Outcome;
+  /** For `retry`: the earliest time (epoch ms) the source said a retry can succeed. */
+  retryAt?: number;
   finished?: RunFinished;
 }
 
@@ -44,6 +52,7 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
     const end = await syncStream(scope, stream);
     if (end === 'busy') return { outcome: 'busy' };
     if (end === 'handoff') return handOff(scope);
+    if (end === 'paused') return pause(scope);
   }
   const { status, failed } = runStatus(run, scope.budget);
   if (status === 'succeeded' && run.mode === 'full' && !run.since) {
@@ -68,6 +77,7 @@ async function beginRun(app: App, msg: SyncMessage, opts: EngineOptions): Promis
   // delivery of the same message (its lease then answers 'busy'). If it was interrupted mid-stream, the
   // in-memory record of ids seen so far is gone, so this run must not mark anything deleted.
   const crashed = run.status === 'running' && !run.handoff;
+  const handedOn = run.handoff === true;
   if (run.status === 'queued') {
     if (!(await app.runs.markStatus(run, ['queued'], 'running'))) return { outcome: 'ignored' };
     run.status = 'running';
@@ -93,10 +103,10 @@ async function beginRun(app: App, msg: SyncMessage, opts: EngineOptions): Promis
     config,
     opts,
     holder: opts.holder ?? randomUUID(),
-    leaseTtlMs: opts.leaseTtlMs ?? 5 * 60_000,
+    leaseTtlMs: opts.leaseTtlMs ?? LEASE_TTL_MS,
     log,
     crashed,
-    seen: crashed || run.mode !== 'full' || !run.continuations ? new Map() : await app.seen.load(run.integrationId, run.id),
+    seen: handedOn && run.mode === 'full' ? await app.seen.load(run.integrationId, run.id) : new Map(),
     snapshots: new Map(),
     budget: run.maxRecords !== undefined ? run.maxRecords - run.stats.processed : Infinity,
     saveSecrets: async (patch) => {
@@ -130,14 +140,27 @@ function runStatus(run: Run, budget: number): { status: Run['status']; failed: n
   return { status, failed };
 }
 
-/** Saves what this invocation knows and puts a continuation of the same run on the queue. */
-async function handOff(scope: RunScope): Promise<RunResult> {
-  const { app, integration, run } = scope;
-  run.continuations++;
+/** Saves what this invocation knows, so the next invocation of the run carries on where it stopped. */
+async function saveForNext(scope: RunScope): Promise<void> {
+  const { app, run } = scope;
   run.handoff = true;
   run.stats = totals(run);
   if (run.mode === 'full') await app.seen.save(run.integrationId, run.id, scope.seen);
   await app.runs.save(run);
+}
+
+/** A transient source error: the run stays running, resumable from its checkpoints when the message comes back. */
+async function pause(scope: RunScope): Promise<RunResult> {
+  await saveForNext(scope);
+  scope.log.info('run paused until the queue redelivers it', { processed: scope.run.stats.processed, retryAt: scope.retryAt });
+  return { outcome: 'retry', retryAt: scope.retryAt };
+}
+
+/** Puts a continuation of the same run on the queue. */
+async function handOff(scope: RunScope): Promise<RunResult> {
+  const { app, integration, run } = scope;
+  run.continuations++;
+  await saveForNext(scope);
   await app.queue.send(integration.type, [{ kind: 'sync', tenantId: integration.tenantId, integrationId: integration.id, runId: run.id, continuation: run.continuations }]);
   scope.log.info('run handed on to a continuation', { continuation: run.continuations, processed: run.stats.processed });
   return { outcome: 'continued' };

@@ -11,8 +11,6 @@ export interface PipelineSink {
   write(page: Page): Promise<boolean>;
   /** Stores a cursor: its page and every earlier one are durable. */
   checkpoint(cursor: unknown): Promise<void>;
-  /** In place of a checkpoint for a page whose cursor is not kept (dry run, a page cut short): keeps the lease. */
-  keepAlive(): Promise<void>;
 }
 
 /**
@@ -80,7 +78,7 @@ export class PagePipeline {
     const write = this.sink.write(page);
     const after = page.cursor;
     this.chain = Promise.all([this.chain, write]).then(async ([, wrote]) => {
-      if (!keepCursor) return this.sink.keepAlive();
+      if (!keepCursor) return;
       this.durable = after;
       if (wrote || this.now() - this.checkpointedAt >= IDLE_CHECKPOINT_MS) await this.checkpoint();
     });
@@ -96,6 +94,12 @@ export class PagePipeline {
   /** Waits for every queued page, then stores the newest durable cursor. */
   async flush(): Promise<void> {
     await this.drain();
+    await this.checkpoint();
+  }
+
+  /** After a failure: lets the writes in flight finish (or fail), then stores the newest durable cursor. */
+  async rest(): Promise<void> {
+    await this.settled();
     await this.checkpoint();
   }
 

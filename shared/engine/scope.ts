@@ -16,6 +16,8 @@ export interface EngineOptions {
   holder?: string;
   onProgress?: (run: Run) => void;
   log?: Logger;
+  /** This is the queue's last delivery of the message: a transient error now fails the run instead of pausing it. */
+  lastDelivery?: boolean;
   /** Shortens waits (tests, benchmarks); production waits for real. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -36,6 +38,8 @@ export interface RunScope {
   seen: SeenIds;
   /** Full runs: what was stored per data type when it started, kept current by the run's writes. */
   snapshots: Map<string, Map<string, RecordMeta>>;
+  /** When a paused data type can be read again (the latest a transient error said), if it said. */
+  retryAt?: number;
   /** Records left before `maxRecords`. */
   budget: number;
   saveSecrets(patch: Record<string, unknown>): Promise<void>;

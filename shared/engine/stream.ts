@@ -1,6 +1,6 @@
 import { connectorHttp } from '../connectors/context';
 import type { Connector, Page, ReadContext, Stream } from '../connectors/types';
-import type { AppError } from '../errors';
+import { SourceError, type AppError } from '../errors';
 import { scrub, type Logger } from '../log';
 import type { App } from '../services/app';
 import type { IntegrationItem } from '../store/integrations';
@@ -15,25 +15,67 @@ import { recordRejected, recordStreamError, syncHttp, totals } from './stats';
 /** Beyond this many stored records a full run reads per page instead of holding a snapshot in memory. */
 const SNAPSHOT_MAX = 500_000;
 
-/** `busy`: another delivery of this run holds the stream. `handoff`: time is nearly up, checkpointed. */
-export type StreamEnd = 'done' | 'busy' | 'handoff';
+/**
+ * `busy`: another delivery of this run holds the stream. `handoff`: time is nearly up, checkpointed.
+ * `paused`: a transient source error ended the read; checkpointed, to be resumed by a redelivery.
+ */
+export type StreamEnd = 'done' | 'busy' | 'handoff' | 'paused';
 
 type StreamRun = Run['streams'][string];
 
-/** Reads one data type under its lease: pages through the pipeline, then a resting checkpoint, or the failure. */
+/** Reads one data type under its lease, renewed on a heartbeat while it reads and released at the end. */
 export async function syncStream(scope: RunScope, stream: Stream): Promise<StreamEnd> {
   const { app, integration, run, holder, leaseTtlMs } = scope;
   const state = await app.state.acquire(integration.id, stream.name, holder, run.id, leaseTtlMs);
-  if (!state) {
-    const other = (await app.state.get(integration.id, stream.name))?.lease;
-    // Another delivery of this very run is reading: leave the run to it and let the queue redeliver this copy.
-    if (other?.runId === run.id) return 'busy';
-    run.streams[stream.name] = { ...emptyStats(), status: 'skipped', info: { reason: `run ${other?.runId} is reading this data type` } };
-    return 'done';
+  if (!state) return leaseHeld(scope, stream.name);
+  const stop = heartbeat(scope, stream.name);
+  try {
+    const end = await readStream(scope, stream, state);
+    if (end !== 'done') return end;
+  } finally {
+    stop();
+    await app.state.release(integration.id, stream.name, holder);
   }
+  run.stats = totals(run);
+  await app.runs.save(run);
+  return 'done';
+}
+
+/** Someone else holds the stream: this run's other delivery (busy), or another run (skipped, saying who and until when). */
+async function leaseHeld(scope: RunScope, name: string): Promise<StreamEnd> {
+  const other = (await scope.app.state.get(scope.integration.id, name))?.lease;
+  // Another delivery of this very run is reading: leave the run to it and let the queue redeliver this copy.
+  if (other?.runId === scope.run.id) return 'busy';
+  const until = other ? new Date(other.expiresAt).toISOString() : 'now';
+  const reason = `run ${other?.runId} (${other?.holder}) is reading this data type; its lease runs until ${until} unless renewed`;
+  scope.run.streams[name] = { ...emptyStats(), status: 'skipped', info: { reason, holder: other?.holder, leaseUntil: until } };
+  return 'done';
+}
+
+/** Renews the lease every third of its TTL, so a reader that dies frees the stream within one short TTL. */
+function heartbeat(scope: RunScope, name: string): () => void {
+  const { app, integration, holder, leaseTtlMs, log } = scope;
+  const timer = setInterval(() => {
+    app.state
+      .renew(integration.id, name, holder, leaseTtlMs)
+      .then((ours) => ours || log.warn('lease lost', { stream: name }))
+      .catch((err) => log.warn('lease renewal failed', { stream: name, error: err as Error }));
+  }, leaseTtlMs / 3);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** A retryable source error (a 429 budget, 5xx or network trouble outlasting the client's retries) while deliveries remain. */
+const transient = (scope: RunScope, err: unknown): err is SourceError => err instanceof SourceError && err.retryable && !scope.opts.lastDelivery;
+
+/** Pages through the pipeline, then a resting checkpoint; or a pause at the last durable page; or the failure. */
+async function readStream(scope: RunScope, stream: Stream, state: StreamState): Promise<StreamEnd> {
+  const { app, integration, run, holder, leaseTtlMs } = scope;
   const { resuming, cursor } = startingPoint(scope, state);
-  const st: StreamRun = (run.streams[stream.name] = { ...emptyStats(), ...run.streams[stream.name], status: 'running' });
-  const log = scope.log.child({ stream: stream.name });
+  const { waiting, resumesAt, ...info } = run.streams[stream.name]?.info ?? {};
+  void waiting, resumesAt;
+  const st: StreamRun = (run.streams[stream.name] = { ...emptyStats(), ...run.streams[stream.name], info, status: 'running' });
+  if (resuming && state.runId !== run.id) st.info = { ...st.info, resumedFrom: state.runId };
   const http = connectorHttp(scope.connector, scope.config, {
     integrationId: integration.id,
     log: scope.log,
@@ -52,7 +94,7 @@ export async function syncStream(scope: RunScope, stream: Stream): Promise<Strea
     since: resuming ? undefined : run.since,
     resuming,
     http,
-    log,
+    log: scope.log.child({ stream: stream.name }),
     saveSecrets: scope.saveSecrets,
   };
   const started = Date.now();
@@ -63,30 +105,42 @@ export async function syncStream(scope: RunScope, stream: Stream): Promise<Strea
     if ((await readPages(scope, stream.name, stream.read(ctx, cursor), pipeline, st, track)) === 'handoff') return 'handoff';
     if (st.status === 'running') {
       st.status = 'done';
-      if (!run.dryRun) await app.state.checkpoint(integration.id, stream.name, holder, { cursor: pipeline.cursor, runId: run.id, inProgress: false }, leaseTtlMs);
+      if (!run.dryRun) await app.state.checkpoint(integration.id, stream.name, holder, { cursor: pipeline.cursor, runId: run.id, inProgress: false, mode: run.mode }, leaseTtlMs);
     }
   } catch (err) {
     if (err instanceof LeaseLostError) throw err;
-    st.status = 'failed';
     const reason = scrub((err as Error).message);
+    if (transient(scope, err)) {
+      await pipeline.rest();
+      const at = err.retryAt !== undefined ? new Date(err.retryAt).toISOString() : 'when the queue redelivers the run';
+      st.info = { ...st.info, waiting: reason, resumesAt: at };
+      scope.retryAt = Math.max(scope.retryAt ?? 0, err.retryAt ?? 0) || undefined;
+      scope.log.warn('stream paused by a transient source error', { stream: stream.name, error: reason, resumesAt: at, processed: st.processed });
+      return 'paused';
+    }
+    st.status = 'failed';
     recordStreamError(run, stream.name, reason);
     scope.log.warn('stream failed', { stream: stream.name, error: reason, code: (err as AppError).code });
   } finally {
     // Writes still in flight after a failure finish (or fail) before the lease goes.
     await pipeline.settled();
     track();
-    await app.state.release(integration.id, stream.name, holder);
   }
-  run.stats = totals(run);
-  await app.runs.save(run);
   return 'done';
 }
 
-/** Where reading starts: an interrupted position of this run, the resting cursor (incremental), or the beginning. */
+/**
+ * Where reading starts: a read left interrupted mid-way (by this run, or by another run of the same mode that
+ * died, was killed or failed) resumes from its checkpoint; otherwise the resting cursor (incremental) or the
+ * beginning. A full run that resumes someone else's read, or its own after a crash, lacks the ids seen before
+ * the checkpoint, so it marks nothing deleted.
+ */
 function startingPoint(scope: RunScope, state: StreamState): { resuming: boolean; cursor: unknown } {
   const { run } = scope;
-  const resuming = state.runId === run.id && state.inProgress === true;
-  if (resuming && scope.crashed) run.deletionsSkipped = 'the run was resumed after an interruption';
+  const own = state.runId === run.id;
+  const resuming = state.inProgress === true && (own || (state.mode === run.mode && !run.since));
+  if (resuming && !own) run.deletionsSkipped = `the data type resumed run ${state.runId}'s interrupted read from its checkpoint`;
+  else if (resuming && scope.crashed) run.deletionsSkipped = 'the run was resumed after an interruption';
   const cursor = resuming ? state.cursor : run.mode === 'incremental' && !run.since ? (state.cursor ?? null) : null;
   return { resuming, cursor };
 }
@@ -108,8 +162,7 @@ async function pageSink(scope: RunScope, name: string, st: StreamRun) {
       Object.assign(st, addStats(st, { ...counts, created: w.created, updated: w.updated, unchanged: w.unchanged, deleted: w.deleted }));
       return w.created + w.updated + w.deleted > 0;
     },
-    checkpoint: (cursor: unknown) => app.state.checkpoint(integration.id, name, holder, { cursor, runId: run.id, inProgress: true }, leaseTtlMs),
-    keepAlive: async () => void (await app.state.acquire(integration.id, name, holder, run.id, leaseTtlMs)),
+    checkpoint: (cursor: unknown) => app.state.checkpoint(integration.id, name, holder, { cursor, runId: run.id, inProgress: true, mode: run.mode }, leaseTtlMs),
   };
 }
 

@@ -2,7 +2,7 @@ import { config } from '../config';
 import { executeRun, type EngineOptions } from '../engine/engine';
 import type { LambdaContext, SQSBatchResponse, SQSEvent } from '../lambda-types';
 import { createLogger } from '../log';
-import { QueueMessageSchema } from '../queue/types';
+import { MAX_RECEIVES, QueueMessageSchema } from '../queue/types';
 import type { App } from '../services/app';
 import { announceRun } from './run-finished';
 
@@ -26,10 +26,12 @@ export function workerHandler(getApp: () => App, opts: { applyWebhook?: WebhookA
           const { outcome, finished } = await executeRun(app, msg, {
             remainingMs: () => context.getRemainingTimeInMillis(),
             safetyMarginMs: config().SYNC_SAFETY_MARGIN_S * 1000,
+            lastDelivery: Number(record.attributes?.ApproximateReceiveCount ?? 1) >= MAX_RECEIVES,
             ...opts.engine,
           });
           if (finished) await announceRun(app, finished, log);
-          if (outcome === 'busy') batchItemFailures.push({ itemIdentifier: record.messageId });
+          // Busy or paused: the queue delivers the message again after its visibility timeout (DLQ after MAX_RECEIVES).
+          if (outcome === 'busy' || outcome === 'retry') batchItemFailures.push({ itemIdentifier: record.messageId });
         } else if (opts.applyWebhook) {
           await opts.applyWebhook(app, msg);
         } else {

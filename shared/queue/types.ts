@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
 /** What travels on a connector's queue. Manual syncs, scheduled syncs, continuations and webhook events alike. */
+/** SQS moves a message to the DLQ after this many receives (the redrive policy's maxReceiveCount). */
+export const MAX_RECEIVES = 5;
+
 export const SyncMessageSchema = z.object({
   kind: z.literal('sync'),
   tenantId: z.string(),

@@ -10,6 +10,8 @@ export interface StreamState {
   /** The run that wrote the cursor, and whether that run was still reading the stream. */
   runId?: string;
   inProgress?: boolean;
+  /** The mode of the run that wrote the cursor: another run of the same mode may resume an interrupted read. */
+  mode?: 'full' | 'incremental';
   lease?: { holder: string; runId: string; expiresAt: number };
   updatedAt?: string;
 }
@@ -71,7 +73,7 @@ export class StateStore {
     integrationId: string,
     stream: string,
     holder: string,
-    s: { cursor: unknown; runId: string; inProgress: boolean },
+    s: { cursor: unknown; runId: string; inProgress: boolean; mode: 'full' | 'incremental' },
     ttlMs: number,
   ): Promise<void> {
     try {
@@ -79,14 +81,33 @@ export class StateStore {
         new UpdateCommand({
           TableName: this.db.table,
           Key: keys.state(integrationId, stream),
-          UpdateExpression: 'SET #c = :c, runId = :r, inProgress = :p, updatedAt = :u, lease.expiresAt = :e',
+          UpdateExpression: 'SET #c = :c, runId = :r, inProgress = :p, #m = :m, updatedAt = :u, lease.expiresAt = :e',
           ConditionExpression: 'lease.holder = :h',
-          ExpressionAttributeNames: { '#c': 'cursor' },
-          ExpressionAttributeValues: { ':c': s.cursor ?? null, ':r': s.runId, ':p': s.inProgress, ':u': new Date().toISOString(), ':e': Date.now() + ttlMs, ':h': holder },
+          ExpressionAttributeNames: { '#c': 'cursor', '#m': 'mode' },
+          ExpressionAttributeValues: { ':c': s.cursor ?? null, ':r': s.runId, ':p': s.inProgress, ':m': s.mode, ':u': new Date().toISOString(), ':e': Date.now() + ttlMs, ':h': holder },
         }),
       );
     } catch (err) {
       if (isConditionalCheckFailed(err)) throw new LeaseLostError(stream);
+      throw err;
+    }
+  }
+
+  /** Extends the lease while its holder reads (the heartbeat); false when it is no longer ours. */
+  async renew(integrationId: string, stream: string, holder: string, ttlMs: number): Promise<boolean> {
+    try {
+      await this.db.doc.send(
+        new UpdateCommand({
+          TableName: this.db.table,
+          Key: keys.state(integrationId, stream),
+          UpdateExpression: 'SET lease.expiresAt = :e',
+          ConditionExpression: 'lease.holder = :h',
+          ExpressionAttributeValues: { ':e': Date.now() + ttlMs, ':h': holder },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return false;
       throw err;
     }
   }

@@ -9,8 +9,9 @@ import { type StoredEvent } from '../store/webhooks';
 
 const log = createLogger({ component: 'webhook-apply' });
 
-/** SQS moves a message to the DLQ after this many receives (the redrive policy's maxReceiveCount). */
-export const MAX_RECEIVES = 5;
+import { MAX_RECEIVES } from '../queue/types';
+
+export { MAX_RECEIVES };
 
 export type EventApplier = (app: App, i: IntegrationItem, e: StoredEvent) => Promise<string | void>;
 

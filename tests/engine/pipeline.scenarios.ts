@@ -111,7 +111,8 @@ export function pipelineScenarios(makeStack: () => Promise<TestStack>): void {
       sandbox.deleteRecord('contacts', gone1);
       sandbox.deleteRecord('contacts', gone2);
 
-      sandbox.failNext(500, 7);
+      // A client error is final (a transient one would only pause the run until the queue redelivers it).
+      sandbox.failNext(400, 1);
       const failed = await sync(stack, integration.id, { mode: 'full' });
       expect(failed.status).toBe('failed');
       expect((await storedIds(stack, integration.id)).length).toBe(150);
