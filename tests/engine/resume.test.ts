@@ -83,11 +83,13 @@ describe('Transient source errors and leases', () => {
     const intruder = (async () => {
       while (reading) {
         await new Promise((r) => setTimeout(r, 50));
-        if (pages && reading && (await stack.app.state.acquire(i.id, 'items', 'intruder', 'other-run', 60_000))) intruded++;
+        // Only while the reader is mid-stream (6 pages in all): after its last page it releases the lease itself.
+        const before = pages;
+        if (before > 0 && before < 6 && (await stack.app.state.acquire(i.id, 'items', 'intruder', 'other-run', 60_000)) && pages < 6) intruded++;
       }
     })();
-    // A 429 asking for 2 s: no page, no checkpoint, for six times the 300 ms lease.
-    const out = await exec({ leaseTtlMs: 300, holder: 'reader', onProgress: () => ++pages === 2 && sandbox.failNext(429, 1, { seconds: 2, form: 'seconds' }) });
+    // A 429 asking for 2 s: no page, no checkpoint, for three times the 600 ms lease.
+    const out = await exec({ leaseTtlMs: 600, holder: 'reader', sleep: (ms) => new Promise((r) => setTimeout(r, ms)), onProgress: () => ++pages === 2 && sandbox.failNext(429, 1, { seconds: 2, form: 'seconds' }) });
     reading = false;
     await intruder;
     expect(out.outcome).toBe('done');
