@@ -11,12 +11,13 @@ import { data } from './data';
 import { flowsDeliveries, flowsList, flowsRun } from './flows';
 import { CliError, UsageError } from './errors';
 import { integrationsList } from './integrations';
+import { notifySummary } from './notify';
 import { runs } from './runs';
 import { dataDirOf, openStack } from './store';
 import { sync } from './sync';
 import { tenantsCreate } from './tenants';
 
-export const COMMANDS: Command[] = [tenantsCreate, integrationsList, sync, runs, data, flowsList, flowsRun, flowsDeliveries];
+export const COMMANDS: Command[] = [tenantsCreate, integrationsList, sync, runs, data, flowsList, flowsRun, flowsDeliveries, notifySummary];
 
 const ALL_OPTIONS: Record<string, OptionSpec> = Object.assign({}, ...COMMANDS.map((c) => c.options));
 

@@ -20,7 +20,7 @@ import { workerHandler, type WebhookApplier } from '../handlers/worker';
 import { LocalQueues } from '../queue/local';
 import { App } from '../services/app';
 import { scheduleDue } from '../services/scheduler';
-import { sendDailySummaries } from '../notify/summary';
+import { msToNextSummary, sendDailySummaries } from '../notify/summary';
 import { notifyWorkerHandler } from '../notify/worker';
 import { createDb, ensureTable } from '../store/db';
 import { specs } from '../connectors/specs';
@@ -54,6 +54,8 @@ export interface LocalStack {
   stream: LocalStream;
   url?: string;
   dynamoEndpoint: string;
+  /** Whether this process talks to the store of a stack running elsewhere (whose workers consume the queues). */
+  attached: boolean;
   tick(): Promise<{ claimed: number; enqueued: number }>;
   close(): Promise<void>;
 }
@@ -113,8 +115,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const tick = () => scheduleDue(app);
   const timer = opts.schedulerMs ? setInterval(() => void tick().catch(() => undefined), opts.schedulerMs) : undefined;
   timer?.unref();
-  const daily = opts.schedulerMs ? setInterval(() => void sendDailySummaries(app).catch(() => undefined), 86_400_000) : undefined;
-  daily?.unref();
+  const daily = opts.schedulerMs ? dailyAtSummaryHour(() => void sendDailySummaries(app).catch(() => undefined)) : undefined;
 
   return {
     app,
@@ -122,10 +123,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     stream,
     url,
     dynamoEndpoint,
+    attached: Boolean(running),
     tick,
     async close() {
       if (timer) clearInterval(timer);
-      if (daily) clearInterval(daily);
+      daily?.stop();
       if (server) {
         server.closeAllConnections();
         await new Promise<void>((r) => server!.close(() => r()));
@@ -138,4 +140,18 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       if (!dataDir) rmSync(keyDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Calls `send` at DAILY_SUMMARY_HOUR_UTC every day, as the deployed cron does (not 24 hours after start). */
+function dailyAtSummaryHour(send: () => void): { stop(): void } {
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    timer = setTimeout(() => {
+      send();
+      arm();
+    }, msToNextSummary());
+    timer.unref();
+  };
+  arm();
+  return { stop: () => clearTimeout(timer) };
 }

@@ -1,4 +1,4 @@
-import { notificationRoutes } from '../notify/routes';
+import { notificationRoutes, summaryRoutes } from '../notify/routes';
 import { applyWebhookEvent } from '../webhooks/apply';
 import { webhookRoutes, webhookSettingsRoutes } from '../webhooks/routes';
 import type { LocalStackOptions } from './stack';
@@ -9,7 +9,7 @@ import type { LocalStackOptions } from './stack';
  */
 export function localWebhooks(): Pick<LocalStackOptions, 'extraRoutes' | 'applyWebhook'> {
   return {
-    extraRoutes: (app) => [...webhookRoutes(app), ...webhookSettingsRoutes(app), ...notificationRoutes(app)],
+    extraRoutes: (app) => [...webhookRoutes(app), ...webhookSettingsRoutes(app), ...notificationRoutes(app), ...summaryRoutes(app)],
     applyWebhook: applyWebhookEvent,
   };
 }

@@ -5,6 +5,7 @@ import type { App } from '../services/app';
 import { parse } from '../validate';
 import { channelView, createChannel } from './service';
 import { NotificationStore } from './store';
+import { sendTenantSummary } from './summary';
 
 const LimitQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 
@@ -40,6 +41,28 @@ export function notificationRoutes(app: App): Route[] {
       handle: async (req) => {
         const q = parse(LimitQuerySchema, req.query, 'query');
         return { status: 200, body: { deliveries: await store.deliveries(req.tenantId!, q.limit) } };
+      },
+    },
+  ];
+}
+
+/** `{}` or `{ "date": "2026-11-30" }`: the UTC day to summarise (default: yesterday, as the scheduled send). */
+export const SummaryRequestSchema = z.strictObject({ date: z.iso.date().optional() });
+
+/**
+ * `POST /api/notifications/summary`: the tenant's daily summary, queued now to its channels subscribed to it,
+ * and answered with how many deliveries were queued. Deployed on the dailySummary function, which may send to the
+ * notifications queue (the settings function may not).
+ */
+export function summaryRoutes(app: App): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/api/notifications/summary',
+      auth: true,
+      handle: async (req) => {
+        const { date } = parse(SummaryRequestSchema, req.body ?? {}, 'body');
+        return { status: 202, body: await sendTenantSummary(app, req.tenantId!, date) };
       },
     },
   ];

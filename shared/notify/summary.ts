@@ -31,14 +31,28 @@ export async function dailySummary(app: App, tenantId: string, date: string): Pr
   return { date, integrations };
 }
 
+/** The hour (UTC) the deployed cron sends the summary (resources/core.js `cron(0 7 * * ? *)`); the local stack keeps it too. */
+export const DAILY_SUMMARY_HOUR_UTC = 7;
+
+/** Milliseconds from `now` to the next DAILY_SUMMARY_HOUR_UTC:00 (tomorrow's when today's has passed). */
+export function msToNextSummary(now = new Date()): number {
+  const at = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), DAILY_SUMMARY_HOUR_UTC);
+  return (at > now.getTime() ? at : at + 86_400_000) - now.getTime();
+}
+
+/** Queues one tenant's summary of `date` to its channels subscribed to `daily.summary`: the on-demand route and CLI. */
+export async function sendTenantSummary(app: App, tenantId: string, date = previousDay()): Promise<{ summary: DailySummary; queued: number }> {
+  const summary = await dailySummary(app, tenantId, date);
+  return { summary, queued: await notify(app, tenantId, 'daily.summary', summary) };
+}
+
 /**
  * Queues the daily summary of `date` (default: yesterday, UTC) to every tenant with a channel subscribed to
- * `daily.summary`. The scheduled function calls this once a day; the local stack can call it on demand.
- * @example await sendDailySummaries(stack.app) // from a local scheduler or the CLI
+ * `daily.summary`: the scheduled function and the local stack's timer, at DAILY_SUMMARY_HOUR_UTC.
  */
 export async function sendDailySummaries(app: App, date = previousDay()): Promise<{ tenants: number; queued: number }> {
   const tenants = await new NotificationStore(app.db).dailySubscribers();
   let queued = 0;
-  for (const tenantId of tenants) queued += await notify(app, tenantId, 'daily.summary', await dailySummary(app, tenantId, date));
+  for (const tenantId of tenants) queued += (await sendTenantSummary(app, tenantId, date)).queued;
   return { tenants: tenants.length, queued };
 }

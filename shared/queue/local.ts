@@ -162,6 +162,16 @@ export class LocalQueues implements QueueSender {
       if (!pending) return;
     }
   }
+  /**
+   * Delivers what is ready on one queue, in this process, even on a journal this process does not consume: for a
+   * command that owns the data folder (no stack is running, so nobody else would) and exits afterwards.
+   */
+  async drainQueue(type: string): Promise<void> {
+    const handler = this.consumers.get(type);
+    const q = this.queue(type);
+    for (let batch = q.receive(); handler && batch.length; batch = q.receive()) await this.deliver(q, handler, batch);
+  }
+
 
   private async deliver(q: LocalQueue, handler: SqsHandler, batch: Envelope[]): Promise<void> {
     const deadline = Date.now() + (this.opts.timeoutMs ?? 900_000);

@@ -7,6 +7,9 @@ import { startLocalStack, stackFile, type LocalStack } from '../../shared/local/
 import { IntegrationService } from '../../shared/services/integrations';
 import { cli, type CliResult } from '../helpers/cli';
 import { startHubspotSandbox, type HubspotSandbox } from '../sandboxes/hubspot';
+import { createChannel } from '../../shared/notify/service';
+import { previousDay } from '../../shared/notify/summary';
+import { startReceiver } from '../notify/receiver';
 
 
 /** Opens the data folder in this process (no HTTP, so no stack.json), and closes it before the CLI runs again. */
@@ -230,6 +233,36 @@ describe('CLI: switchboard', () => {
       const limited = await cli(['runs', integrationId, '--limit', '2'], dir);
       expect(limited.stdout.trim().split('\n')).toHaveLength(3);
       expect(limited.stdout).toContain(runs[0].id);
+    });
+  });
+
+  describe('Command: notify summary', () => {
+    it("sends yesterday's figures to the channels subscribed to daily.summary (delivered by the command when no stack runs)", async () => {
+      const rx = await startReceiver(() => 200);
+      try {
+        const yesterday = previousDay();
+        await withStore(dir, async (stack) => {
+          await createChannel(stack.app, tenantId, { kind: 'webhook', url: rx.url, events: ['daily.summary'] });
+          await stack.app.metrics.add(integrationId, { runs: 2, runsFailed: 1, recordsCreated: 5, recordsUpdated: 2 }, new Date(`${yesterday}T08:00:00Z`));
+        });
+        const r = await cli(['notify', 'summary', '--json'], dir, { ALLOW_LOOPBACK_TARGETS: undefined });
+        expect(r.code).toBe(0);
+        // No stack runs on the folder: the command delivers what it queued before exiting.
+        expect(parseJson(r)).toEqual({ date: yesterday, tenants: 1, queued: 1 });
+        expect(rx.received).toHaveLength(1);
+        const sent = JSON.parse(rx.received[0].body.toString());
+        expect(sent.event).toBe('daily.summary');
+        expect(sent.data.date).toBe(yesterday);
+        expect(sent.data.integrations.find((i: { integrationId: string }) => i.integrationId === integrationId)).toMatchObject({ runs: 2, failures: 1, recordsChanged: 7 });
+
+        const human = await cli(['notify', 'summary', '--date', '2026-01-01', '--tenant', tenantId], dir);
+        expect([human.code, human.stdout]).toEqual([0, expect.stringMatching(/^Summary of 2026-01-01: 1 delivery sent /)]);
+        expect(JSON.parse(rx.received[1].body.toString()).data.date).toBe('2026-01-01');
+        const bad = await cli(['notify', 'summary', '--date', 'yesterday'], dir);
+        expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/--date must be a day/)]);
+      } finally {
+        await rx.close();
+      }
     });
   });
 
