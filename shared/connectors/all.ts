@@ -19,6 +19,7 @@ import { five9 } from './five9';
 import { reynolds } from './reynolds';
 import { dealersocket } from './dealersocket';
 import { shopify } from './shopify';
+import { quickbooks } from './quickbooks';
 
 import { pipedrive } from './pipedrive';
 import { woocommerce } from './woocommerce';
@@ -26,4 +27,4 @@ import { stripe } from './stripe';
 import { mailchimp } from './mailchimp';
 import { activecampaign } from './activecampaign';
 /** Every connector with its code: the local stack, the CLI and the test-connection function use this. */
-export const connectors: Connector[] = [customApi, hubspot, salesforce, zoho, database, genius, marketsharp, salespro, googleSheets, twilio, cdk, callrail, arrivy, leadconduit, ringcentral, salesrabbit, five9, pipedrive, woocommerce, stripe, mailchimp, activecampaign, reynolds, dealersocket, shopify] as Connector[];
+export const connectors: Connector[] = [customApi, hubspot, salesforce, zoho, database, genius, marketsharp, salespro, googleSheets, twilio, cdk, callrail, arrivy, leadconduit, ringcentral, salesrabbit, five9, pipedrive, woocommerce, stripe, mailchimp, activecampaign, reynolds, dealersocket, shopify, quickbooks] as Connector[];

@@ -19,6 +19,7 @@ import { five9Spec } from './five9/spec';
 import { reynoldsSpec } from './reynolds/spec';
 import { dealersocketSpec } from './dealersocket/spec';
 import { shopifySpec } from './shopify/spec';
+import { quickbooksSpec } from './quickbooks/spec';
 
 import { pipedriveSpec } from './pipedrive/spec';
 import { woocommerceSpec } from './woocommerce/spec';
@@ -55,4 +56,5 @@ export const specs: ConnectorSpec[] = [
   reynoldsSpec,
   dealersocketSpec,
   shopifySpec,
+  quickbooksSpec,
 ] as ConnectorSpec[];
