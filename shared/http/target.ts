@@ -44,10 +44,11 @@ function permitted(host: string, a: ResolvedAddress, list: AllowList, allowLoopb
 
 /**
  * Every address `host` resolves to must be public, loopback where local tools allow it, or private and named
- * by the operator's allow-list (`PRIVATE_TARGET_ALLOWLIST`).
- * @example await assertAllowedTarget(settings.host); // then connect
+ * by the operator's allow-list (`PRIVATE_TARGET_ALLOWLIST`). Returns the first checked address: connect to it
+ * where nothing needs the name (no TLS), so a second DNS answer cannot swap in another address.
+ * @example const { address } = await assertAllowedTarget(settings.host); // then connect
  */
-export async function assertAllowedTarget(host: string, opts: { lookup?: LookupAll } = {}): Promise<void> {
+export async function assertAllowedTarget(host: string, opts: { lookup?: LookupAll } = {}): Promise<ResolvedAddress> {
   const c = config();
   const bare = host.replace(/^\[(.*)\]$/, '$1');
   const family = isIP(bare);
@@ -60,6 +61,7 @@ export async function assertAllowedTarget(host: string, opts: { lookup?: LookupA
   if (!addresses.length) throw new SourceError('connection_failed', `Could not connect to ${host} (the host does not resolve)`, { retryable: true });
   const list = parseAllowList(c.PRIVATE_TARGET_ALLOWLIST);
   if (!addresses.every((a) => permitted(bare, a, list, c.ALLOW_LOOPBACK_TARGETS))) throw refused(host);
+  return addresses[0];
 }
 
 /** Files on this machine (SQLite) are read only by local tools: the setting that lets them reach loopback. */

@@ -45,15 +45,15 @@ describe('Module: target guard (non-HTTP connections a tenant config aims)', () 
       for (const a of ['10.1.2.3', '192.168.0.9', '127.0.0.1', '169.254.169.254', 'fd00::1', '::ffff:10.0.0.1']) {
         await expect(assertAllowedTarget('db.example.com', { lookup: resolvesTo(a) })).rejects.toMatchObject({ code: 'target_not_allowed' });
       }
-      await expect(assertAllowedTarget('db.example.com', { lookup: resolvesTo('93.184.216.34') })).resolves.toBeUndefined();
+      await expect(assertAllowedTarget('db.example.com', { lookup: resolvesTo('93.184.216.34') })).resolves.toEqual({ address: '93.184.216.34', family: 4 });
       await expect(assertAllowedTarget('db.example.com', { lookup: async () => [] })).rejects.toMatchObject({ code: 'connection_failed' });
     });
 
     it('opens private addresses the operator allow-list names (by CIDR, IP or host name), never loopback or link-local', async () => {
       env({ ALLOW_LOOPBACK_TARGETS: 'false', PRIVATE_TARGET_ALLOWLIST: '10.20.0.0/16, 172.16.5.5 vpc-db.internal,169.254.0.0/16 127.0.0.0/8' });
-      await expect(assertAllowedTarget('db.example.com', { lookup: resolvesTo('10.20.3.4') })).resolves.toBeUndefined();
-      await expect(assertAllowedTarget('172.16.5.5')).resolves.toBeUndefined();
-      await expect(assertAllowedTarget('vpc-db.internal', { lookup: resolvesTo('192.168.1.1') })).resolves.toBeUndefined();
+      await expect(assertAllowedTarget('db.example.com', { lookup: resolvesTo('10.20.3.4') })).resolves.toMatchObject({ address: '10.20.3.4' });
+      await expect(assertAllowedTarget('172.16.5.5')).resolves.toMatchObject({ address: '172.16.5.5' });
+      await expect(assertAllowedTarget('vpc-db.internal', { lookup: resolvesTo('192.168.1.1') })).resolves.toMatchObject({ address: '192.168.1.1' });
       await expect(assertAllowedTarget('db.example.com', { lookup: resolvesTo('10.21.0.1') })).rejects.toMatchObject({ code: 'target_not_allowed' });
       await expect(assertAllowedTarget('db.example.com', { lookup: resolvesTo('169.254.169.254') })).rejects.toMatchObject({ code: 'target_not_allowed' });
       await expect(assertAllowedTarget('127.0.0.1')).rejects.toMatchObject({ code: 'target_not_allowed' });
@@ -75,9 +75,12 @@ describe('Module: target guard (non-HTTP connections a tenant config aims)', () 
       expect(byName.message).toContain('not an address this service may connect to');
     });
 
-    it('connects to loopback where local tools allow it', async () => {
+    it('connects to loopback where local tools allow it, to the address it checked (not a second DNS answer)', async () => {
       await testConnection(database, pg(tcp.port));
       expect(tcp.connections()).toBe(1);
+      // Without TLS the driver gets the checked address, not the name to resolve again.
+      const r = await testConnection(database, pg(1, 'localhost'));
+      expect(r.message).toMatch(/Could not connect to (127\.0\.0\.1|::1):1/);
     });
 
     it('refuses SQLite files in the deployed service, before looking at the file', async () => {
