@@ -9,7 +9,7 @@ import { IntegrationService } from '../services/integrations';
 import { keys } from '../store/keys';
 import type { StoredRecord } from '../store/records';
 import { compileFilter } from './filter';
-import { FlowService } from './service';
+import { emptyFigures, FlowService } from './service';
 import type { FlowItem, FlowRun, LedgerEntry } from './store';
 import { compileMapping, isEmpty } from './template';
 
@@ -44,6 +44,8 @@ export async function executeFlowRun(app: App, msg: { tenantId: string; flowId: 
   const run = flow && (await svc.runs.get(flow.id, msg.runId));
   if (!flow || !run || run.status === 'succeeded' || run.status === 'partial' || run.status === 'failed') return run;
   const started = now();
+  // A redelivered run (its worker died) starts over: the ledger skips what was delivered, the figures restart.
+  Object.assign(run, emptyFigures());
   run.status = 'running';
   run.startedAt ??= new Date(started).toISOString();
   await svc.runs.save(run);

@@ -130,12 +130,20 @@ export function newFlowRun(flow: FlowItem, trigger: FlowRunTrigger, opts: { dryR
     createdAt: new Date().toISOString(),
     startedAt: null,
     finishedAt: null,
+    ...emptyFigures(),
+    next_sync: null,
+  };
+}
+
+/** A run's figures before it has looked at any record (a redelivered run starts them again). */
+export function emptyFigures(): Pick<FlowRun, 'sync_summary' | 'data_quality' | 'stats' | 'errors' | 'error' | 'preview'> {
+  return {
     sync_summary: { records_processed: 0, successful_transfers: 0, failed_transfers: 0, duplicates_skipped: 0, sync_duration: '0 seconds' },
     data_quality: { completeness_score: 1, validation_errors: 0, missing_required_fields: [] },
     stats: { created: 0, updated: 0, unchanged: 0, filtered: 0, skipped: 0, requests: 0, retries: 0, http429: 0, durationMs: 0 },
-    next_sync: null,
     errors: [],
     error: null,
+    preview: undefined,
   };
 }
 

@@ -35,6 +35,8 @@ export interface HubspotSandboxOptions {
   seed?: number;
   /** Refuses chosen records in batch writes (a 400 error item with this text). */
   reject?: WriteOptions['reject'];
+  /** Runs after a batch write is applied and before it is answered (a test kills the writer there). */
+  beforeReply?: (path: string) => Promise<void> | void;
 }
 
 export interface HubspotSandbox {
@@ -270,6 +272,7 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions = {}): Pro
       const type = decodeURIComponent(m[1]);
       if (!store[type]) return error(res, 400, `Unable to infer object type from: ${type}`, 'OBJECT_NOT_FOUND', headers);
       const answer = batchWrite(store[type], m[2], body, { reject: opts.reject });
+      await opts.beforeReply?.(path);
       return send(res, answer.status, answer.body, headers);
     }
     if ((m = path.match(/^\/crm\/v3\/objects\/([^/]+)(\/search)?$/))) {
