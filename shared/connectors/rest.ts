@@ -44,6 +44,11 @@ export interface RestStreamDef<C> {
   body?: Record<string, unknown> | ((config: C) => Record<string, unknown>);
   headers?: Record<string, string> | ((config: C) => Record<string, string>);
   pagination: Pagination;
+  /**
+   * Whether the list keeps its order while it is paged (see Stream.stablePaging). Default: yes, except page
+   * and offset paging, whose positions shift when the source reorders or inserts records mid-read.
+   */
+  stablePaging?: boolean;
   /** How the response body is read (default JSON; XML is parsed so the paths below reach into it). */
   response?: ResponseFormat;
   /** Renders the request body, with what paging and incremental put in it, as the API wants it (an XML document). Default: JSON. */
@@ -199,10 +204,14 @@ export function mapRecords<C>(def: Pick<RestStreamDef<C>, 'id' | 'incremental' |
   return { records, rejected, hwm };
 }
 
+/** Paging kinds that address pages by position: a record moved to an earlier page mid-read is missed. */
+const POSITIONAL: Pagination['kind'][] = ['page', 'offset', 'page-then-token'];
+
 /** Builds a stream from its declaration. */
 export function restStream<C>(base: RestStreamDef<C>): Stream<C> {
   return {
     name: base.name,
+    stablePaging: base.stablePaging ?? !POSITIONAL.includes(base.pagination.kind),
     async *read(ctx: ReadContext<C>, rawCursor: unknown): AsyncIterable<Page> {
       const parsed = RestCursorSchema.safeParse(rawCursor ?? null);
       const stored: RestCursor = parsed.success ? parsed.data : null;

@@ -64,6 +64,12 @@ export interface ReadContext<C = Record<string, unknown>> {
 /** A stream (data type). `read` yields pages; `cursor` is null for a full run from the start. */
 export interface Stream<C = Record<string, unknown>> {
   name: string;
+  /**
+   * False for a list the source may reorder while it is paged (offset paging with no stable sort): a full run
+   * can miss a live record, so one it did not see is marked deleted only when the next full run misses it too.
+   * Default true.
+   */
+  stablePaging?: boolean;
   read(ctx: ReadContext<C>, cursor: unknown): AsyncIterable<Page>;
 }
 

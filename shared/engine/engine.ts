@@ -57,7 +57,7 @@ export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions
   const { status, failed } = runStatus(run, scope.budget);
   if (status === 'succeeded' && run.mode === 'full' && !run.since) {
     if (run.deletionsSkipped) scope.log.info('deletions not evaluated', { reason: run.deletionsSkipped });
-    else await deletionPass(app, scope.integration, run, scope.seen, scope.snapshots);
+    else await deletionPass(app, scope.integration, run, scope.seen, scope.snapshots, new Set(streams.filter((s) => s.stablePaging === false).map((s) => s.name)));
   }
   const error = failed ? run.errors.filter((e) => !e.id).map((e) => `${e.dataType}: ${e.reason}`).join('; ') || 'a data type failed' : null;
   return finish(app, scope.integration, run, status, error, scope.log);

@@ -1,4 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './db';
 import { keys } from './keys';
 
@@ -41,5 +41,34 @@ export class SeenStore {
       }
     }
     return seen;
+  }
+
+  /** The ids the last clean full run of an unstably paged data type did not see: deleted if the next misses them too. */
+  async suspects(integrationId: string, stream: string): Promise<Set<string>> {
+    const ids = new Set<string>();
+    for await (const page of this.db.query({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': keys.owned(integrationId), ':sk': `SUSPECT#${stream}#` },
+    }))
+      for (const item of page.Items ?? []) for (const id of item.ids as string[]) ids.add(id);
+    return ids;
+  }
+
+  /** Replaces the suspects of a data type. */
+  async saveSuspects(integrationId: string, stream: string, ids: string[]): Promise<void> {
+    const old: string[] = [];
+    for await (const page of this.db.query({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': keys.owned(integrationId), ':sk': `SUSPECT#${stream}#` },
+      ProjectionExpression: 'SK',
+    }))
+      for (const item of page.Items ?? []) old.push(item.SK as string);
+    const written = new Set<string>();
+    for (let n = 0, i = 0; i < ids.length; n++, i += CHUNK) {
+      const key = { PK: keys.owned(integrationId), SK: `SUSPECT#${stream}#${String(n).padStart(5, '0')}` };
+      await this.db.doc.send(new PutCommand({ TableName: this.db.table, Item: { ...key, ids: ids.slice(i, i + CHUNK) } }));
+      written.add(key.SK);
+    }
+    for (const SK of old) if (!written.has(SK)) await this.db.doc.send(new DeleteCommand({ TableName: this.db.table, Key: { PK: keys.owned(integrationId), SK } }));
   }
 }
