@@ -1,5 +1,6 @@
 import { createApiHandler } from '../shared/api/handler';
 import { lazyApp } from '../shared/handlers/lazy';
+import { withInvocation, type InvocationContext } from '../shared/log';
 import type { HttpEvent } from '../shared/lambda-types';
 import { summaryRoutes } from '../shared/notify/routes';
 import { sendDailySummaries } from '../shared/notify/summary';
@@ -11,4 +12,6 @@ const api = createApiHandler(app, summaryRoutes);
  * EventBridge cron(0 7 * * ? *): yesterday's runs, records changed and failures, per tenant, queued to subscribed
  * channels. `POST /api/notifications/summary`: one tenant's, now.
  */
-export const handler = async (event?: Partial<HttpEvent>) => (event?.requestContext?.http ? api(event as HttpEvent) : sendDailySummaries(app()));
+export const handler = withInvocation(async (event?: Partial<HttpEvent>, context?: InvocationContext) =>
+  event?.requestContext?.http ? api(event as HttpEvent, context) : sendDailySummaries(app()),
+);

@@ -39,4 +39,8 @@ export interface SQSBatchResponse {
 export interface LambdaContext {
   getRemainingTimeInMillis(): number;
   awsRequestId?: string;
+  functionName?: string;
+  functionVersion?: string;
+  invokedFunctionArn?: string;
+  memoryLimitInMB?: string;
 }

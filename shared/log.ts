@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 /**
  * Structured JSON logs on stderr. Secret values registered with `redact()` are replaced wherever they
  * appear in a line, so a token that slips into an error message from a library still never reaches a log.
@@ -58,7 +60,7 @@ export interface Logger {
 export function createLogger(bindings: Record<string, unknown> = {}): Logger {
   const write = (level: Level, msg: string, data?: Record<string, unknown>) => {
     if (order[level] < order[minLevel]) return;
-    sink(JSON.stringify(clean({ level, time: new Date().toISOString(), msg, ...bindings, ...data })));
+    sink(JSON.stringify(clean({ level, time: new Date().toISOString(), msg, ...invocation.getStore(), ...bindings, ...data })));
   };
   return {
     debug: (m, d) => write('debug', m, d),
@@ -70,3 +72,39 @@ export function createLogger(bindings: Record<string, unknown> = {}): Logger {
 }
 
 export const log = createLogger();
+
+/** The Lambda context fields the logger reads (all optional: the local stack and tests pass fewer). */
+export interface InvocationContext {
+  awsRequestId?: string;
+  functionName?: string;
+  functionVersion?: string;
+  invokedFunctionArn?: string;
+  memoryLimitInMB?: string | number;
+}
+
+const invocation = new AsyncLocalStorage<Record<string, unknown>>();
+let coldStart = true;
+
+/**
+ * Wraps a Lambda handler so every line logged while it runs carries the invocation, under Powertools for AWS
+ * Lambda's field names (`function_request_id`, `cold_start`, `function_name`, `function_arn`,
+ * `function_memory_size`, `function_version`): what an operator filters CloudWatch by. `cold_start` is true
+ * for the first invocation of the process only. A handler called inside another keeps the outer invocation.
+ * @example export const handler = withInvocation(async (event, context) => ...);
+ */
+export function withInvocation<A extends [unknown?, (InvocationContext | undefined)?], R>(handler: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return (...args) => {
+    if (invocation.getStore()) return handler(...args);
+    const context = args[1];
+    const fields = {
+      function_request_id: context?.awsRequestId,
+      cold_start: coldStart,
+      function_name: context?.functionName,
+      function_arn: context?.invokedFunctionArn,
+      function_memory_size: context?.memoryLimitInMB === undefined ? undefined : Number(context.memoryLimitInMB),
+      function_version: context?.functionVersion,
+    };
+    coldStart = false;
+    return invocation.run(fields, () => handler(...args));
+  };
+}

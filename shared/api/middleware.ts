@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { AppError, PayloadTooLargeError, UnauthorizedError } from '../errors';
 import { parseJson as parseJsonText } from '../json';
-import { createLogger, scrub } from '../log';
+import { createLogger, scrub, withInvocation, type InvocationContext } from '../log';
 import type { HttpEvent, HttpResult } from '../lambda-types';
 
 const log = createLogger({ component: 'http' });
@@ -83,11 +83,11 @@ export async function authenticate(headers: Record<string, string>, resolve: (ke
   return tenantId;
 }
 
-export type Handler = (event: HttpEvent) => Promise<HttpResult>;
+export type Handler = (event: HttpEvent, context?: InvocationContext) => Promise<HttpResult>;
 
 /** The HTTP middy stack, built once per function: an access log line and the error boundary. */
 export function httpStack(handle: (event: HttpEvent) => Promise<HttpResult>): Handler {
-  return middy<HttpEvent, HttpResult>()
+  return withInvocation(middy<HttpEvent, HttpResult>()
     .use({
       after: (request) => {
         const e = request.event;
@@ -99,5 +99,5 @@ export function httpStack(handle: (event: HttpEvent) => Promise<HttpResult>): Ha
         log.info('request', { method: e?.requestContext?.http?.method, path: e?.rawPath, status: request.response.statusCode });
       },
     })
-    .handler(handle) as unknown as Handler;
+    .handler(handle) as unknown as (event: HttpEvent, context?: InvocationContext) => Promise<HttpResult>);
 }

@@ -1,5 +1,5 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { createLogger } from '../log';
+import { createLogger, withInvocation, type InvocationContext } from '../log';
 import type { App } from '../services/app';
 import type { Db } from '../store/db';
 import { FlowService } from './service';
@@ -71,7 +71,7 @@ interface StreamRecord {
  * never dropped silently, and a retried one costs a ledger comparison.
  */
 export function streamHandler(getApp: () => App) {
-  return async (event: { Records: StreamRecord[] }): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> => {
+  return withInvocation(async (event: { Records: StreamRecord[] }, _context?: InvocationContext): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> => {
     const keys = event.Records.flatMap((r) => {
       const PK = r.dynamodb?.Keys?.PK?.S;
       const SK = r.dynamodb?.Keys?.SK?.S;
@@ -85,5 +85,5 @@ export function streamHandler(getApp: () => App) {
       const first = event.Records[0]?.dynamodb?.SequenceNumber;
       return { batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
     }
-  };
+  });
 }

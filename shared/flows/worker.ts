@@ -1,5 +1,5 @@
 import type { LambdaContext, SQSBatchResponse, SQSEvent } from '../lambda-types';
-import { createLogger } from '../log';
+import { createLogger, withInvocation } from '../log';
 import { eachMessage } from '../queue/batch';
 import { FlowMessageSchema } from '../queue/types';
 import type { App } from '../services/app';
@@ -12,6 +12,7 @@ const log = createLogger({ component: 'flow-worker' });
  * batch item failure, so SQS redelivers it (dead-letter after 5 receives); running it again is safe (the ledger).
  */
 export function flowWorkerHandler(getApp: () => App, opts: FlowRunnerOptions = {}) {
-  return (event: SQSEvent, _context?: LambdaContext): Promise<SQSBatchResponse> =>
-    eachMessage(event, log, (body) => executeFlowRun(getApp(), FlowMessageSchema.parse(body), opts));
+  return withInvocation((event: SQSEvent, _context?: LambdaContext): Promise<SQSBatchResponse> =>
+    eachMessage(event, log, (body) => executeFlowRun(getApp(), FlowMessageSchema.parse(body), opts)),
+  );
 }

@@ -1,7 +1,7 @@
 import { config } from '../config';
 import { executeRun, type EngineOptions } from '../engine/engine';
 import type { LambdaContext, SQSBatchResponse, SQSEvent } from '../lambda-types';
-import { createLogger } from '../log';
+import { createLogger, withInvocation } from '../log';
 import { MAX_RECEIVES, QueueMessageSchema } from '../queue/types';
 import type { App } from '../services/app';
 import { announceRun } from './run-finished';
@@ -16,7 +16,7 @@ export type WebhookApplier = (app: App, msg: { tenantId: string; integrationId: 
  * (and after 5 receives moves it to the dead-letter queue), while the rest of the batch is acknowledged.
  */
 export function workerHandler(getApp: () => App, opts: { applyWebhook?: WebhookApplier; engine?: Partial<EngineOptions> } = {}) {
-  return async (event: SQSEvent, context: LambdaContext): Promise<SQSBatchResponse> => {
+  return withInvocation(async (event: SQSEvent, context: LambdaContext): Promise<SQSBatchResponse> => {
     const app = getApp();
     const batchItemFailures: { itemIdentifier: string }[] = [];
     for (const record of event.Records) {
@@ -43,5 +43,5 @@ export function workerHandler(getApp: () => App, opts: { applyWebhook?: WebhookA
       }
     }
     return { batchItemFailures };
-  };
+  });
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpEvent, HttpResult } from '../lambda-types';
+import type { InvocationContext } from '../log';
 
 const MAX_READ = 8 * 1024 * 1024;
 
@@ -36,10 +37,11 @@ export async function toHttpEvent(req: IncomingMessage): Promise<HttpEvent> {
 }
 
 /** The local HTTP front door: every request becomes an API Gateway event for the very same handler. */
-export async function serveHandler(handler: (e: HttpEvent) => Promise<HttpResult>, port: number, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
+export async function serveHandler(handler: (e: HttpEvent, context?: InvocationContext) => Promise<HttpResult>, port: number, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
   const server = createServer(async (req, res) => {
     try {
-      const result = await handler(await toHttpEvent(req));
+      const event = await toHttpEvent(req);
+      const result = await handler(event, { awsRequestId: event.requestContext.requestId, functionName: 'local-api' });
       res.writeHead(result.statusCode, result.headers ?? {});
       res.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
     } catch {

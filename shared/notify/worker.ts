@@ -1,5 +1,5 @@
 import type { LambdaContext, SQSBatchResponse, SQSEvent } from '../lambda-types';
-import { createLogger } from '../log';
+import { createLogger, withInvocation } from '../log';
 import { eachMessage } from '../queue/batch';
 import { NotifyMessageSchema } from '../queue/types';
 import type { App } from '../services/app';
@@ -13,6 +13,7 @@ const log = createLogger({ component: 'notify-worker' });
  * logged, not thrown; a message that throws (store, KMS) is redelivered by SQS with the same delivery id.
  */
 export function notifyWorkerHandler(getApp: () => App, opts: DeliveryOptions = {}) {
-  return (event: SQSEvent, _context?: LambdaContext): Promise<SQSBatchResponse> =>
-    eachMessage(event, log, (body) => deliverNotification(getApp(), NotifyMessageSchema.parse(body), opts));
+  return withInvocation((event: SQSEvent, _context?: LambdaContext): Promise<SQSBatchResponse> =>
+    eachMessage(event, log, (body) => deliverNotification(getApp(), NotifyMessageSchema.parse(body), opts)),
+  );
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SQSBatchResponse, SQSEvent } from '../lambda-types';
+import type { LambdaContext, SQSBatchResponse, SQSEvent } from '../lambda-types';
 import { QueueJournal, type Envelope } from './journal';
 import type { FlowMessage, NotifyMessage, QueueMessage, QueueSender } from './types';
 
@@ -68,7 +68,7 @@ export class LocalQueue {
   }
 }
 
-export type SqsHandler = (event: SQSEvent, context: { getRemainingTimeInMillis(): number }) => Promise<SQSBatchResponse | void>;
+export type SqsHandler = (event: SQSEvent, context: LambdaContext) => Promise<SQSBatchResponse | void>;
 
 /**
  * All connector queues of the local stack, and their consumers: each poll hands a batch to the same worker
@@ -186,7 +186,7 @@ export class LocalQueues implements QueueSender {
     };
     let failed: Set<string>;
     try {
-      const res = await handler(event, { getRemainingTimeInMillis: () => deadline - Date.now() });
+      const res = await handler(event, { getRemainingTimeInMillis: () => deadline - Date.now(), awsRequestId: randomUUID(), functionName: `local-${q.name}-worker` });
       failed = new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch {
       failed = new Set(batch.map((m) => m.id));
