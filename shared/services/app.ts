@@ -9,6 +9,7 @@ import { LocalKeyRing } from '../crypto/local-keyring';
 import { Sealer } from '../crypto/sealer';
 import { SqsSender } from '../queue/sqs';
 import type { QueueSender } from '../queue/types';
+import { AppError } from '../errors';
 import { createDb, type Db } from '../store/db';
 import { IntegrationStore } from '../store/integrations';
 import { MetricStore } from '../store/metrics';
@@ -70,6 +71,6 @@ export class App {
 export function appFromEnv(specs: ConnectorSpec[], connectors: Connector[] = []): App {
   const c = config();
   const ring = c.KMS_KEY_ID ? new KmsKeyRing(new KMSClient({}), c.KMS_KEY_ID) : new LocalKeyRing(join(c.SWITCHBOARD_DATA_DIR, 'keyring.key'));
-  if (!c.QUEUE_URL_PREFIX) throw new Error('QUEUE_URL_PREFIX is not set: the deployed stack needs its SQS queues');
+  if (!c.QUEUE_URL_PREFIX) throw new AppError('config_error', 'QUEUE_URL_PREFIX is not set: the deployed stack needs its SQS queues');
   return new App(createDb(), new Sealer(ring), new SqsSender(new SQSClient({}), c.QUEUE_URL_PREFIX), specs, connectors);
 }

@@ -1,6 +1,6 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { recordHash } from '../store/hash';
-import { isConditionalCheckFailed } from '../errors';
+import { ConflictError, isConditionalCheckFailed } from '../errors';
 import type { App } from '../services/app';
 import type { IntegrationItem } from '../store/integrations';
 import { keys } from '../store/keys';
@@ -108,5 +108,5 @@ export async function applyTwilioEvent(app: App, i: IntegrationItem, stored: Sto
       if (!isConditionalCheckFailed(err)) throw err;
     }
   }
-  throw new Error('Twilio record kept changing while applying the event; will retry');
+  throw new ConflictError('Twilio record kept changing while applying the event; will retry', 'concurrent_update');
 }
