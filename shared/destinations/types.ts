@@ -28,6 +28,8 @@ export type DeliveryResult =
 
 export interface DeliveryContext {
   http: HttpClient;
+  /** The target integration's parsed config (e.g. Salesforce's apiVersion); never logged. */
+  config: Record<string, unknown>;
   target: FlowTarget;
   /** Target fields that identify an existing record: found → update, not found → create; empty → always create. */
   match: string[];
@@ -39,8 +41,8 @@ export interface Destination {
   type: string;
   /** Records per call, as the vendor allows. */
   batchSize: number;
-  /** Target fields a flow must set (checked at create time); problems name `target.<field>`. */
-  checkTarget(target: FlowTarget): ErrorDetail[];
+  /** What a flow must say for this target (checked at create time); problems name the field (`target.object`). */
+  checkTarget(target: FlowTarget, flow: { match: string[]; onExisting: 'update' | 'skip' }): ErrorDetail[];
   /** Results in the order of `items`. A whole-call failure throws (the runner isolates the bad records). */
   deliver(ctx: DeliveryContext, items: DeliveryItem[]): Promise<DeliveryResult[]>;
 }

@@ -57,23 +57,19 @@ export async function executeFlowRun(app: App, msg: { tenantId: string; flowId: 
     const connector = target && app.connector(target.type);
     if (!target || !dest || !connector) throw new AppError('target_unavailable', `The target integration ${flow.target.integrationId} is gone or cannot be written to.`, 409);
     const integrations = new IntegrationService(app);
+    // A dry run never opens the target's secrets: it sends nothing.
+    const config = run.dryRun ? {} : parseConfig(connector, await integrations.openConfig(target));
     const ctx: DeliveryContext = {
       target: flow.target,
       match: flow.match,
       onExisting: flow.onExisting,
-      // A dry run never opens the target's secrets: it sends nothing.
+      config,
       http: run.dryRun
         ? (undefined as never)
-        : connectorHttp(connector, parseConfig(connector, await integrations.openConfig(target)), {
-            integrationId: target.id,
-            log,
-            save: (patch) => integrations.saveSecrets(target, patch),
-            sleep: opts.sleep,
-            limits: app.limits,
-          }),
+        : connectorHttp(connector, config, { integrationId: target.id, log, save: (patch) => integrations.saveSecrets(target, patch), sleep: opts.sleep, limits: app.limits }),
     };
     const page = new PageWork(app, svc, flow, run, dest, ctx, tally, now);
-    for await (const records of select(app, svc, flow, run, opts.pageSize ?? 100)) {
+    for await (const records of select(app, svc, flow, run, opts.pageSize ?? Math.max(100, dest.batchSize))) {
       if (!(await page.process(records))) break;
       await svc.runs.save(tally.finish(now() - started, 'running'));
       opts.onProgress?.(run);

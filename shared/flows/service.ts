@@ -107,7 +107,7 @@ export class FlowService {
     if (!known.includes(f.source.dataType)) problems.push({ path: 'source.dataType', message: `${source.type} offers: ${known.join(', ')}` });
     const dest = destinations.get(target.type);
     if (!dest) problems.push({ path: 'target.integrationId', message: `a ${target.type} integration cannot be a flow target yet; targets: ${[...destinations.keys()].join(', ')}` });
-    else problems.push(...dest.checkTarget(f.target));
+    else problems.push(...dest.checkTarget(f.target, f));
     for (const m of f.match) if (!(m in f.mapping)) problems.push({ path: 'match', message: `${m} is not a mapped target field` });
     for (const r of f.required) if (!(r in f.mapping)) problems.push({ path: 'required', message: `${r} is not a mapped target field` });
     if (problems.length) throw new ValidationError(`Invalid flow: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, problems);

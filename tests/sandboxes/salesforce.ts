@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type FaultControls, Faults, jsonSender, readBody, type RunningServer, startServer, type TokenControls, urlOf } from './kit';
+import { compositeWrite } from './salesforce-writes';
 
 /**
  * A fake Salesforce REST API: the SOQL query resource with its real envelope and query locators, the
@@ -8,6 +9,7 @@ import { type FaultControls, Faults, jsonSender, readBody, type RunningServer, s
  * use it too). It parses just enough SOQL:
  *   SELECT f1, f2 FROM Obj [WHERE SystemModstamp > <dateTime literal>] ORDER BY SystemModstamp [LIMIT n]
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_query.htm
+ * Writes through sObject Collections as salesforce-writes.ts describes.
  */
 
 export type SfRecord = Record<string, unknown> & { Id: string; SystemModstamp: string };
@@ -41,6 +43,8 @@ export interface SalesforceSandbox extends RunningServer, FaultControls, TokenCo
   dropLocators(): void;
   /** Sets today's API usage (e.g. to the limit, to get 403 REQUEST_LIMIT_EXCEEDED). */
   setApiUsage(n: number): void;
+  /** What an SObject holds now (writes included). */
+  records(sobject: string): SfRecord[];
 }
 
 const SF_TIME = (iso: string) => new Date(Date.parse(iso)).toISOString().replace('Z', '+0000');
@@ -148,6 +152,7 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
     );
   };
 
+  let writeSeq = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = urlOf(req);
     const path = url.pathname;
@@ -203,6 +208,18 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
       if (parsed.limit !== undefined) rows = rows.slice(0, parsed.limit);
       return page(res, rows.map((r) => project(r, parsed.sobject, parsed.fields, apiVersion)), 0, apiVersion);
     }
+    const composite = /^\/composite\/sobjects(?:\/([A-Za-z][A-Za-z0-9_]*)\/([A-Za-z][A-Za-z0-9_]*))?$/.exec(rest);
+    if (composite && (req.method === 'POST' || req.method === 'PATCH')) {
+      let body: Parameters<typeof compositeWrite>[3];
+      try {
+        body = JSON.parse(await readBody(req));
+      } catch {
+        return sfError(res, 400, 'JSON_PARSER_ERROR', 'Unexpected character');
+      }
+      const upsert = composite[1] ? { sobject: composite[1], field: composite[2] } : undefined;
+      const a = compositeWrite(data, req.method, upsert, body, (prefix) => `${prefix}5g00001${String(++writeSeq).padStart(8, '0')}`);
+      return send(res, a.status, a.body, limitInfo());
+    }
     const next = /^\/query\/([A-Za-z0-9]+)-(\d+)$/.exec(rest);
     if (next) {
       const loc = locators.get(next[1]);
@@ -252,6 +269,7 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions): Pr
     setApiUsage(n) {
       apiUsage = n;
     },
+    records: (sobject) => data.get(sobject) ?? [],
   };
   return sandbox;
 }
