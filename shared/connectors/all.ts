@@ -20,6 +20,7 @@ import { reynolds } from './reynolds';
 import { dealersocket } from './dealersocket';
 import { shopify } from './shopify';
 import { quickbooks } from './quickbooks';
+import { xero } from './xero';
 
 import { pipedrive } from './pipedrive';
 import { woocommerce } from './woocommerce';
@@ -27,4 +28,4 @@ import { stripe } from './stripe';
 import { mailchimp } from './mailchimp';
 import { activecampaign } from './activecampaign';
 /** Every connector with its code: the local stack, the CLI and the test-connection function use this. */
-export const connectors: Connector[] = [customApi, hubspot, salesforce, zoho, database, genius, marketsharp, salespro, googleSheets, twilio, cdk, callrail, arrivy, leadconduit, ringcentral, salesrabbit, five9, pipedrive, woocommerce, stripe, mailchimp, activecampaign, reynolds, dealersocket, shopify, quickbooks] as Connector[];
+export const connectors: Connector[] = [customApi, hubspot, salesforce, zoho, database, genius, marketsharp, salespro, googleSheets, twilio, cdk, callrail, arrivy, leadconduit, ringcentral, salesrabbit, five9, pipedrive, woocommerce, stripe, mailchimp, activecampaign, reynolds, dealersocket, shopify, quickbooks, xero] as Connector[];

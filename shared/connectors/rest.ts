@@ -159,10 +159,13 @@ export function toIso(v: unknown): string | undefined {
     const n = Number(v);
     return new Date(n < 1e11 ? n * 1000 : n).toISOString();
   }
-  // A date-time without a zone is UTC (Arrivy prints `2017-10-14T06:23:33`), as on Lambda, not the host's zone.
   const s = String(v);
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s) ? `${s}Z` : s);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  // Microsoft JSON dates (Xero): `/Date(1714557600000+0000)/`, epoch ms; the offset is informational.
+  const ms = /^\/Date\((-?\d+)([+-]\d{4})?\)\/$/.exec(s);
+  if (ms) return new Date(Number(ms[1])).toISOString();
+  // A date-time without a zone is UTC (Arrivy prints `2017-10-14T06:23:33`), as on Lambda, not the host's zone.
+  const at = Date.parse(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s) ? `${s}Z` : s);
+  return Number.isNaN(at) ? undefined : new Date(at).toISOString();
 }
 
 export function maxIso(a: string | undefined, b: string | undefined): string | undefined {

@@ -20,6 +20,7 @@ import { reynoldsSpec } from './reynolds/spec';
 import { dealersocketSpec } from './dealersocket/spec';
 import { shopifySpec } from './shopify/spec';
 import { quickbooksSpec } from './quickbooks/spec';
+import { xeroSpec } from './xero/spec';
 
 import { pipedriveSpec } from './pipedrive/spec';
 import { woocommerceSpec } from './woocommerce/spec';
@@ -57,4 +58,5 @@ export const specs: ConnectorSpec[] = [
   dealersocketSpec,
   shopifySpec,
   quickbooksSpec,
+  xeroSpec,
 ] as ConnectorSpec[];

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type FaultControls, Faults, jsonSender, readBody, type RunningServer, startServer, type TokenControls, urlOf } from './kit';
+import { type FaultControls, Faults, jsonSender, type RunningServer, startServer, type TokenControls, urlOf } from './kit';
+import { RotatingGrant } from './refresh-grant';
 
 /**
  * A fake QuickBooks Online company (shared/api-facts/quickbooks.md):
@@ -61,29 +62,20 @@ export async function startQuickbooksSandbox(opts: QuickbooksSandboxOptions): Pr
   const queries: string[] = [];
   const requests: QuickbooksSandbox['requests'] = [];
   const send = jsonSender('application/json;charset=UTF-8');
-  let access = opts.accessToken;
-  let refresh = opts.refreshToken;
+  const grant = new RotatingGrant({ id: opts.clientId, secret: opts.clientSecret }, { access: opts.accessToken, refresh: opts.refreshToken });
   let seq = 0;
-  let refreshCount = 0;
-  let refreshFails = false;
   const fault = (res: ServerResponse, status: number, type: string, code: string, message: string, detail = message) =>
     send(res, status, { Fault: { Error: [{ Message: message, Detail: detail, code, element: '' }], type }, time: qboTime(now()) }, { intuit_tid: `tid-${++seq}` });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = urlOf(req);
     if (req.method === 'POST' && url.pathname === '/oauth2/v1/tokens/bearer') {
-      const form = new URLSearchParams(await readBody(req));
-      const basic = 'Basic ' + Buffer.from(`${opts.clientId}:${opts.clientSecret}`).toString('base64');
-      if (req.headers.authorization !== basic) return send(res, 401, { error: 'invalid_client' });
-      if (refreshFails || form.get('grant_type') !== 'refresh_token' || form.get('refresh_token') !== refresh) return send(res, 400, { error: 'invalid_grant' });
-      refreshCount++;
-      access = `eyJ.access.${++seq}`;
-      refresh = `AB11${seq}rotated${Math.random().toString(36).slice(2, 10)}`;
-      return send(res, 200, { token_type: 'bearer', expires_in: 3600, access_token: access, refresh_token: refresh, x_refresh_token_expires_in: 8_726_400 });
+      const r = await grant.answer(req, (access, refresh) => ({ token_type: 'bearer', expires_in: 3600, access_token: access, refresh_token: refresh, x_refresh_token_expires_in: 8_726_400 }));
+      return send(res, r.status, r.body);
     }
     const m = /^\/v3\/company\/(\d+)\/(query|cdc|companyinfo\/\d+)$/.exec(url.pathname);
     if (!m || m[1] !== opts.realmId) return fault(res, 404, 'ValidationFault', '610', 'Object Not Found');
-    if (req.headers.authorization !== `Bearer ${access}`) return fault(res, 401, 'AuthenticationFault', '3200', 'message=AuthenticationFailed; errorCode=003200; statusCode=401', 'Token expired');
+    if (req.headers.authorization !== `Bearer ${grant.access}`) return fault(res, 401, 'AuthenticationFault', '3200', 'message=AuthenticationFailed; errorCode=003200; statusCode=401', 'Token expired');
     if (!url.searchParams.get('minorversion')) return fault(res, 400, 'ValidationFault', '4000', 'minorversion is required');
     const status = faults.take();
     if (status === 429) return fault(res, 429, 'ThrottleExceeded', '003001', 'ThrottleExceeded', 'The request limit was reached.');
@@ -120,26 +112,11 @@ export async function startQuickbooksSandbox(opts: QuickbooksSandboxOptions): Pr
       if (!u.pathname.startsWith('/oauth2')) requests.push({ path: u.pathname, status: res.statusCode });
     },
   });
-  return {
+  const own: Omit<QuickbooksSandbox, keyof TokenControls | 'refreshToken'> = {
     ...server,
     queries,
     requests,
     ...faults.controls(),
-    get accessToken() {
-      return access;
-    },
-    get refreshToken() {
-      return refresh;
-    },
-    get refreshCount() {
-      return refreshCount;
-    },
-    expireToken() {
-      access = `${access}.expired`;
-    },
-    failRefresh(on = true) {
-      refreshFails = on;
-    },
     set(entity, obj) {
       const rows = data[entity];
       const i = rows.findIndex((r) => r.Id === obj.Id);
@@ -151,4 +128,6 @@ export async function startQuickbooksSandbox(opts: QuickbooksSandboxOptions): Pr
       deleted[entity].push({ domain: 'QBO', status: 'Deleted', Id: id, MetaData: { LastUpdatedTime: at } });
     },
   };
+  // Getters stay live (a spread would copy today's token).
+  return Object.defineProperties(own, Object.getOwnPropertyDescriptors(grant.controls())) as QuickbooksSandbox;
 }
