@@ -1,19 +1,21 @@
 import { cpus, totalmem } from 'node:os';
 import { setLogSink } from '../shared/log';
 import { benchBundles } from './bundles';
+import { benchFlows } from './flows';
 import { benchPipeline } from './pipeline';
 import { benchOurs, benchPeer } from './rate-limit';
 import { progress } from './util';
 
 /**
  * `npm run bench`: rate-limit efficiency against HubSpot's official client, pipeline throughput against bare
- * BatchWriteItem, unchanged re-sync, and Lambda bundle sizes and init times. Progress on stderr; the last
- * stdout line is one JSON object. Parts run one after another (never concurrently: the machine has 2 cores).
+ * BatchWriteItem, unchanged re-sync, flows delivering to HubSpot, and Lambda bundle sizes and init times.
+ * Progress on stderr; the last stdout line is one JSON object. Parts run one after another (never
+ * concurrently: the machine has 2 cores).
  *
- * Dev knobs (defaults are the benchmark): BENCH_PARTS=rate,pipeline,bundles, BENCH_RECORDS=100000,
- * BENCH_WINDOWS=6 (10 s rate-limit windows measured per client).
+ * Dev knobs (defaults are the benchmark): BENCH_PARTS=rate,pipeline,flows,bundles, BENCH_RECORDS=100000,
+ * BENCH_FLOW_RECORDS=10000, BENCH_WINDOWS=6 (10 s rate-limit windows measured per client).
  */
-const PARTS = (process.env.BENCH_PARTS ?? 'rate,pipeline,bundles').split(',');
+const PARTS = (process.env.BENCH_PARTS ?? 'rate,pipeline,flows,bundles').split(',');
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 100_000);
 const WINDOWS = Number(process.env.BENCH_WINDOWS ?? 6);
 
@@ -64,6 +66,8 @@ async function main(): Promise<void> {
     result.pipeline = pipeline;
     result.resync = resync;
   }
+
+  if (PARTS.includes('flows')) result.flows = await benchFlows(Number(process.env.BENCH_FLOW_RECORDS ?? 10_000));
 
   if (PARTS.includes('bundles')) {
     progress('bundles: esbuild each Lambda entry, then median of 5 cold requires');
