@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { LocalQueues } from '../../shared/queue/local';
 import type { SQSEvent } from '../../shared/lambda-types';
 
@@ -44,5 +47,48 @@ describe('Class: LocalQueues (SQS semantics)', () => {
     expect(queue.receive()).toHaveLength(0);
     now += 30_001;
     expect(queue.receive()[0].receiveCount).toBe(2);
+  });
+
+  describe('with a journal file (the data folder)', () => {
+    let dir: string;
+    beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sb-queue-'))));
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+    const msg = { kind: 'webhook' as const, tenantId: 't', integrationId: 'i', eventKey: 'k' };
+
+    it('keeps what was sent and redelivers what was in flight to the next process, receive count kept, until the dead-letter list', async () => {
+      const file = join(dir, 'queues.db');
+      const first = new LocalQueues({ file });
+      await first.send('x', [msg]);
+      expect(first.queue('x').receive()).toHaveLength(1);
+      // The process dies with the message in flight (15 minutes of visibility left): never closed, never deleted.
+      for (let life = 2; life <= 5; life++) {
+        const next = new LocalQueues({ file });
+        expect(next.recoverInFlight().map((m) => m.receiveCount)).toEqual([life - 1]);
+        expect(next.queue('x').receive().map((m) => m.receiveCount)).toEqual([life]);
+      }
+      // A message that killed its consumer five times is dead-lettered at the next receive, as SQS's redrive does.
+      const last = new LocalQueues({ file });
+      last.recoverInFlight();
+      expect(last.queue('x').receive()).toEqual([]);
+      expect(last.queue('x').deadLetters.map((m) => [JSON.parse(m.body).eventKey, m.receiveCount])).toEqual([['k', 5]]);
+      await first.stop();
+      await last.stop();
+    });
+
+    it('is only consumed by the process that started it: a CLI sending next to a running stack never takes its messages', async () => {
+      const file = join(dir, 'queues.db');
+      const cli = new LocalQueues({ file });
+      const stack = new LocalQueues({ file, pollMs: 5, retryDelayMs: 0 });
+      const seen: string[] = [];
+      for (const q of [cli, stack]) q.consume('x', async (e) => void seen.push(...e.Records.map(() => (q === cli ? 'cli' : 'stack'))));
+      await cli.send('x', [msg, msg]);
+      await cli.drain();
+      expect(seen).toEqual([]);
+      stack.start();
+      await stack.drain();
+      expect(seen).toEqual(['stack', 'stack']);
+      await cli.stop();
+      await stack.stop();
+    });
   });
 });
