@@ -35,7 +35,6 @@ export class RotatingGrant {
 
   /** The controls a sandbox hands its tests, with the current refresh token. */
   controls(): TokenControls & { readonly refreshToken: string } {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const g = this;
     return {
       get accessToken() {

@@ -17,17 +17,20 @@ export function describeCdkError(_status: number, body: unknown): string | undef
   return [r.data.code, r.data.message].filter((x) => x !== undefined && x !== '').join(': ');
 }
 
+/** Every Fortellis call names the dealer's subscription and carries a fresh Request-Id (echoed back for support). */
+const fortellisHeaders = (c: CdkConfig) => ({ 'subscription-id': c.subscriptionId ?? '', 'request-id': randomUUID() });
+
 /**
  * A Fortellis collection: `{items, totalItems, totalPages, links}`, `page` from 1 with `pageSize`, ended by
  * `totalPages` (or a short page). Neither API filters by modification time, so each run reads the dealer's
  * collection in full (unchanged records cost no writes) and Event Relay events keep records current between
- * runs. Every request names the dealer's subscription and carries a fresh Request-Id.
+ * runs.
  */
 function collection(name: 'customers' | 'appointments', id: string, path: (c: CdkConfig) => string, config: CdkConfig): RestStreamDef<CdkConfig> {
   return {
     name,
     path,
-    headers: (c) => ({ 'subscription-id': c.subscriptionId ?? '', 'request-id': randomUUID() }),
+    headers: fortellisHeaders,
     pagination: { kind: 'page', param: 'page', sizeParam: 'pageSize', size: config.pageSize, start: 1, totalPages: 'totalPages', in: 'query' },
     records: 'items',
     id,
@@ -56,6 +59,6 @@ export const cdk: Connector<typeof CdkConfigSchema> = {
       : [],
   test: (ctx) =>
     ctx.config.clientId
-      ? testConnection(ctx, { url: ctx.config.customersPath, query: { page: 1, pageSize: 1 }, headers: { 'subscription-id': ctx.config.subscriptionId ?? '', 'request-id': randomUUID() }, stream: 'test' })
+      ? testConnection(ctx, { url: ctx.config.customersPath, query: { page: 1, pageSize: 1 }, headers: fortellisHeaders(ctx.config), stream: 'test' })
       : Promise.resolve({ ok: true, message: 'Connection successful: CDK sends events to the webhook URL; add API credentials to also read customers and appointments.' }),
 };
