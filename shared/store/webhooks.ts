@@ -70,6 +70,7 @@ export interface StoredEvent {
   /** Provider-specific parsed payload (see service.ts). */
   event: Record<string, unknown>;
   enqueued?: boolean;
+  applied?: boolean;
   attempts?: number;
 }
 
@@ -144,12 +145,13 @@ export class WebhookStore {
     return strip<StoredEvent>(out.Item);
   }
 
-  async markEnqueued(integrationId: string, eventKey: string): Promise<void> {
+  /** Marks a stored event enqueued (its 202 may go out) or applied (a redelivered message must not apply it again). */
+  async mark(integrationId: string, eventKey: string, flag: 'enqueued' | 'applied'): Promise<void> {
     await this.db.doc.send(
       new UpdateCommand({
         TableName: this.table,
         Key: webhookKeys.event(integrationId, eventKey),
-        UpdateExpression: 'SET enqueued = :t',
+        UpdateExpression: `SET ${flag} = :t`,
         ConditionExpression: 'attribute_exists(PK)',
         ExpressionAttributeValues: { ':t': true },
       }),

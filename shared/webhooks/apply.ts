@@ -35,11 +35,14 @@ export async function applyWebhookEvent(app: App, msg: { tenantId: string; integ
     log.warn('webhook event gone (expired or integration deleted)', { integrationId: msg.integrationId });
     return;
   }
+  // SQS (and the local queue) deliver at least once: a batch redelivered after a crash may hold events applied already.
+  if (e.applied) return;
   const attempts = await store.countAttempt(e.integrationId, e.eventKey);
   const integration = await app.integrations.get(e.tenantId, e.integrationId);
   if (!integration) return;
   try {
     const note = await APPLIERS[e.provider](app, integration, e);
+    await store.mark(e.integrationId, e.eventKey, 'applied');
     await store.setOutcome(e.integrationId, e.logSk, { outcome: 'applied', attempts, ...(note ? { reason: note } : {}) });
     log.info('webhook event applied', { integrationId: e.integrationId, provider: e.provider, attempts });
   } catch (err) {

@@ -175,7 +175,7 @@ export async function receiveWebhook(app: App, provider: WebhookProvider, req: A
   }
   if (toEnqueue.length) {
     await app.queue.send(i.type, toEnqueue.map((eventKey) => ({ kind: 'webhook' as const, tenantId: i.tenantId, integrationId: i.id, eventKey })));
-    for (const k of toEnqueue) await store.markEnqueued(i.id, k);
+    for (const k of toEnqueue) await store.mark(i.id, k, 'enqueued');
   }
   await app.metrics.add(i.id, { webhooks: v.events.length });
   return v.reply;

@@ -236,5 +236,17 @@ describe('Twilio, CDK and generic webhooks end to end', () => {
       await stack.queues.drain();
       expect((await records(stack, id, 'orders')).some((r) => r.externalId === 'o-3')).toBe(false);
     });
+
+    it('does not apply an event again when its queue message comes back (a crash between applying and deleting it)', async () => {
+      const body = JSON.stringify({ order: { id: 'o-redelivered' }, total: 1 });
+      expect((await send(body, { headers: { 'x-event-id': 'redelivered-1' } })).status).toBe(202);
+      await stack.queues.drain();
+      const entry = (await events(stack, id)).find((x) => x.providerEventId === 'redelivered-1')!;
+      expect(entry).toMatchObject({ outcome: 'applied', attempts: 1 });
+      await stack.queues.send('custom_api', [{ kind: 'webhook', tenantId: stack.tenantId, integrationId: id, eventKey: entry.eventKey }]);
+      await stack.queues.drain();
+      expect((await events(stack, id)).find((x) => x.providerEventId === 'redelivered-1')).toMatchObject({ outcome: 'applied', attempts: 1 });
+      expect(queueState(stack, 'custom_api')).toEqual({ depth: 0, dead: 0 });
+    });
   });
 });
