@@ -15,9 +15,9 @@ import type { StoredEvent } from '../store/webhooks';
 
 const log = createLogger({ component: 'webhook-apply', provider: 'hubspot' });
 
-/** `contact.creation` → contacts; `object.*` events name the type by objectTypeId (0-1 contacts, 0-2 companies, 0-3 deals). */
+/** `contact.creation` → contacts; `object.*` events name the type by objectTypeId (0-1 contacts, 0-2 companies, 0-3 deals, 0-421 appointments). */
 const PREFIX_TYPE: Record<string, string> = { contact: 'contacts', company: 'companies', deal: 'deals' };
-const OBJECT_TYPE_ID: Record<string, string> = { '0-1': 'contacts', '0-2': 'companies', '0-3': 'deals' };
+const OBJECT_TYPE_ID: Record<string, string> = { '0-1': 'contacts', '0-2': 'companies', '0-3': 'deals', '0-421': 'appointments' };
 
 export function hubspotObjectType(e: HubspotEvent, config: HubspotConfig): string {
   const [prefix] = e.subscriptionType.split('.');
