@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MalformedPageError } from '../errors';
 import type { HttpClient } from '../http/client';
-import type { DeliveryContext, DeliveryItem, DeliveryResult, Destination } from './types';
+import type { DeliveryContext, DeliveryItem, DeliveryResult, Destination, Note } from './types';
 
 /**
  * HubSpot CRM objects as a flow target (shared/api-facts/hubspot-destination.md):
@@ -110,4 +110,29 @@ export const hubspotDestination: Destination = {
     }
     return out;
   },
+
+  /** `notes/batch/create` with the default note→object association (contact 202, company 190, deal 214). */
+  async addNotes(ctx: DeliveryContext, notes: Note[]): Promise<(string | undefined)[]> {
+    const typeId = NOTE_ASSOCIATION[ctx.target.object!];
+    if (!typeId) return notes.map(() => `notes attach to contacts, companies and deals, not ${ctx.target.object}`);
+    const out: (string | undefined)[] = [];
+    for (let i = 0; i < notes.length; i += 100) {
+      const chunk = notes.slice(i, i + 100);
+      const b = await batch(
+        ctx.http,
+        'notes',
+        'create',
+        chunk.map((n, k) => ({
+          objectWriteTraceId: String(i + k),
+          properties: { hs_timestamp: new Date().toISOString(), hs_note_body: n.title ? `<b>${escapeHtml(n.title)}</b><br>${escapeHtml(n.body)}` : escapeHtml(n.body) },
+          associations: [{ to: { id: n.targetId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: typeId }] }],
+        })),
+      );
+      chunk.forEach((_, k) => out.push(errorFor(b, String(i + k))));
+    }
+    return out;
+  },
 };
+
+const NOTE_ASSOCIATION: Record<string, number> = { contacts: 202, companies: 190, deals: 214 };
+const escapeHtml = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -45,4 +45,12 @@ export interface Destination {
   checkTarget(target: FlowTarget, flow: { match: string[]; onExisting: 'update' | 'skip' }): ErrorDetail[];
   /** Results in the order of `items`. A whole-call failure throws (the runner isolates the bad records). */
   deliver(ctx: DeliveryContext, items: DeliveryItem[]): Promise<DeliveryResult[]>;
+  /** Adds a note to each target record; per note, undefined when added, else the vendor's reason. */
+  addNotes?(ctx: DeliveryContext, notes: Note[]): Promise<(string | undefined)[]>;
+}
+
+export interface Note {
+  targetId: string;
+  title?: string;
+  body: string;
 }

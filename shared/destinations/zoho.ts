@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SourceError } from '../errors';
 import type { HttpClient } from '../http/client';
-import type { DeliveryContext, DeliveryItem, DeliveryResult, Destination } from './types';
+import type { DeliveryContext, DeliveryItem, DeliveryResult, Destination, Note } from './types';
 
 /**
  * Zoho CRM modules as a flow target (shared/api-facts/zoho-destination.md), on the same API version the
@@ -78,6 +78,17 @@ export const zohoDestination: Destination = {
     if (insert.length) {
       const res = await write(ctx.http, 'POST', base, insert.map((i) => items[i].payload));
       insert.forEach((i, n) => (out[i] = result(res[n], 'created')));
+    }
+    return out;
+  },
+
+  /** `POST /crm/v3/Notes`, 100 per call, each tied to its record (v3 shape: `Parent_Id` + `se_module`). */
+  async addNotes(ctx: DeliveryContext, notes: Note[]): Promise<(string | undefined)[]> {
+    const out: (string | undefined)[] = [];
+    for (let i = 0; i < notes.length; i += 100) {
+      const chunk = notes.slice(i, i + 100);
+      const res = await write(ctx.http, 'POST', '/crm/v3/Notes', chunk.map((n) => ({ Note_Title: n.title ?? '', Note_Content: n.body, Parent_Id: n.targetId, se_module: ctx.target.object })));
+      res.forEach((item) => out.push(item.status === 'success' ? undefined : `${item.code}: ${item.message ?? ''}`));
     }
     return out;
   },

@@ -157,6 +157,7 @@ interface Pending {
 class PageWork {
   private readonly mapping;
   private readonly filter;
+  private readonly note;
   /** Match key → the first source id that had it in this run. */
   private readonly seen = new Map<string, string>();
   private processed = 0;
@@ -172,6 +173,7 @@ class PageWork {
     private readonly now: () => number,
   ) {
     this.mapping = compileMapping(flow.mapping);
+    this.note = flow.note ? compileMapping(flow.note, 'note.') : undefined;
     this.filter = flow.source.filter ? compileFilter(flow.source.filter) : undefined;
   }
 
@@ -238,6 +240,7 @@ class PageWork {
       return;
     }
     const results = await isolate(this.dest, this.ctx, batch.map((p) => p.item));
+    await this.addNotes(batch, results);
     await Promise.all(
       batch.map((p, i) => {
         const res = results[i];
@@ -252,6 +255,30 @@ class PageWork {
         return this.record(p.item.sourceId, p.prev, { status: 'failed', lastError: res.reason });
       }),
     );
+  }
+
+  /** The flow's note on every record this batch created or changed; a refused note is a record error, not a failed transfer. */
+  private async addNotes(batch: Pending[], results: DeliveryResult[]): Promise<void> {
+    if (!this.note || !this.dest.addNotes) return;
+    const env = { country: this.flow.country, timeZone: this.flow.timeZone };
+    const targets = batch.flatMap((p, i) => {
+      const r = results[i];
+      if (!r.ok || !r.targetId || r.action === 'skipped') return [];
+      const { title, body } = this.note!.render(p.item.data, env);
+      return [{ sourceId: p.item.sourceId, targetId: r.targetId, title: title === undefined ? undefined : String(title), body: String(body ?? '') }];
+    });
+    if (!targets.length) return;
+    let reasons: (string | undefined)[];
+    try {
+      reasons = await this.dest.addNotes(this.ctx, targets);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      reasons = targets.map(() => err.message);
+    }
+    reasons.forEach((reason, i) => {
+      if (!reason) this.run.stats.notes = (this.run.stats.notes ?? 0) + 1;
+      else if (this.run.errors.length < MAX_ERRORS) this.run.errors.push({ sourceId: targets[i].sourceId, target: `${this.flow.target.object} note`, reason });
+    });
   }
 
   /** A conditional ledger write; losing to a concurrent writer of the same record is fine (it wrote newer news). */

@@ -47,6 +47,8 @@ const flowFields = {
   timeZone: zone,
   /** Default country of `phone` for numbers without a country code. */
   country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code, e.g. US'),
+  /** A note added to the target record after each delivery that changed it (Zoho, HubSpot); templates like the mapping's. */
+  note: z.strictObject({ title: z.string().max(255).optional(), body: z.string().min(1).max(10_000) }),
 };
 
 export const CreateFlowSchema = z
@@ -60,6 +62,7 @@ export const CreateFlowSchema = z
     onExisting: flowFields.onExisting.default('update'),
     timeZone: flowFields.timeZone.default('UTC'),
     country: flowFields.country.default('US'),
+    note: flowFields.note.optional(),
   })
   .refine((f) => f.trigger !== 'schedule' || f.schedule !== undefined, { message: 'a schedule flow needs schedule (minutes)', path: ['schedule'] });
 export type CreateFlow = z.infer<typeof CreateFlowSchema>;

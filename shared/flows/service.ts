@@ -112,11 +112,15 @@ export class FlowService {
     for (const r of f.required) if (!(r in f.mapping)) problems.push({ path: 'required', message: `${r} is not a mapped target field` });
     if (problems.length) throw new ValidationError(`Invalid flow: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, problems);
     compileMapping(f.mapping);
+    if (f.note) {
+      if (!dest?.addNotes) throw new ValidationError(`note: a ${target.type} target takes no notes`, [{ path: 'note', message: `${target.type} targets take no notes; Zoho and HubSpot do` }]);
+      compileMapping(Object.fromEntries(Object.entries(f.note).map(([k, v]) => [`note.${k}`, v])), '');
+    }
     if (f.source.filter) compileFilter(f.source.filter);
   }
 }
 
-const FLOW_FIELDS = ['name', 'status', 'source', 'target', 'mapping', 'match', 'required', 'trigger', 'schedule', 'onExisting', 'timeZone', 'country'] as const;
+const FLOW_FIELDS = ['name', 'status', 'source', 'target', 'mapping', 'match', 'required', 'trigger', 'schedule', 'onExisting', 'timeZone', 'country', 'note'] as const;
 const pickFlowFields = (f: FlowItem) => Object.fromEntries(FLOW_FIELDS.filter((k) => f[k] !== undefined).map((k) => [k, k === 'status' && f.status === 'error' ? 'active' : f[k]]));
 
 export function newFlowRun(flow: FlowItem, trigger: FlowRunTrigger, opts: { dryRun: boolean; since?: string; maxRecords?: number; sourceIds?: string[] }): FlowRun {

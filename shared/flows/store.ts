@@ -62,7 +62,7 @@ export interface FlowRun {
   finishedAt: string | null;
   sync_summary: { records_processed: number; successful_transfers: number; failed_transfers: number; duplicates_skipped: number; sync_duration: string };
   data_quality: { completeness_score: number; validation_errors: number; missing_required_fields: string[] };
-  stats: { created: number; updated: number; unchanged: number; filtered: number; skipped: number; requests: number; retries: number; http429: number; durationMs: number };
+  stats: { created: number; updated: number; unchanged: number; filtered: number; skipped: number; notes?: number; requests: number; retries: number; http429: number; durationMs: number };
   next_sync: string | null;
   errors: RecordError[];
   /** Dry runs: what would be sent for the first records. */

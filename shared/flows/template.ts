@@ -145,14 +145,14 @@ export interface CompiledMapping {
   render(data: unknown, ctx: TransformContext): Record<string, unknown>;
 }
 
-/** Every field's template, compiled; a bad one is a 400 naming `mapping.<field>`. */
-export function compileMapping(mapping: Record<string, string>): CompiledMapping {
+/** Every field's template, compiled; a bad one is a 400 naming `<prefix><field>` (`mapping.email`). */
+export function compileMapping(mapping: Record<string, string>, prefix = 'mapping.'): CompiledMapping {
   const fields = Object.entries(mapping).map(([field, tpl]) => {
     try {
       return [field, compileTemplate(tpl)] as const;
     } catch (err) {
       if (err instanceof TemplateError)
-        throw new ValidationError(`mapping.${field}: ${err.message}`, [{ path: `mapping.${field}`, message: err.message }]);
+        throw new ValidationError(`${prefix}${field}: ${err.message}`, [{ path: `${prefix}${field}`, message: err.message }]);
       throw err;
     }
   });

@@ -83,6 +83,8 @@ describe('Flows API', () => {
     const noPath = await call('POST', '/api/flows', { ...flowBody(), target: { integrationId: rest } });
     expect(noPath.status).toBe(400);
     expect(noPath.body.error.details.map((d: { path: string }) => d.path)).toEqual(['target.path', 'target.method']);
+    const restNote = await call('POST', '/api/flows', { ...flowBody(), match: [], target: { integrationId: rest, path: '/hook', method: 'POST' }, note: { body: 'hi' } });
+    expect(restNote.body.error.details.map((d: { path: string }) => d.path)).toEqual(['note']);
     const missing = await call('POST', '/api/flows', { ...flowBody(), target: { integrationId: 'nope', object: 'contacts' } });
     expect(missing.status).toBe(404);
   });

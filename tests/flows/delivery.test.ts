@@ -1,7 +1,7 @@
 import { api } from '../helpers/http';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { startHubspotSandbox, type HubspotSandbox } from '../sandboxes/hubspot';
-import { storeOnlySource, writeRecords } from './helpers';
+import { runFlow, storeOnlySource, writeRecords } from './helpers';
 
 /** A target that throttles, fails, or refuses some records: each record ends delivered or failed with its reason. */
 describe('Flow delivery under target failures (HubSpot)', () => {
@@ -37,12 +37,7 @@ describe('Flow delivery under target failures (HubSpot)', () => {
     expect(flow.status).toBe(201);
     return { hs, flowId: flow.body.id as string };
   }
-  const run = async (flowId: string, route = 'run') => {
-    const r = await call('POST', `/api/flows/${flowId}/${route}`);
-    expect(r.status).toBe(202);
-    await stack.queues.drain();
-    return (await call('GET', `/api/flows/${flowId}/runs/${r.body.runId}`)).body;
-  };
+  const run = (flowId: string, route = 'run') => runFlow(stack, call, flowId, undefined, route);
 
   it('batches 100 per call, retries 429 and 5xx, and fails only the records HubSpot refuses (207), with its reasons', async () => {
     const { hs, flowId } = await flowTo({ reject: (p) => (p.lastname === 'Bad' ? 'Property values were not valid: lastname' : undefined) });
@@ -60,6 +55,18 @@ describe('Flow delivery under target failures (HubSpot)', () => {
     expect(hs.store.contacts.all()).toHaveLength(250);
     const failed = (await call('GET', `/api/flows/${flowId}/deliveries?sourceId=L251`)).body.deliveries;
     expect(failed).toEqual([expect.objectContaining({ sourceId: 'L251', status: 'failed', attempts: 1, lastError: expect.stringContaining('Email address not-an-email is invalid') })]);
+  });
+
+  it('adds a note associated with each contact it delivered', async () => {
+    const { hs, flowId } = await flowTo({ customObjects: { notes: [] } });
+    const cur = await call('GET', `/api/flows/${flowId}`);
+    expect((await call('PATCH', `/api/flows/${flowId}`, { note: { body: 'Imported ${LastName}' } }, { 'if-match': cur.headers.etag })).status).toBe(200);
+    const r = await run(flowId);
+    expect(r.stats).toMatchObject({ created: 251, notes: 251 });
+    const notes = hs.store.notes.all();
+    expect(notes).toHaveLength(251);
+    const contact = hs.store.contacts.all().find((c) => c.properties.email === 'p7@example.com')!;
+    expect(notes.find((n) => n.properties.sandbox_associated_ids === contact.id)?.properties.hs_note_body).toBe('Imported Person7');
   });
 
   it('splits a batch HubSpot refuses as a whole until the bad record stands alone', async () => {

@@ -24,3 +24,11 @@ export async function writeRecords(stack: TestStack, integrationId: string, reco
   const now = new Date().toISOString();
   await stack.app.records.write(records.map((data) => ({ integrationId, dataType, externalId: String(data.Id), data, hash: recordHash(data), syncStatus: 'synced', createdAt: now, updatedAt: now })));
 }
+
+/** Queues a run through the API, lets the local flow worker finish it, and answers the run. */
+export async function runFlow(stack: TestStack, call: Call, flowId: string, body?: unknown, route = 'run') {
+  const r = await call('POST', `/api/flows/${flowId}/${route}`, body);
+  if (r.status !== 202) throw new Error(`POST /${route} answered ${r.status}: ${r.text}`);
+  await stack.queues.drain();
+  return (await call('GET', `/api/flows/${flowId}/runs/${r.body.runId}`)).body;
+}

@@ -1,7 +1,7 @@
 import { api } from '../helpers/http';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { startCatchHook, type CatchHook } from '../sandboxes/catch-hook';
-import { restTarget, storeOnlySource, writeRecords } from './helpers';
+import { restTarget, runFlow, storeOnlySource, writeRecords } from './helpers';
 
 describe('Flow to a REST endpoint (custom_api target)', () => {
   let stack: TestStack;
@@ -27,11 +27,7 @@ describe('Flow to a REST endpoint (custom_api target)', () => {
     await hook.close();
   });
 
-  const run = async (flowId: string) => {
-    const r = await call('POST', `/api/flows/${flowId}/run`);
-    await stack.queues.drain();
-    return (await call('GET', `/api/flows/${flowId}/runs/${r.body.runId}`)).body;
-  };
+  const run = (flowId: string) => runFlow(stack, call, flowId);
 
   it('POSTs each mapped record to a catch hook, fails the one it refuses with its reason, and resends nothing unchanged', async () => {
     const flow = await call('POST', '/api/flows', {

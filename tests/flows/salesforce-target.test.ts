@@ -1,7 +1,7 @@
 import { api } from '../helpers/http';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { startSalesforceSandbox, type SalesforceSandbox } from '../sandboxes/salesforce';
-import { storeOnlySource, writeRecords } from './helpers';
+import { runFlow, storeOnlySource, writeRecords } from './helpers';
 
 describe('Flow to Salesforce (sObject Collections)', () => {
   let stack: TestStack;
@@ -35,11 +35,7 @@ describe('Flow to Salesforce (sObject Collections)', () => {
     match: ['Ext_Id__c'],
     ...over,
   });
-  const run = async (flowId: string) => {
-    const r = await call('POST', `/api/flows/${flowId}/run`);
-    await stack.queues.drain();
-    return (await call('GET', `/api/flows/${flowId}/runs/${r.body.runId}`)).body;
-  };
+  const run = (flowId: string) => runFlow(stack, call, flowId);
 
   it('upserts by external id 200 per call through a refreshed token, failing only the record Salesforce refuses', async () => {
     const flow = await call('POST', '/api/flows', flowBody());

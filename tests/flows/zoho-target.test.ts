@@ -1,7 +1,7 @@
 import { api } from '../helpers/http';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { startZohoSandbox, type ZohoSandbox } from '../sandboxes/zoho';
-import { storeOnlySource, writeRecords } from './helpers';
+import { runFlow, storeOnlySource, writeRecords } from './helpers';
 
 describe('Flow to Zoho CRM Leads', () => {
   let stack: TestStack;
@@ -36,9 +36,7 @@ describe('Flow to Zoho CRM Leads', () => {
 
   it('upserts 100 per call with duplicate_check_fields, waits out a 429, and fails the records Zoho refuses with its code', async () => {
     zoho.failNext(1, 429);
-    const r = await call('POST', `/api/flows/${flowId}/run`);
-    await stack.queues.drain();
-    const run = (await call('GET', `/api/flows/${flowId}/runs/${r.body.runId}`)).body;
+    const run = await runFlow(stack, call, flowId);
     expect(run.sync_summary).toMatchObject({ records_processed: 152, successful_transfers: 150, failed_transfers: 2 });
     expect(run.stats).toMatchObject({ created: 150, http429: 1 });
     expect(run.errors.map((e: { sourceId: string; reason: string }) => [e.sourceId, e.reason]).sort()).toEqual([
@@ -48,6 +46,29 @@ describe('Flow to Zoho CRM Leads', () => {
     expect(zoho.records('Leads')).toHaveLength(150);
     const bodies = zoho.requests.filter((q) => q.path === '/crm/v3/Leads/upsert' && q.status !== 429);
     expect(bodies).toHaveLength(2);
+  });
+
+  it('adds the flow note to each lead it creates or changes, not to unchanged ones', async () => {
+    const src = await storeOnlySource(call);
+    await writeRecords(stack, src, [{ Id: 'Q1', Email: 'q1@example.com', LastName: 'Q', Minutes: 150 }]);
+    const zohoId = (await call('GET', `/api/flows/${flowId}`)).body.target.integrationId;
+    const bad = await call('POST', '/api/flows', { name: 'x', source: { integrationId: src, dataType: 'leads' }, target: { integrationId: zohoId, object: 'Leads' }, mapping: { Email: '${Email}' }, note: { body: '${Minutes:hours}' } });
+    expect(bad.body.error.details[0].path).toBe('note.body');
+    const f = await call('POST', '/api/flows', {
+      name: 'with note',
+      source: { integrationId: src, dataType: 'leads' },
+      target: { integrationId: zohoId, object: 'Leads' },
+      mapping: { Email: '${Email}', Last_Name: '${LastName}' },
+      match: ['Email'],
+      note: { title: 'Call', body: 'Talked for ${Minutes:minutes} minutes' },
+    });
+    expect(f.status).toBe(201);
+    const runOnce = () => runFlow(stack, call, f.body.id);
+    expect((await runOnce()).stats).toMatchObject({ created: 1, notes: 1 });
+    const lead = zoho.records('Leads').find((l) => l.Email === 'q1@example.com')!;
+    expect(zoho.records('Notes')).toEqual([expect.objectContaining({ Note_Title: 'Call', Note_Content: 'Talked for 2.5 minutes', Parent_Id: lead.id, se_module: 'Leads' })]);
+    await runOnce();
+    expect(zoho.records('Notes')).toHaveLength(1);
   });
 
   it('skips leads that exist already when onExisting is skip (search first), and inserts the new ones', async () => {
@@ -62,11 +83,9 @@ describe('Flow to Zoho CRM Leads', () => {
       match: ['Email'],
       onExisting: 'skip',
     });
-    const r = await call('POST', `/api/flows/${f.body.id}/run`);
-    await stack.queues.drain();
-    const run = (await call('GET', `/api/flows/${f.body.id}/runs/${r.body.runId}`)).body;
+    const run = await runFlow(stack, call, f.body.id);
     expect(run.stats).toMatchObject({ created: 1, skipped: 1 });
     expect(zoho.records('Leads').find((l) => l.Email === 'p1@example.com')).toMatchObject({ Last_Name: 'P1' });
-    expect(zoho.records('Leads')).toHaveLength(151);
+    expect(zoho.records('Leads')).toHaveLength(152);
   });
 });

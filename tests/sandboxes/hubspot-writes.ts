@@ -73,7 +73,9 @@ export function batchWrite(s: TypeStore, op: string, body: Record<string, unknow
         fail(409, 'CONFLICT', `Contact already exists. Existing ID: ${dup.id}`, trace);
         continue;
       }
-      const created = s.set(undefined, props);
+      // Associations given on create (notes → their contact) are kept in a sandbox-only property a test can read.
+      const linked = (input as { associations?: Array<{ to?: { id?: unknown } }> }).associations?.map((a) => String(a.to?.id)).join(';');
+      const created = s.set(undefined, linked ? { ...props, sandbox_associated_ids: linked } : props);
       remember(created);
       results.push(s.view(created, Object.keys(props)));
     } else if (op === 'update') {

@@ -13,7 +13,7 @@ import { zohoSearch, zohoWrite } from './zoho-writes';
  */
 
 export type ZohoRecord = Record<string, unknown> & { id: string; Modified_Time: string };
-export type ZohoModule = 'Leads' | 'Contacts' | 'Deals';
+export type ZohoModule = 'Leads' | 'Contacts' | 'Deals' | 'Notes';
 
 export interface ZohoSandboxOptions {
   accessToken: string;
@@ -68,7 +68,7 @@ const SORTABLE = new Set(['id', 'Created_Time', 'Modified_Time']);
 const IMS = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 
 export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSandbox> {
-  const data = new Map<string, ZohoRecord[]>(['Leads', 'Contacts', 'Deals'].map((m) => [m, (opts.records?.[m as ZohoModule] ?? []).map((r) => ({ ...r }))]));
+  const data = new Map<string, ZohoRecord[]>(['Leads', 'Contacts', 'Deals', 'Notes'].map((m) => [m, (opts.records?.[m as ZohoModule] ?? []).map((r) => ({ ...r }))]));
   const maxPerPage = opts.maxPerPage ?? 200;
   const pageLimit = opts.pageLimitRecords ?? 2000;
   const limit = new RollingLimit(opts.perMinute ?? 100, opts.windowMs ?? 60_000);
@@ -113,7 +113,7 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
     if (url.pathname === '/crm/v3/users' && q.get('type') === 'CurrentUser') {
       return send(res, 200, { users: [{ id: '4876876000000327001', full_name: 'Patricia Boyle', email: 'p.boyle@zylker.com', status: 'active' }], info: { per_page: 200, count: 1, page: 1, more_records: false } });
     }
-    const w = /^\/crm\/v3\/(Leads|Contacts|Deals)(\/upsert|\/search)?$/.exec(url.pathname);
+    const w = /^\/crm\/v3\/(Leads|Contacts|Deals|Notes)(\/upsert|\/search)?$/.exec(url.pathname);
     if (w && (req.method !== 'GET' || w[2] === '/search')) {
       const rows = data.get(w[1])!;
       if (w[2] === '/search') {
