@@ -137,7 +137,7 @@ describe('Connector: zoho', () => {
       const changed = sb.setRecord('Leads', { id: leads[1].id, Email: 'changed@zylker.com' });
       const inc = await readStream(zoho, configFor(sb), 'leads', { mode: 'incremental', cursor: full.cursor });
       // The mark is lead 5's Modified_Time (12:00Z); one minute of lookback.
-      expect(sb.requests.at(-1)!.ifModifiedSince).toBe('Wed, 01 May 2024 11:59:00 GMT');
+      expect(sb.requests.at(-1)!.ifModifiedSince).toBe('2024-05-01T11:59:00+00:00');
       expect(inc.records.map((x) => x.id)).toEqual([leads[4].id, leads[1].id]);
       expect(inc.records[1].data.Email).toBe('changed@zylker.com');
       expect(inc.cursor).toEqual({ hwm: iso(changed.Modified_Time) });
@@ -146,7 +146,7 @@ describe('Connector: zoho', () => {
     it('treats 304 as nothing new: no records, no error, the mark kept', async () => {
       await start();
       const inc = await readStream(zoho, configFor(sb), 'leads', { mode: 'incremental', cursor: { hwm: '2024-05-01T12:00:00.000Z' }, since: '2024-05-02T00:00:00Z' });
-      expect(sb.requests.map((x) => [x.status, x.ifModifiedSince])).toEqual([[304, 'Thu, 02 May 2024 00:00:00 GMT']]);
+      expect(sb.requests.map((x) => [x.status, x.ifModifiedSince])).toEqual([[304, '2024-05-02T00:00:00+00:00']]);
       expect(inc.records).toEqual([]);
       expect(inc.cursor).toEqual({ hwm: '2024-05-01T12:00:00.000Z' });
     });

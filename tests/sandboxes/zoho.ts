@@ -65,7 +65,8 @@ export function makeZohoRecords(module: ZohoModule, n: number, start = '2024-05-
 
 const SORTABLE = new Set(['id', 'Created_Time', 'Modified_Time']);
 /** An IMF-fixdate (RFC 9110 §5.6.7), the form an HTTP-date is sent in: `Fri, 18 Sep 2026 12:02:56 GMT`. */
-const IMS = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+/** Zoho's If-Modified-Since: ISO 8601 to the second with an explicit offset (its docs: `2019-07-25T15:26:49+05:30`). */
+const IMS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/;
 
 export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSandbox> {
   const data = new Map<string, ZohoRecord[]>(['Leads', 'Contacts', 'Deals', 'Notes'].map((m) => [m, (opts.records?.[m as ZohoModule] ?? []).map((r) => ({ ...r }))]));

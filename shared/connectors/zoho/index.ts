@@ -48,8 +48,9 @@ export function zohoStreamDef(name: ZohoDataType): RestStreamDef<ZohoConfig> {
     records: 'data',
     id: 'id',
     recordSchema: ZohoRecordSchema,
-    // If-Modified-Since is an HTTP-date (RFC 9110): `Wed, 01 May 2024 10:00:00 GMT`.
-    incremental: { field: 'Modified_Time', param: 'If-Modified-Since', in: 'header', format: 'http-date', lookbackMs: 60_000 },
+    // Zoho departs from RFC 9110 here: its If-Modified-Since is ISO 8601 with an offset (`2024-05-01T10:00:00+05:30`),
+    // as its Get Records reference and every official SDK send it; an HTTP-date is refused as INVALID_DATA.
+    incremental: { field: 'Modified_Time', param: 'If-Modified-Since', in: 'header', format: 'iso-offset', lookbackMs: 60_000 },
     // 304: nothing modified since the header's time; 204: the module has no records. Neither is an error.
     emptyStatuses: [204, 304],
   };
