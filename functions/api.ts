@@ -1,6 +1,6 @@
 import { createApiHandler } from '../shared/api/handler';
 import { integrationRoutes } from '../shared/api/routes';
-import { flowRoutes } from '../shared/flows/routes';
+import { flowRoutes } from '../shared/api/flows';
 import { lazyApp } from '../shared/handlers/lazy';
 
 /** HTTP API: integrations CRUD, sync requests, runs, data, metrics, and flows. No connector code, no kms:Decrypt. */

@@ -2,7 +2,7 @@ import { createApiHandler } from '../shared/api/handler';
 import { lazyApp } from '../shared/handlers/lazy';
 import { withInvocation, type InvocationContext } from '../shared/log';
 import type { HttpEvent } from '../shared/lambda-types';
-import { summaryRoutes } from '../shared/notify/routes';
+import { summaryRoutes } from '../shared/api/notifications';
 import { sendDailySummaries } from '../shared/notify/summary';
 
 const app = lazyApp();

@@ -1,6 +1,6 @@
 import { lazyApp } from '../shared/handlers/lazy';
 import { withInvocation, type InvocationContext } from '../shared/log';
-import { scheduleDue } from '../shared/services/scheduler';
+import { scheduleDue } from '../shared/handlers/scheduler';
 
 const app = lazyApp();
 

@@ -1,7 +1,7 @@
 import { createApiHandler } from '../shared/api/handler';
 import { lazyApp } from '../shared/handlers/lazy';
-import { notificationRoutes } from '../shared/notify/routes';
-import { webhookSettingsRoutes } from '../shared/webhooks/routes';
+import { notificationRoutes } from '../shared/api/notifications';
+import { webhookSettingsRoutes } from '../shared/api/webhooks';
 
 /**
  * The tenant-authenticated webhook and notification settings (`GET|PUT /api/integrations/{id}/webhook`,

@@ -1,6 +1,6 @@
 import { createApiHandler } from '../shared/api/handler';
 import { lazyApp } from '../shared/handlers/lazy';
-import { webhookRoutes } from '../shared/webhooks/routes';
+import { webhookRoutes } from '../shared/api/webhooks';
 
 /**
  * `POST /webhooks/*`: verify on the raw bytes, dedupe, enqueue, answer fast. Only the public receivers: the

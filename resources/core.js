@@ -44,7 +44,7 @@ const DECLARED = {
     role: 'WebhooksRole',
     timeout: 29,
     memorySize: 512,
-    // The public receivers only (shared/webhooks/routes.ts webhookRoutes).
+    // The public receivers only (shared/api/webhooks.ts webhookRoutes).
     events: [{ httpApi: { method: 'POST', path: '/webhooks/{proxy+}' } }],
   },
   settings: {
@@ -53,7 +53,7 @@ const DECLARED = {
     role: 'SettingsRole',
     timeout: 29,
     memorySize: 512,
-    // shared/webhooks/routes.ts webhookSettingsRoutes, shared/notify/routes.ts; API Gateway prefers these
+    // shared/api/webhooks.ts webhookSettingsRoutes, shared/api/notifications.ts; API Gateway prefers these
     // exact routes over `ANY /api/{proxy+}`.
     events: SETTINGS_ROUTES.map(([method, path]) => ({ httpApi: { method, path } })),
   },

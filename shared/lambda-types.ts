@@ -44,3 +44,26 @@ export interface LambdaContext {
   invokedFunctionArn?: string;
   memoryLimitInMB?: string;
 }
+
+/** An HTTP request as our handlers see it (decoded from the API Gateway event by `api/middleware.ts`). */
+export interface ApiRequest {
+  event: HttpEvent;
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  /** The raw body bytes, decoded from base64 when API Gateway encoded them. */
+  rawBody: Buffer;
+  /** Parsed JSON body (undefined when there is none). */
+  body: unknown;
+  tenantId?: string;
+}
+
+export interface ApiReply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** A body sent as is (TwiML, plain text). */
+  raw?: string;
+}

@@ -1,5 +1,5 @@
 import { AppError } from '../errors';
-import type { ApiRequest } from './middleware';
+import type { ApiRequest } from '../lambda-types';
 
 /** The version an `If-Match` header names (`"3"`, `W/"3"`), or undefined without one; anything else is a 400. */
 export function ifMatchVersion(req: ApiRequest, what: string): number | undefined {

@@ -2,33 +2,11 @@ import middy from '@middy/core';
 import { AppError, PayloadTooLargeError, UnauthorizedError } from '../errors';
 import { parseJson as parseJsonText } from '../json';
 import { createLogger, scrub, withInvocation, type InvocationContext } from '../log';
-import type { HttpEvent, HttpResult } from '../lambda-types';
+import type { ApiReply, ApiRequest, HttpEvent, HttpResult } from '../lambda-types';
 
 const log = createLogger({ component: 'http' });
 
 export const MAX_BODY_BYTES = 256 * 1024;
-
-export interface ApiRequest {
-  event: HttpEvent;
-  method: string;
-  path: string;
-  params: Record<string, string>;
-  query: Record<string, string>;
-  headers: Record<string, string>;
-  /** The raw body bytes, decoded from base64 when API Gateway encoded them. */
-  rawBody: Buffer;
-  /** Parsed JSON body (undefined when there is none). */
-  body: unknown;
-  tenantId?: string;
-}
-
-export interface ApiReply {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** A body sent as is (TwiML, plain text). */
-  raw?: string;
-}
 
 export function errorBody(err: AppError) {
   return { error: { code: err.code, message: err.message, ...(err.details?.length ? { details: err.details } : {}) } };

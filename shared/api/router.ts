@@ -1,6 +1,7 @@
 import { AppError, NotFoundError } from '../errors';
 import type { HttpEvent, HttpResult } from '../lambda-types';
-import { jsonResult, readRequest, type ApiReply, type ApiRequest } from './middleware';
+import type { ApiReply, ApiRequest } from '../lambda-types';
+import { jsonResult, readRequest } from './middleware';
 
 export interface Route {
   method: string;

@@ -7,7 +7,7 @@ import { integrationView, recordView, runView } from '../services/views';
 import { NotFoundError } from '../errors';
 import { parse } from '../validate';
 import { ifMatchVersion } from './if-match';
-import type { ApiRequest } from './middleware';
+import type { ApiRequest } from '../lambda-types';
 import type { Route } from './router';
 
 /** The seed 000 integrations API. Every read starts from (tenant, integration): another tenant's id is a 404. */

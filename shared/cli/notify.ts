@@ -1,4 +1,4 @@
-import { SummaryRequestSchema } from '../notify/routes';
+import { SummaryRequestSchema } from '../api/notifications';
 import { previousDay, sendDailySummaries, sendTenantSummary } from '../notify/summary';
 import { NOTIFY_QUEUE } from '../queue/types';
 import { JSON_OPTION, json, type Command } from './command';

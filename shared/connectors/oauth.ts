@@ -1,5 +1,6 @@
 import { oauth2Auth, type Auth } from '../http/auth';
-import { fetchToken, type TokenResponse } from '../http/token';
+import type { TokenResponse } from '../http/auth';
+import { fetchToken } from '../http/token';
 import { redact } from '../log';
 
 /** What a connector with a refresh-token grant stores (RingCentral, QuickBooks, Xero). */

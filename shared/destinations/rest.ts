@@ -1,4 +1,4 @@
-import { compileTemplate, TemplateError } from '../flows/template';
+import { compileTemplate, TemplateError } from '../mapping/template';
 import type { DeliveryContext, DeliveryItem, DeliveryResult, Destination } from './types';
 
 /**

@@ -1,6 +1,6 @@
 import type { App } from '../services/app';
 import type { IntegrationItem } from '../store/integrations';
-import type { RecordMeta } from '../store/records';
+import type { RecordMeta } from '../store/record-item';
 import type { Run } from '../store/runs';
 import type { SeenIds } from '../store/seen';
 import { totals } from './stats';

@@ -2,7 +2,7 @@ import type { Connector } from '../connectors/types';
 import type { Logger } from '../log';
 import type { App } from '../services/app';
 import type { IntegrationItem } from '../store/integrations';
-import type { RecordMeta } from '../store/records';
+import type { RecordMeta } from '../store/record-item';
 import type { Run } from '../store/runs';
 import type { SeenIds } from '../store/seen';
 

@@ -4,7 +4,7 @@ import { SourceError, type AppError } from '../errors';
 import { scrub, type Logger } from '../log';
 import type { App } from '../services/app';
 import type { IntegrationItem } from '../store/integrations';
-import type { RecordMeta } from '../store/records';
+import type { RecordMeta } from '../store/record-item';
 import { addStats, emptyStats, type Run, type StreamStats } from '../store/runs';
 import type { SeenIds } from '../store/seen';
 import { LeaseLostError, type StreamState } from '../store/state';

@@ -1,9 +1,7 @@
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createLogger, withInvocation, type InvocationContext } from '../log';
 import type { App } from '../services/app';
-import type { Db } from '../store/db';
 import { FlowService } from './service';
-import type { FlowItem } from './store';
+import { subscriptionKey } from './store';
 
 const log = createLogger({ component: 'flow-dispatch' });
 
@@ -15,16 +13,6 @@ const log = createLogger({ component: 'flow-dispatch' });
  * subscriptions and queues one realtime run per flow with the changed source ids; the run re-reads the records,
  * so a stale or repeated change costs a ledger comparison, not a second delivery.
  */
-export const subscriptionKey = (integrationId: string, dataType: string, flowId: string) => ({ PK: `SUB#${integrationId}#${dataType}`, SK: flowId });
-
-/** Keeps a flow's subscription in step with it: present while it is a realtime flow (the dispatcher checks it is active). */
-export async function syncSubscription(db: Db, prev: FlowItem | undefined, next: FlowItem | undefined): Promise<void> {
-  const sub = (f: FlowItem) => subscriptionKey(f.source.integrationId, f.source.dataType, f.id);
-  if (next?.trigger === 'realtime') await db.doc.send(new PutCommand({ TableName: db.table, Item: { ...sub(next), tenantId: next.tenantId } }));
-  if (prev?.trigger === 'realtime' && (next?.trigger !== 'realtime' || sub(prev).PK !== sub(next).PK))
-    await db.doc.send(new DeleteCommand({ TableName: db.table, Key: sub(prev) }));
-}
-
 export interface ChangedKey {
   PK: string;
   SK: string;

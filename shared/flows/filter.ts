@@ -1,6 +1,6 @@
 import jsonata from 'jsonata';
 import { ValidationError } from '../errors';
-import { dateIn } from './template';
+import { dateIn } from '../mapping/template';
 
 /**
  * Source filters: SOQL-like conditions (`LastModifiedDate > YESTERDAY AND Status = 'Open'`) evaluated over a

@@ -7,11 +7,11 @@ import { createLogger } from '../log';
 import type { App } from '../services/app';
 import { IntegrationService } from '../services/integrations';
 import { keys } from '../store/keys';
-import type { StoredRecord } from '../store/records';
+import type { StoredRecord } from '../store/record-item';
 import { compileFilter } from './filter';
 import { emptyFigures, FlowService } from './service';
 import type { FlowItem, FlowRun, LedgerEntry } from './store';
-import { compileMapping, isEmpty } from './template';
+import { compileMapping, isEmpty } from '../mapping/template';
 
 const log = createLogger({ component: 'flow-runner' });
 

@@ -6,11 +6,10 @@ import { FLOWS_QUEUE } from '../queue/types';
 import type { App } from '../services/app';
 import type { IntegrationItem } from '../store/integrations';
 import { parse } from '../validate';
-import { syncSubscription } from './dispatch';
 import { compileFilter } from './filter';
 import { CreateFlowSchema, ImportFlowSchema, PatchFlowSchema, RunFlowSchema, type CreateFlow } from './schema';
-import { FlowRunStore, FlowStore, LedgerStore, type FlowItem, type FlowRun, type FlowRunTrigger } from './store';
-import { compileMapping } from './template';
+import { FlowRunStore, FlowStore, LedgerStore, syncSubscription, type FlowItem, type FlowRun, type FlowRunTrigger } from './store';
+import { compileMapping } from '../mapping/template';
 import { fromSeed003 } from './templates';
 
 const log = createLogger({ service: 'flows' });

@@ -307,3 +307,14 @@ export class LedgerStore {
       yield (page.Items ?? []).map((i) => i.sourceId as string);
   }
 }
+
+/** A realtime flow's subscription to its source (integration, data type): what the change dispatcher queries. */
+export const subscriptionKey = (integrationId: string, dataType: string, flowId: string) => ({ PK: `SUB#${integrationId}#${dataType}`, SK: flowId });
+
+/** Keeps a flow's subscription in step with it: present while it is a realtime flow (the dispatcher checks it is active). */
+export async function syncSubscription(db: Db, prev: FlowItem | undefined, next: FlowItem | undefined): Promise<void> {
+  const sub = (f: FlowItem) => subscriptionKey(f.source.integrationId, f.source.dataType, f.id);
+  if (next?.trigger === 'realtime') await db.doc.send(new PutCommand({ TableName: db.table, Item: { ...sub(next), tenantId: next.tenantId } }));
+  if (prev?.trigger === 'realtime' && (next?.trigger !== 'realtime' || sub(prev).PK !== sub(next).PK))
+    await db.doc.send(new DeleteCommand({ TableName: db.table, Key: sub(prev) }));
+}

@@ -1,5 +1,15 @@
+import { z } from 'zod';
 import { redact } from '../log';
-import type { TokenResponse } from './token';
+
+/** What an OAuth2 token endpoint answers (RFC 6749 §5.1) plus the vendors' extras (Salesforce, Zoho). */
+export const TokenResponseSchema = z.looseObject({
+  access_token: z.string().min(1),
+  expires_in: z.number().optional(),
+  refresh_token: z.string().min(1).optional(),
+  instance_url: z.string().optional(),
+  api_domain: z.string().optional(),
+});
+export type TokenResponse = z.infer<typeof TokenResponseSchema>;
 
 /**
  * Where a request's credentials go; `body` is the exact body sent, for schemes that sign it (DealerSocket's

@@ -1,16 +1,8 @@
 import { z } from 'zod';
 import { SourceError } from '../errors';
 import { redact } from '../log';
+import { TokenResponseSchema, type TokenResponse } from './auth';
 import { HttpClient } from './client';
-
-export const TokenResponseSchema = z.looseObject({
-  access_token: z.string().min(1),
-  expires_in: z.number().optional(),
-  refresh_token: z.string().min(1).optional(),
-  instance_url: z.string().optional(),
-  api_domain: z.string().optional(),
-});
-export type TokenResponse = z.infer<typeof TokenResponseSchema>;
 
 const ErrorBodySchema = z.object({ error: z.string() });
 

@@ -1,6 +1,6 @@
-import { notificationRoutes, summaryRoutes } from '../notify/routes';
+import { notificationRoutes, summaryRoutes } from '../api/notifications';
 import { applyWebhookEvent } from '../webhooks/apply';
-import { webhookRoutes, webhookSettingsRoutes } from '../webhooks/routes';
+import { webhookRoutes, webhookSettingsRoutes } from '../api/webhooks';
 import type { LocalStackOptions } from './stack';
 
 /**

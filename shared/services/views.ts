@@ -1,7 +1,7 @@
 import type { ConnectorSpec } from '../connectors/types';
 import { secretFields } from '../connectors/secret';
 import type { IntegrationItem } from '../store/integrations';
-import type { StoredRecord } from '../store/records';
+import type { StoredRecord } from '../store/record-item';
 import type { Run } from '../store/runs';
 
 export const MASK = '***';

@@ -1,6 +1,26 @@
 import type { Item } from './db';
 import { keys } from './keys';
-import type { StoredRecord } from './records';
+
+export interface StoredRecord {
+  integrationId: string;
+  dataType: string;
+  externalId: string;
+  data: Record<string, unknown>;
+  /** SHA-256 of the canonical JSON of `data` and `deleted`: unchanged records are never rewritten. */
+  hash: string;
+  syncStatus: 'synced' | 'pending' | 'failed';
+  createdAt: string;
+  updatedAt: string;
+  sourceUpdatedAt?: string;
+  deleted?: boolean;
+}
+
+export interface RecordMeta {
+  hash: string;
+  createdAt: string;
+  sourceUpdatedAt?: string;
+  deleted?: boolean;
+}
 
 /**
  * DynamoDB nests maps and lists at most 32 levels deep (and dynalite recurses without a bound): a source

@@ -3,31 +3,11 @@ import type { RejectedRecord, SourceRecord } from '../connectors/types';
 import type { Db, Item } from './db';
 import { keys } from './keys';
 import { decodeCursor, encodeCursor } from './paging';
-import { fromItem, toItem } from './record-item';
+import { fromItem, toItem, type RecordMeta, type StoredRecord } from './record-item';
 import { lastCopies, planUpsert, type WriteOutcome } from './upsert';
 
 export type { WriteOutcome } from './upsert';
 
-export interface StoredRecord {
-  integrationId: string;
-  dataType: string;
-  externalId: string;
-  data: Record<string, unknown>;
-  /** SHA-256 of the canonical JSON of `data` and `deleted`: unchanged records are never rewritten. */
-  hash: string;
-  syncStatus: 'synced' | 'pending' | 'failed';
-  createdAt: string;
-  updatedAt: string;
-  sourceUpdatedAt?: string;
-  deleted?: boolean;
-}
-
-export interface RecordMeta {
-  hash: string;
-  createdAt: string;
-  sourceUpdatedAt?: string;
-  deleted?: boolean;
-}
 
 export interface UpsertOptions {
   dryRun?: boolean;

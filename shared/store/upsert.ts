@@ -1,6 +1,6 @@
 import type { RejectedRecord, SourceRecord } from '../connectors/types';
 import { recordHash } from './hash';
-import type { RecordMeta, StoredRecord } from './records';
+import type { RecordMeta, StoredRecord } from './record-item';
 
 export interface WriteOutcome {
   created: number;

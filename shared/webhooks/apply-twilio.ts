@@ -4,7 +4,7 @@ import { ConflictError, isConditionalCheckFailed } from '../errors';
 import type { App } from '../services/app';
 import type { IntegrationItem } from '../store/integrations';
 import { keys } from '../store/keys';
-import type { StoredRecord } from '../store/records';
+import type { StoredRecord } from '../store/record-item';
 import { maxIso, toIso } from '../connectors/rest';
 import { UnappliableEventError } from './errors';
 import type { StoredEvent } from '../store/webhooks';

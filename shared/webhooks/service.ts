@@ -1,5 +1,5 @@
 import { NotFoundError } from '../errors';
-import type { ApiReply, ApiRequest } from '../api/middleware';
+import type { ApiReply, ApiRequest } from '../lambda-types';
 import { assertJsonDepth } from '../json';
 import { createLogger } from '../log';
 import { notify } from '../notify/service';

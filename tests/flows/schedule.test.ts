@@ -1,5 +1,5 @@
 import { FlowService } from '../../shared/flows/service';
-import { scheduleDue } from '../../shared/services/scheduler';
+import { scheduleDue } from '../../shared/handlers/scheduler';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 describe('Scheduler: schedule flows', () => {

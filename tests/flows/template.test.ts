@@ -1,5 +1,5 @@
 import { compileFilter, literalRange } from '../../shared/flows/filter';
-import { compileMapping, compileTemplate, TemplateError } from '../../shared/flows/template';
+import { compileMapping, compileTemplate, TemplateError } from '../../shared/mapping/template';
 
 const ctx = { country: 'US', timeZone: 'UTC' };
 const render = (tpl: string, data: unknown, c = ctx) => compileTemplate(tpl).render(data, c);

@@ -1,4 +1,4 @@
-import { scheduleDue } from '../../shared/services/scheduler';
+import { scheduleDue } from '../../shared/handlers/scheduler';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 const customApi = (name: string) => ({

@@ -1,9 +1,9 @@
-import type { Route } from '../api/router';
+import type { Route } from './router';
 import type { App } from '../services/app';
 import { ListQuerySchema } from '../services/schemas';
 import { parse } from '../validate';
-import { configureWebhook, webhookStatus } from './provision';
-import { receiveWebhook } from './service';
+import { configureWebhook, webhookStatus } from '../webhooks/provision';
+import { receiveWebhook } from '../webhooks/service';
 
 /**
  * The public webhook endpoints (no API key: each request proves itself by the vendor's signature; raw bytes

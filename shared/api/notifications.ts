@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { Route } from '../api/router';
+import type { Route } from './router';
 import { NotFoundError } from '../errors';
 import type { App } from '../services/app';
 import { parse } from '../validate';
-import { channelView, createChannel } from './service';
-import { NotificationStore } from './store';
-import { sendTenantSummary } from './summary';
+import { channelView, createChannel } from '../notify/service';
+import { NotificationStore } from '../notify/store';
+import { sendTenantSummary } from '../notify/summary';
 
 const LimitQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 

@@ -1,13 +1,13 @@
-import { ifMatchVersion } from '../api/if-match';
-import type { ApiRequest } from '../api/middleware';
-import type { Route } from '../api/router';
+import { ifMatchVersion } from './if-match';
+import type { ApiRequest } from '../lambda-types';
+import type { Route } from './router';
 import type { App } from '../services/app';
 import { ListQuerySchema } from '../services/schemas';
 import { parse } from '../validate';
-import { DeliveriesQuerySchema } from './schema';
-import { FlowService, requireRun } from './service';
-import type { FlowItem, FlowRun } from './store';
-import { flowTemplates } from './templates';
+import { DeliveriesQuerySchema } from '../flows/schema';
+import { FlowService, requireRun } from '../flows/service';
+import type { FlowItem, FlowRun } from '../flows/store';
+import { flowTemplates } from '../flows/templates';
 
 const flowView = ({ tenantId, ...f }: FlowItem) => (void tenantId, f);
 const runView = ({ tenantId, expiresAt, ...r }: FlowRun) => (void tenantId, void expiresAt, r);

@@ -1,8 +1,8 @@
 import { scheduleDueFlows } from '../flows/schedule';
 import { createLogger } from '../log';
 import type { QueueMessage } from '../queue/types';
-import type { App } from './app';
-import { newRun } from './integrations';
+import type { App } from '../services/app';
+import { newRun } from '../services/integrations';
 
 const log = createLogger({ service: 'scheduler' });
 

@@ -1,0 +1,81 @@
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+
+/**
+ * Imports point down. Each top-level folder (or file) of shared/ sits on a layer and imports only its own layer
+ * or lower ones; within a layer, folders depend on each other in one direction only; no file imports itself back
+ * through a chain. functions/ sit on top.
+ */
+const LAYERS: string[][] = [
+  ['errors', 'log', 'config', 'json', 'validate', 'lambda-types', 'backoff'],
+  ['http', 'crypto', 'queue', 'xml'],
+  ['connectors', 'store', 'destinations', 'mapping'],
+  ['services', 'engine', 'webhooks', 'notify', 'flows'],
+  ['handlers', 'api'],
+  ['cli', 'local'],
+  ['functions'],
+];
+
+const repo = join(__dirname, '..');
+const rankOf = new Map(LAYERS.flatMap((names, rank) => names.map((n) => [n, rank] as const)));
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? tsFiles(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+/** `shared/engine/stream.ts` → `engine`; `shared/errors.ts` → `errors`; `functions/…` → `functions`. */
+function unitOf(file: string): string {
+  const parts = relative(repo, file).split(sep);
+  if (parts[0] === 'functions') return 'functions';
+  return parts[1].replace(/\.ts$/, '');
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:from|import\()\s*'(\.\.?\/[^']+)'/g)].flatMap(([, spec]) => {
+    const base = resolve(dirname(file), spec);
+    const hit = [`${base}.ts`, join(base, 'index.ts')].find((p) => existsSync(p));
+    return hit ? [hit] : [];
+  });
+}
+
+const files = [...tsFiles(join(repo, 'shared')), ...tsFiles(join(repo, 'functions'))];
+const edges = files.flatMap((from) => importsOf(from).map((to) => [from, to] as const));
+const rel = (p: string) => relative(repo, p);
+
+describe('Imports point down', () => {
+  it('every folder of shared/ has a layer', () => {
+    expect([...new Set(files.map(unitOf))].filter((u) => !rankOf.has(u))).toEqual([]);
+  });
+
+  it('no import runs up a layer', () => {
+    const up = edges.filter(([a, b]) => rankOf.get(unitOf(b))! > rankOf.get(unitOf(a))!).map(([a, b]) => `${rel(a)} → ${rel(b)}`);
+    expect(up).toEqual([]);
+  });
+
+  it('folders on one layer depend on each other in one direction only', () => {
+    const pairs = new Set(edges.filter(([a, b]) => unitOf(a) !== unitOf(b)).map(([a, b]) => `${unitOf(a)} ↔ ${unitOf(b)}`));
+    const both = [...pairs].filter((p) => { const [a, b] = p.split(' ↔ '); return a < b && pairs.has(`${b} ↔ ${a}`); });
+    expect(both).toEqual([]);
+  });
+
+  it('no file reaches itself through its imports', () => {
+    const out = new Map<string, string[]>();
+    for (const [a, b] of edges) out.set(a, [...(out.get(a) ?? []), b]);
+    const state = new Map<string, 'open' | 'done'>();
+    const cycles: string[] = [];
+    const visit = (f: string, path: string[]) => {
+      state.set(f, 'open');
+      for (const g of out.get(f) ?? []) {
+        if (state.get(g) === 'open') cycles.push([...path.slice(path.indexOf(g)), g].map(rel).join(' → '));
+        else if (!state.has(g)) visit(g, [...path, g]);
+      }
+      state.set(f, 'done');
+    };
+    for (const f of files) if (!state.has(f)) visit(f, [f]);
+    expect(cycles).toEqual([]);
+  });
+});
