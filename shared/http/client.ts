@@ -166,36 +166,12 @@ export class HttpClient {
       await auth.apply(headers, sendUrl.searchParams, body);
 
       this.stats.requests++;
-      const at = this.now();
-      let status: number;
-      let resHeaders: Record<string, string>;
-      let text: string;
-      try {
-        const res = await request(sendUrl, {
-          method,
-          headers,
-          body,
-          dispatcher: guardedAgent(this.opts.target ?? {}),
-          headersTimeout: this.opts.timeoutMs ?? 30_000,
-          bodyTimeout: this.opts.timeoutMs ?? 30_000,
-        });
-        status = res.statusCode;
-        resHeaders = flatten(res.headers);
-        text = await res.body.text();
-        if (slot) this.limiter!.settle(slot);
-        this.opts.onAttempt?.({ at, status });
-      } catch (err) {
-        if (slot) this.limiter!.settle(slot);
-        const cause = (err as { cause?: unknown }).cause ?? err;
-        this.opts.onAttempt?.({ at, error: cause instanceof TargetNotAllowedError ? cause.code : errorCode(err) });
-        if (cause instanceof TargetNotAllowedError) throw new SourceError('target_not_allowed', `${where}: ${cause.message}`);
-        if (failures < this.retry.maxRetries && isNetworkError(err)) {
-          await this.retryAfterFailure(where, failures++, undefined, new SourceError('network_error', `${where}: ${(err as Error).message}`, { retryable: true }));
-          continue;
-        }
-        breaker.failure();
-        throw new SourceError('network_error', `${where}: ${(err as Error).message}`, { retryable: true });
+      const answer = await this.send(where, sendUrl, { method, headers, body }, slot, failures, breaker);
+      if (!answer) {
+        failures++;
+        continue;
       }
+      const { status, headers: resHeaders, text } = answer;
 
       if ((status >= 200 && status < 300) || req.okStatuses?.includes(status)) {
         breaker.success();
@@ -226,6 +202,45 @@ export class HttpClient {
         }
         if (status >= 500) breaker.failure();
       }
+      throw error;
+    }
+  }
+
+  /**
+   * One attempt on the wire through the guarded agent: the answer, or undefined when a network error was waited
+   * out and the request should go again. The limiter slot is settled either way.
+   */
+  private async send(
+    where: string,
+    url: URL,
+    init: { method: string; headers: Record<string, string>; body?: string },
+    slot: { t: number } | undefined,
+    failures: number,
+    breaker: ReturnType<HttpLimits['breaker']>,
+  ): Promise<{ status: number; headers: Record<string, string>; text: string } | undefined> {
+    const at = this.now();
+    try {
+      const res = await request(url, {
+        ...init,
+        dispatcher: guardedAgent(this.opts.target ?? {}),
+        headersTimeout: this.opts.timeoutMs ?? 30_000,
+        bodyTimeout: this.opts.timeoutMs ?? 30_000,
+      });
+      const answer = { status: res.statusCode, headers: flatten(res.headers), text: await res.body.text() };
+      if (slot) this.limiter!.settle(slot);
+      this.opts.onAttempt?.({ at, status: answer.status });
+      return answer;
+    } catch (err) {
+      if (slot) this.limiter!.settle(slot);
+      const cause = (err as { cause?: unknown }).cause ?? err;
+      this.opts.onAttempt?.({ at, error: cause instanceof TargetNotAllowedError ? cause.code : errorCode(err) });
+      if (cause instanceof TargetNotAllowedError) throw new SourceError('target_not_allowed', `${where}: ${cause.message}`);
+      const error = new SourceError('network_error', `${where}: ${(err as Error).message}`, { retryable: true });
+      if (failures < this.retry.maxRetries && isNetworkError(err)) {
+        await this.retryAfterFailure(where, failures, undefined, error);
+        return undefined;
+      }
+      breaker.failure();
       throw error;
     }
   }
