@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import { ConflictError, NotFoundError, isConditionalCheckFailed } from '../errors';
 import type { Db, Item } from '../store/db';
 import { DUE_SHARDS, shardOf } from '../store/keys';
-import { decodeCursor, encodeCursor } from '../store/paging';
+import { decodeCursor, encodeCursor, newestFirst } from '../store/paging';
 import { deletePartition } from '../store/records';
 import type { CreateFlow } from './schema';
 
@@ -222,18 +222,8 @@ export class FlowRunStore {
 
   /** Newest first. */
   async list(flowId: string, limit: number, cursor?: string): Promise<Page<FlowRun>> {
-    const pk = `FLOW#${flowId}`;
-    const out = await this.db.doc.send(
-      new QueryCommand({
-        TableName: this.db.table,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-        ExpressionAttributeValues: { ':pk': pk, ':sk': 'RUN#' },
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, pk),
-      }),
-    );
-    return { items: (out.Items ?? []).map((x) => strip<FlowRun>(x)!), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+    const page = await newestFirst(this.db, `FLOW#${flowId}`, 'RUN#', limit, cursor);
+    return { items: page.items.map((x) => strip<FlowRun>(x)!), nextCursor: page.nextCursor };
   }
 }
 

@@ -1,4 +1,6 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../errors';
+import type { Db, Item } from './db';
 
 /** Opaque page cursors for API clients: the store's LastEvaluatedKey, base64url JSON. */
 export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
@@ -19,4 +21,19 @@ export function decodeCursor(cursor: string | undefined, pk?: string): Record<st
     /* reported below */
   }
   throw new ValidationError('The cursor is not valid.', [{ path: 'cursor', message: 'not a cursor returned by this API' }]);
+}
+
+/** One page of a partition's items under a sort-key prefix, newest first (ULID sort keys): run histories. */
+export async function newestFirst(db: Db, pk: string, prefix: string, limit: number, cursor?: string): Promise<{ items: Item[]; nextCursor: string | null }> {
+  const out = await db.doc.send(
+    new QueryCommand({
+      TableName: db.table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': pk, ':sk': prefix },
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor, pk),
+    }),
+  );
+  return { items: out.Items ?? [], nextCursor: encodeCursor(out.LastEvaluatedKey) };
 }

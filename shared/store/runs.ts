@@ -1,7 +1,7 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db, Item } from './db';
 import { keys } from './keys';
-import { decodeCursor, encodeCursor } from './paging';
+import { newestFirst } from './paging';
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed' | 'skipped';
 export type RunTrigger = 'manual' | 'schedule' | 'webhook' | 'cli';
@@ -123,17 +123,7 @@ export class RunStore {
 
   /** Newest first. */
   async list(integrationId: string, limit: number, cursor?: string): Promise<{ items: Run[]; nextCursor: string | null }> {
-    const pk = keys.owned(integrationId);
-    const out = await this.db.doc.send(
-      new QueryCommand({
-        TableName: this.db.table,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-        ExpressionAttributeValues: { ':pk': pk, ':sk': 'RUN#' },
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, pk),
-      }),
-    );
-    return { items: (out.Items ?? []).map((x) => strip(x)!), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+    const page = await newestFirst(this.db, keys.owned(integrationId), 'RUN#', limit, cursor);
+    return { items: page.items.map((x) => strip(x)!), nextCursor: page.nextCursor };
   }
 }
