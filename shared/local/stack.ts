@@ -102,7 +102,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   queues.consume(FLOWS_QUEUE, flowWorkerHandler(() => app, { sleep: opts.engine?.sleep }));
   queues.consume(NOTIFY_QUEUE, notifyWorkerHandler(() => app, { sleep: opts.engine?.sleep }));
   // Record changes reach realtime flows through the store's change capture, as DynamoDB Streams does in AWS.
-  const stream = startLocalStream(db, (changed) => dispatchChanges(app, changed), { filter: (k) => k.PK.startsWith('REC#') });
+  const stream = startLocalStream(db, queues, (changed) => dispatchChanges(app, changed), { filter: (k) => k.PK.startsWith('REC#') });
 
   let server: Server | undefined;
   let url: string | undefined;

@@ -1,19 +1,27 @@
+import { z } from 'zod';
+import type { LocalQueues } from '../queue/local';
 import type { Db } from '../store/db';
 
 /**
  * The local store's stand-in for DynamoDB Streams (dynalite has none): every item key a successful write
  * touched (PutItem, UpdateItem, DeleteItem, BatchWriteItem minus its UnprocessedItems, TransactWriteItems) is
- * captured from the store client itself, whatever code sent it, and handed on in batches like a stream's shard
- * reads (up to `batchSize` keys, at most `intervalMs` after the first). Like the local queues it lives in
- * memory: a crash of the local process loses what it had not handed on yet (in AWS the stream is durable).
+ * captured from the store client itself, whatever code sent it. The keys of each write are appended to a queue
+ * of the local queues' journal before the writer's call returns, so, like DynamoDB Streams, a change the store
+ * took is kept whatever happens to the process next: the stack that starts on the folder hands on what a dead
+ * one had not (at least once; the flow ledger makes a repeat cost a comparison). A failed hand-on is retried
+ * and finally dead-lettered, as Lambda does with a stream batch.
  */
 export interface LocalStream {
-  /** Waits until every captured change has been handed on. */
+  /** Waits until every captured change has been handed on (by this process, when it consumes the queues). */
   flush(): Promise<void>;
   stop(): Promise<void>;
 }
 
-type Key = { PK: string; SK: string };
+/** The journal's queue of captured changes: one message per write, its keys. */
+export const CHANGES_QUEUE = 'record-changes';
+
+const KeysSchema = z.array(z.object({ PK: z.string(), SK: z.string() }));
+type Key = z.infer<typeof KeysSchema>[number];
 type AttributeValue = string | { S?: string } | undefined;
 const str = (v: AttributeValue) => (typeof v === 'string' ? v : v?.S);
 
@@ -46,43 +54,20 @@ function keysOf(command: string, input: Record<string, unknown>, output: Record<
   }
 }
 
-export function startLocalStream(db: Db, handle: (keys: Key[]) => Promise<unknown>, opts: { batchSize?: number; intervalMs?: number; filter?: (k: Key) => boolean } = {}): LocalStream {
-  const batchSize = opts.batchSize ?? 100;
-  const pending: Key[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-
-  const drain = () => {
-    timer = undefined;
-    running = running.then(async () => {
-      while (pending.length) {
-        const batch = pending.splice(0, batchSize);
-        // A failed hand-on is retried, as Lambda retries a stream batch, rather than dropped.
-        for (let attempt = 0; ; attempt++) {
-          try {
-            await handle(batch);
-            break;
-          } catch (err) {
-            if (stopped || attempt >= 9) throw err;
-            await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-          }
-        }
-      }
-    }).catch(() => undefined);
-  };
-
+export function startLocalStream(db: Db, queues: LocalQueues, handle: (keys: Key[]) => Promise<unknown>, opts: { filter?: (k: Key) => boolean } = {}): LocalStream {
+  queues.consume(CHANGES_QUEUE, async (event) => {
+    await handle(event.Records.flatMap((r) => KeysSchema.parse(JSON.parse(r.body))));
+  });
+  const changes = queues.queue(CHANGES_QUEUE);
   const name = 'localStreamCapture';
   db.client.middlewareStack.add(
     (next, context) => async (args) => {
       const out = await next(args);
-      if (!stopped) {
-        const keys = keysOf(String(context.commandName), args.input as Record<string, unknown>, out.output as unknown as Record<string, unknown>).filter((k) => !opts.filter || opts.filter(k));
-        if (keys.length) {
-          pending.push(...keys);
-          if (pending.length >= batchSize) drain();
-          else timer ??= setTimeout(drain, opts.intervalMs ?? 50);
-        }
+      const keys = keysOf(String(context.commandName), args.input as Record<string, unknown>, out.output as unknown as Record<string, unknown>).filter((k) => !opts.filter || opts.filter(k));
+      if (keys.length) {
+        // Synchronous (better-sqlite3): committed before the writer learns its write succeeded.
+        changes.send(JSON.stringify(keys));
+        void queues.kick();
       }
       return out;
     },
@@ -91,19 +76,8 @@ export function startLocalStream(db: Db, handle: (keys: Key[]) => Promise<unknow
   );
 
   return {
-    async flush() {
-      while (pending.length || timer) {
-        if (timer) {
-          clearTimeout(timer);
-          drain();
-        }
-        await running;
-      }
-      await running;
-    },
+    flush: () => queues.drain([CHANGES_QUEUE]),
     async stop() {
-      await this.flush();
-      stopped = true;
       db.client.middlewareStack.remove(name);
     },
   };

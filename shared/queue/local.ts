@@ -152,13 +152,13 @@ export class LocalQueues implements QueueSender {
     return Promise.all(work).then(() => undefined);
   }
 
-  /** Runs until every queue is empty (tests and the CLI). */
-  async drain(maxRounds = 10_000): Promise<void> {
+  /** Runs until every queue (or every one of `types`) has nothing ready (tests and the CLI). */
+  async drain(types?: string[], maxRounds = 10_000): Promise<void> {
     if (!this.consuming) return;
     for (let i = 0; i < maxRounds; i++) {
       await this.kick();
       while (this.busy.size) await new Promise((r) => setTimeout(r, 5));
-      const pending = [...this.consumers.keys()].some((t) => this.queue(t).ready);
+      const pending = (types ?? [...this.consumers.keys()]).some((t) => this.queue(t).ready);
       if (!pending) return;
     }
   }
