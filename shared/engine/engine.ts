@@ -3,7 +3,7 @@ import { parseConfig } from '../connectors/context';
 import { AppError } from '../errors';
 import { createLogger, scrub, type Logger } from '../log';
 import type { Stream } from '../connectors/types';
-import type { SyncMessage } from '../queue/types';
+import { MAX_DELAY_S, type SyncMessage } from '../queue/types';
 import type { App } from '../services/app';
 import { IntegrationService } from '../services/integrations';
 import type { IntegrationItem } from '../store/integrations';
@@ -21,8 +21,13 @@ export type { EngineOptions } from './scope';
 /**
  * What happened to a queue message. `busy`: another delivery of the same run holds a stream; try later.
  * `retry`: a transient source error paused the run at its checkpoints; redeliver the message later.
+ * `deferred`: the run waits for a time the source named (a daily budget reopening); a delayed copy of the
+ * message is on the queue, so this one is done and no receive count is spent on waiting.
  */
-export type Outcome = 'done' | 'continued' | 'busy' | 'retry' | 'ignored';
+export type Outcome = 'done' | 'continued' | 'busy' | 'retry' | 'deferred' | 'ignored';
+
+/** A pause whose retry time is further off than this waits on a delayed message, not on redeliveries (5 before the DLQ). */
+export const DEFER_AFTER_MS = 60_000;
 
 /** A stream's lease lapses this long after its last renewal: a dead reader frees it quickly. */
 export const LEASE_TTL_MS = 15_000;
@@ -41,6 +46,7 @@ export interface RunResult {
  * clean full run did not see deleted, and closes the run, the integration's health and the daily metrics.
  */
 export async function executeRun(app: App, msg: SyncMessage, opts: EngineOptions): Promise<RunResult> {
+  if (msg.notBefore !== undefined && msg.notBefore > Date.now()) return defer(app, msg);
   const begun = await beginRun(app, msg, opts);
   if (!('scope' in begun)) return begun;
   const { scope, streams } = begun;
@@ -149,9 +155,27 @@ async function saveForNext(scope: RunScope): Promise<void> {
   await app.runs.save(run);
 }
 
+/**
+ * Puts the run's message back on its queue, delayed towards `notBefore` (SQS delays at most 15 minutes, so a
+ * longer wait is a chain of delayed copies, each acknowledged as the next is sent).
+ */
+async function defer(app: App, msg: SyncMessage, type?: string): Promise<RunResult> {
+  const connectorType = type ?? (await app.integrations.get(msg.tenantId, msg.integrationId))?.type;
+  if (!connectorType) return { outcome: 'ignored' };
+  const delaySeconds = Math.min(MAX_DELAY_S, Math.max(1, Math.ceil((msg.notBefore! - Date.now()) / 1000)));
+  await app.queue.send(connectorType, [msg], { delaySeconds });
+  return { outcome: 'deferred', retryAt: msg.notBefore };
+}
+
 /** A transient source error: the run stays running, resumable from its checkpoints when the message comes back. */
 async function pause(scope: RunScope): Promise<RunResult> {
   await saveForNext(scope);
+  const { integration, run, retryAt } = scope;
+  if (retryAt !== undefined && retryAt - Date.now() > DEFER_AFTER_MS) {
+    scope.log.info('run waits for the source', { processed: run.stats.processed, resumesAt: new Date(retryAt).toISOString() });
+    const msg = { kind: 'sync' as const, tenantId: integration.tenantId, integrationId: integration.id, runId: run.id, continuation: run.continuations, notBefore: retryAt };
+    return defer(scope.app, msg, integration.type);
+  }
   scope.log.info('run paused until the queue redelivers it', { processed: scope.run.stats.processed, retryAt: scope.retryAt });
   return { outcome: 'retry', retryAt: scope.retryAt };
 }

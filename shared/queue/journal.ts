@@ -44,7 +44,7 @@ export class QueueJournal {
       CREATE INDEX IF NOT EXISTS messages_ready ON messages (queue, dead, visible_at)`);
     const cols = 'id, queue, body, receive_count, visible_at, sent_at';
     this.stmts = {
-      insert: this.db.prepare('INSERT INTO messages (id, queue, body, sent_at) VALUES (?, ?, ?, ?)'),
+      insert: this.db.prepare('INSERT INTO messages (id, queue, body, sent_at, visible_at) VALUES (?, ?, ?, ?, ?)'),
       killSpent: this.db.prepare('UPDATE messages SET dead = 1 WHERE queue = ? AND dead = 0 AND visible_at <= ? AND receive_count >= ?'),
       ready: this.db.prepare(`SELECT ${cols} FROM messages WHERE queue = ? AND dead = 0 AND visible_at <= ? ORDER BY seq LIMIT ?`),
       take: this.db.prepare('UPDATE messages SET receive_count = receive_count + 1, visible_at = ? WHERE id = ?'),
@@ -56,8 +56,8 @@ export class QueueJournal {
     };
   }
 
-  send(queue: string, id: string, body: string, now: number): void {
-    this.stmts.insert.run(id, queue, body, now);
+  send(queue: string, id: string, body: string, now: number, delayMs = 0): void {
+    this.stmts.insert.run(id, queue, body, now, delayMs > 0 ? now + delayMs : 0);
   }
 
   /**

@@ -32,8 +32,8 @@ export class LocalQueue {
     this.batchSize = opts.batchSize ?? 10;
   }
 
-  send(body: string): void {
-    this.journal.send(this.name, randomUUID(), body, this.now());
+  send(body: string, delayMs = 0): void {
+    this.journal.send(this.name, randomUUID(), body, this.now(), delayMs);
   }
 
   /** Takes up to `batchSize` visible messages; one received `maxReceives` times already goes to the DLQ. */
@@ -100,9 +100,9 @@ export class LocalQueues implements QueueSender {
   }
 
   /** Resolves once the messages are in the journal: what the caller acknowledges next survives a crash. */
-  async send(connectorType: string, messages: QueueMessage[] | FlowMessage[] | NotifyMessage[]): Promise<void> {
+  async send(connectorType: string, messages: QueueMessage[] | FlowMessage[] | NotifyMessage[], opts: { delaySeconds?: number } = {}): Promise<void> {
     const q = this.queue(connectorType);
-    for (const m of messages) q.send(JSON.stringify(m));
+    for (const m of messages) q.send(JSON.stringify(m), (opts.delaySeconds ?? 0) * 1000);
     void this.kick();
   }
 

@@ -9,10 +9,10 @@ export class SqsSender implements QueueSender {
     private readonly urlPrefix: string,
   ) {}
 
-  async send(connectorType: string, messages: QueueMessage[] | FlowMessage[] | NotifyMessage[]): Promise<void> {
+  async send(connectorType: string, messages: QueueMessage[] | FlowMessage[] | NotifyMessage[], opts: { delaySeconds?: number } = {}): Promise<void> {
     const QueueUrl = `${this.urlPrefix}${connectorType.replace(/_/g, '-')}`;
     for (let i = 0; i < messages.length; i += 10) {
-      const entries = messages.slice(i, i + 10).map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m) }));
+      const entries = messages.slice(i, i + 10).map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m), ...(opts.delaySeconds ? { DelaySeconds: opts.delaySeconds } : {}) }));
       await drainWithRetries(
         entries,
         async (pending) => {

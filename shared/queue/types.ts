@@ -11,6 +11,8 @@ export const SyncMessageSchema = z.object({
   runId: z.string(),
   /** How many times this run has been handed on by a worker nearing its timeout. */
   continuation: z.number().int().nonnegative().default(0),
+  /** Epoch ms before which the run cannot progress (a vendor's window reopens then): the worker puts it back until then. */
+  notBefore: z.number().int().optional(),
 });
 export const WebhookMessageSchema = z.object({
   kind: z.literal('webhook'),
@@ -44,5 +46,9 @@ export const NOTIFY_QUEUE = 'notifications';
 
 /** Sends to the queue of a connector type: SQS in AWS, in-process locally. */
 export interface QueueSender {
-  send(connectorType: string, messages: QueueMessage[] | FlowMessage[] | NotifyMessage[]): Promise<void>;
+  /** `delaySeconds` (at most SQS's 900) hides the messages that long, as SQS's DelaySeconds does. */
+  send(connectorType: string, messages: QueueMessage[] | FlowMessage[] | NotifyMessage[], opts?: { delaySeconds?: number }): Promise<void>;
 }
+
+/** SQS's longest message delay. */
+export const MAX_DELAY_S = 900;

@@ -96,4 +96,32 @@ describe('Transient source errors and leases', () => {
     expect(intruded).toBe(0);
     expect(await stack.app.records.count(i.id, 'items')).toBe(57);
   });
+
+  it('a wait longer than a minute (a spent daily budget) goes back on the queue delayed until then, spending no receive; the run then resumes', async () => {
+    const { i, run, exec } = await fullRun();
+    let pages = 0;
+    const before = Date.now();
+    const waiting = await exec({ onProgress: () => ++pages === 2 && sandbox.failNext(429, 1, { seconds: 7200, form: 'seconds' }) });
+    expect(waiting.outcome).toBe('deferred');
+    const q = stack.queues.queue('custom_api');
+    const [copy] = q.messages;
+    const body = JSON.parse(copy.body);
+    expect(body).toMatchObject({ kind: 'sync', runId: run.id, notBefore: expect.any(Number) });
+    expect(body.notBefore).toBeGreaterThanOrEqual(before + 7_200_000);
+    // SQS delays at most 15 minutes: the copy is hidden that long, then put back again while its time has not come.
+    expect(copy.visibleAt).toBeGreaterThanOrEqual(before + 899_000);
+    expect(copy.receiveCount).toBe(0);
+    const mid = (await stack.app.runs.get(i.id, run.id))!;
+    expect(mid.status).toBe('running');
+    expect(Date.parse(mid.streams.items.info!.resumesAt as string)).toBeGreaterThanOrEqual(before + 7_200_000);
+    expect(await executeRun(stack.app, body, { remainingMs: () => Infinity, safetyMarginMs: 0 })).toMatchObject({ outcome: 'deferred' });
+    expect(q.messages).toHaveLength(2);
+
+    // Its time come, the message resumes the run from its checkpoint.
+    const done = await executeRun(stack.app, { ...body, notBefore: Date.now() - 1 }, { remainingMs: () => Infinity, safetyMarginMs: 0, sleep: quick });
+    expect(done.outcome).toBe('done');
+    expect((await stack.app.runs.get(i.id, run.id))!.status).toBe('succeeded');
+    expect(await stack.app.records.count(i.id, 'items')).toBe(57);
+    expect(firstPages()).toBe(1);
+  });
 });
