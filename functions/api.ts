@@ -1,7 +1,8 @@
 import { createApiHandler } from '../shared/api/handler';
 import { integrationRoutes } from '../shared/api/routes';
 import { flowRoutes } from '../shared/api/flows';
+import { openApiRoutes } from '../shared/api/openapi';
 import { lazyApp } from '../shared/handlers/lazy';
 
 /** HTTP API: integrations CRUD, sync requests, runs, data, metrics, and flows. No connector code, no kms:Decrypt. */
-export const handler = createApiHandler(lazyApp(), (app) => [...integrationRoutes(app), ...flowRoutes(app)]);
+export const handler = createApiHandler(lazyApp(), (app) => [...integrationRoutes(app), ...flowRoutes(app), ...openApiRoutes(app)]);

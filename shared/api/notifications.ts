@@ -38,6 +38,7 @@ export function notificationRoutes(app: App): Route[] {
       method: 'GET',
       path: '/api/notifications/deliveries',
       auth: true,
+      query: LimitQuerySchema,
       handle: async (req) => {
         const q = parse(LimitQuerySchema, req.query, 'query');
         return { status: 200, body: { deliveries: await store.deliveries(req.tenantId!, q.limit) } };
@@ -60,6 +61,7 @@ export function summaryRoutes(app: App): Route[] {
       method: 'POST',
       path: '/api/notifications/summary',
       auth: true,
+      body: SummaryRequestSchema,
       handle: async (req) => {
         const { date } = parse(SummaryRequestSchema, req.body ?? {}, 'body');
         return { status: 202, body: await sendTenantSummary(app, req.tenantId!, date) };

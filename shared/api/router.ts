@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { AppError, NotFoundError } from '../errors';
 import type { HttpEvent, HttpResult } from '../lambda-types';
 import type { ApiReply, ApiRequest } from '../lambda-types';
@@ -11,6 +12,12 @@ export interface Route {
   auth: boolean;
   /** Webhooks keep the raw bytes and parse themselves. */
   rawBody?: boolean;
+  /** One line for the OpenAPI document. */
+  summary?: string;
+  /** The schema the handler parses its JSON body with, so the published contract is the enforced one. */
+  body?: z.ZodType;
+  /** The schema the handler parses its query string with. */
+  query?: z.ZodType;
   handle(req: ApiRequest): Promise<ApiReply>;
 }
 

@@ -2,7 +2,7 @@ import { AppError } from '../errors';
 import type { App } from '../services/app';
 import { catalog } from '../services/catalog';
 import { IntegrationService } from '../services/integrations';
-import { DataQuerySchema, ListQuerySchema, MetricsQuerySchema } from '../services/schemas';
+import { CreateIntegrationSchema, DataQuerySchema, ListQuerySchema, MetricsQuerySchema, PatchIntegrationSchema, SyncRequestSchema } from '../services/schemas';
 import { integrationView, recordView, runView } from '../services/views';
 import { NotFoundError } from '../errors';
 import { parse } from '../validate';
@@ -27,12 +27,14 @@ export function integrationRoutes(app: App): Route[] {
       method: 'POST',
       path: '/api/integrations',
       auth: true,
+      body: CreateIntegrationSchema,
       handle: async (req) => ({ status: 201, body: view(await svc.create(tenant(req), req.body)) }),
     },
     {
       method: 'GET',
       path: '/api/integrations',
       auth: true,
+      query: ListQuerySchema,
       handle: async (req) => {
         const q = parse(ListQuerySchema, req.query, 'query');
         const page = await app.cursors.page(`integrations:${tenant(req)}`, q.cursor, (c) => app.integrations.list(tenant(req), q.limit, c));
@@ -52,6 +54,7 @@ export function integrationRoutes(app: App): Route[] {
       method: 'PATCH',
       path: '/api/integrations/{id}',
       auth: true,
+      body: PatchIntegrationSchema,
       handle: async (req) => {
         const i = await svc.patch(tenant(req), req.params.id, req.body ?? {}, ifMatch(req));
         return { status: 200, body: view(i), headers: { etag: `"${i.version}"` } };
@@ -71,6 +74,7 @@ export function integrationRoutes(app: App): Route[] {
       method: 'POST',
       path: '/api/integrations/{id}/sync',
       auth: true,
+      body: SyncRequestSchema,
       handle: async (req) => {
         const i = await app.integrations.require(tenant(req), req.params.id);
         const run = await svc.requestSync(i, req.body ?? {}, 'manual');
@@ -81,6 +85,7 @@ export function integrationRoutes(app: App): Route[] {
       method: 'GET',
       path: '/api/integrations/{id}/runs',
       auth: true,
+      query: ListQuerySchema,
       handle: async (req) => {
         const q = parse(ListQuerySchema, req.query, 'query');
         await app.integrations.require(tenant(req), req.params.id);
@@ -103,6 +108,7 @@ export function integrationRoutes(app: App): Route[] {
       method: 'GET',
       path: '/api/integrations/{id}/data',
       auth: true,
+      query: DataQuerySchema,
       handle: async (req) => {
         const q = parse(DataQuerySchema, req.query, 'query');
         await app.integrations.require(tenant(req), req.params.id);
@@ -122,6 +128,7 @@ export function integrationRoutes(app: App): Route[] {
       method: 'GET',
       path: '/api/integrations/{id}/metrics',
       auth: true,
+      query: MetricsQuerySchema,
       handle: async (req) => {
         const q = parse(MetricsQuerySchema, req.query, 'query');
         await app.integrations.require(tenant(req), req.params.id);

@@ -48,6 +48,7 @@ export function webhookSettingsRoutes(app: App): Route[] {
       method: 'GET',
       path: '/api/integrations/{id}/events',
       auth: true,
+      query: ListQuerySchema,
       handle: async (req) => {
         const q = parse(ListQuerySchema, req.query, 'query');
         await app.integrations.require(req.tenantId!, req.params.id);

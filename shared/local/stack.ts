@@ -9,6 +9,7 @@ import { flowWorkerHandler } from '../flows/worker';
 import { startLocalStream, type LocalStream } from './stream';
 import { FLOWS_QUEUE, NOTIFY_QUEUE } from '../queue/types';
 import { integrationRoutes } from '../api/routes';
+import { openApiRoutes } from '../api/openapi';
 import { AppError } from '../errors';
 import type { Route } from '../api/router';
 import { connectionTestRoutes } from '../api/test-route';
@@ -107,7 +108,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   let server: Server | undefined;
   let url: string | undefined;
   if (opts.port !== undefined) {
-    ({ server, url } = await serveHandler(createApiHandler(() => app, (a) => [...integrationRoutes(a), ...flowRoutes(a), ...connectionTestRoutes(a), ...(opts.extraRoutes?.(a) ?? [])]), opts.port));
+    ({ server, url } = await serveHandler(createApiHandler(() => app, (a) => [...integrationRoutes(a), ...flowRoutes(a), ...connectionTestRoutes(a), ...openApiRoutes(a), ...(opts.extraRoutes?.(a) ?? [])]), opts.port));
     if (dataDir) writeFileSync(stackFile(dataDir), JSON.stringify({ pid: process.pid, dynamoEndpoint, url }), { mode: 0o600 });
     if (dataDir) await releaseDeadLeases(app, queues.recoverInFlight());
     queues.start();
