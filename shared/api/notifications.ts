@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Route } from './router';
 import { NotFoundError } from '../errors';
+import { NotificationChannelInputSchema } from '../notify/events';
 import type { App } from '../services/app';
 import { parse } from '../validate';
 import { channelView, createChannel } from '../notify/service';
@@ -17,6 +18,7 @@ export function notificationRoutes(app: App): Route[] {
       method: 'POST',
       path: '/api/notifications/channels',
       auth: true,
+      body: NotificationChannelInputSchema,
       handle: async (req) => ({ status: 201, body: await createChannel(app, req.tenantId!, req.body) }),
     },
     {

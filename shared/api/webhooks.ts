@@ -2,7 +2,7 @@ import type { Route } from './router';
 import type { App } from '../services/app';
 import { ListQuerySchema } from '../services/schemas';
 import { parse } from '../validate';
-import { configureWebhook, webhookStatus } from '../webhooks/provision';
+import { configureWebhook, WebhookSettingsSchema, webhookStatus } from '../webhooks/provision';
 import { receiveWebhook } from '../webhooks/service';
 
 /**
@@ -36,6 +36,7 @@ export function webhookSettingsRoutes(app: App): Route[] {
       method: 'PUT',
       path: '/api/integrations/{id}/webhook',
       auth: true,
+      body: WebhookSettingsSchema,
       handle: async (req) => ({ status: 200, body: await configureWebhook(app, req.tenantId!, req.params.id, req.body) }),
     },
     {

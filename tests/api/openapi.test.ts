@@ -40,6 +40,8 @@ describe('GET /api/openapi.json', () => {
   it('documents the zod schemas the handlers parse: body, query and path parameters', () => {
     const create = doc.paths['/api/integrations'].post as { requestBody: { content: { 'application/json': { schema: { required: string[] } } } } };
     expect(create.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['name', 'type']));
+    for (const [path, method] of [['/api/integrations/{id}', 'patch'], ['/api/integrations/{id}/sync', 'post'], ['/api/flows', 'post'], ['/api/flows/{id}/run', 'post'], ['/api/integrations/{id}/webhook', 'put'], ['/api/notifications/channels', 'post'], ['/api/notifications/summary', 'post']])
+      expect([path, method, doc.paths[path][method].requestBody]).toEqual([path, method, expect.anything()]);
     const data = doc.paths['/api/integrations/{id}/data'].get;
     expect(data.parameters!.map((p) => `${p.in}:${p.name}`)).toEqual(expect.arrayContaining(['path:id', 'query:dataType', 'query:modifiedAfter', 'query:cursor']));
     expect(doc.paths['/api/integrations/{id}'].get.security).toEqual([{ apiKey: [] }]);
