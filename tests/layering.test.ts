@@ -9,8 +9,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 const LAYERS: string[][] = [
   ['errors', 'log', 'config', 'json', 'validate', 'lambda-types', 'backoff'],
   ['http', 'crypto', 'queue', 'xml'],
-  ['connectors', 'store', 'destinations', 'mapping'],
-  ['services', 'engine', 'webhooks', 'notify', 'flows'],
+  ['connectors', 'store', 'destinations', 'mapping', 'mail'],
+  ['services', 'engine', 'webhooks', 'notify', 'flows', 'reports'],
   ['handlers', 'api'],
   ['cli', 'local'],
   ['functions'],
