@@ -3,15 +3,15 @@ import { lazyApp } from '../shared/handlers/lazy';
 import { withInvocation, type InvocationContext } from '../shared/log';
 import type { HttpEvent } from '../shared/lambda-types';
 import { summaryRoutes } from '../shared/api/notifications';
-import { sendDailySummaries } from '../shared/notify/summary';
+import { sendDueSummaries } from '../shared/notify/summary';
 
 const app = lazyApp();
 const api = createApiHandler(app, summaryRoutes);
 
 /**
- * EventBridge cron(0 7 * * ? *): yesterday's runs, records changed and failures, per tenant, queued to subscribed
- * channels. `POST /api/notifications/summary`: one tenant's, now.
+ * EventBridge cron(0 * * * ? *): yesterday's runs, records changed and failures, queued to the subscribed channels
+ * whose hour it is in their zone. `POST /api/notifications/summary`: one tenant's, now.
  */
 export const handler = withInvocation(async (event?: Partial<HttpEvent>, context?: InvocationContext) =>
-  event?.requestContext?.http ? api(event as HttpEvent, context) : sendDailySummaries(app()),
+  event?.requestContext?.http ? api(event as HttpEvent, context) : sendDueSummaries(app()),
 );

@@ -63,9 +63,9 @@ const DECLARED = {
     role: 'DailySummaryRole',
     timeout: 300,
     memorySize: 512,
-    // 07:00 UTC every day (DAILY_SUMMARY_HOUR_UTC in shared/notify/summary.ts); and one tenant's on demand, here
+    // Every hour: each channel names its hour and zone (default 07:00 UTC, shared/notify/summary.ts); and one tenant's on demand, here
     // rather than on settings because it queues to the notifications queue, which settings may not.
-    events: [{ schedule: { rate: ['cron(0 7 * * ? *)'] } }, { httpApi: { method: 'POST', path: '/api/notifications/summary' } }],
+    events: [{ schedule: { rate: ['cron(0 * * * ? *)'] } }, { httpApi: { method: 'POST', path: '/api/notifications/summary' } }],
   },
 };
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ValidationError } from './errors';
 
 /** Parses with zod; a failure becomes a 400 naming each bad field (paths prefixed, e.g. `config.baseUrl`). */
@@ -11,3 +11,16 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, prefix = '
   }));
   throw new ValidationError(`Invalid ${prefix || 'input'}: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`.slice(0, 1000), details);
 }
+
+/** An IANA time zone name, as Intl knows them (flows' date literals, notification send hours). */
+export const TimeZoneSchema = z.string().max(64).refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not an IANA time zone (e.g. America/New_York)' },
+);

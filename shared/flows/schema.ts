@@ -1,21 +1,11 @@
 import { z } from 'zod';
+import { TimeZoneSchema } from '../validate';
 
 /** Request bodies of the flows API. Strict: an unknown field is a 400, not ignored. */
 
 const fieldName = z.string().trim().min(1).max(200);
 const isoDate = z.iso.date().or(z.iso.datetime({ offset: true }));
 
-const zone = z.string().refine(
-  (tz) => {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'not an IANA time zone (e.g. America/New_York)' },
-);
 
 export const FlowSourceSchema = z.strictObject({
   integrationId: z.string().min(1).max(64),
@@ -44,7 +34,7 @@ const flowFields = {
   schedule: z.number().int().min(1).max(10_080),
   onExisting: z.enum(['update', 'skip']),
   /** Zone of the filter's date literals and the `date` transform. */
-  timeZone: zone,
+  timeZone: TimeZoneSchema,
   /** Default country of `phone` for numbers without a country code. */
   country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code, e.g. US'),
   /** A note added to the target record after each delivery that changed it (Zoho, HubSpot); templates like the mapping's. */

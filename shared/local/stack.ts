@@ -21,7 +21,7 @@ import { workerHandler, type WebhookApplier } from '../handlers/worker';
 import { LocalQueues } from '../queue/local';
 import { App } from '../services/app';
 import { scheduleDue } from '../handlers/scheduler';
-import { msToNextSummary, sendDailySummaries } from '../notify/summary';
+import { msToNextHour, sendDueSummaries } from '../notify/summary';
 import { notifyWorkerHandler } from '../notify/worker';
 import { createDb, ensureTable } from '../store/db';
 import { specs } from '../connectors/specs';
@@ -116,7 +116,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const tick = () => scheduleDue(app);
   const timer = opts.schedulerMs ? setInterval(() => void tick().catch(() => undefined), opts.schedulerMs) : undefined;
   timer?.unref();
-  const daily = opts.schedulerMs ? dailyAtSummaryHour(() => void sendDailySummaries(app).catch(() => undefined)) : undefined;
+  const daily = opts.schedulerMs ? everyHour(() => void sendDueSummaries(app).catch(() => undefined)) : undefined;
 
   return {
     app,
@@ -143,14 +143,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   };
 }
 
-/** Calls `send` at DAILY_SUMMARY_HOUR_UTC every day, as the deployed cron does (not 24 hours after start). */
-function dailyAtSummaryHour(send: () => void): { stop(): void } {
+/** Calls `send` at the top of every hour, as the deployed cron does: each channel's summary goes out at its own hour. */
+function everyHour(send: () => void): { stop(): void } {
   let timer: NodeJS.Timeout;
   const arm = () => {
     timer = setTimeout(() => {
       send();
       arm();
-    }, msToNextSummary());
+    }, msToNextHour());
     timer.unref();
   };
   arm();

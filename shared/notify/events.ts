@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { secret } from '../connectors/secret';
+import { TimeZoneSchema } from '../validate';
 
 /** The events a channel can subscribe to. */
 export const NotificationEventSchema = z.enum([
@@ -27,22 +28,30 @@ const Events = z
  * webhook channel and shows it once. Reachability (SSRF guard) is checked separately, with DNS, by
  * `assertDeliverableUrl`.
  */
+/** When a channel gets `daily.summary`: this hour of the day in this zone (default 07:00 UTC, the seed's morning email). */
+const summaryAt = {
+  summaryHour: z.number().int().min(0).max(23).optional(),
+  timeZone: TimeZoneSchema.optional(),
+};
+
 export const NotificationChannelInputSchema = z.strictObject({
   kind: ChannelKindSchema,
   url: HttpUrl,
   events: Events,
   name: z.string().min(1).max(100).optional(),
+  ...summaryAt,
 });
 export type NotificationChannelInput = z.infer<typeof NotificationChannelInputSchema>;
 
 /** A stored channel. A Slack incoming-webhook URL is a credential, so it is marked secret like the signing secret. */
 export const NotificationChannelSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('slack'), url: secret(HttpUrl), events: Events, name: z.string().optional() }),
+  z.object({ kind: z.literal('slack'), url: secret(HttpUrl), events: Events, name: z.string().optional(), ...summaryAt }),
   z.object({
     kind: z.literal('webhook'),
     url: HttpUrl,
     events: Events,
     name: z.string().optional(),
+    ...summaryAt,
     secret: secret(z.string().min(32)),
   }),
 ]);

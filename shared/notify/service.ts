@@ -17,7 +17,7 @@ const log = createLogger({ component: 'notify' });
 const sealCtx = (tenantId: string, channelId: string) => ({ tenantId, integrationId: `channel:${channelId}` });
 
 export function channelView(c: StoredChannel) {
-  return { id: c.id, kind: c.kind, url: c.displayUrl, events: c.events, name: c.name ?? null, createdAt: c.createdAt, broken: c.broken ?? null };
+  return { id: c.id, kind: c.kind, url: c.displayUrl, events: c.events, name: c.name ?? null, summaryHour: c.summaryHour ?? null, timeZone: c.timeZone ?? null, createdAt: c.createdAt, broken: c.broken ?? null };
 }
 
 /**
@@ -40,6 +40,8 @@ export async function createChannel(app: App, tenantId: string, body: unknown) {
     kind: ch.kind,
     events: ch.events,
     name: ch.name,
+    summaryHour: ch.summaryHour,
+    timeZone: ch.timeZone,
     url: sealed.url ?? ch.url,
     displayUrl: ch.kind === 'slack' ? safeLogUrl(ch.url) : ch.url,
     secret: sealed.secret,
@@ -53,8 +55,14 @@ export async function createChannel(app: App, tenantId: string, body: unknown) {
  * Queues `event` for every channel of the tenant subscribed to it, one message per channel on the
  * notifications queue: the run or request that raised it never waits on a receiver. Returns how many.
  */
-export async function notify<E extends NotificationEvent>(app: App, tenantId: string, event: E, data: NotificationDataMap[E]): Promise<number> {
-  const channels = (await new NotificationStore(app.db).channels(tenantId)).filter((c) => c.events.includes(event) && !c.broken);
+export async function notify<E extends NotificationEvent>(
+  app: App,
+  tenantId: string,
+  event: E,
+  data: NotificationDataMap[E],
+  only?: ReadonlySet<string>,
+): Promise<number> {
+  const channels = (await new NotificationStore(app.db).channels(tenantId)).filter((c) => c.events.includes(event) && !c.broken && (!only || only.has(c.id)));
   const messages: NotifyMessage[] = channels.map((c) => ({ kind: 'notify', tenantId, channelId: c.id, event, deliveryId: ulid().toLowerCase(), data }));
   if (messages.length) await app.queue.send(NOTIFY_QUEUE, messages);
   return messages.length;

@@ -17,6 +17,9 @@ export interface StoredChannel {
   kind: ChannelKind;
   events: NotificationEvent[];
   name?: string;
+  /** When `daily.summary` is sent: this hour in this zone (defaults in notify/summary.ts). */
+  summaryHour?: number;
+  timeZone?: string;
   /** Sealed for Slack (the URL is the credential), plain for webhooks. */
   url: string;
   /** The URL fit for display and logs (safeLogUrl). */

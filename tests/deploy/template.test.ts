@@ -5,7 +5,6 @@ import { specs } from '../../shared/connectors/specs';
 import { SqsSender } from '../../shared/queue/sqs';
 import { FLOWS_QUEUE, NOTIFY_QUEUE } from '../../shared/queue/types';
 import { tableDefinition } from '../../shared/store/db';
-import { DAILY_SUMMARY_HOUR_UTC } from '../../shared/notify/summary';
 import {
   PREFIX,
   ROOT,
@@ -276,7 +275,7 @@ describe('HTTP API and schedule', () => {
     expect(Boolean(daily)).toBe(true);
     if (daily) {
       const rules = ofType(t, 'AWS::Events::Rule').filter(([, r]) => (r.Properties.Targets as Array<{ Arn: unknown }>).some((x) => refOf(x.Arn) === daily[0]));
-      expect(rules.map(([, r]) => r.Properties.ScheduleExpression)).toEqual([`cron(0 ${DAILY_SUMMARY_HOUR_UTC} * * ? *)`]);
+      expect(rules.map(([, r]) => r.Properties.ScheduleExpression)).toEqual(['cron(0 * * * ? *)']);
       // The summary on demand queues like the schedule, so it is served by the function allowed to queue it.
       expect(routesTo(t, daily[0])).toEqual(['POST /api/notifications/summary']);
       const r = roleOf(t, daily[1])[1];

@@ -1,4 +1,4 @@
-import { msToNextSummary, previousDay } from '../../shared/notify/summary';
+import { msToNextHour, previousDay, sendDueSummaries } from '../../shared/notify/summary';
 import type { TestStack } from '../helpers/stack';
 import { api, startWebhookStack } from '../webhooks/stack';
 import { startReceiver } from './receiver';
@@ -62,12 +62,42 @@ describe('POST /api/notifications/summary (the daily summary on demand)', () => 
     await stack.queues.drain();
     expect(rx.received).toHaveLength(1);
   });
+
+  it("sends each channel its summary at the hour it chose in its own zone, with the figures of its yesterday", async () => {
+    const ny = await startReceiver(() => 200);
+    const tokyo = await startReceiver(() => 200);
+    try {
+      const add = (url: string, extra: object) => api(stack, 'POST', '/api/notifications/channels', { kind: 'webhook', url, events: ['daily.summary'], ...extra });
+      expect((await add(ny.url, { summaryHour: 9, timeZone: 'America/New_York' })).body).toMatchObject({ summaryHour: 9, timeZone: 'America/New_York' });
+      expect((await add(tokyo.url, { summaryHour: 8, timeZone: 'Asia/Tokyo' })).status).toBe(201);
+      for (const bad of [{ summaryHour: 24 }, { summaryHour: 7.5 }, { timeZone: 'Mars/Olympus_Mons' }]) {
+        const r = await add(ny.url, bad);
+        expect([r.status, r.body.error.code]).toEqual([400, 'validation_error']);
+      }
+      const tick = async (at: string) => {
+        for (const r of [rx, ny, tokyo, other]) r.received.length = 0;
+        const sent = await sendDueSummaries(stack.app, new Date(at));
+        await stack.queues.drain();
+        return { sent, days: [rx, ny, tokyo, other].map((r) => payloads(r).map((p) => p.data.date)) };
+      };
+      // 07:00 UTC: the channels that named no hour (this tenant's first and the other tenant's, each its own
+      // figures); New York is at 02:00, Tokyo at 16:00.
+      expect(await tick('2026-12-03T07:00:00Z')).toEqual({ sent: { tenants: 2, queued: 2 }, days: [['2026-12-02'], [], [], ['2026-12-02']] });
+      // 14:00 UTC is 09:00 in New York (EST).
+      expect(await tick('2026-12-03T14:00:00Z')).toEqual({ sent: { tenants: 1, queued: 1 }, days: [[], ['2026-12-02'], [], []] });
+      // 23:00 UTC on the 2nd is 08:00 on the 3rd in Tokyo: its yesterday is the 2nd, not the UTC day before.
+      expect(await tick('2026-12-02T23:00:00Z')).toEqual({ sent: { tenants: 1, queued: 1 }, days: [[], [], ['2026-12-02'], []] });
+      expect(await tick('2026-12-03T05:00:00Z')).toEqual({ sent: { tenants: 0, queued: 0 }, days: [[], [], [], []] });
+    } finally {
+      await ny.close();
+      await tokyo.close();
+    }
+  });
 });
 
-describe('Function: msToNextSummary', () => {
-  it('waits for 07:00 UTC today, or tomorrow once it has passed (the deployed cron hour)', () => {
-    expect(msToNextSummary(new Date('2026-12-03T02:00:00Z'))).toBe(5 * 3_600_000);
-    expect(msToNextSummary(new Date('2026-12-03T07:00:00Z'))).toBe(24 * 3_600_000);
-    expect(msToNextSummary(new Date('2026-12-03T08:30:00Z'))).toBe(22.5 * 3_600_000);
+describe('Function: msToNextHour', () => {
+  it('waits for the top of the next hour (the deployed cron is hourly; each channel picks its hour)', () => {
+    expect(msToNextHour(new Date('2026-12-03T02:00:00Z'))).toBe(3_600_000);
+    expect(msToNextHour(new Date('2026-12-03T08:30:00Z'))).toBe(1_800_000);
   });
 });
