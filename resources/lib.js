@@ -46,10 +46,11 @@ const entryExists = (rel) => fs.existsSync(path.join(ROOT, rel));
 /**
  * Every connector in the registry with what the template needs about its worker. Throws when a connector
  * has no `functions/workers/<dir>.ts` entry: a registry entry without a worker would never sync.
+ * Destination-only types (Slack, GA4, Datadog: written to by flow actions, never synced) have no worker.
  */
 function workerEntries(specs = loadTs('shared/connectors/specs.ts').specs, exists = entryExists) {
   const seen = new Set();
-  return specs.map((spec) => {
+  return specs.filter((spec) => !spec.destinationOnly).map((spec) => {
     const dir = dirOf(spec.type);
     if (seen.has(dir)) throw new Error(`Two connectors map to the same worker/queue name "${dir}"`);
     seen.add(dir);

@@ -27,5 +27,8 @@ import { woocommerce } from './woocommerce';
 import { stripe } from './stripe';
 import { mailchimp } from './mailchimp';
 import { activecampaign } from './activecampaign';
+import { slack } from './slack';
+import { ga4 } from './ga4';
+import { datadog } from './datadog';
 /** Every connector with its code: the local stack, the CLI and the test-connection function use this. */
-export const connectors: Connector[] = [customApi, hubspot, salesforce, zoho, database, genius, marketsharp, salespro, googleSheets, twilio, cdk, callrail, arrivy, leadconduit, ringcentral, salesrabbit, five9, pipedrive, woocommerce, stripe, mailchimp, activecampaign, reynolds, dealersocket, shopify, quickbooks, xero] as Connector[];
+export const connectors: Connector[] = [customApi, hubspot, salesforce, zoho, database, genius, marketsharp, salespro, googleSheets, twilio, cdk, callrail, arrivy, leadconduit, ringcentral, salesrabbit, five9, pipedrive, woocommerce, stripe, mailchimp, activecampaign, reynolds, dealersocket, shopify, quickbooks, xero, slack, ga4, datadog] as Connector[];

@@ -27,9 +27,13 @@ import { woocommerceSpec } from './woocommerce/spec';
 import { stripeSpec } from './stripe/spec';
 import { mailchimpSpec } from './mailchimp/spec';
 import { activecampaignSpec } from './activecampaign/spec';
+import { slackSpec } from './slack/spec';
+import { ga4Spec } from './ga4/spec';
+import { datadogSpec } from './datadog/spec';
 /**
  * Every connector's declaration (no drivers): the API, the catalog and the deploy template read this.
- * Adding a connector = its folder, one line here, one in all.ts and its worker entry in functions/workers/.
+ * Adding a connector = its folder, one line here, one in all.ts and its worker entry in functions/workers/
+ * (none for a `destinationOnly` type, which has no worker).
  */
 export const specs: ConnectorSpec[] = [
   customApiSpec,
@@ -59,4 +63,7 @@ export const specs: ConnectorSpec[] = [
   shopifySpec,
   quickbooksSpec,
   xeroSpec,
+  slackSpec,
+  ga4Spec,
+  datadogSpec,
 ] as ConnectorSpec[];

@@ -109,6 +109,11 @@ export interface ConnectorSpec<S extends z.ZodType = z.ZodType> {
   deploy?: DeployNeeds;
   /** Supports webhooks in (see shared/webhooks). */
   webhooks?: boolean;
+  /**
+   * Written to by flow actions, never read (Slack, GA4, Datadog): no data types, no sync worker or queue,
+   * never scheduled, and a sync request is a 400.
+   */
+  destinationOnly?: true;
 }
 
 /** How the shared HTTP client talks to this source: base URL, auth placement, vendor error text. */

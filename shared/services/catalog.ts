@@ -15,6 +15,7 @@ export function catalogEntry(spec: ConnectorSpec) {
     dataTypes: spec.defaultDataTypes,
     rateLimit: spec.rateLimit ?? null,
     webhooks: spec.webhooks ?? false,
+    destinationOnly: spec.destinationOnly ?? false,
     secretFields: secretFields(spec.configSchema),
     configSchema: z.toJSONSchema(spec.configSchema, { io: 'input', unrepresentable: 'any' }),
   };

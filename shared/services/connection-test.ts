@@ -37,7 +37,7 @@ export async function testConnection(app: App, tenantId: string, id: string): Pr
       status: recovered ? 'active' : cur.status,
       errorMessage: null,
       consecutiveFailures: recovered ? 0 : cur.consecutiveFailures,
-      nextSyncAt: recovered ? new Date().toISOString() : cur.nextSyncAt,
+      nextSyncAt: recovered && !connector.destinationOnly ? new Date().toISOString() : cur.nextSyncAt,
     };
   });
   return { ...result, latencyMs };

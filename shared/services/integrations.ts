@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { secretFields, targetFields } from '../connectors/secret';
 import type { ConnectorSpec } from '../connectors/types';
-import { ConflictError, UnknownTypeError, ValidationError } from '../errors';
+import { AppError, ConflictError, UnknownTypeError, ValidationError } from '../errors';
 import { createLogger, redact } from '../log';
 import { deletePartition } from '../store/records';
 import { keys } from '../store/keys';
@@ -42,7 +42,8 @@ export class IntegrationService {
       status: input.status,
       syncInterval: input.syncInterval,
       lastSync: null,
-      nextSyncAt: now,
+      // A destination-only type (written to by flow actions) is never scheduled.
+      nextSyncAt: spec.destinationOnly ? null : now,
       errorMessage: null,
       consecutiveFailures: 0,
       createdAt: now,
@@ -97,7 +98,7 @@ export class IntegrationService {
     if (next.status === 'active' && cur.status !== 'active') {
       next.consecutiveFailures = 0;
       next.errorMessage = null;
-      next.nextSyncAt = new Date().toISOString();
+      if (!spec.destinationOnly) next.nextSyncAt = new Date().toISOString();
     }
     return this.app.integrations.put(next, cur.version);
   }
@@ -143,6 +144,8 @@ export class IntegrationService {
   /** Creates a queued run and puts it on the connector's queue (manual, CLI and scheduled syncs alike). */
   async requestSync(i: IntegrationItem, body: unknown, trigger: RunTrigger): Promise<Run> {
     const opts: SyncRequest = parse(SyncRequestSchema, body ?? {});
+    if (this.spec(i.type).destinationOnly)
+      throw new AppError('nothing_to_sync', `A ${i.type} integration is only written to (by flow actions); it has nothing to sync.`, 400);
     if (opts.dataTypes) {
       const spec = this.spec(i.type);
       const known = spec.dataTypes(i.config as never);

@@ -52,6 +52,9 @@ function sub(v: unknown): string {
   return s.replace(/\$\{AWS::Region\}/g, REGION).replace(/\$\{AWS::AccountId\}/g, ACCOUNT).replace(/\$\{AWS::URLSuffix\}/g, 'amazonaws.com').replace(/\$\{AWS::Partition\}/g, 'aws');
 }
 
+/** Destination-only types (Slack, GA4, Datadog) have no sync worker. */
+const workerSpecs = specs.filter((s) => !s.destinationOnly);
+
 let t: Template;
 let elapsedMs = 0;
 
@@ -63,7 +66,7 @@ beforeAll(async () => {
 describe('npm run package', () => {
   it('writes the template and one zip per function, offline', () => {
     const fns = ofType(t, 'AWS::Lambda::Function');
-    expect(fns.length).toBeGreaterThanOrEqual(3 + specs.length);
+    expect(fns.length).toBeGreaterThanOrEqual(3 + workerSpecs.length);
     const names = zips().map((z) => z.name);
     for (const [, fn] of fns) expect(names).toContain(`${String(fn.Properties.FunctionName).slice(PREFIX.length + 1)}.zip`);
     // Printed for the record, not asserted: packaging time depends on the machine.
@@ -73,7 +76,7 @@ describe('npm run package', () => {
 
 /** The queue-fed workers: one per connector, the flow worker on the `flows` queue (FLOWS_QUEUE), the notification worker on NOTIFY_QUEUE. */
 const queueWorkers = [
-  ...specs.map((s) => ({ type: s.type, handler: `functions/workers/${dirOf(s.type)}.handler`, timeout: s.deploy?.timeout ?? 900, memorySize: s.deploy?.memorySize ?? 512, iam: s.deploy?.iamStatements ?? [] })),
+  ...workerSpecs.map((s) => ({ type: s.type, handler: `functions/workers/${dirOf(s.type)}.handler`, timeout: s.deploy?.timeout ?? 900, memorySize: s.deploy?.memorySize ?? 512, iam: s.deploy?.iamStatements ?? [] })),
   { type: FLOWS_QUEUE, handler: 'functions/flows.handler', timeout: 900, memorySize: 512, iam: [] },
   { type: NOTIFY_QUEUE, handler: 'functions/notify.handler', timeout: 120, memorySize: 256, iam: [] },
 ];
@@ -359,7 +362,7 @@ describe('bundles', () => {
       const text = zipText(`${key}.zip`);
       for (const d of Object.keys(FINGERPRINT) as Driver[]) expect([key, d, text.includes(FINGERPRINT[d])]).toEqual([key, d, false]);
     }
-    for (const spec of specs) {
+    for (const spec of workerSpecs) {
       const key = workerKey(spec.type);
       const text = zipText(`${key}.zip`);
       const own = DRIVERS_OF[spec.type] ?? [];

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type FaultControls, Faults, jsonSender, logEntry, type LoggedRequest, type RunningServer, startServer, urlOf } from './kit';
+import { type FaultControls, Faults, jsonSender, logEntry, type LoggedRequest, readBody, type RunningServer, startServer, urlOf } from './kit';
 
 /**
  * A fake Twilio REST API 2010-04-01 for one account (shared/api-facts/twilio-rest.md):
@@ -11,7 +11,11 @@ import { type FaultControls, Faults, jsonSender, logEntry, type LoggedRequest, t
  * - `DateSent>=`/`StartTime>=` as the query key `DateSent>` / `StartTime>` with a `YYYY-MM-DD` (GMT) value,
  *   inclusive from that midnight; a record without the date is not matched;
  * - dates as RFC 2822 strings (`Wed, 01 May 2024 10:00:02 +0000`);
- * - 429 with code 20429 and no Retry-After (Twilio documents none), 5xx and malformed-page switches.
+ * - 429 with code 20429 and no Retry-After (Twilio documents none), 5xx and malformed-page switches;
+ * - `POST …/Messages.json` (form-encoded `To`, `From` or `MessagingServiceSid`, `Body`) → 201 with the message
+ *   resource (status `queued`); 400 with Twilio's codes: 21211 invalid `To`, 21604 `To` required, 21603 `From`
+ *   required, 21602 body required, 21610 an unsubscribed recipient (one that replied STOP).
+ *   https://www.twilio.com/docs/messaging/api/message-resource#create-a-message-resource
  */
 export type TwilioRecord = Record<string, unknown> & { sid: string };
 type Resource = 'Messages' | 'Calls';
@@ -30,6 +34,10 @@ export interface TwilioSandboxOptions {
 
 export interface TwilioSandbox extends RunningServer, FaultControls {
   requests: LoggedRequest[];
+  /** Messages created through `POST …/Messages.json`, in order. */
+  sent: TwilioRecord[];
+  /** The number replied STOP: sending to it is refused with 21610. */
+  unsubscribe(number: string): void;
   /** Inserts or replaces a record by SID; `date_updated` becomes `at` (default now). */
   setRecord(resource: Resource, record: Partial<TwilioRecord> & { sid: string }, at?: Date): TwilioRecord;
 }
@@ -110,7 +118,29 @@ export async function startTwilioSandbox(opts: TwilioSandboxOptions): Promise<Tw
     });
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
+  const sent: TwilioRecord[] = [];
+  const unsubscribed = new Set<string>();
+  const create = async (req: IncomingMessage, res: ServerResponse, path: string) => {
+    const form = new URLSearchParams(await readBody(req));
+    const to = form.get('To');
+    if (!to) return error(res, 400, 21604, "A 'To' phone number is required.");
+    if (!/^\+[1-9]\d{6,14}$/.test(to)) return error(res, 400, 21211, `The 'To' number ${to} is not a valid phone number.`);
+    if (!form.get('From') && !form.get('MessagingServiceSid')) return error(res, 400, 21603, "A 'From' phone number is required.");
+    if (!form.get('Body') && !form.get('MediaUrl')) return error(res, 400, 21602, 'Message body is required.');
+    if (unsubscribed.has(to)) return error(res, 400, 21610, 'Attempt to send to unsubscribed recipient');
+    const now = Date.now();
+    const sid = `SM${hex32(0x5e000 + sent.length)}`;
+    const msg: TwilioRecord = {
+      sid, account_sid: opts.accountSid, messaging_service_sid: form.get('MessagingServiceSid'), from: form.get('From'), to, body: form.get('Body'),
+      status: 'queued', direction: 'outbound-api', num_segments: '1', num_media: '0', price: null, price_unit: 'USD', error_code: null, error_message: null,
+      date_created: rfc2822(now), date_sent: null, date_updated: rfc2822(now), api_version: '2010-04-01', uri: `${path.replace(/\.json$/, '')}/${sid}.json`,
+    };
+    sent.push(msg);
+    data.Messages.push(msg);
+    send(res, 201, msg);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = urlOf(req);
     const m = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})(?:\/(Messages|Calls))?\.json$/.exec(url.pathname);
     if (!m) return error(res, 404, 20404, `The requested resource ${url.pathname} was not found`);
@@ -120,6 +150,7 @@ export async function startTwilioSandbox(opts: TwilioSandboxOptions): Promise<Tw
     if (status !== undefined) return error(res, status, 20500, 'An internal server error has occurred');
     if (faults.takeMalformed()) return send(res, 200, '{"messages": [{"sid": "SM');
     if (!m[2]) return send(res, 200, { sid: opts.accountSid, friendly_name: 'Sandbox account', status: 'active', type: 'Full' });
+    if (req.method === 'POST' && m[2] === 'Messages') return create(req, res, url.pathname);
     return list(res, m[2] as Resource, url.searchParams, url.pathname);
   };
 
@@ -127,6 +158,8 @@ export async function startTwilioSandbox(opts: TwilioSandboxOptions): Promise<Tw
   return {
     ...server,
     requests,
+    sent,
+    unsubscribe: (number) => void unsubscribed.add(number),
     ...faults.controls(),
     setRecord(resource, record, at = new Date()) {
       const rows = data[resource];
