@@ -9,13 +9,16 @@ import { connectors } from '../shared/connectors/all';
 import { startLocalStack } from '../shared/local/stack';
 import { localWebhooks } from '../shared/local/webhooks';
 import { startHubspotSandbox } from '../tests/sandboxes/hubspot';
+import { buildDashboard } from './build-dashboard';
 
 async function main() {
   const port = Number(process.env.PORT ?? 3000);
   const dataDir = process.env.SWITCHBOARD_DATA_DIR ?? '.data';
   process.env.PUBLIC_BASE_URL ??= `http://127.0.0.1:${port}`;
-  const stack = await startLocalStack({ dataDir, port, connectors, schedulerMs: 60_000, ...localWebhooks() });
+  const dashboardDir = await buildDashboard();
+  const stack = await startLocalStack({ dataDir, port, connectors, schedulerMs: 60_000, dashboardDir, ...localWebhooks() });
   console.log(`Switchboard listening on ${stack.url}`);
+  console.log(`Dashboard: ${stack.url}/ (sign in with the API key)`);
 
   const demoFile = join(dataDir, 'demo.json');
   let demo: { tenantId: string; integrationId?: string } | undefined = existsSync(demoFile) ? JSON.parse(readFileSync(demoFile, 'utf8')) : undefined;

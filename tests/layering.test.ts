@@ -14,6 +14,8 @@ const LAYERS: string[][] = [
   ['handlers', 'api'],
   ['cli', 'local'],
   ['functions'],
+  // Browser code (the dashboard): it reads the API's types, never its code, and nothing server-side imports it.
+  ['dashboard'],
 ];
 
 const repo = join(__dirname, '..');
@@ -33,9 +35,9 @@ function unitOf(file: string): string {
   return parts[1].replace(/\.ts$/, '');
 }
 
-function importsOf(file: string): string[] {
+function importsOf(file: string, which = /(?:from|import\()\s*'(\.\.?\/[^']+)'/g): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:from|import\()\s*'(\.\.?\/[^']+)'/g)].flatMap(([, spec]) => {
+  return [...text.matchAll(which)].flatMap(([, spec]) => {
     const base = resolve(dirname(file), spec);
     const hit = [`${base}.ts`, join(base, 'index.ts')].find((p) => existsSync(p));
     return hit ? [hit] : [];
@@ -77,5 +79,14 @@ describe('Imports point down', () => {
     };
     for (const f of files) if (!state.has(f)) visit(f, [f]);
     expect(cycles).toEqual([]);
+  });
+
+  it('the dashboard imports only types from the rest of shared/', () => {
+    // `import type …` (one line, erased by esbuild) is allowed; any other import would bundle server code.
+    const valueImport = /^(?!import type )[^\n]*(?:from|import\()\s*'(\.\.?\/[^']+)'/gm;
+    const dashboard = files.filter((f) => unitOf(f) === 'dashboard');
+    expect(dashboard.length).toBeGreaterThan(0);
+    const valueOut = dashboard.flatMap((f) => importsOf(f, valueImport).filter((g) => unitOf(g) !== 'dashboard').map((g) => `${rel(f)} → ${rel(g)}`));
+    expect(valueOut).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpEvent, HttpResult } from '../lambda-types';
 import type { InvocationContext } from '../log';
+import { staticSite } from './static';
 
 const MAX_READ = 8 * 1024 * 1024;
 
@@ -36,10 +37,20 @@ export async function toHttpEvent(req: IncomingMessage): Promise<HttpEvent> {
   };
 }
 
-/** The local HTTP front door: every request becomes an API Gateway event for the very same handler. */
-export async function serveHandler(handler: (e: HttpEvent, context?: InvocationContext) => Promise<HttpResult>, port: number, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
+/**
+ * The local HTTP front door: every request becomes an API Gateway event for the very same handler; with
+ * `staticDir`, other GETs are the dashboard's files (what CloudFront serves from S3 in AWS).
+ */
+export async function serveHandler(handler: (e: HttpEvent, context?: InvocationContext) => Promise<HttpResult>, port: number, host = '127.0.0.1', staticDir?: string): Promise<{ server: Server; url: string }> {
+  const site = staticDir ? staticSite(staticDir) : undefined;
   const server = createServer(async (req, res) => {
     try {
+      const file = site?.(req.method ?? 'GET', (req.url ?? '/').split('?')[0]);
+      if (file) {
+        res.writeHead(file.status, file.headers);
+        res.end(req.method === 'HEAD' ? undefined : file.body);
+        return;
+      }
       const event = await toHttpEvent(req);
       const result = await handler(event, { awsRequestId: event.requestContext.requestId, functionName: 'local-api' });
       res.writeHead(result.statusCode, result.headers ?? {});

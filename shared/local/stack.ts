@@ -36,6 +36,8 @@ export interface LocalStackOptions {
   dataDir?: string;
   /** HTTP port; 0 picks a free one; omit to run without HTTP. */
   port?: number;
+  /** A built dashboard (scripts/build-dashboard.ts) to serve on the HTTP port beside the API. */
+  dashboardDir?: string;
   connectors: Connector[];
   extraRoutes?: (app: App) => Route[];
   applyWebhook?: WebhookApplier;
@@ -108,7 +110,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   let server: Server | undefined;
   let url: string | undefined;
   if (opts.port !== undefined) {
-    ({ server, url } = await serveHandler(createApiHandler(() => app, (a) => [...integrationRoutes(a), ...flowRoutes(a), ...connectionTestRoutes(a), ...openApiRoutes(a), ...(opts.extraRoutes?.(a) ?? [])]), opts.port));
+    ({ server, url } = await serveHandler(createApiHandler(() => app, (a) => [...integrationRoutes(a), ...flowRoutes(a), ...connectionTestRoutes(a), ...openApiRoutes(a), ...(opts.extraRoutes?.(a) ?? [])]), opts.port, undefined, opts.dashboardDir));
     if (dataDir) writeFileSync(stackFile(dataDir), JSON.stringify({ pid: process.pid, dynamoEndpoint, url }), { mode: 0o600 });
     if (dataDir) await releaseDeadLeases(app, queues.recoverInFlight());
     queues.start();

@@ -1,0 +1,87 @@
+/**
+ * The dashboard's one way to call the API: same origin, `Authorization: Bearer <key>` from this tab's session,
+ * errors as ApiError carrying the envelope's code, message and details (shared/api/middleware.ts errorBody).
+ */
+import type { integrationView, recordView, runView } from '../services/views';
+import type { catalogEntry } from '../services/catalog';
+
+export type Integration = ReturnType<typeof integrationView>;
+export type DataRecord = ReturnType<typeof recordView>;
+export type Run = ReturnType<typeof runView>;
+export type Template = ReturnType<typeof catalogEntry>;
+export type Page<K extends string, T> = { [k in K]: T[] } & { nextCursor?: string | null };
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: { path: string; message: string }[] = [],
+  ) {
+    super(message);
+  }
+}
+
+const KEY = 'switchboard.apiKey';
+const listeners = new Set<() => void>();
+export const session = {
+  key: (): string | null => sessionStorage.getItem(KEY),
+  signIn(key: string) {
+    sessionStorage.setItem(KEY, key);
+    listeners.forEach((l) => l());
+  },
+  signOut() {
+    sessionStorage.removeItem(KEY);
+    listeners.forEach((l) => l());
+  },
+  subscribe(l: () => void) {
+    listeners.add(l);
+    return () => void listeners.delete(l);
+  },
+};
+
+export interface Reply<T> {
+  body: T;
+  status: number;
+  /** The version an ETag names, for If-Match. */
+  version?: number;
+}
+
+export async function call<T>(method: string, path: string, opts: { body?: unknown; ifMatch?: number; key?: string } = {}): Promise<Reply<T>> {
+  const headers: Record<string, string> = { authorization: `Bearer ${opts.key ?? session.key() ?? ''}` };
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.ifMatch !== undefined) headers['if-match'] = `"${opts.ifMatch}"`;
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  } catch {
+    throw new ApiError(0, 'network_error', 'Switchboard did not answer. Is it running?');
+  }
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (!res.ok) {
+    const e = (body as { error?: { code?: string; message?: string; details?: { path: string; message: string }[] } } | undefined)?.error;
+    // A revoked or wrong key ends the session: the sign-in screen explains, and no tenant data stays on screen.
+    if (res.status === 401 && !opts.key) session.signOut();
+    throw new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`, e?.details ?? []);
+  }
+  const etag = res.headers.get('etag');
+  return { body: body as T, status: res.status, version: etag ? Number(etag.replace(/^W\//, '').replace(/"/g, '')) : undefined };
+}
+
+export const get = async <T>(path: string) => (await call<T>('GET', path)).body;
+
+export const enc = encodeURIComponent;
+
+/** `?a=1&b=2` from the defined values. */
+export function qs(q: Record<string, string | number | boolean | undefined | null>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}

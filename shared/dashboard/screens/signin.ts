@@ -1,0 +1,31 @@
+import { html } from 'htm/preact';
+import { useState } from 'preact/hooks';
+import { call, session } from '../api';
+import { ErrorBox, useAction } from '../ui';
+
+/**
+ * The only screen before sign-in. The key is checked against the API before it is kept (in this tab's
+ * sessionStorage, gone when the tab closes).
+ */
+export function SignIn() {
+  const [key, setKey] = useState('');
+  const check = useAction(async (k: string) => {
+    await call('GET', '/api/integrations?limit=1', { key: k });
+    session.signIn(k);
+  });
+  const submit = (e: Event) => {
+    e.preventDefault();
+    void check.run(key.trim());
+  };
+  return html`<section class="signin">
+    <h1>Sign in to Switchboard</h1>
+    <form onSubmit=${submit}>
+      <label>API key
+        <input type="password" name="apiKey" autocomplete="current-password" required value=${key} onInput=${(e: Event) => setKey((e.target as HTMLInputElement).value)} />
+      </label>
+      <p class="hint">The key <code>npm start</code> printed on first start, or one from <code>npx switchboard tenants create &lt;name&gt; --json</code>.</p>
+      <button type="submit" disabled=${check.pending}>Sign in</button>
+    </form>
+    <${ErrorBox} error=${check.error} title="Sign-in failed" />
+  </section>`;
+}
