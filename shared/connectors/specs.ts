@@ -30,6 +30,8 @@ import { activecampaignSpec } from './activecampaign/spec';
 import { slackSpec } from './slack/spec';
 import { ga4Spec } from './ga4/spec';
 import { datadogSpec } from './datadog/spec';
+import { smtpSpec } from './smtp/spec';
+import { sendgridSpec } from './sendgrid/spec';
 /**
  * Every connector's declaration (no drivers): the API, the catalog and the deploy template read this.
  * Adding a connector = its folder, one line here, one in all.ts and its worker entry in functions/workers/
@@ -66,4 +68,6 @@ export const specs: ConnectorSpec[] = [
   slackSpec,
   ga4Spec,
   datadogSpec,
+  smtpSpec,
+  sendgridSpec,
 ] as ConnectorSpec[];

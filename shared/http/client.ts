@@ -24,9 +24,10 @@ export interface HttpRequest {
   /**
    * Reads a vendor's error body into our error, whatever the status (a SOAP fault arrives as a 500, a failed
    * business call as a 200): on an error status a retryable one is retried like a 5xx, not before its
-   * `retryAt`; any other is thrown at once.
+   * `retryAt`; any other is thrown at once. `headers` (lower-cased) carry a vendor's own reset time (SendGrid's
+   * X-RateLimit-Reset on a 429 without Retry-After).
    */
-  fault?: (status: number, body: unknown) => SourceError | undefined;
+  fault?: (status: number, body: unknown, headers: Record<string, string>) => SourceError | undefined;
 }
 
 export interface HttpResponse<T = unknown> {
@@ -176,7 +177,7 @@ export class HttpClient {
       if ((status >= 200 && status < 300) || req.okStatuses?.includes(status)) {
         breaker.success();
         const body = parseBody(text, resHeaders);
-        const failed = req.fault?.(status, body);
+        const failed = req.fault?.(status, body, resHeaders);
         if (failed) throw failed;
         return { status, headers: resHeaders, body: body as T };
       }
@@ -186,7 +187,7 @@ export class HttpClient {
         refreshed = true;
         if (await auth.refresh()) continue;
       }
-      const fault = req.fault?.(status, parsed);
+      const fault = req.fault?.(status, parsed, resHeaders);
       if (fault && !fault.retryable) throw fault;
       const error = fault ?? this.failure(where, status, parsed);
       const retryAfter = parseRetryAfter(resHeaders['retry-after'], this.now()) ?? (fault?.retryAt !== undefined ? Math.max(0, fault.retryAt - this.now()) : undefined);

@@ -50,6 +50,7 @@ describe('Catalog: GET /api/integrations/templates', () => {
       expect([t.type, existsSync(join(__dirname, '../../functions/workers', `${t.type.replace(/_/g, '-')}.ts`))]).toEqual([t.type, true]);
       expect([t.type, typeof t.title, t.dataTypes.length > 0 || ['database', 'custom_api', 'twilio', 'cdk'].includes(t.type)]).toEqual([t.type, 'string', true]);
     }
+    expect(templates.filter((t) => t.destinationOnly).map((t) => t.type)).toEqual(expect.arrayContaining(['smtp', 'sendgrid']));
   });
 
   it('gives each a configSchema that is a valid JSON Schema (2020-12), its secrets write-only', () => {
