@@ -4,9 +4,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
-  // middy ships ES modules only; jest's module system needs them as CommonJS.
-  transform: { '^.+\\.ts$': tsJest, '^.+/node_modules/@middy/.+\\.js$': tsJest },
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  // middy and jose ship ES modules only; jest's module system needs them as CommonJS.
+  transform: { '^.+\\.ts$': tsJest, '^.+/node_modules/(@middy|jose)/.+\\.js$': tsJest },
+  transformIgnorePatterns: ['/node_modules/(?!@middy/|jose/)'],
   setupFiles: ['<rootDir>/tests/helpers/env.ts'],
   testTimeout: 60000,
   maxWorkers: 2,

@@ -1,8 +1,9 @@
 import { createApiHandler } from '../shared/api/handler';
 import { integrationRoutes } from '../shared/api/routes';
 import { flowRoutes } from '../shared/api/flows';
+import { apiKeyRoutes } from '../shared/api/keys';
 import { openApiRoutes } from '../shared/api/openapi';
 import { lazyApp } from '../shared/handlers/lazy';
 
-/** HTTP API: integrations CRUD, sync requests, runs, data, metrics, and flows. No connector code, no kms:Decrypt. */
-export const handler = createApiHandler(lazyApp(), (app) => [...integrationRoutes(app), ...flowRoutes(app), ...openApiRoutes(app)]);
+/** HTTP API: integrations CRUD, sync requests, runs, data, metrics, flows and API keys. No connector code, no kms:Decrypt. */
+export const handler = createApiHandler(lazyApp(), (app) => [...integrationRoutes(app), ...flowRoutes(app), ...apiKeyRoutes(app), ...openApiRoutes(app)]);

@@ -34,6 +34,21 @@ const ConfigSchema = z.object({
     .default('')
     .transform((v) => v.split(/[\s,]+/).filter(Boolean)),
   PUBLIC_BASE_URL: z.string().default('http://127.0.0.1:3000'),
+  /**
+   * Sign-in for people (README "Sign-in"): the OIDC provider's issuer and the audience (client id) its tokens
+   * are for, from the `oidcIssuer` / `oidcAudience` stage parameters. Empty: API keys only.
+   */
+  OIDC_ISSUER: z.string().default(''),
+  OIDC_AUDIENCE: z.string().default(''),
+  /** The claims naming a person's tenant and role; a token without the tenant claim is looked up by the user claim. */
+  OIDC_TENANT_CLAIM: z.string().min(1).default('tenant'),
+  OIDC_ROLE_CLAIM: z.string().min(1).default('role'),
+  OIDC_USER_CLAIM: z.string().min(1).default('sub'),
+  /** The only signing algorithms accepted (API Gateway's JWT authorizer takes RSA keys). */
+  OIDC_ALGORITHMS: z
+    .string()
+    .default('RS256')
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean)),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

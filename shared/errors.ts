@@ -44,6 +44,12 @@ export class UnauthorizedError extends AppError {
     super(code, message, 401);
   }
 }
+/** Signed in, but not allowed: a viewer asking to change something, a user with no tenant. */
+export class ForbiddenError extends AppError {
+  constructor(code: string, message: string) {
+    super(code, message, 403);
+  }
+}
 export class NotFoundError extends AppError {
   constructor(what = 'resource', code = 'not_found') {
     super(code, `The ${what} was not found.`, 404);

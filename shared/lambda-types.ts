@@ -58,6 +58,23 @@ export interface ApiRequest {
   /** Parsed JSON body (undefined when there is none). */
   body: unknown;
   tenantId?: string;
+  /** Who is calling (set by the router on authenticated routes); `tenantId` is its tenant. */
+  principal?: Principal;
+}
+
+/** `admin` may change things; `viewer` may only read (every non-GET route answers a viewer 403). */
+export type Role = 'admin' | 'viewer';
+
+/** An authenticated caller: a program with an API key (always `admin`), or a person signed in with SSO. */
+export interface Principal {
+  tenantId: string;
+  role: Role;
+  via: 'api_key' | 'sso';
+  /** The API key's id (via api_key). */
+  keyId?: string;
+  /** The token's issuer and user claim (via sso). */
+  issuer?: string;
+  user?: string;
 }
 
 export interface ApiReply {

@@ -10,7 +10,7 @@ const LAYERS: string[][] = [
   ['errors', 'log', 'config', 'json', 'validate', 'lambda-types', 'backoff'],
   ['http', 'crypto', 'queue', 'xml'],
   ['connectors', 'store', 'destinations', 'mapping', 'mail'],
-  ['services', 'engine', 'webhooks', 'notify', 'flows', 'reports'],
+  ['services', 'engine', 'webhooks', 'notify', 'flows', 'reports', 'auth'],
   ['handlers', 'api'],
   ['cli', 'local'],
   ['functions'],

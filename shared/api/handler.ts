@@ -1,5 +1,7 @@
+import { authenticatorFor } from '../auth/authenticator';
+import type { TrustedIssuer } from '../auth/jwt';
 import type { App } from '../services/app';
-import { authenticate, httpStack, type Handler } from './middleware';
+import { httpStack, type Handler } from './middleware';
 import { Router, type Route } from './router';
 
 /**
@@ -7,12 +9,13 @@ import { Router, type Route } from './router';
  * routes, so a function only carries the code (and needs only the permissions) of what it serves.
  * @example export const handler = createApiHandler(lazyApp(), integrationRoutes);
  */
-export function createApiHandler(getApp: () => App, routes: (app: App) => Route[]): Handler {
+export function createApiHandler(getApp: () => App, routes: (app: App) => Route[], extraIssuers: TrustedIssuer[] = []): Handler {
   let router: Router | undefined;
   return httpStack(async (event) => {
     if (!router) {
       const app = getApp();
-      router = new Router(routes(app), (req) => authenticate(req.headers, (k) => app.tenants.resolve(k)));
+      const auth = authenticatorFor(app, extraIssuers);
+      router = new Router(routes(app), (req) => auth.authenticate(req.headers));
     }
     return router.handle(event);
   });

@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { AppError, PayloadTooLargeError, UnauthorizedError } from '../errors';
+import { AppError, PayloadTooLargeError } from '../errors';
 import { parseJson as parseJsonText } from '../json';
 import { createLogger, scrub, withInvocation, type InvocationContext } from '../log';
 import type { ApiReply, ApiRequest, HttpEvent, HttpResult } from '../lambda-types';
@@ -50,15 +50,6 @@ export function toErrorResult(err: unknown, requestId?: string): HttpResult {
   if (err instanceof AppError && err.expose) return jsonResult(err.statusCode, errorBody(err));
   log.error('unhandled error', { error: err as Error, requestId, stack: scrub(String((err as Error)?.stack ?? '')).split('\n').slice(0, 6).join(' | ') });
   return jsonResult(500, { error: { code: 'internal_error', message: 'Something went wrong on our side.', ...(requestId ? { requestId } : {}) } });
-}
-
-/** Reads `Authorization: Bearer <key>` and resolves the tenant, or throws 401 invalid_api_key. */
-export async function authenticate(headers: Record<string, string>, resolve: (key: string) => Promise<string | undefined>): Promise<string> {
-  const m = /^Bearer\s+(\S{8,512})\s*$/i.exec(headers.authorization ?? '');
-  if (!m) throw new UnauthorizedError();
-  const tenantId = await resolve(m[1]);
-  if (!tenantId) throw new UnauthorizedError();
-  return tenantId;
 }
 
 export type Handler = (event: HttpEvent, context?: InvocationContext) => Promise<HttpResult>;

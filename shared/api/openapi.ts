@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { App } from '../services/app';
 import { flowRoutes } from './flows';
+import { apiKeyRoutes } from './keys';
 import { notificationRoutes, summaryRoutes } from './notifications';
 import type { Route } from './router';
 import { integrationRoutes } from './routes';
@@ -27,6 +28,7 @@ export function publicRoutes(app: App): Route[] {
     ...webhookSettingsRoutes(app),
     ...notificationRoutes(app),
     ...summaryRoutes(app),
+    ...apiKeyRoutes(app),
     ...openApiRoutes(app),
   ];
 }

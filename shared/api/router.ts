@@ -1,14 +1,14 @@
 import type { z } from 'zod';
-import { AppError, NotFoundError } from '../errors';
+import { AppError, ForbiddenError, NotFoundError, UnauthorizedError } from '../errors';
 import type { HttpEvent, HttpResult } from '../lambda-types';
-import type { ApiReply, ApiRequest } from '../lambda-types';
+import type { ApiReply, ApiRequest, Principal } from '../lambda-types';
 import { jsonResult, readRequest } from './middleware';
 
 export interface Route {
   method: string;
   /** `/api/integrations/{id}/runs/{runId}` style. */
   path: string;
-  /** Needs a tenant (API key); webhooks authenticate by signature instead. */
+  /** Needs a tenant (API key or sign-in token); webhooks authenticate by signature instead. Non-GET ones need the admin role. */
   auth: boolean;
   /** Webhooks keep the raw bytes and parse themselves. */
   rawBody?: boolean;
@@ -26,6 +26,15 @@ export interface Route {
  * error that would be a 500, so a longer one is answered as what it is: nothing by that id.
  */
 export const MAX_PARAM_LENGTH = 128;
+
+/**
+ * The same API under `/sso/api/…`: in AWS these routes sit behind API Gateway's JWT authorizer (the dashboard's
+ * way in for people), while `/api/…` stays open to API keys; both reach the same functions and routes here.
+ */
+export const SSO_PREFIX = '/sso';
+
+/** Methods a viewer may call: everything else changes something. */
+const READ_METHODS = new Set(['GET', 'HEAD']);
 
 interface Compiled extends Route {
   re: RegExp;
@@ -51,13 +60,15 @@ export class Router {
 
   constructor(
     routes: Route[],
-    private readonly authenticate: (req: ApiRequest) => Promise<string>,
+    private readonly authenticate: (req: ApiRequest) => Promise<Principal>,
   ) {
     this.routes = routes.map(compile);
   }
 
-  async handle(event: HttpEvent): Promise<HttpResult> {
-    const method = event.requestContext.http.method.toUpperCase();
+  async handle(received: HttpEvent): Promise<HttpResult> {
+    const method = received.requestContext.http.method.toUpperCase();
+    const sso = received.rawPath.startsWith(`${SSO_PREFIX}/api/`);
+    const event = sso ? { ...received, rawPath: received.rawPath.slice(SSO_PREFIX.length) } : received;
     const path = event.rawPath;
     let pathMatched = false;
     for (const r of this.routes) {
@@ -75,16 +86,26 @@ export class Router {
       });
       // Authenticate before reading the body: an unauthenticated caller learns nothing about our parsing.
       const headersOnly = readRequest({ ...event, body: undefined });
-      if (r.auth) headersOnly.tenantId = await this.authenticate(headersOnly);
+      if (r.auth) headersOnly.principal = await this.authorize(r, headersOnly, sso);
       if (Object.values(params).some((v) => v.length > MAX_PARAM_LENGTH)) throw new NotFoundError();
       const req = readRequest(event, undefined, !r.rawBody);
       req.params = params;
-      req.tenantId = headersOnly.tenantId;
+      req.principal = headersOnly.principal;
+      req.tenantId = req.principal?.tenantId;
       const reply = await r.handle(req);
       if (reply.raw !== undefined) return { statusCode: reply.status, headers: reply.headers, body: reply.raw };
       return jsonResult(reply.status, reply.body, reply.headers);
     }
     if (pathMatched) throw new AppError('method_not_allowed', `${method} is not allowed on ${path}.`, 405);
     throw new NotFoundError('route', 'route_not_found');
+  }
+
+  /** Who calls, and whether their role may call this route: here, so no route can forget it. */
+  private async authorize(r: Route, req: ApiRequest, sso: boolean): Promise<Principal> {
+    const principal = await this.authenticate(req);
+    if (sso && principal.via !== 'sso') throw new UnauthorizedError('invalid_token', `Routes under ${SSO_PREFIX}/api take a sign-in token; send API keys to /api.`);
+    if (!READ_METHODS.has(r.method) && principal.role !== 'admin')
+      throw new ForbiddenError('read_only_role', `Your role (${principal.role}) can only read: ${r.method} ${r.path} needs the admin role.`);
+    return principal;
   }
 }

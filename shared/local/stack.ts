@@ -9,6 +9,9 @@ import { flowWorkerHandler } from '../flows/worker';
 import { startLocalStream, type LocalStream } from './stream';
 import { FLOWS_QUEUE, NOTIFY_QUEUE } from '../queue/types';
 import { integrationRoutes } from '../api/routes';
+import { apiKeyRoutes } from '../api/keys';
+import { DevSigner } from '../auth/dev';
+import { devSignInRoutes } from './dev-signin';
 import { openApiRoutes } from '../api/openapi';
 import { AppError } from '../errors';
 import type { Route } from '../api/router';
@@ -110,7 +113,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   let server: Server | undefined;
   let url: string | undefined;
   if (opts.port !== undefined) {
-    ({ server, url } = await serveHandler(createApiHandler(() => app, (a) => [...integrationRoutes(a), ...flowRoutes(a), ...connectionTestRoutes(a), ...openApiRoutes(a), ...(opts.extraRoutes?.(a) ?? [])]), opts.port, undefined, opts.dashboardDir));
+    const dev = await DevSigner.load(keyDir);
+    const routes = (a: App) => [...integrationRoutes(a), ...flowRoutes(a), ...connectionTestRoutes(a), ...apiKeyRoutes(a), ...openApiRoutes(a), ...devSignInRoutes(a, dev), ...(opts.extraRoutes?.(a) ?? [])];
+    ({ server, url } = await serveHandler(createApiHandler(() => app, routes, [dev.issuer]), opts.port, undefined, opts.dashboardDir));
     if (dataDir) writeFileSync(stackFile(dataDir), JSON.stringify({ pid: process.pid, dynamoEndpoint, url }), { mode: 0o600 });
     if (dataDir) await releaseDeadLeases(app, queues.recoverInFlight());
     queues.start();

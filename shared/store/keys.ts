@@ -1,6 +1,10 @@
 /** Key layout of the one table (see README "Data model"). Every read starts from a tenant or integration. */
 export const keys = {
   apiKey: (hash: string) => ({ PK: `APIKEY#${hash}`, SK: 'APIKEY' }),
+  /** The tenant's listing entry of one of its API keys (id, name, prefix, last use; the hash, never the key). */
+  tenantApiKey: (tenantId: string, keyId: string) => ({ PK: `TENANT#${tenantId}`, SK: `APIKEY#${keyId}` }),
+  /** A signed-in person's tenant and role, by the IdP's issuer and the configured user claim. */
+  ssoUser: (issuer: string, user: string) => ({ PK: `SSOUSER#${issuer}#${user}`, SK: 'SSOUSER' }),
   tenant: (tenantId: string) => ({ PK: `TENANT#${tenantId}`, SK: 'TENANT' }),
   integration: (tenantId: string, id: string) => ({ PK: `TENANT#${tenantId}`, SK: `INTEGRATION#${id}` }),
   integrationPrefix: (tenantId: string) => ({ PK: `TENANT#${tenantId}`, SKPrefix: 'INTEGRATION#' }),

@@ -1,4 +1,4 @@
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DecryptCommand, GenerateDataKeyCommand } from '@aws-sdk/client-kms';
@@ -8,13 +8,8 @@ import { startDynalite } from '../../shared/local/dynamo';
 import { createDb, ensureTable } from '../../shared/store/db';
 import { TenantStore } from '../../shared/store/tenants';
 import { startHubspotSandbox, type HubspotSandbox } from '../sandboxes/hubspot';
+import { sample } from '../helpers/events';
 
-/** A sample event from events/, with {{PLACEHOLDERS}} filled in. */
-function sample<T>(name: string, vars: Record<string, string>): T {
-  let text = readFileSync(join(__dirname, '../../events', name), 'utf8');
-  for (const [k, v] of Object.entries(vars)) text = text.split(`{{${k}}}`).join(v);
-  return JSON.parse(text) as T;
-}
 
 /**
  * The Lambda entries in functions/ with their deployed wiring (appFromEnv: DynamoDB from the SDK's endpoint
