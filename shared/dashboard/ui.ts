@@ -152,11 +152,5 @@ export function Time({ iso }: { iso: string | null | undefined }) {
   return iso ? html`<time datetime=${iso} title=${new Date(iso).toLocaleString()}>${when(iso)}</time>` : html`<span>—</span>`;
 }
 
-export function duration(ms: number | undefined | null): string {
-  if (ms === undefined || ms === null) return '—';
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
 
 export const num = (n: number | undefined) => (n ?? 0).toLocaleString('en-US');

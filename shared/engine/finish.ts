@@ -58,5 +58,7 @@ export async function recordMetrics(app: App, run: Run): Promise<void> {
     recordsDeleted: run.dryRun ? 0 : s.deleted,
     recordsFailed: s.failed,
     requests: s.requests,
+    // Time spent reading and writing (the sum over data types), for the dashboard's per-day chart.
+    durationMs: s.durationMs,
   });
 }

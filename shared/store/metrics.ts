@@ -2,7 +2,7 @@ import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './db';
 import { keys } from './keys';
 
-export const METRIC_NAMES = ['runs', 'runsSucceeded', 'runsFailed', 'recordsProcessed', 'recordsCreated', 'recordsUpdated', 'recordsDeleted', 'recordsFailed', 'requests', 'webhooks'] as const;
+export const METRIC_NAMES = ['runs', 'runsSucceeded', 'runsFailed', 'recordsProcessed', 'recordsCreated', 'recordsUpdated', 'recordsDeleted', 'recordsFailed', 'requests', 'webhooks', 'durationMs'] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 export type Counters = Partial<Record<MetricName, number>>;
 

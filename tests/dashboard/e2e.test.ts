@@ -1,36 +1,52 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildDashboard } from '../../scripts/build-dashboard';
-import { startTestStack, type TestStack } from '../helpers/stack';
 import { localWebhooks } from '../../shared/local/webhooks';
+import { startTestStack, type TestStack } from '../helpers/stack';
+import { startGenericRestSandbox, type GenericRestSandbox } from '../sandboxes/generic-rest';
 import { launchChromium, watchedPage, type WatchedPage } from './browser';
 
+const TOKEN = 'sandbox-token-0123456789';
+
 /**
- * The dashboard end to end in Debian's chromium against a real local stack (the API, queues, workers and
- * store of `npm start`) on a free port.
+ * The dashboard end to end in Debian's chromium against a real local stack (the API, queues, workers and store
+ * of `npm start`) on a free port, and a REST sandbox on loopback as the vendor. The steps build on each other,
+ * in one page, as a newcomer would go. Each step requires exactly the console errors it provokes.
  */
 describe('Dashboard in a browser', () => {
   let dir: string;
   let stack: TestStack;
+  let sandbox: GenericRestSandbox;
   let browser: Browser;
   let w: WatchedPage;
+  let page: Page;
+  let integrationId: string;
 
   beforeAll(async () => {
     dir = await buildDashboard(mkdtempSync(join(tmpdir(), 'sb-dashboard-')));
     stack = await startTestStack({ port: 0, dashboardDir: dir, ...localWebhooks() });
+    sandbox = await startGenericRestSandbox({ items: 57, auth: { kind: 'bearer', token: TOKEN } });
     browser = await launchChromium();
     w = await watchedPage(browser);
+    page = w.page;
+    page.setDefaultTimeout(15_000);
   });
   afterAll(async () => {
     await browser?.close();
+    await sandbox?.close();
     await stack?.close();
     rmSync(dir, { recursive: true, force: true });
   });
+  afterEach(() => {
+    w.errors.length = 0;
+  });
+
+  const main = () => page.getByRole('main');
+  const badge = (text: string) => main().locator('.badge', { hasText: text }).first();
 
   it('shows only the sign-in form before sign-in, refuses a wrong key, and signs in with the API key', async () => {
-    const { page } = w;
     await page.goto(`${stack.url}/`);
     await page.getByLabel('API key').fill('sb_wrong_key_123456');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -43,6 +59,156 @@ describe('Dashboard in a browser', () => {
     await page.getByText('No integrations yet.').waitFor();
     // The wrong key's 401, which Chromium logs, and nothing else.
     expect(w.errors).toEqual([expect.stringContaining('status of 401')]);
-    w.errors.length = 0;
+  });
+
+  it('creates a custom API integration from the catalog form, tests it, syncs it and watches the run finish', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New integration' }).click();
+    await page.getByRole('button', { name: 'Custom API', exact: true }).waitFor();
+    await w.shot('02-catalog');
+    await page.getByRole('button', { name: 'Custom API', exact: true }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Orders API');
+    await page.getByLabel('baseUrl').fill(sandbox.url);
+    await page.getByRole('group', { name: 'auth' }).getByLabel('kind').selectOption('bearer');
+    await page.getByLabel('token', { exact: true }).fill(TOKEN);
+    expect(await page.getByLabel('token', { exact: true }).getAttribute('type')).toBe('password');
+    await page.getByLabel('testPath').fill('/api/ping');
+    await page.getByRole('button', { name: 'Add streams' }).click();
+    const stream = page.getByRole('group', { name: 'streams 1' });
+    await stream.getByLabel('name', { exact: true }).fill('items');
+    await stream.getByLabel('path', { exact: true }).fill('/api/pages/items');
+    await stream.getByLabel('recordsPath').fill('results');
+    const paging = stream.getByRole('group', { name: 'pagination' });
+    await paging.getByLabel('kind').selectOption('page');
+    await paging.getByLabel('sizeParam').fill('per_page');
+    await paging.getByLabel('size', { exact: true }).fill('10');
+    await paging.getByLabel('hasMore').fill('has_more');
+    await w.shot('03-create-form');
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByRole('status').getByText('Connection OK').waitFor();
+    await w.shot('04-test-connection');
+    await page.getByRole('button', { name: 'Next' }).click();
+    expect(await page.getByLabel('items').isChecked()).toBe(true);
+    await page.getByLabel('Sync interval (minutes)').fill('30');
+    await page.getByRole('button', { name: 'Save and start the first sync' }).click();
+
+    // The run screen polls until the run ends.
+    await page.waitForURL(/\/integrations\/[^/]+\/runs\/[^/]+$/);
+    integrationId = new URL(page.url()).pathname.split('/')[2];
+    await badge('succeeded').waitFor();
+    await main().getByRole('row', { name: /items done 57 57/ }).waitFor();
+    await w.shot('05-run');
+
+    const stored = await stack.app.integrations.get(stack.tenantId, integrationId);
+    expect([stored?.name, stored?.status, stored?.syncInterval, stored?.config.token]).toEqual(['Orders API', 'active', 30, expect.stringMatching(/^sb1\./)]);
+    expect(sandbox.requests.filter((r) => r.path === '/api/pages/items').every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
+    expect(w.errors).toEqual([]);
+  });
+
+  it('browses its records: pages, modifiedAfter, one record as JSON', async () => {
+    await main().getByRole('link', { name: 'Data' }).click();
+    const rows = main().locator('tbody tr');
+    await main().getByRole('button', { name: 'itm_00001', exact: true }).waitFor();
+    expect(await rows.count()).toBe(25);
+    await main().getByRole('button', { name: 'Next page' }).click();
+    await main().getByRole('button', { name: 'itm_00026', exact: true }).waitFor();
+    await main().getByRole('button', { name: 'Next page' }).click();
+    await main().getByRole('button', { name: 'itm_00057', exact: true }).waitFor();
+    expect(await rows.count()).toBe(7);
+    expect(await main().getByRole('button', { name: 'Next page' }).count()).toBe(0);
+
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    await main().getByLabel('Modified after').fill(tomorrow);
+    await main().getByText(`No records modified after ${tomorrow}.`).waitFor();
+    await main().getByLabel('Modified after').fill('2020-01-01');
+    await main().getByRole('button', { name: 'itm_00001', exact: true }).click();
+    const json = main().getByLabel('JSON of record itm_00001');
+    await json.waitFor();
+    expect(JSON.parse(await json.innerText())).toMatchObject({ externalId: 'itm_00001', dataType: 'items', data: { email: 'item1@example.com' } });
+    await w.shot('06-data');
+    expect(w.errors).toEqual([]);
+  });
+
+  it("charts the day's metrics and sets up the webhook secret, shown once", async () => {
+    await main().getByRole('link', { name: 'Metrics' }).click();
+    const today = new Date().toISOString().slice(0, 10);
+    const synced = main().getByRole('img', { name: /^Records synced/ });
+    await synced.waitFor();
+    expect(await synced.getAttribute('aria-label')).toContain(`${today} 57`);
+    // Sync time per day comes from the run's durationMs, added to the daily metrics when the run closed.
+    expect(await main().getByRole('img', { name: /^Sync time/ }).getAttribute('aria-label')).toMatch(new RegExp(`${today} [1-9]`));
+    await w.shot('07-metrics');
+
+    await main().getByRole('link', { name: 'Webhooks' }).click();
+    await main().getByText(`/webhooks/generic/${integrationId}`).waitFor();
+    await main().getByRole('button', { name: 'Generate secret' }).click();
+    expect(await main().getByRole('status').locator('pre').innerText()).toMatch(/^whsec_/);
+    await main().getByRole('button', { name: 'Rotate secret' }).waitFor();
+    await w.shot('08-webhooks');
+    expect(w.errors).toEqual([]);
+  });
+
+  it("shows a failing integration's error and what to do about it", async () => {
+    const broken = await stack.svc.create(stack.tenantId, {
+      name: 'Broken API',
+      type: 'custom_api',
+      config: { baseUrl: sandbox.url, auth: { kind: 'bearer' }, token: 'not-the-token', testPath: '/api/ping', streams: [{ name: 'items', path: '/api/pages/items', recordsPath: 'results' }] },
+    });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
+    await main().getByRole('link', { name: 'Broken API' }).click();
+    await main().getByRole('button', { name: 'Sync now' }).click();
+    await badge('failed').waitFor();
+    await main().getByRole('alert').getByText(/401/).first().waitFor();
+    await main().getByRole('link', { name: 'Summary' }).click();
+    const lastError = main().getByRole('alert').filter({ hasText: 'Last error' });
+    await lastError.getByText('The vendor refused the credentials').waitFor();
+    await main().getByRole('button', { name: 'Test connection' }).click();
+    await main().getByRole('status').getByText('Connection failed').waitFor();
+    await w.shot('09-failing-integration');
+    expect((await stack.app.integrations.get(stack.tenantId, broken.id))?.errorMessage).toMatch(/401/);
+    // The overview shows it too, with the error under its name.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
+    await main().getByRole('row', { name: /Broken API/ }).getByText(/401/).waitFor();
+    await w.shot('10-overview');
+    expect(w.errors).toEqual([]);
+  });
+
+  it('edits with a stale version and explains the conflict; a reload then saves, sending no secret', async () => {
+    await page.goto(`${stack.url}/integrations/${integrationId}/edit`);
+    await main().getByLabel('Name', { exact: true }).waitFor();
+    expect(await main().getByLabel('token', { exact: true }).inputValue()).toBe('***');
+    // Someone else saves meanwhile.
+    await stack.svc.patch(stack.tenantId, integrationId, { name: 'Orders API (renamed elsewhere)' });
+    await main().getByLabel('Sync interval (minutes)').fill('15');
+    await main().getByRole('button', { name: 'Save', exact: true }).click();
+    const conflict = main().getByRole('alert').filter({ hasText: 'Edit conflict' });
+    await conflict.getByText('Someone changed this integration after you opened it').waitFor();
+    await w.shot('11-edit-conflict');
+    expect((await stack.app.integrations.get(stack.tenantId, integrationId))?.syncInterval).toBe(30);
+    expect(w.errors).toEqual([expect.stringContaining('status of 409')]);
+
+    await main().getByRole('button', { name: 'Load the latest version' }).click();
+    await main().getByRole('heading', { name: 'Orders API (renamed elsewhere)' }).waitFor();
+    expect(await main().getByLabel('Name', { exact: true }).inputValue()).toBe('Orders API (renamed elsewhere)');
+    const sent: string[] = [];
+    page.on('request', (r) => r.method() === 'PATCH' && sent.push(r.postData() ?? ''));
+    await main().getByLabel('Sync interval (minutes)').fill('15');
+    await main().getByRole('button', { name: 'Save', exact: true }).click();
+    await main().getByRole('status').getByText(/Saved as version/).waitFor();
+    expect(sent.map((b) => JSON.parse(b))).toEqual([{ syncInterval: 15 }]);
+    expect((await stack.app.integrations.get(stack.tenantId, integrationId))?.syncInterval).toBe(15);
+  });
+
+  it('fits a phone screen without sideways scrolling', async () => {
+    const phone = await watchedPage(browser, { width: 390, height: 844 });
+    await phone.page.goto(`${stack.url}/`);
+    await phone.page.getByLabel('API key').fill(stack.apiKey);
+    await phone.page.getByRole('button', { name: 'Sign in' }).click();
+    await phone.page.getByRole('table').getByRole('link', { name: 'Orders API (renamed elsewhere)' }).waitFor();
+    await phone.shot('12-phone-overview');
+    expect(await phone.page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    expect(phone.errors).toEqual([]);
+    await phone.page.close();
   });
 });

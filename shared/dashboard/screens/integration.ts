@@ -1,10 +1,122 @@
 import { html } from 'htm/preact';
-import { enc, type Integration } from '../api';
-import { ErrorBox, Loading, Status, Time, useGet } from '../ui';
+import { useRef, useState } from 'preact/hooks';
+import { call, enc, type Integration, type Page, type Run } from '../api';
+import { useTemplates } from '../catalog';
+import { ErrorBox, Link, Loading, navigate, Status, Time, useAction, useGet } from '../ui';
+import { EditIntegration } from './edit';
+import { RunDetail, RunList, RunTable } from './runs';
+import { DataBrowser } from './data';
+import { Metrics } from './metrics';
+import { Webhooks } from './webhooks';
 
-export function IntegrationScreen({ id }: { id: string; tab: string; runId?: string }) {
+/** What an operator can do about an integration's last error, read from the connector's message. */
+export function adviceFor(message: string): string {
+  if (/\b(401|403)\b|unauthori[sz]ed|forbidden|invalid[_ ](token|key|credential|grant|client)|expired|credential/i.test(message))
+    return 'The vendor refused the credentials. Open Settings, enter a fresh token or key (the stored one shows as ***), save, then Test connection.';
+  if (/\b429\b|rate.?limit|too many requests|quota|budget/i.test(message)) return 'The vendor is rate limiting. The next run continues where this one stopped; lower the sync frequency if it keeps happening.';
+  if (/ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|getaddrinfo|timed? ?out|unreachable|socket/i.test(message))
+    return 'Switchboard could not reach the vendor. Check the base URL or host in Settings and that the service is up, then Test connection.';
+  if (/private|loopback|link-local|not allowed to reach|internal address/i.test(message)) return 'That address is internal and Switchboard refuses to call it. Use the service’s public address.';
+  if (/\b404\b|not found/i.test(message)) return 'The vendor says the resource does not exist. Check the paths and object names in Settings.';
+  if (/pars|invalid json|unexpected|schema|expected/i.test(message)) return 'The vendor answered in a shape Switchboard did not expect. Check the record paths in Settings, or the vendor’s status page.';
+  return 'Fix the cause, then Sync now: a successful run puts the integration back to active.';
+}
+
+const TABS = [
+  ['summary', 'Summary'],
+  ['runs', 'Runs'],
+  ['data', 'Data'],
+  ['metrics', 'Metrics'],
+  ['webhooks', 'Webhooks'],
+  ['edit', 'Settings'],
+] as const;
+
+export function IntegrationScreen({ id, tab, runId }: { id: string; tab: string; runId?: string }) {
   const i = useGet<Integration>(`/api/integrations/${enc(id)}`);
-  if (i.error) return html`<${ErrorBox} error=${i.error} />`;
-  if (!i.data) return html`<${Loading} />`;
-  return html`<h1>${i.data.name}</h1><p><${Status} status=${i.data.status} /> last sync <${Time} iso=${i.data.lastSync} /></p>`;
+  const { templates } = useTemplates();
+  if (i.error) return html`<h1>Integration</h1><${ErrorBox} error=${i.error} />`;
+  if (!i.data) return html`<${Loading} what="integration" />`;
+  const it = i.data;
+  const template = templates?.find((t) => t.type === it.type);
+  const hasWebhooks = Boolean(it.webhook) || it.type === 'custom_api';
+  const base = `/integrations/${enc(id)}`;
+  let body: unknown;
+  if (tab === 'summary') body = html`<${Summary} i=${it} reload=${i.reload} />`;
+  else if (tab === 'runs') body = runId ? html`<${RunDetail} integrationId=${id} runId=${runId} onDone=${i.reload} />` : html`<${RunList} integrationId=${id} />`;
+  else if (tab === 'data') body = html`<${DataBrowser} i=${it} template=${template} />`;
+  else if (tab === 'metrics') body = html`<${Metrics} integrationId=${id} />`;
+  else if (tab === 'webhooks') body = html`<${Webhooks} i=${it} />`;
+  else if (tab === 'edit') body = template ? html`<${EditIntegration} key=${it.version} i=${it} template=${template} onSaved=${i.reload} />` : html`<${Loading} what="the connector's form" />`;
+  else body = html`<p>No such tab.</p>`;
+  return html`
+    <p class="small"><${Link} href="/">Overview</${Link}> / ${it.name}</p>
+    <div class="head"><h1>${it.name}</h1><${Status} status=${it.status} /></div>
+    <nav class="tabs" aria-label="Integration">
+      ${TABS.filter(([t]) => t !== 'webhooks' || hasWebhooks).map(([t, label]) => html`<${Link} href=${t === 'summary' ? base : `${base}/${t}`} current=${t === tab}>${label}</${Link}>`)}
+    </nav>
+    ${body}`;
+}
+
+function Summary({ i, reload }: { i: Integration; reload(): void }) {
+  const runs = useGet<Page<'runs', Run>>(`/api/integrations/${enc(i.id)}/runs?limit=5`, { pollMs: 2000, poll: (r) => r.runs.some((x) => x.status === 'queued' || x.status === 'running') });
+  const [test, setTest] = useState<{ ok: boolean; message: string; latencyMs: number }>();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const sync = useAction(async (body: Record<string, unknown>) => {
+    const { body: r } = await call<{ runId: string }>('POST', `/api/integrations/${enc(i.id)}/sync`, { body });
+    navigate(`/integrations/${enc(i.id)}/runs/${enc(r.runId)}`);
+  });
+  const pause = useAction(async (status: 'active' | 'inactive') => {
+    await call('PATCH', `/api/integrations/${enc(i.id)}`, { body: { status }, ifMatch: i.version });
+    reload();
+  });
+  const tester = useAction(async () => {
+    setTest(undefined);
+    setTest((await call<{ ok: boolean; message: string; latencyMs: number }>('POST', `/api/integrations/${enc(i.id)}/test`)).body);
+    // The test records its outcome on the integration (status, error, version).
+    reload();
+  });
+  const busy = sync.pending || pause.pending || tester.pending;
+  const full = () => {
+    dialog.current?.close();
+    void sync.run({ mode: 'full' });
+  };
+  return html`
+    <dl class="facts">
+      <dt>Type</dt><dd>${i.type}</dd>
+      <dt>Status</dt><dd><${Status} status=${i.status} />${i.status === 'inactive' ? ' (paused: the scheduler skips it)' : ''}</dd>
+      <dt>Sync every</dt><dd>${i.syncInterval} min</dd>
+      <dt>Last sync</dt><dd><${Time} iso=${i.lastSync} /></dd>
+      <dt>Next sync</dt><dd><${Time} iso=${i.nextSyncAt} /></dd>
+      <dt>Version</dt><dd>${i.version}</dd>
+      <dt>Id</dt><dd><code>${i.id}</code></dd>
+    </dl>
+    ${i.errorMessage
+      ? html`<div class="error" role="alert"><strong>Last error</strong><p>${i.errorMessage}</p><p class="advice">What to do: ${adviceFor(i.errorMessage)}</p></div>`
+      : null}
+    <div class="actions">
+      <button type="button" disabled=${busy} onClick=${() => sync.run({})}>Sync now</button>
+      <button type="button" class="secondary" disabled=${busy} onClick=${() => dialog.current?.showModal()}>Full sync</button>
+      <button type="button" class="secondary" disabled=${busy} onClick=${() => sync.run({ dryRun: true })}>Dry run</button>
+      ${i.status === 'inactive'
+        ? html`<button type="button" class="secondary" disabled=${busy} onClick=${() => pause.run('active')}>Resume</button>`
+        : html`<button type="button" class="secondary" disabled=${busy} onClick=${() => pause.run('inactive')}>Pause</button>`}
+      <button type="button" class="secondary" disabled=${busy} onClick=${() => tester.run()}>Test connection</button>
+    </div>
+    <dialog ref=${dialog} aria-labelledby="full-title">
+      <h2 id="full-title">Start a full sync?</h2>
+      <p>A full sync reads every record again from the start (not only what changed), which costs more API calls, and marks records the source no longer has as deleted.</p>
+      <div class="actions">
+        <button type="button" onClick=${full}>Start full sync</button>
+        <button type="button" class="secondary" onClick=${() => dialog.current?.close()}>Cancel</button>
+      </div>
+    </dialog>
+    ${tester.pending ? html`<p aria-live="polite">Testing the connection…</p>` : null}
+    ${test
+      ? html`<div class=${test.ok ? 'notice' : 'error'} role="status"><strong>${test.ok ? 'Connection OK' : 'Connection failed'}</strong> (${test.latencyMs} ms)<p>${test.message}</p>
+          ${test.ok ? null : html`<p class="advice">What to do: ${adviceFor(test.message)}</p>`}</div>`
+      : null}
+    <${ErrorBox} error=${sync.error || pause.error || tester.error} />
+    <h2>Latest runs</h2>
+    ${runs.data ? html`<${RunTable} integrationId=${i.id} runs=${runs.data.runs} />` : html`<${Loading} what="runs" />`}
+    <p><${Link} href=${`/integrations/${enc(i.id)}/runs`}>All runs</${Link}></p>`;
 }

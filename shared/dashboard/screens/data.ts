@@ -1,0 +1,57 @@
+import { html } from 'htm/preact';
+import { useState } from 'preact/hooks';
+import { enc, qs, type DataRecord, type Integration, type Page, type Template } from '../api';
+import { dataTypesOf } from '../catalog';
+import { ErrorBox, Loading, Time, useGet } from '../ui';
+
+/** The synced records, a page at a time, filtered by data type, change time and deletion. */
+export function DataBrowser({ i, template }: { i: Integration; template?: Template }) {
+  const types = dataTypesOf(template, i.config);
+  const [dataType, setDataType] = useState('');
+  const [modifiedAfter, setModifiedAfter] = useState('');
+  const [showDeleted, setShowDeleted] = useState(false);
+  const [cursors, setCursors] = useState<string[]>([]);
+  const [open, setOpen] = useState<DataRecord>();
+  const cursor = cursors[cursors.length - 1];
+  const path = `/api/integrations/${enc(i.id)}/data${qs({ dataType, limit: 25, cursor, modifiedAfter, includeDeleted: showDeleted ? 'true' : undefined })}`;
+  const page = useGet<Page<'data', DataRecord>>(path);
+  // A new filter starts from the first page.
+  const filter = (f: () => void) => {
+    f();
+    setCursors([]);
+    setOpen(undefined);
+  };
+  const next = page.data?.nextCursor;
+  return html`
+    <h2>Data</h2>
+    <div class="filters">
+      <label>Data type
+        <select value=${dataType} onChange=${(e: Event) => filter(() => setDataType((e.target as HTMLSelectElement).value))}>
+          <option value="">all</option>
+          ${types.map((t) => html`<option value=${t}>${t}</option>`)}
+        </select>
+      </label>
+      <label>Modified after
+        <input type="date" value=${modifiedAfter} onChange=${(e: Event) => filter(() => setModifiedAfter((e.target as HTMLInputElement).value))} />
+      </label>
+      <label class="check"><input type="checkbox" checked=${showDeleted} onChange=${(e: Event) => filter(() => setShowDeleted((e.target as HTMLInputElement).checked))} /> Show deleted</label>
+    </div>
+    <${ErrorBox} error=${page.error} />
+    ${!page.data && !page.error ? html`<${Loading} what="records" />` : null}
+    ${page.data
+      ? page.data.data.length === 0
+        ? html`<p class="muted">No records${dataType ? ` of ${dataType}` : ''}${modifiedAfter ? ` modified after ${modifiedAfter}` : ''}.</p>`
+        : html`<div class="scroll"><table>
+          <thead><tr><th>Record</th><th>Data type</th><th>Changed here</th><th>Changed at the source</th><th>Deleted</th></tr></thead>
+          <tbody>${page.data.data.map((r) => html`<tr class=${open?.id === r.id ? 'selected' : ''}>
+            <td><button type="button" class="link" aria-expanded=${open?.id === r.id} onClick=${() => setOpen(open?.id === r.id ? undefined : r)}>${r.externalId}</button></td>
+            <td>${r.dataType}</td><td><${Time} iso=${r.updatedAt} /></td><td><${Time} iso=${r.sourceUpdatedAt} /></td><td>${r.deleted ? 'deleted' : ''}</td>
+          </tr>`)}</tbody>
+        </table></div>`
+      : null}
+    <div class="actions">
+      ${cursors.length ? html`<button type="button" class="secondary" onClick=${() => setCursors(cursors.slice(0, -1))}>Previous page</button>` : null}
+      ${next ? html`<button type="button" class="secondary" onClick=${() => (setCursors([...cursors, next]), setOpen(undefined))}>Next page</button>` : null}
+    </div>
+    ${open ? html`<h3>Record ${open.externalId}</h3><pre aria-label=${`JSON of record ${open.externalId}`}>${JSON.stringify(open, null, 2)}</pre>` : null}`;
+}
