@@ -24,6 +24,7 @@ const { naming, dynamoStatement, kmsStatement, sendStatement, lambdaRole, errors
 /** What a stream consumer needs on the table's stream. */
 const STREAM_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
 const { queueIds } = require('./workers');
+const { httpEvents } = require('./sso');
 
 /** Functions declared in serverless.yml. */
 const STATIC = ['api', 'testConnection', 'scheduler'];
@@ -93,9 +94,15 @@ DECLARED.flowDispatch = {
   ],
 };
 
-/** `functions:` fragment. */
-async function functions() {
-  return DECLARED;
+/** `functions:` fragment; the tenant routes of settings and dailySummary get their /sso twins when an IdP is set. */
+async function functions({ resolveVariable }) {
+  const settings = await httpEvents(SETTINGS_ROUTES)({ resolveVariable });
+  const summary = await httpEvents([['POST', '/api/notifications/summary']])({ resolveVariable });
+  return {
+    ...DECLARED,
+    settings: { ...DECLARED.settings, events: settings },
+    dailySummary: { ...DECLARED.dailySummary, events: [...DECLARED.dailySummary.events.filter((e) => !e.httpApi), ...summary] },
+  };
 }
 
 async function resources({ resolveVariable }) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { config } from '../config';
 import type { App } from '../services/app';
 import { flowRoutes } from './flows';
 import { apiKeyRoutes } from './keys';
@@ -62,11 +63,20 @@ function operation(r: Route): Record<string, unknown> {
   return {
     operationId: (r.method.toLowerCase() + r.path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())),
     ...(r.summary ? { summary: r.summary } : {}),
-    ...(r.auth ? { security: [{ apiKey: [] }] } : {}),
+    ...(r.auth ? { security: [{ apiKey: [] }, { signIn: [] }] } : {}),
     ...(pathParams.length || queryParams.length ? { parameters: [...pathParams, ...queryParams] } : {}),
     ...(r.body ? { requestBody: { required: false, content: { 'application/json': { schema: jsonSchema(r.body) } } } } : {}),
     responses: { '2XX': { description: 'Success' }, '4XX': errorResponse, '5XX': errorResponse },
   };
+}
+
+/** People's sign-in: the configured OIDC provider, else a bearer JWT (the local stack's dev sign-in). */
+function signInScheme(): object {
+  const issuer = config().OIDC_ISSUER;
+  const description = 'A person signed in: the tenant and the role (admin changes things, viewer only reads) come from the token. Under /sso/api in AWS.';
+  return issuer
+    ? { type: 'openIdConnect', openIdConnectUrl: `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`, description }
+    : { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description };
 }
 
 /** OpenAPI 3.1 built from the route table and the zod schemas its handlers parse with, so it cannot be hand-edited out of date. */
@@ -78,7 +88,10 @@ export function openApiDocument(routes: Route[]): object {
     info: { title: 'Switchboard API', version: '1' },
     paths,
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: "A tenant's API key." } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: "A tenant's API key (a program; may change things)." },
+        signIn: signInScheme(),
+      },
       schemas: { Error: jsonSchema(ErrorEnvelopeSchema) },
     },
   };

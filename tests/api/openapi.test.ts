@@ -44,7 +44,7 @@ describe('GET /api/openapi.json', () => {
       expect([path, method, doc.paths[path][method].requestBody]).toEqual([path, method, expect.anything()]);
     const data = doc.paths['/api/integrations/{id}/data'].get;
     expect(data.parameters!.map((p) => `${p.in}:${p.name}`)).toEqual(expect.arrayContaining(['path:id', 'query:dataType', 'query:modifiedAfter', 'query:cursor']));
-    expect(doc.paths['/api/integrations/{id}'].get.security).toEqual([{ apiKey: [] }]);
+    expect(doc.paths['/api/integrations/{id}'].get.security).toEqual([{ apiKey: [] }, { signIn: [] }]);
     expect(doc.paths['/api/openapi.json'].get.security).toBeUndefined();
   });
 

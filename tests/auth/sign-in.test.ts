@@ -76,6 +76,14 @@ describe('sign-in with an OIDC provider', () => {
     expect((await new UserStore(stack.app.db).get('https://other.example.com', 'bo@example.com'))).toBeUndefined();
   });
 
+  it("publishes the provider in the OpenAPI document's security schemes, and the document still validates", async () => {
+    const doc = (await call(stack.url!, undefined, 'GET', '/api/openapi.json')).body;
+    expect(doc.components.securitySchemes.signIn).toMatchObject({ type: 'openIdConnect', openIdConnectUrl: `${idp.issuer}/.well-known/openid-configuration` });
+    const { validate, compileErrors } = await import('@readme/openapi-parser');
+    const result = await validate(doc);
+    expect(result.valid ? '' : compileErrors(result)).toBe('');
+  });
+
   it('serves the same API under /sso/api to sign-in tokens only (the routes behind the JWT authorizer in AWS)', async () => {
     const token = await idp.idToken({ sub: 'u-6', 'custom:tenant': stack.tenantId, 'cognito:groups': ['admin'] });
     expect((await get(token, '/sso/api/integrations')).status).toBe(200);

@@ -32,12 +32,13 @@ export interface Statement {
 
 /**
  * Runs `npm run package` with fake credentials and every phone-home switch off (there is no network); the
- * previous output is removed first so a stale template cannot pass. Returns the elapsed milliseconds.
+ * previous output is removed first so a stale template cannot pass. `args` go to osls (`--param=…`). Returns
+ * the elapsed milliseconds.
  */
-export async function runPackage(): Promise<number> {
+export async function runPackage(args: string[] = []): Promise<number> {
   rmSync(OUT, { recursive: true, force: true });
   const started = Date.now();
-  await promisify(execFile)('npm', ['run', 'package'], {
+  await promisify(execFile)('npm', ['run', 'package', '--', ...args], {
     cwd: ROOT,
     maxBuffer: 32 * 1024 * 1024,
     env: {

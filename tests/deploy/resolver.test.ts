@@ -24,13 +24,20 @@ interface Workers {
   buildFunctions(entries: WorkerEntry[]): Record<string, { handler: string; role: string; timeout: number; events: Array<{ sqs: { arn: unknown } }> }>;
   buildResources(entries: WorkerEntry[], prefix: string): { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
 }
+type Resolve = { resolveVariable: (v: string) => Promise<string | undefined> };
 interface Core {
-  functions(): Promise<Record<string, { handler: string; role: string; events: Array<{ httpApi?: { method: string; path: string } }> }>>;
+  functions(r: Resolve): Promise<Record<string, { handler: string; role: string; events: Array<{ httpApi?: { method: string; path: string } }> }>>;
 }
 // Plain CommonJS read by osls; typed here by what the test uses.
 const lib = require('../../resources/lib') as Lib;
 const workers = require('../../resources/workers') as Workers;
 const core = require('../../resources/core') as Core;
+const sso = require('../../resources/sso') as {
+  authorizers(r: Resolve): Promise<Record<string, unknown>>;
+  apiEvents(r: Resolve): Promise<Array<{ httpApi: { method: string; path: string; authorizer?: { name: string } } }>>;
+};
+/** osls's variable resolver for the stage parameters given (others empty, as their defaults). */
+const params = (p: Record<string, string> = {}): Resolve => ({ resolveVariable: async (v) => p[v.replace(/^param:/, '')] ?? '' });
 
 const spec = (type: string, deploy?: ConnectorSpec['deploy']): ConnectorSpec => ({
   type,
@@ -93,7 +100,7 @@ describe('resources/core.js', () => {
   const routes = (events: Array<{ httpApi?: { method: string; path: string } }>) => events.map((e) => `${e.httpApi!.method} ${e.httpApi!.path}`).sort();
 
   it('routes the webhook and notification settings to the settings function, and only the receivers to webhooks', async () => {
-    const fns = await core.functions();
+    const fns = await core.functions(params());
     expect(fns.settings).toMatchObject({ handler: 'functions/settings.handler', role: 'SettingsRole' });
     expect(routes(fns.settings.events)).toEqual(
       ['ANY /api/notifications/{proxy+}', 'GET /api/integrations/{id}/events', 'GET /api/integrations/{id}/webhook', 'PUT /api/integrations/{id}/webhook'],
@@ -114,5 +121,36 @@ describe('resources/core.js', () => {
     expect(actions).toEqual(expect.arrayContaining(['kms:GenerateDataKey', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem']));
     expect(actions.filter((a) => a.startsWith('kms:'))).toEqual(['kms:GenerateDataKey']);
     expect(actions.filter((a) => a.startsWith('sqs:'))).toEqual([]);
+  });
+});
+
+describe('resources/sso.js', () => {
+  const idp = { oidcIssuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example', oidcAudience: '4f2ph1ogq2kr9example' };
+
+  it('without an issuer: API keys only, no authorizer and no /sso routes', async () => {
+    expect(await sso.authorizers(params())).toEqual({});
+    expect(await sso.apiEvents(params())).toEqual([{ httpApi: { method: 'ANY', path: '/api/{proxy+}' } }]);
+    const fns = await core.functions(params());
+    expect(fns.dailySummary.events.filter((e) => e.httpApi).map((e) => e.httpApi!.path)).toEqual(['/api/notifications/summary']);
+  });
+
+  it('with an issuer: the JWT authorizer from the stage parameters, and /sso twins of every route behind it', async () => {
+    expect(await sso.authorizers(params(idp))).toEqual({ sso: { type: 'jwt', identitySource: '$request.header.Authorization', issuerUrl: idp.oidcIssuer, audience: [idp.oidcAudience] } });
+    expect(await sso.apiEvents(params(idp))).toEqual([
+      { httpApi: { method: 'ANY', path: '/api/{proxy+}' } },
+      { httpApi: { method: 'ANY', path: '/sso/api/{proxy+}', authorizer: { name: 'sso' } } },
+    ]);
+    const fns = await core.functions(params(idp));
+    const http = (fn: { events: Array<{ httpApi?: { path: string } }> }) => fn.events.flatMap((e) => (e.httpApi ? [e.httpApi.path] : []));
+    for (const fn of [fns.settings, fns.dailySummary]) {
+      const plain = http(fn).filter((p) => !p.startsWith('/sso/'));
+      expect(http(fn).filter((p) => p.startsWith('/sso/')).sort()).toEqual(plain.map((p) => `/sso${p}`).sort());
+    }
+    expect(fns.dailySummary.events.some((e) => !e.httpApi)).toBe(true);
+    expect(http(fns.webhooks)).toEqual(['/webhooks/{proxy+}']);
+  });
+
+  it('refuses an issuer without an audience', async () => {
+    await expect(sso.authorizers(params({ oidcIssuer: idp.oidcIssuer }))).rejects.toThrow('oidcAudience');
   });
 });

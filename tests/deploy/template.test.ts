@@ -58,8 +58,13 @@ const workerSpecs = specs.filter((s) => !s.destinationOnly);
 let t: Template;
 let elapsedMs = 0;
 
+/** Packaged with an IdP, so the sign-in parts are in the template (resolver.test.ts covers a stage without one). */
+const IDP = { issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example', audience: '4f2ph1ogq2kr9example' };
+/** Route keys without their /sso twins (asserted apart, in 'sign-in for people'). */
+const plain = (keys: string[]) => keys.filter((k) => !k.includes(' /sso/'));
+
 beforeAll(async () => {
-  elapsedMs = await runPackage();
+  elapsedMs = await runPackage([`--param=oidcIssuer=${IDP.issuer}`, `--param=oidcAudience=${IDP.audience}`, '--param=oidcTenantClaim=custom:tenant']);
   t = readTemplate();
 }, 300_000);
 
@@ -264,7 +269,7 @@ describe('HTTP API and schedule', () => {
     expect(Boolean(settings)).toBe(true);
     if (settings) {
       expect(settings[1].Properties.Handler).toBe('functions/settings.handler');
-      expect(routesTo(t, settings[0])).toEqual(
+      expect(plain(routesTo(t, settings[0]))).toEqual(
         ['GET /api/integrations/{id}/webhook', 'PUT /api/integrations/{id}/webhook', 'GET /api/integrations/{id}/events', 'ANY /api/notifications/{proxy+}'].sort(),
       );
       // Seals new webhook and channel secrets; opens none; enqueues nothing.
@@ -280,7 +285,7 @@ describe('HTTP API and schedule', () => {
       const rules = ofType(t, 'AWS::Events::Rule').filter(([, r]) => (r.Properties.Targets as Array<{ Arn: unknown }>).some((x) => refOf(x.Arn) === daily[0]));
       expect(rules.map(([, r]) => r.Properties.ScheduleExpression)).toEqual(['cron(0 * * * ? *)']);
       // The summary on demand queues like the schedule, so it is served by the function allowed to queue it.
-      expect(routesTo(t, daily[0])).toEqual(['POST /api/notifications/summary']);
+      expect(plain(routesTo(t, daily[0]))).toEqual(['POST /api/notifications/summary']);
       const r = roleOf(t, daily[1])[1];
       // It queues the summaries; the notification worker opens the channels' secrets and delivers.
       expect([allows(r, 'kms:Decrypt'), allows(r, 'sqs:SendMessage'), allows(r, 'kms:GenerateDataKey')]).toEqual([false, true, false]);
@@ -298,7 +303,44 @@ describe('HTTP API and schedule', () => {
       expect(Number(env.SYNC_SAFETY_MARGIN_S)).toBeGreaterThan(0);
       // The operator's allow-list for private database hosts: empty unless the stage parameter sets it.
       expect(env.PRIVATE_TARGET_ALLOWLIST).toBe('');
+      // Sign-in: the stage parameters, so our own check verifies what the authorizer verified.
+      expect([env.OIDC_ISSUER, env.OIDC_AUDIENCE, env.OIDC_TENANT_CLAIM, env.OIDC_ROLE_CLAIM, env.OIDC_USER_CLAIM]).toEqual([IDP.issuer, IDP.audience, 'custom:tenant', 'role', 'sub']);
     }
+  });
+});
+
+describe('sign-in for people', () => {
+  const routes = () => ofType(t, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+
+  it('has a JWT authorizer with the issuer and audience of the stage parameters', () => {
+    const authorizers = ofType(t, 'AWS::ApiGatewayV2::Authorizer');
+    expect(authorizers).toHaveLength(1);
+    expect(authorizers[0][1].Properties).toMatchObject({
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: IDP.issuer, Audience: [IDP.audience] },
+      ApiId: { Ref: 'HttpApi' },
+    });
+  });
+
+  it('puts every tenant route under /sso behind it, to the same function, and leaves /api and the webhooks to API keys and signatures', () => {
+    const authorizerId = ofType(t, 'AWS::ApiGatewayV2::Authorizer')[0][0];
+    const keys = routes().map((r) => String(r.RouteKey));
+    const tenantRoutes = keys.filter((k) => / \/api\//.test(k));
+    expect(tenantRoutes.length).toBeGreaterThanOrEqual(7);
+    for (const key of tenantRoutes) {
+      const twin = key.replace(' /api/', ' /sso/api/');
+      expect([twin, keys.includes(twin)]).toEqual([twin, true]);
+      expect(routeTarget(t, twin)).toBe(routeTarget(t, key));
+      const props = routes().find((r) => r.RouteKey === twin)!;
+      expect([twin, props.AuthorizationType, refOf(props.AuthorizerId)]).toEqual([twin, 'JWT', authorizerId]);
+      expect([key, routes().find((r) => r.RouteKey === key)!.AuthorizationType ?? 'NONE']).toEqual([key, 'NONE']);
+    }
+    expect(keys.filter((k) => k.includes('/webhooks/'))).toEqual(['POST /webhooks/{proxy+}']);
+  });
+
+  it('ships no dev sign-in in any function', () => {
+    for (const { name } of zips()) expect([name, zipText(name).includes('urn:switchboard:local-dev-sign-in')]).toEqual([name, false]);
   });
 });
 
