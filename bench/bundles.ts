@@ -19,8 +19,6 @@ const ROOT = resolve(__dirname, '..');
  */
 export const EXTERNALS = ['better-sqlite3', 'pg-native', 'cloudflare:sockets'];
 
-const INIT_RUNS = 5;
-
 export function entries(): string[] {
   const top = ['api', 'test-connection', 'scheduler', 'webhooks', 'daily-summary']
     .map((n) => `functions/${n}.ts`)
@@ -69,11 +67,12 @@ function largest(metafile: Metafile): Record<string, number> {
   );
 }
 
-export async function benchBundles(): Promise<{ externals: string[]; entries: Record<string, BundleFigures> }> {
+/** `runs` cold requires per bundle, the median reported; `only` limits the entries (the quick run's few). */
+export async function benchBundles(runs = 5, only?: string[]): Promise<{ externals: string[]; entries: Record<string, BundleFigures> }> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bundles-'));
   const out: Record<string, BundleFigures> = {};
   try {
-    for (const entry of entries()) {
+    for (const entry of entries().filter((e) => !only || only.some((o) => e === `functions/${o}.ts`))) {
       const name = entry.replace(/^functions\//, '').replace(/\.ts$/, '');
       const outfile = join(dir, `${name.replace(/\//g, '__')}.js`);
       const result = await build({
@@ -88,8 +87,8 @@ export async function benchBundles(): Promise<{ externals: string[]; entries: Re
         logLevel: 'error',
         metafile: true,
       });
-      const runs = Array.from({ length: INIT_RUNS }, () => initMs(outfile));
-      out[name] = { bytes: statSync(outfile).size, initMs: Math.round(median(runs) * 10) / 10, largestKB: largest(result.metafile) };
+      const inits = Array.from({ length: runs }, () => initMs(outfile));
+      out[name] = { bytes: statSync(outfile).size, initMs: Math.round(median(inits) * 10) / 10, largestKB: largest(result.metafile) };
       progress(`  ${name}: ${(out[name].bytes / 1024).toFixed(0)} KB, init ${out[name].initMs} ms`);
     }
   } finally {

@@ -1,4 +1,4 @@
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { setLogSink } from '../shared/log';
 import { benchBundles } from './bundles';
 import { benchFlows } from './flows';
@@ -12,15 +12,54 @@ import { progress } from './util';
  * Progress on stderr; the last stdout line is one JSON object. Parts run one after another (never
  * concurrently: the machine has 2 cores).
  *
- * Dev knobs (defaults are the benchmark): BENCH_PARTS=rate,pipeline,flows,bundles, BENCH_RECORDS=100000,
- * BENCH_FLOW_RECORDS=10000, BENCH_WINDOWS=6 (10 s rate-limit windows measured per client).
+ * `npm run bench -- --quick` is the development mode (about a minute): every part, smaller. Dev knobs (defaults
+ * are the benchmark): BENCH_PARTS=rate,pipeline,flows,bundles, BENCH_RECORDS=100000, BENCH_FLOW_RECORDS=10000,
+ * BENCH_WINDOWS=6 (10 s rate-limit windows measured for our engine; the peer gets half).
+ * `--profile` writes a CPU profile of every process (this one, the store, the source) under bench-profiles/.
  */
+const QUICK = process.argv.includes('--quick');
+const PROFILE = process.argv.includes('--profile');
 const PARTS = (process.env.BENCH_PARTS ?? 'rate,pipeline,flows,bundles').split(',');
-const RECORDS = Number(process.env.BENCH_RECORDS ?? 100_000);
-const WINDOWS = Number(process.env.BENCH_WINDOWS ?? 6);
+const RECORDS = Number(process.env.BENCH_RECORDS ?? (QUICK ? 10_000 : 100_000));
+const WINDOWS = Number(process.env.BENCH_WINDOWS ?? (QUICK ? 1 : 6));
+const PEER_WINDOWS = Math.max(1, Math.round(WINDOWS / 2));
+const FLOW_RECORDS = Number(process.env.BENCH_FLOW_RECORDS ?? (QUICK ? 1_000 : 10_000));
+
+/** What the figures were measured on; the load average says how busy the machine was meanwhile. */
+function machine() {
+  return {
+    cpu: cpus()[0]?.model.trim(),
+    cpus: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
+  };
+}
+
+let stopProfile: (() => Promise<void>) | undefined;
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const before = machine();
+  progress(`${QUICK ? 'quick run' : 'full run'} on ${before.cpu} × ${before.cpus}, load ${before.loadAverage.join(' ')}`);
+  if (PROFILE) {
+    // The servers the parts start profile themselves into the same folder (bench/util.ts childServer).
+    const { mkdirSync } = await import('node:fs');
+    const dir = (process.env.BENCH_CPU_PROF = `${process.cwd()}/bench-profiles/${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    mkdirSync(dir, { recursive: true });
+    const { Session } = await import('node:inspector/promises');
+    const session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+    stopProfile = async () => {
+      const { profile } = await session.post('Profiler.stop');
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(`${dir}/bench.cpuprofile`, JSON.stringify(profile));
+      progress(`profiles in ${dir}`);
+    };
+  }
   // The engine's info/warn lines would drown the progress; count them instead.
   const logged: Record<string, number> = {};
   setLogSink((line) => {
@@ -34,11 +73,11 @@ async function main(): Promise<void> {
     progress(`rate limit: our engine, HubSpot contacts, ${WINDOWS} × 10 s windows`);
     const ours = await benchOurs(WINDOWS);
     progress(`rate limit: ours ${ours.efficiency} (${ours.served} served in ${ours.seconds} s, ${ours.http429} × 429)`);
-    progress(`rate limit: @hubspot/api-client getAll, retries 6, no limiter`);
-    const peer = await benchPeer(WINDOWS, { limiter: false });
+    progress(`rate limit: @hubspot/api-client getAll, retries 6, no limiter, ${PEER_WINDOWS} × 10 s windows`);
+    const peer = await benchPeer(PEER_WINDOWS, { limiter: false });
     progress(`rate limit: peer ${peer.efficiency} (${peer.served} served in ${peer.seconds} s, ${peer.http429} × 429)`);
     progress(`rate limit: @hubspot/api-client getAll with its README's DEFAULT_LIMITER_OPTIONS, 2 windows`);
-    const peerLimited = await benchPeer(2, { limiter: true });
+    const peerLimited = await benchPeer(QUICK ? 1 : 2, { limiter: true });
     progress(`rate limit: peer with limiter ${peerLimited.efficiency}`);
     result.rateLimit = {
       limit: '100 requests / 10 s rolling',
@@ -67,15 +106,17 @@ async function main(): Promise<void> {
     result.resync = resync;
   }
 
-  if (PARTS.includes('flows')) result.flows = await benchFlows(Number(process.env.BENCH_FLOW_RECORDS ?? 10_000));
+  if (PARTS.includes('flows')) result.flows = await benchFlows(FLOW_RECORDS);
 
   if (PARTS.includes('bundles')) {
-    progress('bundles: esbuild each Lambda entry, then median of 5 cold requires');
-    result.bundles = await benchBundles();
+    progress(QUICK ? 'bundles: api, scheduler, webhooks and the hubspot worker, one cold require each' : 'bundles: esbuild each Lambda entry, then median of 5 cold requires');
+    result.bundles = QUICK ? await benchBundles(1, ['api', 'scheduler', 'webhooks', 'workers/hubspot']) : await benchBundles(5);
   }
 
   result.logLines = logged;
-  result.machine = { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30) };
+  result.machine = { ...before, loadAverageAtEnd: machine().loadAverage };
+  result.quick = QUICK;
+  await stopProfile?.();
   result.totalSeconds = Math.round((Date.now() - started) / 1000);
   progress(`done in ${result.totalSeconds} s`);
   process.stdout.write(JSON.stringify(result) + '\n');

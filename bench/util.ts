@@ -78,21 +78,36 @@ export function rateMeter(
 }
 
 /** Starts bench/child.ts in its own Node process and resolves with the address it prints. */
-export async function childServer(args: string[]): Promise<{ url: string; token?: string; close(): Promise<void> }> {
+export async function childServer(args: string[]): Promise<{ url: string; token?: string; cpuSeconds(): Promise<number>; close(): Promise<void> }> {
   const { spawn } = await import('node:child_process');
   const { join } = await import('node:path');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'child.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const info = await new Promise<{ url: string; token?: string }>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const line = out.split('\n')[0];
-      if (out.includes('\n')) resolve(JSON.parse(line));
-    });
-    child.once('exit', (code) => reject(new Error(`bench server ${args.join(' ')} exited with ${code}`)));
+  // BENCH_CPU_PROF=<dir> profiles the servers too (npm run bench -- --profile).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.BENCH_CPU_PROF, args[0])}`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', join(__dirname, 'child.ts'), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  let out = '';
+  child.stdout!.on('data', (d) => {
+    out += d;
+    for (let i = out.indexOf('\n'); i >= 0; i = out.indexOf('\n')) {
+      const line = out.slice(0, i);
+      out = out.slice(i + 1);
+      const w = waiting.shift();
+      if (w) w(line);
+      else lines.push(line);
+    }
   });
+  const nextLine = () => new Promise<string>((resolve) => (lines.length ? resolve(lines.shift()!) : waiting.push(resolve)));
+  const info = await Promise.race([
+    nextLine().then((l) => JSON.parse(l) as { url: string; token?: string }),
+    new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`bench server ${args.join(' ')} exited with ${code}`)))),
+  ]);
   return {
     ...info,
+    async cpuSeconds() {
+      child.stdin!.write('cpu\n');
+      return (JSON.parse(await nextLine()) as { cpuSeconds: number }).cpuSeconds;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -1,4 +1,17 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
+
+/** `"key":` per property name: records of a data type repeat the same few dozen names on every page. */
+const quoted = new Map<string, string>();
+const QUOTED_MAX = 10_000;
+
+function quote(k: string): string {
+  let q = quoted.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k) + ':';
+    if (quoted.size < QUOTED_MAX) quoted.set(k, q);
+  }
+  return q;
+}
 
 /**
  * JSON with object keys sorted, so the same record always hashes the same whatever the source's key order.
@@ -18,15 +31,14 @@ export function canonicalJson(value: unknown): string {
   for (const k of names) {
     const v = obj[k];
     if (v === undefined) continue;
-    out += (first ? '' : ',') + JSON.stringify(k) + ':' + canonicalJson(v);
+    out += (first ? '' : ',') + quote(k) + (typeof v === 'string' ? JSON.stringify(v) : canonicalJson(v));
     first = false;
   }
   return out + '}';
 }
 
+/** SHA-256 of the canonical JSON, one-shot (no Hash object per record); the same digest as a streamed hash. */
 export function recordHash(data: unknown, deleted = false): string {
-  return createHash('sha256')
-    .update(canonicalJson(data))
-    .update(deleted ? '\u0000deleted' : '')
-    .digest('base64url');
+  const json = canonicalJson(data);
+  return hash('sha256', deleted ? json + '\u0000deleted' : json, 'base64url');
 }

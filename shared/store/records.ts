@@ -4,10 +4,13 @@ import type { Db, Item } from './db';
 import { keys } from './keys';
 import { decodeCursor, encodeCursor } from './paging';
 import { fromItem, toItem, type RecordMeta, type StoredRecord } from './record-item';
+import { splitKeyRange } from './segments';
 import { lastCopies, planUpsert, type WriteOutcome } from './upsert';
 
-export type { WriteOutcome } from './upsert';
+/** Parallel Queries a snapshot is read with: DynamoDB serves a partition's key ranges at once. */
+const SNAPSHOT_SEGMENTS = 4;
 
+export type { WriteOutcome } from './upsert';
 
 export interface UpsertOptions {
   dryRun?: boolean;
@@ -142,21 +145,45 @@ export class RecordStore {
   }
 
   /**
-   * What is stored for a data type, id → meta, read with one Query walk (far cheaper than a BatchGet per page:
-   * DynamoDB charges a Query by bytes read, a BatchGet by item). Undefined when there are more than `max`.
+   * What is stored for a data type, id → meta, read with Query walks (far cheaper than a BatchGet per page:
+   * DynamoDB charges a Query by bytes read, a BatchGet by item). The key range is read in SNAPSHOT_SEGMENTS
+   * parallel segments, each a sequential walk of 1 MB pages. Undefined when there are more than `max`.
    */
   async snapshot(integrationId: string, dataType: string, max: number): Promise<Map<string, RecordMeta> | undefined> {
+    const pk = keys.recordsPk(integrationId);
+    const edge = async (forward: boolean) => {
+      const out = await this.db.doc.send(
+        new QueryCommand({
+          TableName: this.db.table,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+          ExpressionAttributeValues: { ':pk': pk, ':sk': `${dataType}#` },
+          ProjectionExpression: 'SK',
+          ScanIndexForward: forward,
+          Limit: 1,
+        }),
+      );
+      return out.Items?.[0]?.SK as string | undefined;
+    };
+    const [lo, hi] = await Promise.all([edge(true), edge(false)]);
     const out = new Map<string, RecordMeta>();
-    for await (const page of this.db.query({
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-      ExpressionAttributeValues: { ':pk': keys.recordsPk(integrationId), ':sk': `${dataType}#` },
-      ProjectionExpression: 'externalId, #h, createdAt, sourceUpdatedAt, deleted',
-      ExpressionAttributeNames: { '#h': 'hash' },
-    })) {
-      for (const i of page.Items ?? []) out.set(i.externalId as string, i as unknown as RecordMeta);
-      if (out.size > max) return undefined;
-    }
-    return out;
+    if (lo === undefined || hi === undefined) return out;
+    const cuts = splitKeyRange(lo, hi, SNAPSHOT_SEGMENTS);
+    let over = false;
+    await Promise.all(
+      cuts.slice(1).map(async (to, j) => {
+        for await (const page of this.db.query({
+          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :a AND :b',
+          ExpressionAttributeValues: { ':pk': pk, ':a': cuts[j], ':b': to },
+          ProjectionExpression: 'externalId, #h, createdAt, sourceUpdatedAt, deleted',
+          ExpressionAttributeNames: { '#h': 'hash' },
+        })) {
+          for (const i of page.Items ?? []) out.set(i.externalId as string, i as unknown as RecordMeta);
+          if (out.size > max) over = true;
+          if (over) return;
+        }
+      }),
+    );
+    return over ? undefined : out;
   }
 
   /** Every stored id of a data type that is not already marked deleted (for a full run's deletion pass). */

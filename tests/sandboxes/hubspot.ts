@@ -37,6 +37,8 @@ export interface HubspotSandboxOptions {
   reject?: WriteOptions['reject'];
   /** Runs after a batch write is applied and before it is answered (a test kills the writer there). */
   beforeReply?: (path: string) => Promise<void> | void;
+  /** Idle keep-alive sockets close after this many ms (default 1 s, so tests end fast; undici reuses a socket only when this is above 2 s). */
+  keepAliveTimeout?: number;
 }
 
 export interface HubspotSandbox {
@@ -294,7 +296,7 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions = {}): Pro
     return send(res, 404, '', headers);
   }
 
-  const server = await startServer(handle, (res, err) => send(res, 500, { status: 'error', message: err.message, category: 'INTERNAL_ERROR' }), { keepAliveTimeout: 1000 });
+  const server = await startServer(handle, (res, err) => send(res, 500, { status: 'error', message: err.message, category: 'INTERNAL_ERROR' }), { keepAliveTimeout: opts.keepAliveTimeout ?? 1000 });
 
   return {
     url: server.url,

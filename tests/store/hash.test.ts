@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { canonicalJson, recordHash } from '../../shared/store/hash';
 
 describe('Function: canonicalJson', () => {
@@ -13,5 +14,15 @@ describe('Function: canonicalJson', () => {
     expect(canonicalJson([2, 1])).not.toBe(canonicalJson([1, 2]));
     expect(recordHash({ a: '1' })).not.toBe(recordHash({ a: 1 }));
     expect(recordHash({ a: 1 }, true)).not.toBe(recordHash({ a: 1 }));
+  });
+});
+
+describe('Function: recordHash', () => {
+  it('is the SHA-256 of the canonical JSON (then the deleted mark) that stored records carry, so no record is rewritten after an upgrade', () => {
+    const data = { z: [1, { b: 'x', a: null }], 'ü"': 'é', n: 1.5 };
+    const streamed = (deleted: boolean) => createHash('sha256').update(canonicalJson(data)).update(deleted ? '\u0000deleted' : '').digest('base64url');
+    expect(recordHash(data)).toBe(streamed(false));
+    expect(recordHash(data, true)).toBe(streamed(true));
+    expect(recordHash({ a: 1 })).toBe('AVq9f1zFei3ZS3WQ8ErYCEJzkF7jPsXOvq5iJ2qX-GI');
   });
 });
