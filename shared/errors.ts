@@ -3,6 +3,46 @@
  * `code`, our HTTP `statusCode`, and `expose` deciding whether its message reaches a client (default: status
  * < 500). Wrap a lower error with `{ cause }` so the chain survives into the logs.
  */
+/**
+ * Every code the HTTP API answers a client mistake with, and its status: the one list the OpenAPI document
+ * names per route (shared/api/openapi.ts), so a code there is one that exists here.
+ */
+export const API_ERRORS = {
+  validation_error: 400,
+  invalid_json: 400,
+  json_too_deep: 400,
+  unexpected_body: 400,
+  invalid_if_match: 400,
+  unknown_integration_type: 400,
+  webhooks_not_supported: 400,
+  secret_generated: 400,
+  secret_not_generated: 400,
+  undeliverable_url: 400,
+  target_not_allowed: 400,
+  invalid_template: 400,
+  nothing_to_sync: 400,
+  invalid_api_key: 401,
+  invalid_signature: 401,
+  invalid_token: 401,
+  /** A viewer calling a route that changes something; a person signed in without a tenant. */
+  read_only_role: 403,
+  no_tenant: 403,
+  not_found: 404,
+  integration_not_found: 404,
+  run_not_found: 404,
+  flow_not_found: 404,
+  channel_not_found: 404,
+  api_key_not_found: 404,
+  tenant_not_found: 404,
+  /** No route has this path (not listed per operation), or none has this method on it. */
+  route_not_found: 404,
+  method_not_allowed: 405,
+  version_conflict: 409,
+  too_many_api_keys: 409,
+  payload_too_large: 413,
+} as const satisfies Record<string, number>;
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
 export interface ErrorDetail {
   path: string;
   message: string;
@@ -40,23 +80,23 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 export class UnauthorizedError extends AppError {
-  constructor(code = 'invalid_api_key', message = 'The API key is missing or not valid.') {
+  constructor(code: ApiErrorCode = 'invalid_api_key', message = 'The API key is missing or not valid.') {
     super(code, message, 401);
   }
 }
 /** Signed in, but not allowed: a viewer asking to change something, a user with no tenant. */
 export class ForbiddenError extends AppError {
-  constructor(code: string, message: string) {
+  constructor(code: ApiErrorCode, message: string) {
     super(code, message, 403);
   }
 }
 export class NotFoundError extends AppError {
-  constructor(what = 'resource', code = 'not_found') {
+  constructor(what = 'resource', code: ApiErrorCode = 'not_found') {
     super(code, `The ${what} was not found.`, 404);
   }
 }
 export class ConflictError extends AppError {
-  constructor(message: string, code = 'version_conflict') {
+  constructor(message: string, code: ApiErrorCode | 'concurrent_update' = 'version_conflict') {
     super(code, message, 409);
   }
 }

@@ -3,6 +3,7 @@ import { AppError, NotFoundError } from '../errors';
 import type { App } from '../services/app';
 import { MAX_KEYS_PER_TENANT } from '../store/tenants';
 import { parse } from '../validate';
+import { ApiKeyCreatedSchema, ApiKeySchema, PrincipalSchema } from './replies';
 import type { Route } from './router';
 
 export const CreateApiKeySchema = z.strictObject({ name: z.string().trim().min(1).max(100).default('API key') });
@@ -19,6 +20,8 @@ export function apiKeyRoutes(app: App): Route[] {
       auth: true,
       summary: 'Create an API key (the key is shown once)',
       body: CreateApiKeySchema,
+      responses: { 201: { description: 'The key, shown this once', body: ApiKeyCreatedSchema } },
+      errors: ['too_many_api_keys'],
       handle: async (req) => {
         const { name } = parse(CreateApiKeySchema, req.body ?? {}, 'body');
         if ((await app.tenants.listApiKeys(req.tenantId!)).length >= MAX_KEYS_PER_TENANT)
@@ -31,6 +34,7 @@ export function apiKeyRoutes(app: App): Route[] {
       path: '/api/keys',
       auth: true,
       summary: "The tenant's API keys, without secrets",
+      responses: { 200: { description: 'The keys, oldest first', body: z.strictObject({ keys: z.array(ApiKeySchema) }) } },
       handle: async (req) => ({ status: 200, body: { keys: await app.tenants.listApiKeys(req.tenantId!) } }),
     },
     {
@@ -38,6 +42,8 @@ export function apiKeyRoutes(app: App): Route[] {
       path: '/api/keys/{id}',
       auth: true,
       summary: 'Revoke an API key: it answers 401 from then on',
+      responses: { 204: { description: 'Revoked' } },
+      errors: ['api_key_not_found'],
       handle: async (req) => {
         if (!(await app.tenants.revokeApiKey(req.tenantId!, req.params.id))) throw new NotFoundError('API key', 'api_key_not_found');
         return { status: 204 };
@@ -48,6 +54,7 @@ export function apiKeyRoutes(app: App): Route[] {
       path: '/api/auth/me',
       auth: true,
       summary: 'Who the caller is: tenant, role, and how they signed in',
+      responses: { 200: { description: 'The caller', body: PrincipalSchema } },
       handle: async (req) => {
         const p = req.principal!;
         return { status: 200, body: { tenantId: p.tenantId, role: p.role, via: p.via, ...(p.keyId ? { keyId: p.keyId } : {}), ...(p.user ? { user: p.user } : {}) } };

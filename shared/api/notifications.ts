@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ChannelCreatedSchema, ChannelSchema, NotificationDeliverySchema, SummaryQueuedSchema } from './replies';
 import type { Route } from './router';
 import { NotFoundError } from '../errors';
 import { NotificationChannelInputSchema } from '../notify/events';
@@ -19,18 +20,26 @@ export function notificationRoutes(app: App): Route[] {
       path: '/api/notifications/channels',
       auth: true,
       body: NotificationChannelInputSchema,
+      summary: 'Add a Slack or signed-webhook channel',
+      responses: { 201: { description: 'The channel (a webhook channel with its signing secret, shown once)', body: ChannelCreatedSchema } },
+      errors: ['undeliverable_url'],
       handle: async (req) => ({ status: 201, body: await createChannel(app, req.tenantId!, req.body) }),
     },
     {
       method: 'GET',
       path: '/api/notifications/channels',
       auth: true,
+      summary: "The tenant's channels",
+      responses: { 200: { description: 'The channels', body: z.strictObject({ channels: z.array(ChannelSchema) }) } },
       handle: async (req) => ({ status: 200, body: { channels: (await store.channels(req.tenantId!)).map(channelView) } }),
     },
     {
       method: 'DELETE',
       path: '/api/notifications/channels/{id}',
       auth: true,
+      summary: 'Remove a channel',
+      responses: { 204: { description: 'Removed' } },
+      errors: ['channel_not_found'],
       handle: async (req) => {
         if (!(await store.deleteChannel(req.tenantId!, req.params.id))) throw new NotFoundError('channel', 'channel_not_found');
         return { status: 204 };
@@ -41,6 +50,8 @@ export function notificationRoutes(app: App): Route[] {
       path: '/api/notifications/deliveries',
       auth: true,
       query: LimitQuerySchema,
+      summary: 'The delivery log, newest first',
+      responses: { 200: { description: 'The deliveries', body: z.strictObject({ deliveries: z.array(NotificationDeliverySchema) }) } },
       handle: async (req) => {
         const q = parse(LimitQuerySchema, req.query, 'query');
         return { status: 200, body: { deliveries: await store.deliveries(req.tenantId!, q.limit) } };
@@ -64,6 +75,8 @@ export function summaryRoutes(app: App): Route[] {
       path: '/api/notifications/summary',
       auth: true,
       body: SummaryRequestSchema,
+      summary: "Queue the tenant's daily summary now",
+      responses: { 202: { description: 'The summary and how many deliveries were queued', body: SummaryQueuedSchema } },
       handle: async (req) => {
         const { date } = parse(SummaryRequestSchema, req.body ?? {}, 'body');
         return { status: 202, body: await sendTenantSummary(app, req.tenantId!, date) };

@@ -4,7 +4,8 @@ import type { App } from '../services/app';
 import { flowRoutes } from './flows';
 import { apiKeyRoutes } from './keys';
 import { notificationRoutes, summaryRoutes } from './notifications';
-import type { Route } from './router';
+import { API_ERRORS, type ApiErrorCode } from '../errors';
+import { MAX_PARAM_LENGTH, type Route, type RouteReply } from './router';
 import { integrationRoutes } from './routes';
 import { connectionTestRoutes } from './test-route';
 import { webhookRoutes, webhookSettingsRoutes } from './webhooks';
@@ -43,30 +44,87 @@ export function openApiRoutes(app: App): Route[] {
       path: '/api/openapi.json',
       auth: false,
       summary: 'This OpenAPI 3.1 document',
+      responses: { 200: { description: 'The document', body: z.record(z.string(), z.unknown()) } },
       handle: async () => ({ status: 200, body: (doc ??= openApiDocument(publicRoutes(app))) }),
     },
   ];
 }
 
-// What the caller sends is the schema's input side (defaults optional, coerced query strings as declared).
-const jsonSchema = (schema: z.ZodType) => {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+// What the caller sends is the schema's input side (defaults optional, coerced query strings as declared); what
+// we answer, its output side.
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') => {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 };
 
-const errorResponse = { description: 'Error envelope', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+/** A path parameter as the router takes it: any segment of 1 to MAX_PARAM_LENGTH characters (longer is a 404). */
+const PathParam = z.string().min(1).max(MAX_PARAM_LENGTH);
+
+/** The 4xx codes a route can answer: those its shape implies (see Router and readRequest) and its own. */
+export function errorCodes(r: Route): ApiErrorCode[] {
+  const codes: ApiErrorCode[] = [];
+  // An API key, or a sign-in token; a viewer may only read (Router.authorize).
+  if (r.auth) codes.push('invalid_api_key', 'invalid_token', 'no_tenant');
+  if (r.auth && r.method !== 'GET') codes.push('read_only_role');
+  if (/\{\w+\}/.test(r.path)) codes.push('not_found');
+  // Every body is size-checked, and every body of a non-webhook route is parsed as JSON, schema or not.
+  codes.push('payload_too_large');
+  if (!r.rawBody) codes.push('invalid_json', 'json_too_deep');
+  if (r.body || r.query) codes.push('validation_error');
+  return [...new Set([...codes, ...(r.errors ?? [])])];
+}
+
+const errorRef = { $ref: '#/components/schemas/Error' };
+
+function errorResponses(codes: ApiErrorCode[]): Record<string, object> {
+  const byStatus = new Map<number, ApiErrorCode[]>();
+  for (const c of codes) byStatus.set(API_ERRORS[c], [...(byStatus.get(API_ERRORS[c]) ?? []), c]);
+  return Object.fromEntries(
+    [...byStatus].map(([status, cs]) => [
+      String(status),
+      {
+        description: cs.join(', '),
+        content: { 'application/json': { schema: { allOf: [errorRef, { properties: { error: { properties: { code: { enum: cs } } } } }] } } },
+      },
+    ]),
+  );
+}
+
+function replyResponse(reply: RouteReply): object {
+  const headers = Object.entries(reply.headers ?? {}).map(([name, description]) => [name, { description, required: true, schema: { type: 'string' } }]);
+  const content = reply.raw ? { [reply.raw]: { schema: { type: 'string' } } } : reply.body ? { 'application/json': { schema: jsonSchema(reply.body, 'output') } } : undefined;
+  return { description: reply.description, ...(headers.length ? { headers: Object.fromEntries(headers) } : {}), ...(content ? { content } : {}) };
+}
+
+function requestBody(r: Route): object | undefined {
+  if (r.rawBody) {
+    const raw = { schema: { type: 'string', description: 'The raw bytes as the sender signed them.' } };
+    return { required: true, content: Object.fromEntries(r.rawBody.mediaTypes.map((t) => [t, raw])) };
+  }
+  if (!r.body) return undefined;
+  // Handlers read a missing body as {} (or the schema's default): required only when neither parses.
+  const required = !r.body.safeParse(undefined).success && !r.body.safeParse({}).success;
+  return { required, content: { 'application/json': { schema: jsonSchema(r.body) } } };
+}
 
 function operation(r: Route): Record<string, unknown> {
-  const pathParams = [...r.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+  const pathParams = [...r.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: jsonSchema(r.params?.[name] ?? PathParam) }));
   const q = r.query && (jsonSchema(r.query) as { properties?: Record<string, object>; required?: string[] });
   const queryParams = Object.entries(q?.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: q?.required?.includes(name) ?? false, schema }));
+  const headerParams = (r.rawBody?.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: h.required, description: h.description, schema: { type: 'string' } }));
+  const parameters = [...pathParams, ...queryParams, ...headerParams];
+  const body = requestBody(r);
   return {
-    operationId: (r.method.toLowerCase() + r.path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())),
+    operationId: r.method.toLowerCase() + r.path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase()),
     ...(r.summary ? { summary: r.summary } : {}),
-    ...(r.auth ? { security: [{ apiKey: [] }, { signIn: [] }] } : {}),
-    ...(pathParams.length || queryParams.length ? { parameters: [...pathParams, ...queryParams] } : {}),
-    ...(r.body ? { requestBody: { required: false, content: { 'application/json': { schema: jsonSchema(r.body) } } } } : {}),
-    responses: { '2XX': { description: 'Success' }, '4XX': errorResponse, '5XX': errorResponse },
+    ...(r.auth ? { security } : { security: [] }),
+    ...(parameters.length ? { parameters } : {}),
+    ...(body ? { requestBody: body } : {}),
+    responses: {
+      ...Object.fromEntries(Object.entries(r.responses).map(([status, reply]) => [status, replyResponse(reply)])),
+      ...errorResponses(errorCodes(r)),
+      '5XX': { description: 'internal_error: our fault, with a requestId to quote', content: { 'application/json': { schema: errorRef } } },
+    },
   };
 }
 
@@ -79,20 +137,29 @@ function signInScheme(): object {
     : { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description };
 }
 
+/** An API key or a sign-in token. */
+const security = [{ apiKey: [] }, { signIn: [] }];
+
 /** OpenAPI 3.1 built from the route table and the zod schemas its handlers parse with, so it cannot be hand-edited out of date. */
 export function openApiDocument(routes: Route[]): object {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) (paths[r.path] ??= {})[r.method.toLowerCase()] = operation(r);
   return {
     openapi: '3.1.0',
-    info: { title: 'Switchboard API', version: '1' },
+    info: {
+      title: 'Switchboard API',
+      version: '1',
+      description: 'Every error answers the Error envelope: a machine-readable `code` (listed per operation and status) and a message for people.',
+    },
+    // Every operation needs an API key or a sign-in token unless it says `security: []` (webhooks, this document).
+    security,
     paths,
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: "A tenant's API key (a program; may change things)." },
         signIn: signInScheme(),
       },
-      schemas: { Error: jsonSchema(ErrorEnvelopeSchema) },
+      schemas: { Error: jsonSchema(ErrorEnvelopeSchema, 'output') },
     },
   };
 }

@@ -1,8 +1,25 @@
 import type { z } from 'zod';
-import { AppError, ForbiddenError, NotFoundError, UnauthorizedError } from '../errors';
+import { AppError, ForbiddenError, NotFoundError, UnauthorizedError, type ApiErrorCode } from '../errors';
 import type { HttpEvent, HttpResult } from '../lambda-types';
 import type { ApiReply, ApiRequest, Principal } from '../lambda-types';
 import { jsonResult, readRequest } from './middleware';
+
+/** One success answer of a route, as documented and as checked against what the handler replies. */
+export interface RouteReply {
+  description: string;
+  /** The JSON body's schema; without it (and without `raw`) the reply has no body, e.g. a 204. */
+  body?: z.ZodType;
+  /** The media type of a body sent as is (`ApiReply.raw`, e.g. Twilio's TwiML). */
+  raw?: string;
+  /** Headers the reply always carries: lower-case name → what it holds (`etag`, `location`). */
+  headers?: Record<string, string>;
+}
+
+/** A body the handler reads as raw bytes (webhooks): its media types and the headers that authenticate it. */
+export interface RawBody {
+  mediaTypes: string[];
+  headers: { name: string; description: string; required: boolean }[];
+}
 
 export interface Route {
   method: string;
@@ -11,13 +28,22 @@ export interface Route {
   /** Needs a tenant (API key or sign-in token); webhooks authenticate by signature instead. Non-GET ones need the admin role. */
   auth: boolean;
   /** Webhooks keep the raw bytes and parse themselves. */
-  rawBody?: boolean;
+  rawBody?: RawBody;
   /** One line for the OpenAPI document. */
   summary?: string;
   /** The schema the handler parses its JSON body with, so the published contract is the enforced one. */
   body?: z.ZodType;
   /** The schema the handler parses its query string with. */
   query?: z.ZodType;
+  /** Path parameters narrower than the router's (a string of 1 to MAX_PARAM_LENGTH characters). */
+  params?: Record<string, z.ZodType>;
+  /**
+   * Every success status the handler answers, with its body schema: the document's responses, and under
+   * `npm start` and the tests every reply is checked against it (checkReply), so the two cannot drift apart.
+   */
+  responses: Record<number, RouteReply>;
+  /** The 4xx codes it answers beyond those its shape implies (API key, JSON body, query, path parameters). */
+  errors?: ApiErrorCode[];
   handle(req: ApiRequest): Promise<ApiReply>;
 }
 
@@ -55,12 +81,40 @@ function compile(r: Route): Compiled {
 }
 
 /** A small route table over one Lambda: API Gateway sends `ANY /api/{proxy+}` here and we dispatch. */
+/**
+ * Throws (a 500, logged with the reason) when a reply is not what its route declares: an undeclared status, a
+ * body that does not parse with the declared schema as it goes out on the wire (JSON round trip), or a
+ * declared header missing.
+ */
+export function checkReply(r: Route, reply: ApiReply): void {
+  const spec = r.responses[reply.status];
+  const problem = ((): string | undefined => {
+    if (!spec) return `status ${reply.status} is not one of ${Object.keys(r.responses).join(', ')}`;
+    const missing = Object.keys(spec.headers ?? {}).filter((h) => reply.headers?.[h] === undefined);
+    if (missing.length) return `header ${missing.join(', ')} missing`;
+    if (spec.raw) return typeof reply.raw === 'string' ? undefined : `a ${spec.raw} body is declared`;
+    if (reply.raw !== undefined) return 'a raw body is not declared';
+    if (!spec.body) return reply.body === undefined ? undefined : 'a body is not declared';
+    const sent = reply.body === undefined ? undefined : JSON.parse(JSON.stringify(reply.body));
+    const parsed = spec.body.safeParse(sent);
+    return parsed.success ? undefined : parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+  })();
+  if (problem) throw new AppError('reply_not_in_contract', `${r.method} ${r.path} answered ${reply.status} outside its contract: ${problem}`, 500);
+}
+
 export class Router {
   private readonly routes: Compiled[];
 
+  /**
+   * `checkReplies`: every reply goes through checkReply. On for `npm start` and the tests, off deployed: the
+   * check would cost a JSON round trip and a schema walk of every reply (a data page is up to 1,000 vendor
+   * records), and failing there would turn a write that happened (an integration created, a run queued) into a
+   * 500 the client retries. The tests exercise every route, so a drift fails there first.
+   */
   constructor(
     routes: Route[],
     private readonly authenticate: (req: ApiRequest) => Promise<Principal>,
+    private readonly checkReplies = false,
   ) {
     this.routes = routes.map(compile);
   }
@@ -93,6 +147,7 @@ export class Router {
       req.principal = headersOnly.principal;
       req.tenantId = req.principal?.tenantId;
       const reply = await r.handle(req);
+      if (this.checkReplies) checkReply(r, reply);
       if (reply.raw !== undefined) return { statusCode: reply.status, headers: reply.headers, body: reply.raw };
       return jsonResult(reply.status, reply.body, reply.headers);
     }

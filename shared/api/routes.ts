@@ -8,6 +8,7 @@ import { NotFoundError } from '../errors';
 import { parse } from '../validate';
 import { ifMatchVersion } from './if-match';
 import type { ApiRequest } from '../lambda-types';
+import { CatalogSchema, IntegrationSchema, MetricsSchema, RecordSchema, RunQueuedSchema, RunSchema, listPage } from './replies';
 import type { Route } from './router';
 
 /** The seed 000 integrations API. Every read starts from (tenant, integration): another tenant's id is a 404. */
@@ -21,13 +22,25 @@ export function integrationRoutes(app: App): Route[] {
     if (req.body !== undefined) throw new AppError('unexpected_body', 'This request takes no body.', 400);
   };
 
+  const etag = { etag: 'The version, quoted: send it back as If-Match.' };
+
   return [
-    { method: 'GET', path: '/api/integrations/templates', auth: true, handle: async () => ({ status: 200, body: catalog(specs) }) },
+    {
+      method: 'GET',
+      path: '/api/integrations/templates',
+      auth: true,
+      summary: 'The connector catalog, with a JSON Schema of each config',
+      responses: { 200: { description: 'The catalog', body: CatalogSchema } },
+      handle: async () => ({ status: 200, body: catalog(specs) }),
+    },
     {
       method: 'POST',
       path: '/api/integrations',
       auth: true,
       body: CreateIntegrationSchema,
+      summary: 'Create an integration (secrets sealed)',
+      responses: { 201: { description: 'The integration', body: IntegrationSchema } },
+      errors: ['unknown_integration_type', 'target_not_allowed'],
       handle: async (req) => ({ status: 201, body: view(await svc.create(tenant(req), req.body)) }),
     },
     {
@@ -35,6 +48,8 @@ export function integrationRoutes(app: App): Route[] {
       path: '/api/integrations',
       auth: true,
       query: ListQuerySchema,
+      summary: "The tenant's integrations, a page at a time",
+      responses: { 200: { description: 'A page of integrations', body: listPage('integrations', IntegrationSchema) } },
       handle: async (req) => {
         const q = parse(ListQuerySchema, req.query, 'query');
         const page = await app.cursors.page(`integrations:${tenant(req)}`, q.cursor, (c) => app.integrations.list(tenant(req), q.limit, c));
@@ -45,6 +60,9 @@ export function integrationRoutes(app: App): Route[] {
       method: 'GET',
       path: '/api/integrations/{id}',
       auth: true,
+      summary: 'One integration',
+      responses: { 200: { description: 'The integration', body: IntegrationSchema, headers: etag } },
+      errors: ['integration_not_found'],
       handle: async (req) => {
         const i = await app.integrations.require(tenant(req), req.params.id);
         return { status: 200, body: view(i), headers: { etag: `"${i.version}"` } };
@@ -55,6 +73,9 @@ export function integrationRoutes(app: App): Route[] {
       path: '/api/integrations/{id}',
       auth: true,
       body: PatchIntegrationSchema,
+      summary: 'Change an integration; omitted or "***" secrets are kept',
+      responses: { 200: { description: 'The integration as changed', body: IntegrationSchema, headers: etag } },
+      errors: ['integration_not_found', 'invalid_if_match', 'version_conflict', 'target_not_allowed'],
       handle: async (req) => {
         const i = await svc.patch(tenant(req), req.params.id, req.body ?? {}, ifMatch(req));
         return { status: 200, body: view(i), headers: { etag: `"${i.version}"` } };
@@ -64,6 +85,9 @@ export function integrationRoutes(app: App): Route[] {
       method: 'DELETE',
       path: '/api/integrations/{id}',
       auth: true,
+      summary: 'Delete an integration with its secrets, state, runs and records',
+      responses: { 204: { description: 'Deleted' } },
+      errors: ['integration_not_found', 'unexpected_body'],
       handle: async (req) => {
         noBody(req);
         await svc.remove(tenant(req), req.params.id);
@@ -75,6 +99,9 @@ export function integrationRoutes(app: App): Route[] {
       path: '/api/integrations/{id}/sync',
       auth: true,
       body: SyncRequestSchema,
+      summary: "Queue a sync on the connector's queue",
+      responses: { 202: { description: 'The run, queued', body: RunQueuedSchema } },
+      errors: ['integration_not_found', 'nothing_to_sync'],
       handle: async (req) => {
         const i = await app.integrations.require(tenant(req), req.params.id);
         const run = await svc.requestSync(i, req.body ?? {}, 'manual');
@@ -86,6 +113,9 @@ export function integrationRoutes(app: App): Route[] {
       path: '/api/integrations/{id}/runs',
       auth: true,
       query: ListQuerySchema,
+      summary: 'Sync runs, newest first',
+      responses: { 200: { description: 'A page of runs', body: listPage('runs', RunSchema) } },
+      errors: ['integration_not_found'],
       handle: async (req) => {
         const q = parse(ListQuerySchema, req.query, 'query');
         await app.integrations.require(tenant(req), req.params.id);
@@ -97,6 +127,9 @@ export function integrationRoutes(app: App): Route[] {
       method: 'GET',
       path: '/api/integrations/{id}/runs/{runId}',
       auth: true,
+      summary: 'One run with its figures per data type',
+      responses: { 200: { description: 'The run', body: RunSchema } },
+      errors: ['integration_not_found', 'run_not_found'],
       handle: async (req) => {
         await app.integrations.require(tenant(req), req.params.id);
         const run = await app.runs.get(req.params.id, req.params.runId);
@@ -109,6 +142,9 @@ export function integrationRoutes(app: App): Route[] {
       path: '/api/integrations/{id}/data',
       auth: true,
       query: DataQuerySchema,
+      summary: 'Stored records, a page at a time',
+      responses: { 200: { description: 'A page of records', body: listPage('data', RecordSchema) } },
+      errors: ['integration_not_found'],
       handle: async (req) => {
         const q = parse(DataQuerySchema, req.query, 'query');
         await app.integrations.require(tenant(req), req.params.id);
@@ -129,6 +165,9 @@ export function integrationRoutes(app: App): Route[] {
       path: '/api/integrations/{id}/metrics',
       auth: true,
       query: MetricsQuerySchema,
+      summary: 'Daily counters for a date range, with totals',
+      responses: { 200: { description: 'The series', body: MetricsSchema } },
+      errors: ['integration_not_found'],
       handle: async (req) => {
         const q = parse(MetricsQuerySchema, req.query, 'query');
         await app.integrations.require(tenant(req), req.params.id);

@@ -1,4 +1,7 @@
-import type { Route } from './router';
+import { z } from 'zod';
+import { EventLogSchema, WebhookConfiguredSchema, WebhookStatusSchema } from './replies';
+import type { RawBody, Route } from './router';
+import type { WebhookProvider } from '../store/webhooks';
 import type { App } from '../services/app';
 import { ListQuerySchema } from '../services/schemas';
 import { parse } from '../validate';
@@ -11,17 +14,75 @@ import { receiveWebhook } from '../webhooks/service';
  * role has no kms:GenerateDataKey.
  */
 export function webhookRoutes(app: App): Route[] {
+  const receive = (provider: WebhookProvider, path: string, rawBody: RawBody, responses: Route['responses'], summary: string, params?: Route['params']): Route => ({
+    method: 'POST',
+    path,
+    auth: false,
+    rawBody,
+    summary,
+    params,
+    responses,
+    errors: ['integration_not_found', 'invalid_signature', 'validation_error', 'json_too_deep'],
+    handle: (req) => receiveWebhook(app, provider, req),
+  });
+  const json = ['application/json'];
   return [
-    { method: 'POST', path: '/webhooks/hubspot/{integrationId}', auth: false, rawBody: true, handle: (req) => receiveWebhook(app, 'hubspot', req) },
-    { method: 'POST', path: '/webhooks/twilio/{integrationId}', auth: false, rawBody: true, handle: (req) => receiveWebhook(app, 'twilio', req) },
-    {
-      method: 'POST',
-      path: '/webhooks/cdk/{integrationId}/v1/webhook/event/{channel}',
-      auth: false,
-      rawBody: true,
-      handle: (req) => receiveWebhook(app, 'cdk', req),
-    },
-    { method: 'POST', path: '/webhooks/generic/{integrationId}', auth: false, rawBody: true, handle: (req) => receiveWebhook(app, 'generic', req) },
+    receive(
+      'hubspot',
+      '/webhooks/hubspot/{integrationId}',
+      {
+        mediaTypes: json,
+        headers: [
+          { name: 'X-HubSpot-Signature-v3', description: 'base64 HMAC-SHA256 of method + URL + body + timestamp with the app client secret', required: false },
+          { name: 'X-HubSpot-Request-Timestamp', description: 'ms since the epoch; v3 signatures older than 5 minutes are refused', required: false },
+          { name: 'X-HubSpot-Signature', description: 'v1/v2 signature, only when allowLegacySignatures is set', required: false },
+          { name: 'X-HubSpot-Signature-Version', description: 'v1 or v2, with X-HubSpot-Signature', required: false },
+        ],
+      },
+      { 204: { description: 'Stored and queued (or a duplicate)' } },
+      'HubSpot webhook events (a JSON array), verified on the raw bytes',
+    ),
+    receive(
+      'twilio',
+      '/webhooks/twilio/{integrationId}',
+      {
+        mediaTypes: ['application/x-www-form-urlencoded', 'application/json'],
+        headers: [{ name: 'X-Twilio-Signature', description: 'base64 HMAC-SHA1 of the URL and the sorted form parameters with the auth token (JSON bodies: URL with bodySHA256)', required: true }],
+      },
+      {
+        200: { description: 'A message webhook: an empty TwiML Response', raw: 'text/xml' },
+        204: { description: 'A status callback or JSON event: stored and queued' },
+      },
+      'Twilio message and call status callbacks',
+    ),
+    receive(
+      'cdk',
+      '/webhooks/cdk/{integrationId}/v1/webhook/event/{channel}',
+      {
+        mediaTypes: json,
+        headers: [
+          { name: 'Authorization', description: 'The value PUT …/webhook generated for the sink', required: true },
+          { name: 'Fortellis-Event-Id', description: 'UUID, the dedupe key', required: true },
+          { name: 'Data-Owner-Id', description: 'The dealer', required: false },
+        ],
+      },
+      { 202: { description: 'Stored and queued (Fortellis wants exactly 202)' } },
+      'CDK Fortellis async events',
+      { channel: z.string().regex(/^\d{1,10}$/) },
+    ),
+    receive(
+      'generic',
+      '/webhooks/generic/{integrationId}',
+      {
+        mediaTypes: json,
+        headers: [
+          { name: 'X-Signature', description: 'hex HMAC-SHA256 of timestamp + "." + body (header name configurable: signatureHeader)', required: true },
+          { name: 'X-Timestamp', description: 'seconds since the epoch, within 5 minutes (configurable: timestampHeader)', required: true },
+        ],
+      },
+      { 202: { description: 'Stored and queued (or a duplicate)' } },
+      'Any sender signing its JSON body with the generated secret',
+    ),
   ];
 }
 
@@ -37,12 +98,18 @@ export function webhookSettingsRoutes(app: App): Route[] {
       path: '/api/integrations/{id}/webhook',
       auth: true,
       body: WebhookSettingsSchema,
+      summary: 'Set the webhook secret (or generate ours) and where it is received',
+      responses: { 200: { description: 'The settings; a generated secret is shown this once', body: WebhookConfiguredSchema } },
+      errors: ['integration_not_found', 'webhooks_not_supported', 'secret_generated', 'secret_not_generated'],
       handle: async (req) => ({ status: 200, body: await configureWebhook(app, req.tenantId!, req.params.id, req.body) }),
     },
     {
       method: 'GET',
       path: '/api/integrations/{id}/webhook',
       auth: true,
+      summary: 'Where the vendor posts and whether a secret is set (never the secret)',
+      responses: { 200: { description: 'The settings', body: WebhookStatusSchema } },
+      errors: ['integration_not_found', 'webhooks_not_supported'],
       handle: async (req) => ({ status: 200, body: await webhookStatus(app, req.tenantId!, req.params.id) }),
     },
     {
@@ -50,6 +117,9 @@ export function webhookSettingsRoutes(app: App): Route[] {
       path: '/api/integrations/{id}/events',
       auth: true,
       query: ListQuerySchema,
+      summary: 'The webhook event log, newest first',
+      responses: { 200: { description: 'A page of events', body: EventLogSchema } },
+      errors: ['integration_not_found'],
       handle: async (req) => {
         const q = parse(ListQuerySchema, req.query, 'query');
         await app.integrations.require(req.tenantId!, req.params.id);

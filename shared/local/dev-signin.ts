@@ -24,6 +24,13 @@ export function devSignInRoutes(app: App, signer: DevSigner): Route[] {
       auth: false,
       summary: 'Local stack only: a sign-in token from the dev key',
       body: DevSignInSchema,
+      responses: {
+        200: {
+          description: 'A sign-in token',
+          body: z.strictObject({ token: z.string(), tokenType: z.literal('Bearer'), expiresAt: z.string(), tenantId: z.string(), role: z.enum(['admin', 'viewer']) }),
+        },
+      },
+      errors: ['tenant_not_found'],
       handle: async (req) => {
         const who = parse(DevSignInSchema, req.body ?? {}, 'body');
         if (!(await app.tenants.tenantExists(who.tenantId))) throw new NotFoundError('tenant', 'tenant_not_found');
