@@ -33,6 +33,8 @@ export interface PipelineFigures {
   rawSeconds: number;
   rawRecordsPerSecond: number;
   ratio: number;
+  /** Capacity units the store reported for the first sync (every request of the worker's process: records, cursors, runs). */
+  units: { read: number; write: number };
   /** CPU seconds the store's process spent on the first sync and on the raw writes: the work, whatever the machine's load. */
   storeCpuSeconds: { pipeline: number; raw: number };
   run: Record<string, unknown>;
@@ -45,6 +47,8 @@ export interface ResyncFigures {
   itemsWritten: number;
   speedup: number;
   storeCpuSeconds: number;
+  /** Capacity units of one re-sync (the median's). */
+  units: { read: number; write: number };
   run: Record<string, unknown>;
 }
 
@@ -68,15 +72,23 @@ function customApiConfig(sandbox: { url: string; token?: string }) {
   };
 }
 
-async function timedSync(stack: LocalStack, svc: IntegrationService, tenantId: string, integrationId: string): Promise<{ run: Run; seconds: number }> {
+interface Timed {
+  run: Run;
+  seconds: number;
+  units: { read: number; write: number };
+}
+
+async function timedSync(stack: LocalStack, svc: IntegrationService, tenantId: string, integrationId: string): Promise<Timed> {
   const i = (await stack.app.integrations.get(tenantId, integrationId))!;
+  const { consumed } = stack.app.db;
+  const before = { ...consumed };
   const started = performance.now();
   const requested = await svc.requestSync(i, { mode: 'full' }, 'manual');
   await stack.queues.drain();
   const seconds = (performance.now() - started) / 1000;
   const run = (await stack.app.runs.get(integrationId, requested.id))!;
   if (run.status !== 'succeeded') throw new Error(`the sync ${run.status}: ${run.error ?? JSON.stringify(run.errors.slice(0, 3))}`);
-  return { run, seconds };
+  return { run, seconds, units: { read: consumed.read - before.read, write: consumed.write - before.write } };
 }
 
 const runView = (run: Run, seconds: number) => ({
@@ -158,8 +170,8 @@ export async function benchPipeline(n: number): Promise<{ pipeline: PipelineFigu
   // it to realtime flows) runs, in AWS, on the table's stream and the flowDispatch Lambda, not in the worker.
   await stack.stream.stop();
   let integrationId = '';
-  let first: { run: Run; seconds: number };
-  const again: { run: Run; seconds: number }[] = [];
+  let first: Timed;
+  const again: Timed[] = [];
   let writes: number;
   const cpu: number[] = [];
   let itemBytes: number;
@@ -217,6 +229,7 @@ export async function benchPipeline(n: number): Promise<{ pipeline: PipelineFigu
       rawSeconds: round(rawSeconds, 2),
       rawRecordsPerSecond: Math.round(rawRecordsPerSecond),
       ratio: round(recordsPerSecond / rawRecordsPerSecond, 3),
+      units: first.units,
       storeCpuSeconds: { pipeline: round(cpu[1] - cpu[0], 1), raw: round(raw.cpuSeconds, 1) },
       run: runView(first.run, first.seconds),
     },
@@ -226,6 +239,7 @@ export async function benchPipeline(n: number): Promise<{ pipeline: PipelineFigu
       itemsWritten: writes,
       speedup: round(first.seconds / resyncSeconds, 2),
       storeCpuSeconds: round((cpu[2] - cpu[1]) / RESYNCS, 1),
+      units: typical.units,
       run: runView(typical.run, typical.seconds),
     },
   };

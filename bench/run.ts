@@ -1,6 +1,7 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 import { setLogSink } from '../shared/log';
 import { benchBundles } from './bundles';
+import { cost } from './cost';
 import { benchFlows } from './flows';
 import { benchPipeline } from './pipeline';
 import { benchOurs, benchPeer } from './rate-limit';
@@ -104,6 +105,8 @@ async function main(): Promise<void> {
     const { pipeline, resync } = await benchPipeline(RECORDS);
     result.pipeline = pipeline;
     result.resync = resync;
+    result.cost = cost(pipeline, resync);
+    progress(`cost: first sync $${(result.cost as ReturnType<typeof cost>).firstSyncPerMillion} per million records, re-sync $${(result.cost as ReturnType<typeof cost>).resyncPerMillion}`);
   }
 
   if (PARTS.includes('flows')) result.flows = await benchFlows(FLOW_RECORDS);

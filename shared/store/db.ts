@@ -12,6 +12,21 @@ import { config } from '../config';
 import { type Backoff, defaultSleep, drainWithRetries } from '../backoff';
 
 export type Item = Record<string, unknown>;
+/** Which units each data command consumes: what on-demand pricing bills (write and read request units). */
+const CAPACITY_KIND: Record<string, 'read' | 'write'> = {
+  GetItemCommand: 'read',
+  BatchGetItemCommand: 'read',
+  QueryCommand: 'read',
+  ScanCommand: 'read',
+  TransactGetItemsCommand: 'read',
+  PutItemCommand: 'write',
+  UpdateItemCommand: 'write',
+  DeleteItemCommand: 'write',
+  BatchWriteItemCommand: 'write',
+  TransactWriteItemsCommand: 'write',
+};
+let dbs = 0;
+
 /** DynamoDB throttling passes quickly: short full-jitter waits, 11 tries. */
 const THROTTLED: Backoff = { baseMs: 50, maxMs: 2000 };
 export interface Key {
@@ -27,6 +42,11 @@ export class Db {
   readonly doc: DynamoDBDocumentClient;
   /** Items written (puts + deletes) since creation: the benchmark's and tests' "writes" figure. */
   writes = 0;
+  /**
+   * Capacity units the store reported since creation: every data command asks for its ConsumedCapacity
+   * (TOTAL), which costs nothing extra, so the benchmark prices a sync from what the store itself counted.
+   */
+  readonly consumed = { read: 0, write: 0 };
 
   constructor(
     readonly client: DynamoDBClient,
@@ -34,6 +54,19 @@ export class Db {
     private readonly sleep: (ms: number) => Promise<void> = defaultSleep,
   ) {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const kind = CAPACITY_KIND[String(context.commandName)];
+        if (!kind) return next(args);
+        const input = args.input as { ReturnConsumedCapacity?: string };
+        input.ReturnConsumedCapacity ??= 'TOTAL';
+        const out = await next(args);
+        const used = (out.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
+        for (const c of [used ?? []].flat()) this.consumed[kind] += c.CapacityUnits ?? 0;
+        return out;
+      },
+      { step: 'initialize', name: `consumedCapacity${++dbs}` },
+    );
   }
 
   /**
