@@ -2,8 +2,12 @@ import { customApi } from '../shared/connectors/custom-api';
 import { hubspot } from '../shared/connectors/hubspot';
 import { salesforce } from '../shared/connectors/salesforce';
 import { zoho } from '../shared/connectors/zoho';
+import { twilio } from '../shared/connectors/twilio';
+import { slack } from '../shared/connectors/slack';
+import { ga4 } from '../shared/connectors/ga4';
+import { datadog } from '../shared/connectors/datadog';
 import { flowWorkerHandler } from '../shared/flows/worker';
 import { lazyApp } from '../shared/handlers/lazy';
 
-/** The flow worker: its own queue, bundle and role; carries the connectors it writes to (their HTTP setup). */
-export const handler = flowWorkerHandler(lazyApp([hubspot, customApi, zoho, salesforce]));
+/** The flow worker: its own queue, bundle and role; carries the connectors it writes to (their HTTP setup), targets and actions alike. */
+export const handler = flowWorkerHandler(lazyApp([hubspot, customApi, zoho, salesforce, twilio, slack, ga4, datadog]));

@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 const LAYERS: string[][] = [
   ['errors', 'log', 'config', 'json', 'validate', 'lambda-types', 'backoff'],
   ['http', 'crypto', 'queue', 'xml'],
-  ['connectors', 'store', 'destinations', 'mapping', 'mail'],
+  ['connectors', 'store', 'destinations', 'mapping', 'mail', 'actions'],
   ['services', 'engine', 'webhooks', 'notify', 'flows', 'reports', 'auth'],
   ['handlers', 'api'],
   ['cli', 'local'],

@@ -35,7 +35,7 @@ export const flowsList: Command = {
       ctx.io.out(
         table(
           ['ID', 'NAME', 'STATUS', 'TRIGGER', 'SOURCE', 'TARGET', 'LAST RUN'],
-          page.items.map((f) => [f.id, f.name, f.status, f.trigger, `${f.source.integrationId}/${f.source.dataType}`, `${f.target.integrationId}/${f.target.object ?? f.target.path}`, f.lastRunAt ?? 'never']),
+          page.items.map((f) => [f.id, f.name, f.status, f.trigger, `${f.source.integrationId}/${f.source.dataType}`, f.target ? `${f.target.integrationId}/${f.target.object ?? f.target.path}` : `(actions: ${(f.actions ?? []).map((a) => a.type).join(', ')})`, f.lastRunAt ?? 'never']),
         ),
       );
     return 0;

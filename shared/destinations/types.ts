@@ -22,8 +22,9 @@ export interface DeliveryItem {
   data: Record<string, unknown>;
 }
 
+/** `none`: a flow without a target (actions only) wrote nothing. */
 export type DeliveryResult =
-  | { ok: true; targetId: string | null; action: 'created' | 'updated' | 'skipped' }
+  | { ok: true; targetId: string | null; action: 'created' | 'updated' | 'skipped' | 'none' }
   | { ok: false; reason: string; retryable: boolean };
 
 export interface DeliveryContext {

@@ -9,9 +9,10 @@ import { IntegrationService } from '../services/integrations';
 import { keys } from '../store/keys';
 import type { StoredRecord } from '../store/record-item';
 import { compileFilter } from './filter';
-import { emptyFigures, FlowService } from './service';
+import { emptyFigures, FlowService, newFlowRun } from './service';
 import type { FlowItem, FlowRun, LedgerEntry } from './store';
 import { compileMapping, isEmpty } from '../mapping/template';
+import { ActionRunner, noTarget, sendRunMetrics, type ActionItem } from './actions';
 
 const log = createLogger({ component: 'flow-runner' });
 
@@ -52,30 +53,37 @@ export async function executeFlowRun(app: App, msg: { tenantId: string; flowId: 
 
   const tally = new Tally(run, flow);
   try {
-    const target = await app.integrations.get(flow.tenantId, flow.target.integrationId);
-    const dest = target && destinations.get(target.type);
+    // A flow of actions only has no target: its records go straight to the actions.
+    const target = flow.target && (await app.integrations.get(flow.tenantId, flow.target.integrationId));
+    const dest = flow.target ? target && destinations.get(target.type) : noTarget;
     const connector = target && app.connector(target.type);
-    if (!target || !dest || !connector) throw new AppError('target_unavailable', `The target integration ${flow.target.integrationId} is gone or cannot be written to.`, 409);
+    if (!dest || (flow.target && (!target || !connector))) throw new AppError('target_unavailable', `The target integration ${flow.target?.integrationId} is gone or cannot be written to.`, 409);
     const integrations = new IntegrationService(app);
     // A dry run never opens the target's secrets: it sends nothing.
-    const config = run.dryRun ? {} : parseConfig(connector, await integrations.openConfig(target));
+    const config = run.dryRun || !target || !connector ? {} : parseConfig(connector, await integrations.openConfig(target));
     const ctx: DeliveryContext = {
-      target: flow.target,
+      target: flow.target ?? { integrationId: '' },
       match: flow.match,
       onExisting: flow.onExisting,
       config,
-      http: run.dryRun
+      http: run.dryRun || !target || !connector
         ? (undefined as never)
         : connectorHttp(connector, config, { integrationId: target.id, log, save: (patch) => integrations.saveSecrets(target, patch), sleep: opts.sleep, limits: app.limits }),
     };
-    const page = new PageWork(app, svc, flow, run, dest, ctx, tally, now);
+    const actions = ActionRunner.create(app, flow, run, { now, sleep: opts.sleep });
+    const page = new PageWork(app, svc, flow, run, dest, ctx, tally, now, actions);
     for await (const records of select(app, svc, flow, run, opts.pageSize ?? Math.max(100, dest.batchSize))) {
       if (!(await page.process(records))) break;
       await svc.runs.save(tally.finish(now() - started, 'running'));
       opts.onProgress?.(run);
     }
     if (ctx.http) Object.assign(run.stats, { requests: ctx.http.stats.requests, retries: ctx.http.stats.retries, http429: ctx.http.stats.http429 });
-    tally.finish(now() - started, run.sync_summary.failed_transfers ? 'partial' : 'succeeded');
+    await actions?.finish(async (sourceIds) => {
+      const later = newFlowRun(flow, 'deferred', { dryRun: false, sourceIds });
+      await svc.runs.create(later);
+      return later;
+    });
+    tally.finish(now() - started, run.sync_summary.failed_transfers || actions?.failed ? 'partial' : 'succeeded');
   } catch (err) {
     log.error('flow run failed', { flowId: flow.id, runId: run.id, error: err as Error });
     run.error = err instanceof AppError ? err.message : 'The flow run failed unexpectedly.';
@@ -84,6 +92,7 @@ export async function executeFlowRun(app: App, msg: { tenantId: string; flowId: 
   const moveMark = !run.dryRun && (run.status as FlowRun['status']) !== 'failed' && ['manual', 'schedule', 'cli'].includes(run.trigger) && !run.since;
   const updated = await svc.flows.update(flow.tenantId, flow.id, (f) => ({ ...f, ...(moveMark ? { lastRunAt: run.startedAt } : {}) }));
   run.next_sync = updated?.trigger === 'schedule' ? updated.nextRunAt : null;
+  await sendRunMetrics(app, flow, run, { now, sleep: opts.sleep });
   await svc.runs.save(run);
   return run;
 }
@@ -122,7 +131,7 @@ class Tally {
   ) {}
 
   mapped(payload: Record<string, unknown>): string[] {
-    const names = Object.keys(this.flow.mapping);
+    const names = Object.keys(this.flow.mapping ?? {});
     this.fields += names.length;
     this.filled += names.filter((n) => !isEmpty(payload[n])).length;
     const missing = this.flow.required.filter((f) => isEmpty(payload[f]));
@@ -132,7 +141,7 @@ class Tally {
 
   error(sourceId: string, reason: string): void {
     this.run.sync_summary.failed_transfers++;
-    if (this.run.errors.length < MAX_ERRORS) this.run.errors.push({ sourceId, target: this.flow.target.object ?? this.flow.target.path ?? '', reason });
+    if (this.run.errors.length < MAX_ERRORS) this.run.errors.push({ sourceId, target: this.flow.target?.object ?? this.flow.target?.path ?? '', reason });
   }
 
   finish(ms: number, status: FlowRun['status']): FlowRun {
@@ -161,6 +170,8 @@ class PageWork {
   /** Match key → the first source id that had it in this run. */
   private readonly seen = new Map<string, string>();
   private processed = 0;
+  /** Records whose target step is done (written, unchanged or skipped), for the actions. */
+  private ready: ActionItem[] = [];
 
   constructor(
     private readonly app: App,
@@ -171,8 +182,9 @@ class PageWork {
     private readonly ctx: DeliveryContext,
     private readonly tally: Tally,
     private readonly now: () => number,
+    private readonly actions?: ActionRunner,
   ) {
-    this.mapping = compileMapping(flow.mapping);
+    this.mapping = compileMapping(flow.mapping ?? {});
     this.note = flow.note ? compileMapping(flow.note, 'note.') : undefined;
     this.filter = flow.source.filter ? compileFilter(flow.source.filter) : undefined;
   }
@@ -215,17 +227,20 @@ class PageWork {
       if (prev?.status === 'delivered' && prev.payloadHash === hash) {
         run.stats.unchanged++;
         run.sync_summary.successful_transfers++;
+        this.ready.push({ sourceId: r.externalId, data: r.data, steps: prev.actions });
         continue;
       }
       if (prev?.targetId && flow.onExisting === 'skip') {
         run.stats.skipped++;
         run.sync_summary.successful_transfers++;
+        this.ready.push({ sourceId: r.externalId, data: r.data, steps: prev.actions });
         continue;
       }
       send.push({ item: { sourceId: r.externalId, payload, data: r.data, ...(prev?.targetId ? { targetId: prev.targetId } : {}) }, prev, hash });
     }
     await Promise.all(writes);
     for (let i = 0; i < send.length; i += this.dest.batchSize) await this.deliver(send.slice(i, i + this.dest.batchSize));
+    await this.actions?.process(this.ready.splice(0));
     return run.maxRecords === undefined || this.processed < run.maxRecords;
   }
 
@@ -248,7 +263,8 @@ class PageWork {
           run.sync_summary.successful_transfers++;
           if (res.action === 'created') run.stats.created++;
           else if (res.action === 'updated') run.stats.updated++;
-          else run.stats.skipped++;
+          else if (res.action === 'skipped') run.stats.skipped++;
+          this.ready.push({ sourceId: p.item.sourceId, data: p.item.data, steps: p.prev?.actions });
           return this.record(p.item.sourceId, p.prev, { status: res.action === 'skipped' ? 'skipped' : 'delivered', targetId: res.targetId, payloadHash: p.hash, lastError: null });
         }
         this.tally.error(p.item.sourceId, res.reason);
@@ -277,7 +293,7 @@ class PageWork {
     }
     reasons.forEach((reason, i) => {
       if (!reason) this.run.stats.notes = (this.run.stats.notes ?? 0) + 1;
-      else if (this.run.errors.length < MAX_ERRORS) this.run.errors.push({ sourceId: targets[i].sourceId, target: `${this.flow.target.object} note`, reason });
+      else if (this.run.errors.length < MAX_ERRORS) this.run.errors.push({ sourceId: targets[i].sourceId, target: `${this.flow.target?.object} note`, reason });
     });
   }
 
@@ -288,6 +304,7 @@ class PageWork {
       targetId: prev?.targetId ?? null,
       payloadHash: prev?.payloadHash ?? null,
       lastError: prev?.lastError ?? null,
+      ...(prev?.actions ? { actions: prev.actions } : {}),
       ...change,
       status: change.status!,
       attempts: (prev?.attempts ?? 0) + (change.status === 'delivered' || change.status === 'failed' ? 1 : 0),

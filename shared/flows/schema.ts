@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ActionsSchema, RunMetricsSchema } from '../actions/schema';
 import { TimeZoneSchema } from '../validate';
 
 /** Request bodies of the flows API. Strict: an unknown field is a 400, not ignored. */
@@ -39,6 +40,10 @@ const flowFields = {
   country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code, e.g. US'),
   /** A note added to the target record after each delivery that changed it (Zoho, HubSpot); templates like the mapping's. */
   note: z.strictObject({ title: z.string().max(255).optional(), body: z.string().min(1).max(10_000) }),
+  /** Per-record actions after the target write, or instead of one (shared/actions). */
+  actions: ActionsSchema,
+  /** Sends each run's figures to a Datadog integration as metrics. */
+  runMetrics: RunMetricsSchema,
 };
 
 export const CreateFlowSchema = z
@@ -53,8 +58,15 @@ export const CreateFlowSchema = z
     timeZone: flowFields.timeZone.default('UTC'),
     country: flowFields.country.default('US'),
     note: flowFields.note.optional(),
+    // A flow of actions only has no target, and then needs no mapping.
+    target: flowFields.target.optional(),
+    mapping: flowFields.mapping.optional(),
+    actions: flowFields.actions.optional(),
+    runMetrics: flowFields.runMetrics.optional(),
   })
-  .refine((f) => f.trigger !== 'schedule' || f.schedule !== undefined, { message: 'a schedule flow needs schedule (minutes)', path: ['schedule'] });
+  .refine((f) => f.trigger !== 'schedule' || f.schedule !== undefined, { message: 'a schedule flow needs schedule (minutes)', path: ['schedule'] })
+  .refine((f) => f.target !== undefined || (f.actions?.length ?? 0) > 0, { message: 'a flow needs a target, actions, or both', path: ['target'] })
+  .refine((f) => f.target === undefined || f.mapping !== undefined, { message: 'a flow with a target needs a mapping', path: ['mapping'] });
 export type CreateFlow = z.infer<typeof CreateFlowSchema>;
 
 export const PatchFlowSchema = z.strictObject(Object.fromEntries(Object.entries(flowFields).map(([k, v]) => [k, v.optional()])) as {

@@ -11,6 +11,7 @@ import { CreateFlowSchema, ImportFlowSchema, PatchFlowSchema, RunFlowSchema, typ
 import { FlowRunStore, FlowStore, LedgerStore, syncSubscription, type FlowItem, type FlowRun, type FlowRunTrigger } from './store';
 import { compileMapping } from '../mapping/template';
 import { fromSeed003 } from './templates';
+import { checkActions } from './actions';
 
 const log = createLogger({ service: 'flows' });
 
@@ -99,27 +100,29 @@ export class FlowService {
   private async check(tenantId: string, f: CreateFlow): Promise<void> {
     const [source, target] = await Promise.all([
       this.integration(tenantId, f.source.integrationId, 'source.integrationId'),
-      this.integration(tenantId, f.target.integrationId, 'target.integrationId'),
+      f.target && this.integration(tenantId, f.target.integrationId, 'target.integrationId'),
     ]);
+    const mapping = f.mapping ?? {};
     const problems: ErrorDetail[] = [];
     const known = this.app.specs.get(source.type)?.dataTypes(source.config as never) ?? [];
     if (!known.includes(f.source.dataType)) problems.push({ path: 'source.dataType', message: `${source.type} offers: ${known.join(', ')}` });
-    const dest = destinations.get(target.type);
-    if (!dest) problems.push({ path: 'target.integrationId', message: `a ${target.type} integration cannot be a flow target yet; targets: ${[...destinations.keys()].join(', ')}` });
-    else problems.push(...dest.checkTarget(f.target, f));
-    for (const m of f.match) if (!(m in f.mapping)) problems.push({ path: 'match', message: `${m} is not a mapped target field` });
-    for (const r of f.required) if (!(r in f.mapping)) problems.push({ path: 'required', message: `${r} is not a mapped target field` });
+    const dest = target && destinations.get(target.type);
+    if (target && f.target && !dest) problems.push({ path: 'target.integrationId', message: `a ${target.type} integration cannot be a flow target yet; targets: ${[...destinations.keys()].join(', ')}` });
+    else if (dest && f.target) problems.push(...dest.checkTarget(f.target, f));
+    for (const m of f.match) if (!(m in mapping)) problems.push({ path: 'match', message: `${m} is not a mapped target field` });
+    for (const r of f.required) if (!(r in mapping)) problems.push({ path: 'required', message: `${r} is not a mapped target field` });
     if (problems.length) throw new ValidationError(`Invalid flow: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, problems);
-    compileMapping(f.mapping);
+    compileMapping(mapping);
+    await checkActions(this.app, tenantId, f);
     if (f.note) {
-      if (!dest?.addNotes) throw new ValidationError(`note: a ${target.type} target takes no notes`, [{ path: 'note', message: `${target.type} targets take no notes; Zoho and HubSpot do` }]);
+      if (!dest?.addNotes) throw new ValidationError(`note: a ${target?.type ?? 'missing'} target takes no notes`, [{ path: 'note', message: `${target?.type ?? 'no'} targets take no notes; Zoho and HubSpot do` }]);
       compileMapping(Object.fromEntries(Object.entries(f.note).map(([k, v]) => [`note.${k}`, v])), '');
     }
     if (f.source.filter) compileFilter(f.source.filter);
   }
 }
 
-const FLOW_FIELDS = ['name', 'status', 'source', 'target', 'mapping', 'match', 'required', 'trigger', 'schedule', 'onExisting', 'timeZone', 'country', 'note'] as const;
+const FLOW_FIELDS = ['name', 'status', 'source', 'target', 'mapping', 'match', 'required', 'trigger', 'schedule', 'onExisting', 'timeZone', 'country', 'note', 'actions', 'runMetrics'] as const;
 const pickFlowFields = (f: FlowItem) => Object.fromEntries(FLOW_FIELDS.filter((k) => f[k] !== undefined).map((k) => [k, k === 'status' && f.status === 'error' ? 'active' : f[k]]));
 
 export function newFlowRun(flow: FlowItem, trigger: FlowRunTrigger, opts: { dryRun: boolean; since?: string; maxRecords?: number; sourceIds?: string[] }): FlowRun {

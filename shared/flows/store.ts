@@ -4,6 +4,7 @@ import type { Db, Item } from '../store/db';
 import { DUE_SHARDS, shardOf } from '../store/keys';
 import { decodeCursor, encodeCursor, newestFirst } from '../store/paging';
 import { deletePartition } from '../store/records';
+import type { ActionFigures, ActionStep } from '../actions/types';
 import type { CreateFlow } from './schema';
 
 /**
@@ -36,7 +37,8 @@ export interface FlowItem extends Omit<CreateFlow, 'status'> {
   version: number;
 }
 
-export type FlowRunTrigger = 'manual' | 'schedule' | 'realtime' | 'retry' | 'cli';
+/** `deferred`: a follow-up run for records whose actions waited out quiet hours. */
+export type FlowRunTrigger = 'manual' | 'schedule' | 'realtime' | 'retry' | 'cli' | 'deferred';
 export type FlowRunStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed';
 
 export interface RecordError {
@@ -65,6 +67,8 @@ export interface FlowRun {
   stats: { created: number; updated: number; unchanged: number; filtered: number; skipped: number; notes?: number; requests: number; retries: number; http429: number; durationMs: number };
   next_sync: string | null;
   errors: RecordError[];
+  /** Per action step: records sent, failed, skipped (opt-out, quiet hours…), deferred, filtered by `when`, done before. */
+  actions?: Record<string, ActionFigures>;
   /** Dry runs: what would be sent for the first records. */
   preview?: { sourceId: string; action: string; targetId?: string; payload: Record<string, unknown> }[];
   error: string | null;
@@ -81,6 +85,8 @@ export interface LedgerEntry {
   attempts: number;
   lastError: string | null;
   updatedAt: string;
+  /** Each action's step for this record (shared/flows/action-steps.ts). */
+  actions?: Record<string, ActionStep>;
 }
 
 const strip = <T>(x: Item | undefined): T | undefined => {

@@ -3,6 +3,7 @@ import { createLogger, withInvocation } from '../log';
 import { eachMessage } from '../queue/batch';
 import { FlowMessageSchema } from '../queue/types';
 import type { App } from '../services/app';
+import { putBack } from './actions';
 import { executeFlowRun, type FlowRunnerOptions } from './runner';
 
 const log = createLogger({ component: 'flow-worker' });
@@ -13,6 +14,9 @@ const log = createLogger({ component: 'flow-worker' });
  */
 export function flowWorkerHandler(getApp: () => App, opts: FlowRunnerOptions = {}) {
   return withInvocation((event: SQSEvent, _context?: LambdaContext): Promise<SQSBatchResponse> =>
-    eachMessage(event, log, (body) => executeFlowRun(getApp(), FlowMessageSchema.parse(body), opts)),
+    eachMessage(event, log, (body) => {
+      const msg = FlowMessageSchema.parse(body);
+      return msg.notBefore !== undefined && msg.notBefore > Date.now() ? putBack(getApp(), msg) : executeFlowRun(getApp(), msg, opts);
+    }),
   );
 }

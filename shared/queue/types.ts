@@ -25,7 +25,14 @@ export type SyncMessage = z.input<typeof SyncMessageSchema>;
 export type QueueMessage = z.input<typeof QueueMessageSchema>;
 
 /** What travels on the flows queue: a flow run to execute (manual, scheduled, realtime or retry). */
-export const FlowMessageSchema = z.object({ kind: z.literal('flow'), tenantId: z.string(), flowId: z.string(), runId: z.string() });
+export const FlowMessageSchema = z.object({
+  kind: z.literal('flow'),
+  tenantId: z.string(),
+  flowId: z.string(),
+  runId: z.string(),
+  /** Epoch ms before which the run must not start (actions deferred out of quiet hours): the worker puts it back until then. */
+  notBefore: z.number().int().optional(),
+});
 export type FlowMessage = z.input<typeof FlowMessageSchema>;
 /** The queue flow work goes to. */
 export const FLOWS_QUEUE = 'flows';

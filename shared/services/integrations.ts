@@ -107,7 +107,7 @@ export class IntegrationService {
     await this.app.integrations.require(tenantId, id);
     // The integration item goes first so nothing new is scheduled; then its secrets, state, runs, records.
     await this.app.integrations.delete(tenantId, id);
-    for (const pk of [keys.owned(id), keys.recordsPk(id), `EVENT#${id}`, `EVENTLOG#${id}`, `WEBHOOK#${id}`, `WEBHOOKCFG#${id}`]) await deletePartition(this.app.db, pk);
+    for (const pk of [keys.owned(id), keys.recordsPk(id), `EVENT#${id}`, `EVENTLOG#${id}`, `WEBHOOK#${id}`, `WEBHOOKCFG#${id}`, `OPTOUT#${id}`]) await deletePartition(this.app.db, pk);
     log.info('integration deleted', { tenantId, integrationId: id });
   }
 

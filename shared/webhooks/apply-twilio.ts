@@ -6,6 +6,7 @@ import type { IntegrationItem } from '../store/integrations';
 import { keys } from '../store/keys';
 import type { StoredRecord } from '../store/record-item';
 import { maxIso, toIso } from '../connectors/rest';
+import { OptOutStore } from '../actions/opt-out';
 import { UnappliableEventError } from './errors';
 import type { StoredEvent } from '../store/webhooks';
 import { type TwilioEvent, type TwilioParams, parseTwilioEvent, parseTwilioForm } from './twilio';
@@ -70,6 +71,8 @@ export async function applyTwilioEvent(app: App, i: IntegrationItem, stored: Sto
   }
   const dataType = ev.kind === 'message' ? 'messages' : 'calls';
   const incoming = toRest(ev);
+  // A STOP reply puts its sender on the account's opt-out list (SMS actions never text it); START takes it off.
+  if (ev.kind === 'message') await new OptOutStore(app.db).applyInbound(i.id, incoming);
   for (let attempt = 0; attempt < 5; attempt++) {
     const cur = await app.records.get(i.id, dataType, ev.sid);
     let data: Record<string, unknown>;
