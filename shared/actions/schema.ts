@@ -9,9 +9,13 @@ import { TimeZoneSchema } from '../validate';
 
 /** A template; sizes bounded so a flow item stays far below DynamoDB's 400 KB. */
 const tpl = (max = 4000) => z.string().max(max);
-/** A JSON value whose string leaves are templates (Slack blocks, webhook bodies, GA4 params). */
-type TemplateTree = string | number | boolean | null | TemplateTree[] | { [k: string]: TemplateTree };
-const tree: z.ZodType<TemplateTree> = z.lazy(() => z.union([tpl(), z.number(), z.boolean(), z.null(), z.array(tree).max(50), z.record(z.string().max(100), tree)]));
+/**
+ * A JSON value whose string leaves are templates (Slack blocks, webhook bodies, GA4 params), at most 4 levels
+ * deep: built level by level rather than recursively, so its JSON Schema inlines into the OpenAPI document.
+ */
+const scalar = z.union([tpl(), z.number(), z.boolean(), z.null()]);
+const treeOf = (depth: number): z.ZodType => (depth === 0 ? scalar : z.union([scalar, z.array(treeOf(depth - 1)).max(50), z.record(z.string().max(100), treeOf(depth - 1))]));
+const tree = treeOf(4);
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number, e.g. +14155550100');
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM (24 h)');
 
