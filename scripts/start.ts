@@ -41,6 +41,7 @@ async function main() {
     console.log(`Demo integration ${i.id}: HubSpot sandbox at ${sandbox.url}; its first sync starts within a minute.`);
   }
   writeFileSync(demoFile, JSON.stringify(demo), { mode: 0o600 });
+  console.log(`Demo tenant: ${demo.tenantId} (the dashboard's developer sign-in takes it)`);
   void stack.tick();
 
   let stopping = false;

@@ -12,6 +12,7 @@ import { IntegrationScreen } from './screens/integration';
 import { CreateWizard } from './screens/create';
 import { Notifications } from './screens/notifications';
 import { FlowList, FlowScreen } from './screens/flows';
+import { ApiKeys } from './screens/keys';
 
 type Screen = [pattern: string, view: (p: Record<string, string>) => unknown];
 
@@ -24,6 +25,7 @@ const SCREENS: Screen[] = [
   ['/notifications', () => html`<${Notifications} />`],
   ['/flows', () => html`<${FlowList} />`],
   ['/flows/:id', (p) => html`<${FlowScreen} id=${p.id} />`],
+  ['/keys', () => html`<${ApiKeys} />`],
 ];
 
 const NAV = [
@@ -31,6 +33,7 @@ const NAV = [
   ['/integrations/new', 'New integration'],
   ['/flows', 'Flows'],
   ['/notifications', 'Notifications'],
+  ['/keys', 'API keys'],
 ];
 
 function App() {

@@ -2,6 +2,7 @@ import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { call, session } from '../api';
 import { ErrorBox, useAction } from '../ui';
+import { DevSignIn } from './dev-signin';
 
 /**
  * The only screen before sign-in. The key is checked against the API before it is kept (in this tab's
@@ -27,5 +28,6 @@ export function SignIn() {
       <button type="submit" disabled=${check.pending}>Sign in</button>
     </form>
     <${ErrorBox} error=${check.error} title="Sign-in failed" />
+    <${DevSignIn} />
   </section>`;
 }
