@@ -4,11 +4,23 @@
  */
 import type { integrationView, recordView, runView } from '../services/views';
 import type { catalogEntry } from '../services/catalog';
+import type { FlowItem, FlowRun as StoredFlowRun, LedgerEntry } from '../flows/store';
+import type { channelView } from '../notify/service';
+import type { DeliveryRecord } from '../notify/store';
+import type { webhookStatus } from '../webhooks/provision';
+import type { EventLogEntry } from '../store/webhooks';
 
 export type Integration = ReturnType<typeof integrationView>;
 export type DataRecord = ReturnType<typeof recordView>;
 export type Run = ReturnType<typeof runView>;
 export type Template = ReturnType<typeof catalogEntry>;
+export type Flow = Omit<FlowItem, 'tenantId'>;
+export type FlowRun = Omit<StoredFlowRun, 'tenantId' | 'expiresAt'>;
+export type FlowDelivery = LedgerEntry;
+export type Channel = ReturnType<typeof channelView>;
+export type NotificationDelivery = DeliveryRecord;
+export type WebhookStatus = Awaited<ReturnType<typeof webhookStatus>>;
+export type WebhookEvent = EventLogEntry;
 export type Page<K extends string, T> = { [k in K]: T[] } & { nextCursor?: string | null };
 
 export class ApiError extends Error {

@@ -11,7 +11,8 @@ import { Overview } from './screens/overview';
 import { IntegrationScreen } from './screens/integration';
 import { CreateWizard } from './screens/create';
 import { Notifications } from './screens/notifications';
-import { FlowList, FlowScreen } from './screens/flows';
+import { FlowList, NewFlow } from './screens/flows';
+import { FlowScreen } from './screens/flow';
 import { ApiKeys } from './screens/keys';
 
 type Screen = [pattern: string, view: (p: Record<string, string>) => unknown];
@@ -24,6 +25,7 @@ const SCREENS: Screen[] = [
   ['/integrations/:id/runs/:runId', (p) => html`<${IntegrationScreen} id=${p.id} tab="runs" runId=${p.runId} />`],
   ['/notifications', () => html`<${Notifications} />`],
   ['/flows', () => html`<${FlowList} />`],
+  ['/flows/new', () => html`<${NewFlow} />`],
   ['/flows/:id', (p) => html`<${FlowScreen} id=${p.id} />`],
   ['/keys', () => html`<${ApiKeys} />`],
 ];

@@ -1,5 +1,6 @@
 /** Building blocks every screen shares: routing, data loading, error display, formatting. */
 import { html } from 'htm/preact';
+import type { RefObject } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get } from './api';
 
@@ -154,3 +155,31 @@ export function Time({ iso }: { iso: string | null | undefined }) {
 
 
 export const num = (n: number | undefined) => (n ?? 0).toLocaleString('en-US');
+
+/** A modal question with the action (named by `yes`) and Cancel; open it with `dialogRef.current.showModal()`. */
+export function Confirm({ dialogRef, title, yes, danger, onYes, children }: { dialogRef: RefObject<HTMLDialogElement>; title: string; yes: string; danger?: boolean; onYes(): void; children?: unknown }) {
+  const [id] = useState(() => `dialog-${++dialogs}`);
+  const close = () => dialogRef.current?.close();
+  return html`<dialog ref=${dialogRef} aria-labelledby=${id}>
+    <h2 id=${id}>${title}</h2>
+    <p>${children}</p>
+    <div class="actions">
+      <button type="button" class=${danger ? 'danger' : ''} onClick=${() => (close(), onYes())}>${yes}</button>
+      <button type="button" class="secondary" onClick=${close}>Cancel</button>
+    </div>
+  </dialog>`;
+}
+let dialogs = 0;
+
+/** Cursor paging: the cursors that led to the current page, so Back is one pop. */
+export function usePages() {
+  const [pages, setPages] = useState<string[]>([]);
+  return { cursor: pages[pages.length - 1] as string | undefined, pages, setPages, reset: () => setPages([]) };
+}
+
+export function Pager({ p, next, back, more }: { p: ReturnType<typeof usePages>; next?: string | null; back: string; more: string }) {
+  return html`<div class="actions">
+    ${p.pages.length ? html`<button type="button" class="secondary" onClick=${() => p.setPages(p.pages.slice(0, -1))}>${back}</button>` : null}
+    ${next ? html`<button type="button" class="secondary" onClick=${() => p.setPages([...p.pages, next])}>${more}</button>` : null}
+  </div>`;
+}

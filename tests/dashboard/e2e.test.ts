@@ -6,6 +6,9 @@ import { buildDashboard } from '../../scripts/build-dashboard';
 import { localWebhooks } from '../../shared/local/webhooks';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { startGenericRestSandbox, type GenericRestSandbox } from '../sandboxes/generic-rest';
+import { startCatchHook, type CatchHook } from '../sandboxes/catch-hook';
+import { api } from '../helpers/http';
+import { restTarget } from '../flows/helpers';
 import { launchChromium, watchedPage, type WatchedPage } from './browser';
 
 const TOKEN = 'sandbox-token-0123456789';
@@ -19,15 +22,18 @@ describe('Dashboard in a browser', () => {
   let dir: string;
   let stack: TestStack;
   let sandbox: GenericRestSandbox;
+  let hook: CatchHook;
   let browser: Browser;
   let w: WatchedPage;
   let page: Page;
   let integrationId: string;
+  let brokenId: string;
 
   beforeAll(async () => {
     dir = await buildDashboard(mkdtempSync(join(tmpdir(), 'sb-dashboard-')));
     stack = await startTestStack({ port: 0, dashboardDir: dir, ...localWebhooks() });
     sandbox = await startGenericRestSandbox({ items: 57, auth: { kind: 'bearer', token: TOKEN } });
+    hook = await startCatchHook();
     browser = await launchChromium();
     w = await watchedPage(browser);
     page = w.page;
@@ -36,6 +42,7 @@ describe('Dashboard in a browser', () => {
   afterAll(async () => {
     await browser?.close();
     await sandbox?.close();
+    await hook?.close();
     await stack?.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -44,6 +51,7 @@ describe('Dashboard in a browser', () => {
   });
 
   const main = () => page.getByRole('main');
+  const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
   const badge = (text: string) => main().locator('.badge', { hasText: text }).first();
 
   it('shows only the sign-in form before sign-in, refuses a wrong key, and signs in with the API key', async () => {
@@ -167,6 +175,7 @@ describe('Dashboard in a browser', () => {
     await main().getByRole('status').getByText('Connection failed').waitFor();
     await w.shot('09-failing-integration');
     expect((await stack.app.integrations.get(stack.tenantId, broken.id))?.errorMessage).toMatch(/401/);
+    brokenId = broken.id;
     // The overview shows it too, with the error under its name.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
     await main().getByRole('row', { name: /Broken API/ }).getByText(/401/).waitFor();
@@ -200,13 +209,59 @@ describe('Dashboard in a browser', () => {
     expect((await stack.app.integrations.get(stack.tenantId, integrationId))?.syncInterval).toBe(15);
   });
 
+  it('adds a notification channel, shows its signing secret once and lists what it delivered', async () => {
+    await nav('Notifications');
+    await main().getByLabel('Kind').selectOption('webhook');
+    await main().getByLabel('Webhook URL').fill(`${hook.url}/hooks/catch/1/notify/`);
+    await main().getByLabel('Channel name').fill('Ops hook');
+    expect(await main().getByLabel('run.failed').isChecked()).toBe(true);
+    await main().getByRole('button', { name: 'Add channel' }).click();
+    expect(await main().getByRole('status').locator('pre').innerText()).toMatch(/^\S{32,}$/);
+    await main().getByRole('row', { name: /Ops hook/ }).waitFor();
+
+    // A failing run is announced on it; the deliveries list shows it once the worker delivered.
+    await stack.svc.requestSync((await stack.app.integrations.get(stack.tenantId, brokenId))!, {}, 'manual');
+    const delivered = main().getByRole('row', { name: /run\.failed.*delivered/ });
+    for (let i = 0; i < 50 && !(await delivered.count()); i++) {
+      await main().getByRole('button', { name: 'Refresh deliveries' }).click();
+      await page.waitForTimeout(200);
+    }
+    await delivered.first().waitFor();
+    expect(hook.received.some((r) => r.path === '/hooks/catch/1/notify/' && r.body.event === 'run.failed')).toBe(true);
+    await w.shot('12-notifications');
+    expect(w.errors).toEqual([]);
+  });
+
+  it('creates a flow and previews its mapping on the synced records with a dry run that sends nothing', async () => {
+    const hookId = await restTarget(api(stack.url!, stack.apiKey), hook.url);
+    await nav('Flows');
+    await main().getByRole('link', { name: 'New flow' }).first().click();
+    await main().getByLabel('Flow name').fill('Items to the hook');
+    await main().getByLabel('Source integration').selectOption(integrationId);
+    await main().getByLabel('Source data type').fill('items');
+    await main().getByLabel('Target integration').selectOption(hookId);
+    await main().getByLabel('Target path').fill('/hooks/catch/1/items/');
+    await main().getByLabel('Mapping').fill('email = ${email}\nname = ${name:uppercase}');
+    await main().getByRole('button', { name: 'Create flow' }).click();
+    await main().getByRole('heading', { name: 'Items to the hook' }).waitFor();
+    await main().getByRole('button', { name: 'Preview mapping (dry run)' }).click();
+    const preview = main().locator('section.panel');
+    await preview.locator('.badge', { hasText: 'succeeded' }).waitFor();
+    const first = preview.getByRole('row', { name: /itm_00001/ });
+    expect(JSON.parse(await first.locator('pre').innerText())).toEqual({ email: 'item1@example.com', name: 'ITEM 1' });
+    await main().getByRole('row', { name: /dry run/ }).first().waitFor();
+    await w.shot('13-flow-preview');
+    expect(hook.received.filter((r) => r.path === '/hooks/catch/1/items/')).toEqual([]);
+    expect(w.errors).toEqual([]);
+  });
+
   it('fits a phone screen without sideways scrolling', async () => {
     const phone = await watchedPage(browser, { width: 390, height: 844 });
     await phone.page.goto(`${stack.url}/`);
     await phone.page.getByLabel('API key').fill(stack.apiKey);
     await phone.page.getByRole('button', { name: 'Sign in' }).click();
     await phone.page.getByRole('table').getByRole('link', { name: 'Orders API (renamed elsewhere)' }).waitFor();
-    await phone.shot('12-phone-overview');
+    await phone.shot('14-phone-overview');
     expect(await phone.page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     expect(phone.errors).toEqual([]);
     await phone.page.close();

@@ -2,7 +2,7 @@ import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { enc, qs, type DataRecord, type Integration, type Page, type Template } from '../api';
 import { dataTypesOf } from '../catalog';
-import { ErrorBox, Loading, Time, useGet } from '../ui';
+import { ErrorBox, Loading, Pager, Time, useGet, usePages } from '../ui';
 
 /** The synced records, a page at a time, filtered by data type, change time and deletion. */
 export function DataBrowser({ i, template }: { i: Integration; template?: Template }) {
@@ -10,18 +10,17 @@ export function DataBrowser({ i, template }: { i: Integration; template?: Templa
   const [dataType, setDataType] = useState('');
   const [modifiedAfter, setModifiedAfter] = useState('');
   const [showDeleted, setShowDeleted] = useState(false);
-  const [cursors, setCursors] = useState<string[]>([]);
+  const pages = usePages();
   const [open, setOpen] = useState<DataRecord>();
-  const cursor = cursors[cursors.length - 1];
+  const cursor = pages.cursor;
   const path = `/api/integrations/${enc(i.id)}/data${qs({ dataType, limit: 25, cursor, modifiedAfter, includeDeleted: showDeleted ? 'true' : undefined })}`;
   const page = useGet<Page<'data', DataRecord>>(path);
   // A new filter starts from the first page.
   const filter = (f: () => void) => {
     f();
-    setCursors([]);
+    pages.reset();
     setOpen(undefined);
   };
-  const next = page.data?.nextCursor;
   return html`
     <h2>Data</h2>
     <div class="filters">
@@ -49,9 +48,6 @@ export function DataBrowser({ i, template }: { i: Integration; template?: Templa
           </tr>`)}</tbody>
         </table></div>`
       : null}
-    <div class="actions">
-      ${cursors.length ? html`<button type="button" class="secondary" onClick=${() => setCursors(cursors.slice(0, -1))}>Previous page</button>` : null}
-      ${next ? html`<button type="button" class="secondary" onClick=${() => (setCursors([...cursors, next]), setOpen(undefined))}>Next page</button>` : null}
-    </div>
+    <${Pager} p=${pages} next=${page.data?.nextCursor} back="Previous page" more="Next page" />
     ${open ? html`<h3>Record ${open.externalId}</h3><pre aria-label=${`JSON of record ${open.externalId}`}>${JSON.stringify(open, null, 2)}</pre>` : null}`;
 }

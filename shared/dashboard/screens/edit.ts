@@ -2,7 +2,7 @@ import { html } from 'htm/preact';
 import { useRef, useState } from 'preact/hooks';
 import { ApiError, call, enc, type Integration, type Template } from '../api';
 import { changedConfig, SchemaForm, type JsonSchema } from '../schema-form';
-import { ErrorBox, navigate, useAction } from '../ui';
+import { Confirm, ErrorBox, navigate, useAction } from '../ui';
 
 /** The version this page last saved, so the form reloaded at it can say so. */
 let lastSaved = '';
@@ -49,13 +49,8 @@ export function EditIntegration({ i, template, onSaved }: { i: Integration; temp
       : null}
     <h2>Danger zone</h2>
     <button type="button" class="danger" onClick=${() => dialog.current?.showModal()}>Delete integration</button>
-    <dialog ref=${dialog} aria-labelledby="del-title">
-      <h2 id="del-title">Delete ${i.name}?</h2>
-      <p>This removes its secrets, state, runs and every synced record. It cannot be undone.</p>
-      <div class="actions">
-        <button type="button" class="danger" onClick=${() => (dialog.current?.close(), void remove.run())}>Delete</button>
-        <button type="button" class="secondary" onClick=${() => dialog.current?.close()}>Cancel</button>
-      </div>
-    </dialog>
+    <${Confirm} dialogRef=${dialog} title=${`Delete ${i.name}?`} yes="Delete" danger onYes=${() => void remove.run()}>
+      This removes its secrets, state, runs and every synced record. It cannot be undone.
+    </${Confirm}>
     <${ErrorBox} error=${remove.error} />`;
 }

@@ -2,7 +2,7 @@ import { html } from 'htm/preact';
 import { useRef, useState } from 'preact/hooks';
 import { call, enc, type Integration, type Page, type Run } from '../api';
 import { useTemplates } from '../catalog';
-import { ErrorBox, Link, Loading, navigate, Status, Time, useAction, useGet } from '../ui';
+import { Confirm, ErrorBox, Link, Loading, navigate, Status, Time, useAction, useGet } from '../ui';
 import { EditIntegration } from './edit';
 import { RunDetail, RunList, RunTable } from './runs';
 import { DataBrowser } from './data';
@@ -76,10 +76,6 @@ function Summary({ i, reload }: { i: Integration; reload(): void }) {
     reload();
   });
   const busy = sync.pending || pause.pending || tester.pending;
-  const full = () => {
-    dialog.current?.close();
-    void sync.run({ mode: 'full' });
-  };
   return html`
     <dl class="facts">
       <dt>Type</dt><dd>${i.type}</dd>
@@ -102,14 +98,9 @@ function Summary({ i, reload }: { i: Integration; reload(): void }) {
         : html`<button type="button" class="secondary" disabled=${busy} onClick=${() => pause.run('inactive')}>Pause</button>`}
       <button type="button" class="secondary" disabled=${busy} onClick=${() => tester.run()}>Test connection</button>
     </div>
-    <dialog ref=${dialog} aria-labelledby="full-title">
-      <h2 id="full-title">Start a full sync?</h2>
-      <p>A full sync reads every record again from the start (not only what changed), which costs more API calls, and marks records the source no longer has as deleted.</p>
-      <div class="actions">
-        <button type="button" onClick=${full}>Start full sync</button>
-        <button type="button" class="secondary" onClick=${() => dialog.current?.close()}>Cancel</button>
-      </div>
-    </dialog>
+    <${Confirm} dialogRef=${dialog} title="Start a full sync?" yes="Start full sync" onYes=${() => void sync.run({ mode: 'full' })}>
+      A full sync reads every record again from the start (not only what changed), which costs more API calls, and marks records the source no longer has as deleted.
+    </${Confirm}>
     ${tester.pending ? html`<p aria-live="polite">Testing the connection…</p>` : null}
     ${test
       ? html`<div class=${test.ok ? 'notice' : 'error'} role="status"><strong>${test.ok ? 'Connection OK' : 'Connection failed'}</strong> (${test.latencyMs} ms)<p>${test.message}</p>

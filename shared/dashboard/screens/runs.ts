@@ -1,24 +1,19 @@
 import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { enc, qs, type Page, type Run } from '../api';
-import { ErrorBox, Link, Loading, Status, Time, useGet } from '../ui';
+import { ErrorBox, Link, Loading, Pager, Status, Time, useGet, usePages } from '../ui';
 
 const live = (r: Run) => r.status === 'queued' || r.status === 'running';
 
 /** Run history, newest first, a page at a time; refreshed while one of them is live. */
 export function RunList({ integrationId }: { integrationId: string }) {
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors[cursors.length - 1];
-  const page = useGet<Page<'runs', Run>>(`/api/integrations/${enc(integrationId)}/runs${qs({ limit: 25, cursor })}`, { pollMs: 2000, poll: (p) => p.runs.some(live) });
+  const pages = usePages();
+  const page = useGet<Page<'runs', Run>>(`/api/integrations/${enc(integrationId)}/runs${qs({ limit: 25, cursor: pages.cursor })}`, { pollMs: 2000, poll: (p) => p.runs.some(live) });
   if (page.error) return html`<${ErrorBox} error=${page.error} />`;
   if (!page.data) return html`<${Loading} what="runs" />`;
-  const next = page.data.nextCursor;
   return html`<h2>Runs</h2>
     <${RunTable} integrationId=${integrationId} runs=${page.data.runs} />
-    <div class="actions">
-      ${cursors.length ? html`<button type="button" class="secondary" onClick=${() => setCursors(cursors.slice(0, -1))}>Newer runs</button>` : null}
-      ${next ? html`<button type="button" class="secondary" onClick=${() => setCursors([...cursors, next])}>Older runs</button>` : null}
-    </div>`;
+    <${Pager} p=${pages} next=${page.data.nextCursor} back="Newer runs" more="Older runs" />`;
 }
 
 /** One run, per data type, with its record errors; polled every second while it is queued or running. */

@@ -1,34 +1,15 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
-import { call, enc, qs, type Integration } from '../api';
-import { ErrorBox, Loading, Status, Time, useAction, useGet } from '../ui';
-
-interface WebhookStatus {
-  provider: string;
-  url: string;
-  publicUrl: string;
-  secretConfigured: boolean;
-  signatureHeader?: string;
-  timestampHeader?: string;
-  dataType?: string | null;
-  idPath?: string | null;
-}
-interface LogEntry {
-  eventKey: string;
-  providerEventId?: string;
-  outcome: string;
-  reason?: string;
-  attempts?: number;
-  receivedAt: string;
-}
+import { call, enc, qs, type Integration, type WebhookEvent as LogEntry, type WebhookStatus } from '../api';
+import { ErrorBox, Loading, Pager, Status, Time, useAction, useGet, usePages } from '../ui';
 
 /** Providers whose signing secret Switchboard generates (shared/webhooks/provision.ts); the rest use the vendor's. */
 const WE_CHOOSE = ['cdk', 'generic'];
 
 export function Webhooks({ i }: { i: Integration }) {
   const status = useGet<WebhookStatus>(`/api/integrations/${enc(i.id)}/webhook`);
-  const [cursors, setCursors] = useState<string[]>([]);
-  const log = useGet<{ events: LogEntry[]; nextCursor?: string | null }>(`/api/integrations/${enc(i.id)}/events${qs({ limit: 25, cursor: cursors[cursors.length - 1] })}`);
+  const pages = usePages();
+  const log = useGet<{ events: LogEntry[]; nextCursor?: string | null }>(`/api/integrations/${enc(i.id)}/events${qs({ limit: 25, cursor: pages.cursor })}`);
   const [secret, setSecret] = useState('');
   const [shown, setShown] = useState<string>();
   const save = useAction(async (body: Record<string, unknown>) => {
@@ -41,7 +22,6 @@ export function Webhooks({ i }: { i: Integration }) {
   if (!status.data) return html`<${Loading} what="webhook settings" />`;
   const s = status.data;
   const ours = WE_CHOOSE.includes(s.provider);
-  const next = log.data?.nextCursor;
   return html`
     <h2>Webhooks</h2>
     <dl class="facts">
@@ -71,8 +51,5 @@ export function Webhooks({ i }: { i: Integration }) {
           <tbody>${log.data.events.map((e) => html`<tr><td><${Time} iso=${e.receivedAt} /></td><td><${Status} status=${e.outcome} /></td><td><code>${e.providerEventId ?? e.eventKey.slice(0, 16)}</code></td><td>${e.reason ?? ''}</td></tr>`)}</tbody>
         </table></div>`
       : null}
-    <div class="actions">
-      ${cursors.length ? html`<button type="button" class="secondary" onClick=${() => setCursors(cursors.slice(0, -1))}>Newer events</button>` : null}
-      ${next ? html`<button type="button" class="secondary" onClick=${() => setCursors([...cursors, next])}>Older events</button>` : null}
-    </div>`;
+    <${Pager} p=${pages} next=${log.data?.nextCursor} back="Newer events" more="Older events" />`;
 }
