@@ -1,6 +1,6 @@
 import { ifMatchVersion } from './if-match';
 import type { ApiRequest } from '../lambda-types';
-import { DeliverySchema, FlowRunSchema, FlowSchema, FlowTemplatesSchema, RunQueuedSchema, listPage } from './replies';
+import { AssignmentsPageSchema, DeliverySchema, FlowRunSchema, FlowSchema, FlowTemplatesSchema, RunQueuedSchema, listPage } from './replies';
 import type { Route } from './router';
 import type { App } from '../services/app';
 import { ListQuerySchema } from '../services/schemas';
@@ -9,6 +9,7 @@ import { CreateFlowSchema, DeliveriesQuerySchema, ImportFlowSchema, PatchFlowSch
 import { FlowService, requireRun } from '../flows/service';
 import type { FlowItem, FlowRun } from '../flows/store';
 import { flowTemplates } from '../flows/templates';
+import { AssignmentStore } from '../flows/assignment/store';
 
 const flowView = ({ tenantId, ...f }: FlowItem) => (void tenantId, f);
 const runView = ({ tenantId, expiresAt, ...r }: FlowRun) => (void tenantId, void expiresAt, r);
@@ -72,6 +73,13 @@ export function flowRoutes(app: App): Route[] {
       const f = await flow(req);
       const page = await app.cursors.page(`deliveries:${f.id}:${q.sourceId ?? ''}:${q.status ?? ''}`, q.cursor, (cursor) => svc.ledger.list(f.id, { ...q, cursor }));
       return { status: 200, body: { deliveries: page.items, nextCursor: page.nextCursor } };
+    }),
+    route('GET', '/api/flows/{id}/assignments', { query: ListQuerySchema, summary: 'Lead assignments (calls_to_leads), newest first, with totals per owner', responses: { 200: { description: 'A page of assignments', body: AssignmentsPageSchema } }, errors: [...notFound] }, async (req) => {
+      const q = parse(ListQuerySchema, req.query, 'query');
+      const f = await flow(req);
+      const store = new AssignmentStore(app.db);
+      const page = await app.cursors.page(`assignments:${f.id}`, q.cursor, (c) => store.list(f.id, q.limit, c));
+      return { status: 200, body: { assignments: page.items, totals: await store.totals(f.id), nextCursor: page.nextCursor } };
     }),
   ];
 }

@@ -130,6 +130,19 @@ export const FlowSchema = z.strictObject({
   version: z.number().int(),
 });
 
+const CallsFiguresSchema = z.strictObject({
+  processed: count,
+  leadsCreated: count,
+  leadsUpdated: count,
+  notesAdded: count,
+  attachmentsAdded: count,
+  skipped: z.record(z.string(), count),
+  failed: count,
+  byType: z.strictObject({ accepted: count, missed: count, missed_with_voicemail: count }),
+  byOffice: z.record(z.string(), count),
+  byHour: z.array(count).length(24),
+});
+
 export const FlowRunSchema = z.strictObject({
   id: z.string(),
   flowId: z.string(),
@@ -139,6 +152,11 @@ export const FlowRunSchema = z.strictObject({
   since: z.string().optional(),
   maxRecords: z.number().int().optional(),
   sourceIds: z.array(z.string()).optional(),
+  hoursBack: z.number().int().optional(),
+  office: z.string().optional(),
+  callTypes: z.array(z.enum(['accepted', 'missed'])).optional(),
+  noEmail: z.boolean().optional(),
+  calls: CallsFiguresSchema.optional().describe('calls_to_leads runs: the calls figures beside seed 003 summary'),
   createdAt: time,
   startedAt: time.nullable(),
   finishedAt: time.nullable(),
@@ -157,7 +175,7 @@ export const FlowRunSchema = z.strictObject({
     durationMs: count,
   }),
   next_sync: time.nullable(),
-  errors: z.array(z.strictObject({ sourceId: z.string(), target: z.string(), reason: z.string() })),
+  errors: z.array(z.strictObject({ sourceId: z.string(), target: z.string(), reason: z.string(), code: z.string().optional().describe("calls_to_leads: seed 004's error code (RC-401, ZOHO-422…)") })),
   preview: z
     .array(z.strictObject({ sourceId: z.string(), action: z.string(), targetId: z.string().optional(), payload: z.record(z.string(), z.unknown()) }))
     .optional()
@@ -173,6 +191,13 @@ export const DeliverySchema = z.strictObject({
   attempts: count,
   lastError: z.string().nullable(),
   updatedAt: time,
+  steps: z.record(z.string(), z.unknown()).optional().describe('calls_to_leads: the steps done for the call (status, note, attachment)'),
+});
+
+export const AssignmentsPageSchema = z.strictObject({
+  assignments: z.array(z.strictObject({ sourceId: z.string(), targetId: z.string().nullable(), ownerId: z.string().nullable(), rule: z.string(), at: time })),
+  totals: z.record(z.string(), count),
+  nextCursor: z.string().nullable(),
 });
 
 export const FlowTemplatesSchema = z.strictObject({

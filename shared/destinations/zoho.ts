@@ -24,7 +24,7 @@ const ItemSchema = z.looseObject({
 const WriteSchema = z.looseObject({ data: z.array(ItemSchema) });
 const SearchSchema = z.looseObject({ data: z.array(z.looseObject({ id: z.union([z.string(), z.number()]) })) });
 
-async function write(http: HttpClient, method: 'POST' | 'PUT', url: string, records: unknown[], extra: Record<string, unknown> = {}) {
+export async function write(http: HttpClient, method: 'POST' | 'PUT', url: string, records: unknown[], extra: Record<string, unknown> = {}) {
   const res = await http.request({ method, url, body: { data: records, trigger: [], ...extra }, okStatuses: [400], stream: url });
   const parsed = WriteSchema.safeParse(res.body);
   if (parsed.success && parsed.data.data.length === records.length) return parsed.data.data;

@@ -13,6 +13,7 @@ import { emptyFigures, FlowService, newFlowRun } from './service';
 import type { FlowItem, FlowRun, LedgerEntry } from './store';
 import { compileMapping, isEmpty } from '../mapping/template';
 import { ActionRunner, noTarget, sendRunMetrics, type ActionItem } from './actions';
+import { callsPages, callsWork, isCallsFlow } from './calls/flow';
 
 const log = createLogger({ component: 'flow-runner' });
 
@@ -71,8 +72,10 @@ export async function executeFlowRun(app: App, msg: { tenantId: string; flowId: 
         : connectorHttp(connector, config, { integrationId: target.id, log, save: (patch) => integrations.saveSecrets(target, patch), sleep: opts.sleep, limits: app.limits }),
     };
     const actions = ActionRunner.create(app, flow, run, { now, sleep: opts.sleep });
-    const page = new PageWork(app, svc, flow, run, dest, ctx, tally, now, actions);
-    for await (const records of select(app, svc, flow, run, opts.pageSize ?? Math.max(100, dest.batchSize))) {
+    const calls = isCallsFlow(flow);
+    const page = calls ? await callsWork(app, { svc, flow, run, zoho: ctx, tally, now, log, sleep: opts.sleep }) : new PageWork(app, svc, flow, run, dest, ctx, tally, now, actions);
+    const pages = calls && run.trigger !== 'retry' && !run.sourceIds ? callsPages(app, flow, run, started) : select(app, svc, flow, run, opts.pageSize ?? Math.max(100, dest.batchSize));
+    for await (const records of pages) {
       if (!(await page.process(records))) break;
       await svc.runs.save(tally.finish(now() - started, 'running'));
       opts.onProgress?.(run);
@@ -130,8 +133,7 @@ class Tally {
     private readonly flow: FlowItem,
   ) {}
 
-  mapped(payload: Record<string, unknown>): string[] {
-    const names = Object.keys(this.flow.mapping ?? {});
+  mapped(payload: Record<string, unknown>, names = Object.keys(this.flow.mapping ?? {})): string[] {
     this.fields += names.length;
     this.filled += names.filter((n) => !isEmpty(payload[n])).length;
     const missing = this.flow.required.filter((f) => isEmpty(payload[f]));
@@ -139,9 +141,14 @@ class Tally {
     return missing;
   }
 
-  error(sourceId: string, reason: string): void {
+  error(sourceId: string, reason: string, code?: string): void {
     this.run.sync_summary.failed_transfers++;
-    if (this.run.errors.length < MAX_ERRORS) this.run.errors.push({ sourceId, target: this.flow.target?.object ?? this.flow.target?.path ?? '', reason });
+    this.note(sourceId, reason, code);
+  }
+
+  /** A record error that does not fail the transfer (a recording too large to attach). */
+  note(sourceId: string, reason: string, code?: string): void {
+    if (this.run.errors.length < MAX_ERRORS) this.run.errors.push({ sourceId, target: this.flow.target?.object ?? this.flow.target?.path ?? '', reason, ...(code ? { code } : {}) });
   }
 
   finish(ms: number, status: FlowRun['status']): FlowRun {

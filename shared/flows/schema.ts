@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ActionsSchema, RunMetricsSchema } from '../actions/schema';
 import { TimeZoneSchema } from '../validate';
+import { CallsRunOptions, CallsSettingsSchema } from './calls/settings';
 
 /** Request bodies of the flows API. Strict: an unknown field is a 400, not ignored. */
 
@@ -44,6 +45,9 @@ const flowFields = {
   actions: ActionsSchema,
   /** Sends each run's figures to a Datadog integration as metrics. */
   runMetrics: RunMetricsSchema,
+  /** A ready-made flow whose work is its own (seed 004's calls → leads); its `mapping` and `match` come from `settings`. */
+  template: z.enum(['calls_to_leads']),
+  settings: CallsSettingsSchema,
 };
 
 export const CreateFlowSchema = z
@@ -63,10 +67,13 @@ export const CreateFlowSchema = z
     mapping: flowFields.mapping.optional(),
     actions: flowFields.actions.optional(),
     runMetrics: flowFields.runMetrics.optional(),
+    template: flowFields.template.optional(),
+    settings: flowFields.settings.optional(),
   })
   .refine((f) => f.trigger !== 'schedule' || f.schedule !== undefined, { message: 'a schedule flow needs schedule (minutes)', path: ['schedule'] })
   .refine((f) => f.target !== undefined || (f.actions?.length ?? 0) > 0, { message: 'a flow needs a target, actions, or both', path: ['target'] })
-  .refine((f) => f.target === undefined || f.mapping !== undefined, { message: 'a flow with a target needs a mapping', path: ['mapping'] });
+  .refine((f) => f.target === undefined || f.mapping !== undefined, { message: 'a flow with a target needs a mapping', path: ['mapping'] })
+  .refine((f) => (f.template === 'calls_to_leads') === (f.settings !== undefined), { message: 'settings go with template calls_to_leads (and it needs them)', path: ['settings'] });
 export type CreateFlow = z.infer<typeof CreateFlowSchema>;
 
 export const PatchFlowSchema = z.strictObject(Object.fromEntries(Object.entries(flowFields).map(([k, v]) => [k, v.optional()])) as {
@@ -78,6 +85,7 @@ export const RunFlowSchema = z
     dryRun: z.boolean().default(false),
     since: isoDate.optional(),
     maxRecords: z.number().int().positive().max(1_000_000).optional(),
+    ...CallsRunOptions,
   })
   .default({ dryRun: false });
 export type RunFlowRequest = z.infer<typeof RunFlowSchema>;

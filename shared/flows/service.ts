@@ -12,6 +12,7 @@ import { FlowRunStore, FlowStore, LedgerStore, syncSubscription, type FlowItem, 
 import { compileMapping } from '../mapping/template';
 import { fromSeed003 } from './templates';
 import { checkActions } from './actions';
+import { checkCallsFlow, checkCallsRun, expandCallsFlow } from './calls/flow';
 
 const log = createLogger({ service: 'flows' });
 
@@ -28,7 +29,7 @@ export class FlowService {
   }
 
   async create(tenantId: string, body: unknown): Promise<FlowItem> {
-    const input = parse(CreateFlowSchema, body);
+    const input = parse(CreateFlowSchema, expandCallsFlow(body));
     await this.check(tenantId, input);
     const now = new Date().toISOString();
     const flow: FlowItem = {
@@ -55,8 +56,9 @@ export class FlowService {
     if (ifMatch !== undefined && ifMatch !== cur.version) throw new AppError('version_conflict', `The flow is at version ${cur.version}, not ${ifMatch}.`, 409);
     const next: FlowItem = { ...cur, ...input, updatedAt: new Date().toISOString() } as FlowItem;
     if (!input.status && cur.status === 'error') next.status = 'active';
-    const whole = parse(CreateFlowSchema, pickFlowFields(next));
+    const whole = parse(CreateFlowSchema, expandCallsFlow(pickFlowFields(next)));
     await this.check(tenantId, whole);
+    if (whole.template) Object.assign(next, { mapping: whole.mapping, match: whole.match, settings: whole.settings });
     if (next.trigger !== 'schedule' || next.status !== 'active') next.nextRunAt = null;
     else if (cur.trigger !== 'schedule' || cur.status !== 'active' || !cur.nextRunAt) next.nextRunAt = new Date().toISOString();
     if (next.status === 'active') next.errorMessage = null;
@@ -84,6 +86,7 @@ export class FlowService {
   /** Creates a queued run and puts it on the flows queue (manual, CLI, schedule, realtime and retry alike). */
   async requestRun(flow: FlowItem, body: unknown, trigger: FlowRunTrigger, extra: Pick<FlowRun, 'sourceIds'> = {}): Promise<FlowRun> {
     const opts = parse(RunFlowSchema, body ?? {});
+    checkCallsRun(flow, opts);
     const run = newFlowRun(flow, trigger, { ...opts, ...extra });
     await this.runs.create(run);
     await this.app.queue.send(FLOWS_QUEUE, [{ kind: 'flow', tenantId: flow.tenantId, flowId: flow.id, runId: run.id }]);
@@ -109,6 +112,7 @@ export class FlowService {
     const dest = target && destinations.get(target.type);
     if (target && f.target && !dest) problems.push({ path: 'target.integrationId', message: `a ${target.type} integration cannot be a flow target yet; targets: ${[...destinations.keys()].join(', ')}` });
     else if (dest && f.target) problems.push(...dest.checkTarget(f.target, f));
+    problems.push(...checkCallsFlow(f, source, target || undefined));
     for (const m of f.match) if (!(m in mapping)) problems.push({ path: 'match', message: `${m} is not a mapped target field` });
     for (const r of f.required) if (!(r in mapping)) problems.push({ path: 'required', message: `${r} is not a mapped target field` });
     if (problems.length) throw new ValidationError(`Invalid flow: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, problems);
@@ -122,10 +126,10 @@ export class FlowService {
   }
 }
 
-const FLOW_FIELDS = ['name', 'status', 'source', 'target', 'mapping', 'match', 'required', 'trigger', 'schedule', 'onExisting', 'timeZone', 'country', 'note', 'actions', 'runMetrics'] as const;
+const FLOW_FIELDS = ['name', 'status', 'source', 'target', 'mapping', 'match', 'required', 'trigger', 'schedule', 'onExisting', 'timeZone', 'country', 'note', 'actions', 'runMetrics', 'template', 'settings'] as const;
 const pickFlowFields = (f: FlowItem) => Object.fromEntries(FLOW_FIELDS.filter((k) => f[k] !== undefined).map((k) => [k, k === 'status' && f.status === 'error' ? 'active' : f[k]]));
 
-export function newFlowRun(flow: FlowItem, trigger: FlowRunTrigger, opts: { dryRun: boolean; since?: string; maxRecords?: number; sourceIds?: string[] }): FlowRun {
+export function newFlowRun(flow: FlowItem, trigger: FlowRunTrigger, opts: { dryRun: boolean; since?: string; maxRecords?: number; sourceIds?: string[] } & Pick<FlowRun, 'hoursBack' | 'office' | 'callTypes' | 'noEmail'>): FlowRun {
   return {
     id: ulid(),
     flowId: flow.id,

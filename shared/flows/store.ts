@@ -5,6 +5,7 @@ import { DUE_SHARDS, shardOf } from '../store/keys';
 import { decodeCursor, encodeCursor, newestFirst } from '../store/paging';
 import { deletePartition } from '../store/records';
 import type { ActionFigures, ActionStep } from '../actions/types';
+import type { CallsFigures } from './calls/figures';
 import type { CreateFlow } from './schema';
 
 /**
@@ -45,6 +46,8 @@ export interface RecordError {
   sourceId: string;
   target: string;
   reason: string;
+  /** Calls flows: seed 004's error code (RC-401, ZOHO-422…, shared/flows/calls/codes.ts). */
+  code?: string;
 }
 
 /** A run, with seed 003's report fields as they are named there. */
@@ -59,6 +62,13 @@ export interface FlowRun {
   maxRecords?: number;
   /** Realtime runs: the changed source records. */
   sourceIds?: string[];
+  /** Calls flows: hours looked back, the one office, the call types, and no report mail. */
+  hoursBack?: number;
+  office?: string;
+  callTypes?: ('accepted' | 'missed')[];
+  noEmail?: boolean;
+  /** Calls flows: the calls figures beside seed 003's summary. */
+  calls?: CallsFigures;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -87,6 +97,8 @@ export interface LedgerEntry {
   updatedAt: string;
   /** Each action's step for this record (shared/flows/action-steps.ts). */
   actions?: Record<string, ActionStep>;
+  /** Calls flows: the steps done for the call (status, note, attachment), so a retry redoes only the rest. */
+  steps?: Record<string, unknown>;
 }
 
 const strip = <T>(x: Item | undefined): T | undefined => {

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { request, errors as undiciErrors } from 'undici';
 import { type Backoff, backoffMs, defaultSleep, type Sleep } from '../backoff';
 import { SourceError } from '../errors';
@@ -28,12 +29,21 @@ export interface HttpRequest {
    * X-RateLimit-Reset on a 429 without Retry-After).
    */
   fault?: (status: number, body: unknown, headers: Record<string, string>) => SourceError | undefined;
+  /**
+   * A streamed body (a media upload), made afresh for each attempt since a stream cannot be sent twice (a retry
+   * after a 401 refresh, a 429 or a 5xx opens it again); its headers (content-type, content-length) come with it.
+   */
+  upload?: () => Promise<{ body: Readable; headers: Record<string, string> }>;
+  /** A 2xx body is handed over unread as `HttpResponse.stream` (a media download); the caller consumes or destroys it. */
+  download?: boolean;
 }
 
 export interface HttpResponse<T = unknown> {
   status: number;
   headers: Record<string, string>;
   body: T;
+  /** The unread body of a `download` request. */
+  stream?: Readable;
 }
 
 export interface HttpStats {
@@ -156,7 +166,12 @@ export class HttpClient {
       if (breaker.open) {
         throw new SourceError('circuit_open', `${where}: too many consecutive failures, pausing requests to ${url.host}`, { retryable: true, retryAt: breaker.reopensAt });
       }
-      const slot = await this.turn(where);
+      // Opened before the limiter turn: a media source that refuses (too large, gone) takes no slot.
+      const upload = req.upload && (await req.upload());
+      const slot = await this.turn(where).catch((err) => {
+        upload?.body.destroy();
+        throw err;
+      });
       const headers: Record<string, string> = { accept: 'application/json', ...this.opts.headers, ...req.headers };
       const sendUrl = new URL(url);
       let body: string | undefined;
@@ -165,9 +180,11 @@ export class HttpClient {
         if (typeof req.body !== 'string') headers['content-type'] ??= 'application/json';
       }
       await auth.apply(headers, sendUrl.searchParams, body);
+      if (upload) Object.assign(headers, upload.headers);
 
       this.stats.requests++;
-      const answer = await this.send(where, sendUrl, { method, headers, body }, slot, failures, breaker);
+      const answer = await this.send(where, sendUrl, { method, headers, body: upload?.body ?? body }, slot, failures, breaker, req.download);
+      if (upload && !upload.body.readableEnded) upload.body.destroy();
       if (!answer) {
         failures++;
         continue;
@@ -176,6 +193,7 @@ export class HttpClient {
 
       if ((status >= 200 && status < 300) || req.okStatuses?.includes(status)) {
         breaker.success();
+        if (answer.stream) return { status, headers: resHeaders, body: null as T, stream: answer.stream };
         const body = parseBody(text, resHeaders);
         const failed = req.fault?.(status, body, resHeaders);
         if (failed) throw failed;
@@ -214,11 +232,12 @@ export class HttpClient {
   private async send(
     where: string,
     url: URL,
-    init: { method: string; headers: Record<string, string>; body?: string },
+    init: { method: string; headers: Record<string, string>; body?: string | Readable },
     slot: { t: number } | undefined,
     failures: number,
     breaker: ReturnType<HttpLimits['breaker']>,
-  ): Promise<{ status: number; headers: Record<string, string>; text: string } | undefined> {
+    download = false,
+  ): Promise<{ status: number; headers: Record<string, string>; text: string; stream?: Readable } | undefined> {
     const at = this.now();
     try {
       const res = await request(url, {
@@ -227,7 +246,8 @@ export class HttpClient {
         headersTimeout: this.opts.timeoutMs ?? 30_000,
         bodyTimeout: this.opts.timeoutMs ?? 30_000,
       });
-      const answer = { status: res.statusCode, headers: flatten(res.headers), text: await res.body.text() };
+      const ok = res.statusCode >= 200 && res.statusCode < 300;
+      const answer = download && ok ? { status: res.statusCode, headers: flatten(res.headers), text: '', stream: res.body as Readable } : { status: res.statusCode, headers: flatten(res.headers), text: await res.body.text() };
       if (slot) this.limiter!.settle(slot);
       this.opts.onAttempt?.({ at, status: answer.status });
       return answer;

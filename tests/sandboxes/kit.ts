@@ -84,9 +84,14 @@ export interface TokenControls {
 
 /** The whole request body as UTF-8 text ('' when there is none). */
 export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBuffer(req)).toString('utf8');
+}
+
+/** The request's body as bytes (a multipart upload). */
+export async function readBuffer(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** Writes a reply: `body` as JSON, a string as it is (for malformed pages), `undefined` as no body and no content type. */

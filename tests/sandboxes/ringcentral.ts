@@ -45,6 +45,13 @@ export interface RingCentralSandbox extends RunningServer, FaultControls, TokenC
   readonly earlyRetries: number;
   calls: RcCall[];
   addCall(call: RcCall): void;
+  /**
+   * Media content (a recording's `contentUri`, a voicemail attachment's `uri`) served at `path` with the API's
+   * bearer token, as RingCentral's media server does; returns the absolute URI.
+   */
+  addMedia(path: string, bytes: Buffer, contentType?: string): string;
+  /** A message-store record (a voicemail) at `path` whose AudioRecording attachment is served at `contentPath`. */
+  addVoicemail(path: string, contentPath: string, bytes: Buffer, contentType?: string): string;
 }
 
 const NAMES = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Edsger Dijkstra', 'Barbara Liskov'];
@@ -116,6 +123,8 @@ export async function startRingCentralSandbox(opts: RingCentralSandboxOptions): 
   let blockedUntil = 0;
   let earlyRetries = 0;
   const requests: RecordedRcRequest[] = [];
+  const media = new Map<string, { bytes: Buffer; contentType: string }>();
+  const messages = new Map<string, Record<string, unknown>>();
   const send = jsonSender('application/json; charset=UTF-8');
   const apiError = (res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) =>
     send(res, status, { errorCode: code.startsWith('OAU') ? 'TokenInvalid' : code, message, errors: [{ errorCode: code, message }] }, headers);
@@ -166,6 +175,16 @@ export async function startRingCentralSandbox(opts: RingCentralSandboxOptions): 
       }
       return apiError(res, 429, 'CMN-301', 'Request rate exceeded', h);
     };
+    // Media downloads are answered by the media server (their own rate group), with Content-Length.
+    const file = media.get(url.pathname);
+    if (file && req.method === 'GET') {
+      const status = faults.take();
+      if (status === 429) return tooMany();
+      if (status !== undefined) return apiError(res, status, 'CMN-102', 'Internal Server Error');
+      res.writeHead(200, { 'content-type': file.contentType, 'content-length': String(file.bytes.length) });
+      return res.end(file.bytes);
+    }
+    if (messages.has(url.pathname) && req.method === 'GET') return send(res, 200, messages.get(url.pathname));
     if (!limit.take(now)) return tooMany();
     const status = faults.take();
     if (status === 429) return tooMany();
@@ -236,6 +255,16 @@ export async function startRingCentralSandbox(opts: RingCentralSandboxOptions): 
     },
     failRefresh(on = true) {
       refreshFails = on;
+    },
+    addMedia(path, bytes, contentType = 'audio/mpeg') {
+      media.set(path, { bytes, contentType });
+      return sandbox.url + path;
+    },
+    addVoicemail(path, contentPath, bytes, contentType = 'audio/mpeg') {
+      const id = path.split('/').pop();
+      const uri = sandbox.addMedia(contentPath, bytes, contentType);
+      messages.set(path, { uri: sandbox.url + path, id: Number(id), type: 'VoiceMail', messageStatus: 'Received', readStatus: 'Unread', attachments: [{ id: 1, uri, type: 'AudioRecording', contentType, vmDuration: 12, size: bytes.length }] });
+      return sandbox.url + path;
     },
     addCall(call) {
       const i = calls.findIndex((c) => c.id === call.id);

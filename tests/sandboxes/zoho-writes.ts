@@ -26,6 +26,8 @@ export function zohoWrite(
   body: Record<string, unknown>,
   stamp: () => string,
   newId: () => string,
+  /** A record the test wants refused: the field Zoho would name (INVALID_DATA, HTTP 207/400 like any per-record refusal). */
+  refuse?: (rec: Record<string, unknown>) => string | undefined,
 ): WriteAnswer {
   const data = Array.isArray(body.data) ? (body.data as Record<string, unknown>[]) : undefined;
   if (!data?.length) return { status: 400, body: { code: 'INVALID_DATA', details: {}, message: 'body', status: 'error' } };
@@ -34,6 +36,8 @@ export function zohoWrite(
   const items = data.map((rec, n) => {
     const err = (code: string, api_name: string, message: string) => ({ code, details: { api_name, json_path: `$.data[${n}].${api_name}` }, message, status: 'error' });
     if (rec.Email !== undefined && rec.Email !== null && !EMAIL.test(String(rec.Email))) return err('INVALID_DATA', 'Email', 'invalid data');
+    const refused = refuse?.(rec);
+    if (refused) return err('INVALID_DATA', refused, 'invalid data');
     const now = stamp();
     let existing: ZohoRecord | undefined;
     let duplicateField: string | null = null;

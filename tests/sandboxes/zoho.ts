@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type FaultControls, Faults, jsonSender, readBody, RollingLimit, type RunningServer, startServer, type TokenControls, urlOf } from './kit';
+import { type FaultControls, Faults, jsonSender, readBody, readBuffer, RollingLimit, type RunningServer, startServer, type TokenControls, urlOf } from './kit';
 import { zohoSearch, zohoWrite } from './zoho-writes';
 
 /**
@@ -37,6 +37,42 @@ export interface ZohoSandbox extends RunningServer, FaultControls, TokenControls
   records(module: ZohoModule): ZohoRecord[];
   /** Inserts or updates a record; Modified_Time defaults to one second after the module's newest. */
   setRecord(module: ZohoModule, record: Partial<ZohoRecord> & { id: string }): ZohoRecord;
+  /** Files attached with `POST /crm/v3/{Module}/{id}/Attachments` (multipart, one part named `file`). */
+  attachments: ZohoAttachment[];
+  /** Refuses the records `test` names a field of (INVALID_DATA on that field), as Zoho does a lead it finds invalid. */
+  refuseRecords(test: ((rec: Record<string, unknown>) => string | undefined) | undefined): void;
+}
+
+export interface ZohoAttachment {
+  id: string;
+  module: string;
+  parentId: string;
+  fileName: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
+/** Zoho's attachment cap per file (api-facts: 20 MB; FILE_SIZE_MORE_THAN_ALLOWED_SIZE above). */
+const MAX_FILE = 20 * 1024 * 1024;
+
+/** The `file` part of a multipart/form-data body. */
+function filePart(body: Buffer, contentType: string | undefined): { fileName: string; contentType: string; bytes: Buffer } | undefined {
+  const boundary = /boundary=("?)([^";]+)\1/.exec(contentType ?? '')?.[2];
+  if (!boundary) return undefined;
+  const sep = Buffer.from(`--${boundary}`);
+  let at = body.indexOf(sep);
+  while (at >= 0) {
+    const next = body.indexOf(sep, at + sep.length);
+    if (next < 0) break;
+    const part = body.subarray(at + sep.length + 2, next - 2);
+    const split = part.indexOf('\r\n\r\n');
+    const head = part.subarray(0, split).toString('utf8');
+    if (/name="file"/.test(head)) {
+      return { fileName: /filename="([^"]*)"/.exec(head)?.[1] ?? 'file', contentType: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1] ?? 'application/octet-stream', bytes: Buffer.from(part.subarray(split + 4)) };
+    }
+    at = next;
+  }
+  return undefined;
 }
 
 /** Zoho prints times in the account's zone; the sandbox uses India's (+05:30) like the docs. */
@@ -80,6 +116,8 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
   const faults = new Faults();
   const pageTokens = new Map<string, { module: string; offset: number }>();
   const requests: ZohoSandbox['requests'] = [];
+  const attachments: ZohoAttachment[] = [];
+  let refuse: ((rec: Record<string, unknown>) => string | undefined) | undefined;
 
   const send = jsonSender('application/json;charset=utf-8');
   const zError = (res: ServerResponse, status: number, code: string, message: string, details: Record<string, unknown> = {}) =>
@@ -104,6 +142,9 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
       return send(res, 200, { access_token: token, scope: 'ZohoCRM.modules.ALL', api_domain: sandbox.url, token_type: 'Bearer', expires_in: 3600 });
     }
 
+    const attach = req.method === 'POST' ? /^\/crm\/v3\/(Leads|Contacts|Deals)\/(\d+)\/Attachments$/.exec(url.pathname) : null;
+    // A multipart upload is read whole before it is answered, as a server in front of an API does.
+    const upload = attach ? await readBuffer(req) : undefined;
     if (req.headers.authorization !== `Zoho-oauthtoken ${token}`) return zError(res, 401, 'INVALID_TOKEN', 'invalid oauth token');
     const now = Date.now();
     const status = limit.take(now) ? faults.take() : 429;
@@ -113,6 +154,17 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
 
     if (url.pathname === '/crm/v3/users' && q.get('type') === 'CurrentUser') {
       return send(res, 200, { users: [{ id: '4876876000000327001', full_name: 'Patricia Boyle', email: 'p.boyle@zylker.com', status: 'active' }], info: { per_page: 200, count: 1, page: 1, more_records: false } });
+    }
+    if (attach && upload) {
+      const parent = data.get(attach[1])!.find((r) => r.id === attach[2]);
+      if (!parent) return zError(res, 400, 'INVALID_DATA', 'the related id given seems to be invalid', { api_name: 'id' });
+      const file = filePart(upload, req.headers['content-type']);
+      if (!file) return zError(res, 400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param: 'file' });
+      if (file.bytes.length > MAX_FILE) return zError(res, 400, 'FILE_SIZE_MORE_THAN_ALLOWED_SIZE', 'Uploaded file size is more than the allowed size', { max_size: MAX_FILE });
+      const id = String(4876876000008000000n + BigInt(attachments.length + 1));
+      attachments.push({ id, module: attach[1], parentId: attach[2], ...file });
+      const t = zohoLocalTime(Date.now());
+      return send(res, 200, { data: [{ code: 'SUCCESS', details: { Modified_Time: t, Modified_By: { name: 'Patricia Boyle', id: '4876876000000327001' }, Created_Time: t, id, Created_By: { name: 'Patricia Boyle', id: '4876876000000327001' } }, message: 'attachment uploaded successfully', status: 'success' }] });
     }
     const w = /^\/crm\/v3\/(Leads|Contacts|Deals|Notes)(\/upsert|\/search)?$/.exec(url.pathname);
     if (w && (req.method !== 'GET' || w[2] === '/search')) {
@@ -128,7 +180,7 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
         return zError(res, 400, 'INVALID_DATA', 'body is not valid JSON');
       }
       const op = w[2] === '/upsert' ? 'upsert' : req.method === 'PUT' ? 'update' : 'insert';
-      const a = zohoWrite(rows, w[1], op, body, () => zohoLocalTime(Date.now()), () => String(4876876000009000000n + ++idSeq));
+      const a = zohoWrite(rows, w[1], op, body, () => zohoLocalTime(Date.now()), () => String(4876876000009000000n + ++idSeq), refuse);
       return send(res, a.status, a.body);
     }
     const m = /^\/crm\/v3\/(Leads|Contacts|Deals)$/.exec(url.pathname);
@@ -221,6 +273,10 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions): Promise<ZohoSa
       refreshFails = on;
     },
     records: (module) => data.get(module)!,
+    attachments,
+    refuseRecords(test) {
+      refuse = test;
+    },
     setRecord(module, record) {
       const rows = data.get(module)!;
       const newest = rows.reduce((max, r) => Math.max(max, Date.parse(r.Modified_Time)), 0);

@@ -1,0 +1,14 @@
+/** The calls figures of a run, beside seed 003's summary; `byType`/`byOffice`/`byHour` (office time) feed the report charts. */
+export interface CallsFigures {
+  processed: number;
+  leadsCreated: number;
+  leadsUpdated: number;
+  notesAdded: number;
+  attachmentsAdded: number;
+  skipped: Record<string, number>;
+  failed: number;
+  byType: { accepted: number; missed: number; missed_with_voicemail: number };
+  byOffice: Record<string, number>;
+  byHour: number[];
+}
+export const emptyCalls = (): CallsFigures => ({ processed: 0, leadsCreated: 0, leadsUpdated: 0, notesAdded: 0, attachmentsAdded: 0, skipped: {}, failed: 0, byType: { accepted: 0, missed: 0, missed_with_voicemail: 0 }, byOffice: {}, byHour: Array(24).fill(0) });

@@ -1,0 +1,94 @@
+import { connectorHttp, parseConfig } from '../../connectors/context';
+import { mediaOrigins } from '../../connectors/ringcentral/media';
+import type { DeliveryContext } from '../../destinations/types';
+import { ValidationError, type ErrorDetail } from '../../errors';
+import type { Logger } from '../../log';
+import type { App } from '../../services/app';
+import { IntegrationService } from '../../services/integrations';
+import type { IntegrationItem } from '../../store/integrations';
+import type { StoredRecord } from '../../store/record-item';
+import { parse } from '../../validate';
+import { AssignmentStore } from '../assignment/store';
+import type { FlowItem, FlowRun, LedgerStore } from '../store';
+import { emptyCalls } from './figures';
+import { compileFieldMaps, templatesOf } from './fields';
+import { CallsSettingsSchema, DEFAULT_HOURS_BACK } from './settings';
+import { CallsWork, type CallsTally } from './work';
+
+/**
+ * The `calls_to_leads` template (seed 004) on the flows machinery: what it adds to saving a flow, to asking for
+ * a run, and to running one (which calls a run covers, and the page work).
+ */
+const isTemplate = (f: { template?: string }) => f.template === 'calls_to_leads';
+
+/** Fills what the template decides (mapping from the accepted-calls field mapping, match on Phone); settings 400s name their field. */
+export function expandCallsFlow<T>(body: T): T {
+  const b = body as Record<string, unknown> | null;
+  if (!b || typeof b !== 'object' || !isTemplate(b as { template?: string })) return body;
+  const settings = parse(CallsSettingsSchema, b.settings, 'settings');
+  compileFieldMaps(settings.field_mappings);
+  return { ...b, settings, mapping: templatesOf(settings.field_mappings).accepted_calls, match: ['Phone'], required: [] } as T;
+}
+
+/** The template's source and target: a RingCentral call log into Zoho leads. */
+export function checkCallsFlow(f: { template?: string; source: { dataType: string } }, source: IntegrationItem, target: IntegrationItem | undefined): ErrorDetail[] {
+  if (!isTemplate(f)) return [];
+  const problems: ErrorDetail[] = [];
+  if (!target) return [{ path: 'target', message: 'calls_to_leads writes to a zoho integration: { integrationId, object: "Leads" }' }];
+  if (source.type !== 'ringcentral' || f.source.dataType !== 'call_log') problems.push({ path: 'source', message: 'calls_to_leads reads a ringcentral integration\'s call_log' });
+  if (target.type !== 'zoho') problems.push({ path: 'target.integrationId', message: 'calls_to_leads writes to a zoho integration' });
+  return problems;
+}
+
+/** Run options: the calls ones only on a calls flow, an office it has. */
+export function checkCallsRun(flow: FlowItem, opts: Pick<FlowRun, 'office' | 'hoursBack' | 'callTypes' | 'noEmail'>): void {
+  const given = (['office', 'hoursBack', 'callTypes', 'noEmail'] as const).filter((k) => opts[k] !== undefined);
+  if (!isTemplate(flow) && given.length) throw new ValidationError(`${given.join(', ')}: only calls_to_leads flows take these`, given.map((path) => ({ path, message: 'only for calls_to_leads flows' })));
+  if (opts.office !== undefined && !flow.settings?.offices[opts.office])
+    throw new ValidationError(`office: no office "${opts.office}" in the flow's settings`, [{ path: 'office', message: `known offices: ${Object.keys(flow.settings?.offices ?? {}).join(', ') || 'none'}` }]);
+}
+
+/**
+ * The calls of the run's window (`hoursBack`, or since `since`) from the stored call log, in the offices'
+ * `processing_order`, then by start time. A call is stored after it starts, so records stored since the
+ * window began hold every call that started in it.
+ */
+export async function* callsPages(app: App, flow: FlowItem, run: FlowRun, now: number, pageSize = 100): AsyncIterable<StoredRecord[]> {
+  const from = run.since ? Date.parse(run.since) : now - (run.hoursBack ?? DEFAULT_HOURS_BACK) * 3_600_000;
+  const all: StoredRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await app.records.list(flow.source.integrationId, { dataType: flow.source.dataType, limit: 1000, cursor, modifiedAfter: new Date(from).toISOString() });
+    all.push(...page.items.filter((r) => Date.parse(String(r.data.startTime)) >= from));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  const s = flow.settings!;
+  const officeOf = new Map(s.extensions.map((e) => [e.id, e.office]));
+  const order = (r: StoredRecord): number => {
+    const office = officeOf.get(String(r.data.extensionId)) ?? s.extensions.find((e) => e.number === String(r.data.toExtensionNumber))?.office;
+    return (office ? s.offices[office]?.processing_order : undefined) ?? Number.MAX_SAFE_INTEGER;
+  };
+  all.sort((a, b) => order(a) - order(b) || Date.parse(String(a.data.startTime)) - Date.parse(String(b.data.startTime)));
+  for (let i = 0; i < all.length; i += pageSize) yield all.slice(i, i + pageSize);
+}
+
+/** The page work of a calls run, with the RingCentral client for media (never opened on a dry run). */
+export async function callsWork(
+  app: App,
+  deps: { svc: { ledger: LedgerStore }; flow: FlowItem; run: FlowRun; zoho: DeliveryContext; tally: CallsTally; now: () => number; log: Logger; sleep?: (ms: number) => Promise<void> },
+): Promise<CallsWork> {
+  const { flow, run } = deps;
+  run.calls = emptyCalls();
+  let rc: { http: ReturnType<typeof connectorHttp>; origins: string[] } | undefined;
+  const source = await app.integrations.get(flow.tenantId, flow.source.integrationId);
+  const connector = source && app.connector(source.type);
+  if (!run.dryRun && source && connector) {
+    const integrations = new IntegrationService(app);
+    const config = parseConfig(connector, await integrations.openConfig(source));
+    const http = connectorHttp(connector, config, { integrationId: source.id, log: deps.log, save: (patch) => integrations.saveSecrets(source, patch), sleep: deps.sleep, limits: app.limits });
+    rc = { http, origins: mediaOrigins(String(config.baseUrl)) };
+  }
+  return new CallsWork({ ...deps, run: run as FlowRun & { calls: NonNullable<FlowRun['calls']> }, rc, assignments: new AssignmentStore(app.db) });
+}
+
+export const isCallsFlow = isTemplate;
