@@ -2,10 +2,11 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { setLogSink } from '../shared/log';
 import { benchBundles } from './bundles';
 import { cost } from './cost';
+import { benchHubspotRequests } from './requests';
 import { benchFlows } from './flows';
 import { benchPipeline } from './pipeline';
 import { benchOurs, benchPeer } from './rate-limit';
-import { progress } from './util';
+import { progress, round } from './util';
 
 /**
  * `npm run bench`: rate-limit efficiency against HubSpot's official client, pipeline throughput against bare
@@ -69,6 +70,8 @@ async function main(): Promise<void> {
     logged[k] = (logged[k] ?? 0) + 1;
   });
   const result: Record<string, unknown> = {};
+  // Per connector the bench runs: records stored per request sent to the source.
+  const recordsPerRequest: Record<string, number> = {};
 
   if (PARTS.includes('rate')) {
     progress(`rate limit: our engine, HubSpot contacts, ${WINDOWS} × 10 s windows`);
@@ -80,8 +83,14 @@ async function main(): Promise<void> {
     progress(`rate limit: @hubspot/api-client getAll with its README's DEFAULT_LIMITER_OPTIONS, 2 windows`);
     const peerLimited = await benchPeer(QUICK ? 1 : 2, { limiter: true });
     progress(`rate limit: peer with limiter ${peerLimited.efficiency}`);
+    const hubspotAssociations = await benchHubspotRequests(QUICK ? 1_200 : 6_000);
     result.rateLimit = {
       limit: '100 requests / 10 s rolling',
+      recordsPerRequest: Object.assign(recordsPerRequest, {
+        hubspot: round(Number(ours.run.processed) / Number(ours.run.requests), 1),
+        hubspotWithAssociations: hubspotAssociations.recordsPerRequest,
+      }),
+      hubspotWithAssociations: hubspotAssociations,
       efficiency: ours.efficiency,
       http429: ours.http429,
       requests: ours.requests,
@@ -106,6 +115,7 @@ async function main(): Promise<void> {
     result.pipeline = pipeline;
     result.resync = resync;
     result.cost = cost(pipeline, resync);
+    recordsPerRequest.customApi = round(Number(pipeline.run.processed) / Number(pipeline.run.requests), 1);
     progress(`cost: first sync $${(result.cost as ReturnType<typeof cost>).firstSyncPerMillion} per million records, re-sync $${(result.cost as ReturnType<typeof cost>).resyncPerMillion}`);
   }
 
@@ -116,6 +126,7 @@ async function main(): Promise<void> {
     result.bundles = QUICK ? await benchBundles(1, ['api', 'scheduler', 'webhooks', 'workers/hubspot']) : await benchBundles(5);
   }
 
+  result.rateLimit ??= { recordsPerRequest };
   result.logLines = logged;
   result.machine = { ...before, loadAverageAtEnd: machine().loadAverage };
   result.quick = QUICK;

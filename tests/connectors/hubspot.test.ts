@@ -99,7 +99,7 @@ describe('Connector: hubspot', () => {
       expect(r.records[0].data.associations).toEqual({ deals: expect.any(Array), companies: expect.any(Array) });
     });
 
-    it('attaches deal and company ids to each contact, one batch call per target per page', async () => {
+    it('attaches deal and company ids to each contact from the list page itself (associations inline), one request per page', async () => {
       sb = await startHubspotSandbox({ contacts: 150, deals: 20, companies: 10 });
       const r = await readStream(hubspot, config(sb), 'contacts');
       expect(r.records).toHaveLength(150);
@@ -107,8 +107,25 @@ describe('Connector: hubspot', () => {
         expect(rec.data.associations).toEqual({ deals: sb.associationsOf(rec.id, 'deals'), companies: sb.associationsOf(rec.id, 'companies') });
       }
       expect(r.records.some((x) => (x.data.associations as { deals: string[] }).deals.length === 2)).toBe(true);
-      expect(sb.requests['/crm/v4/associations/contacts/deals/batch/read']).toBe(2);
-      expect(sb.requests['/crm/v4/associations/contacts/companies/batch/read']).toBe(2);
+      expect(sb.requests['/crm/v3/objects/contacts']).toBe(2);
+      expect(sb.requests['/crm/v4/associations/contacts/deals/batch/read']).toBeUndefined();
+      expect(sb.requests['/crm/v4/associations/contacts/companies/batch/read']).toBeUndefined();
+    });
+
+    it('completes a contact whose inline associations are truncated (over 100, paged) with one batch read for that contact and type only', async () => {
+      sb = await startHubspotSandbox({ contacts: 150, deals: 130, companies: 10 });
+      const heavy = sb.store.contacts.all()[4].id;
+      await sb.close();
+      sb = await startHubspotSandbox({ contacts: 150, deals: 130, companies: 10, dealsOfContact: { [heavy]: 125 } });
+      const r = await readStream(hubspot, config(sb), 'contacts');
+      const got = r.records.find((x) => x.id === heavy)!.data.associations as { deals: string[] };
+      expect(got.deals).toHaveLength(sb.associationsOf(heavy, 'deals').length);
+      expect(got.deals.length).toBeGreaterThan(100);
+      for (const rec of r.records) {
+        expect(rec.data.associations).toEqual({ deals: sb.associationsOf(rec.id, 'deals'), companies: sb.associationsOf(rec.id, 'companies') });
+      }
+      expect(sb.requests['/crm/v4/associations/contacts/deals/batch/read']).toBe(1);
+      expect(sb.requests['/crm/v4/associations/contacts/companies/batch/read']).toBeUndefined();
     });
 
     it('resumes an interrupted run from its cursor without re-reading pages', async () => {

@@ -37,6 +37,11 @@ export interface HubspotSandboxOptions {
   reject?: WriteOptions['reject'];
   /** Runs after a batch write is applied and before it is answered (a test kills the writer there). */
   beforeReply?: (path: string) => Promise<void> | void;
+  /**
+   * Contacts associated with many deals: contact id → how many (the first n deals of the store, beyond its
+   * usual one or two), to see the list endpoint's inline associations truncated at 100.
+   */
+  dealsOfContact?: Record<string, number>;
   /** Idle keep-alive sockets close after this many ms (default 1 s, so tests end fast; undici reuses a socket only when this is above 2 s). */
   keepAliveTimeout?: number;
 }
@@ -100,7 +105,36 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions = {}): Pro
     if (to === 'companies' && i % 2 === 1) return [];
     const ids = [String(target.base + ((i - 1) % target.count) + 1)];
     if (to === 'deals' && i % 5 === 0 && target.count > 1) ids.push(String(target.base + (i % target.count) + 1));
-    return ids.filter((id) => target.get(id));
+    const many = to === 'deals' ? (opts.dealsOfContact?.[contactId] ?? 0) : 0;
+    for (let d = 1; d <= Math.min(many, target.count); d++) ids.push(String(target.base + d));
+    return [...new Set(ids)].filter((id) => target.get(id));
+  }
+
+  /** Inline associations hold at most this many rows per associated type; more are paged (`paging.next`). */
+  const INLINE_ASSOCIATIONS = 100;
+
+  /**
+   * `associations=companies,deals` on the list endpoint: per object, per requested type, `{ results: [{ id,
+   * type }], paging? }`. A primary company is listed twice (its label and the unlabeled type), as HubSpot does;
+   * past 100 rows the rest is paged behind `paging.next.after`; a type with none is left out.
+   * https://developers.hubspot.com/changelog/announcing-a-change-to-how-v3-crm-apis-return-association-data
+   */
+  function inlineAssociations(type: string, id: string, wanted: string[]): Record<string, unknown> | undefined {
+    if (type !== 'contacts') return undefined;
+    const out: Record<string, unknown> = {};
+    for (const to of wanted) {
+      if (to !== 'deals' && to !== 'companies') continue;
+      const rows = associationsOf(id, to).flatMap((t) =>
+        to === 'companies' ? [{ id: t, type: 'contact_to_company' }, { id: t, type: 'contact_to_company_unlabeled' }] : [{ id: t, type: 'contact_to_deal' }],
+      );
+      if (!rows.length) continue;
+      const after = rows.length > INLINE_ASSOCIATIONS ? Buffer.from(`${id}:${INLINE_ASSOCIATIONS}`).toString('base64url') : undefined;
+      out[to] = {
+        results: rows.slice(0, INLINE_ASSOCIATIONS),
+        ...(after ? { paging: { next: { after, link: `https://api.hubapi.com/crm/v3/objects/contacts/${id}/associations/${to}?after=${after}` } } } : {}),
+      };
+    }
+    return Object.keys(out).length ? out : undefined;
   }
 
   const send = jsonSender('application/json;charset=utf-8');
@@ -150,7 +184,14 @@ export async function startHubspotSandbox(opts: HubspotSandboxOptions = {}): Pro
     const lim = Math.min(Math.max(Number(q.get('limit') ?? 10) || 10, 1), 100);
     const props = q.get('properties')?.split(',').filter(Boolean);
     const page = s.page(q.get('after') ?? undefined, lim, q.get('archived') === 'true');
-    const body: Record<string, unknown> = { results: page.records.map((r) => s.view(r, props)) };
+    const wanted = q.getAll('associations').flatMap((a) => a.split(',')).filter(Boolean);
+    const body: Record<string, unknown> = {
+      results: page.records.map((r) => {
+        const view = s.view(r, props) as Record<string, unknown>;
+        const associations = wanted.length ? inlineAssociations(type, r.id, wanted) : undefined;
+        return associations ? { ...view, associations } : view;
+      }),
+    };
     if (page.next) body.paging = { next: { after: page.next, link: `?after=${page.next}` } };
     send(res, 200, body, headers);
   }

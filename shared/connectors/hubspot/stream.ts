@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MalformedPageError, SourceError } from '../../errors';
 import { type Incremental, incrementalStart, mapRecords, maxIso } from '../rest';
 import type { Page, ReadContext, Stream } from '../types';
-import { attachAssociations } from './associations';
+import { attachAssociations, attachInlineAssociations } from './associations';
 import { describeHubspotError } from './errors';
 import { discoverProperties, lastModifiedProperty, staticProperties } from './properties';
 import type { HubspotConfig } from './spec';
@@ -66,11 +66,11 @@ export function hubspotStream(type: string, config: HubspotConfig): Stream<Hubsp
   const associations = type === 'contacts' ? config.associations : [];
   const lookbackMs = config.lookbackMinutes * 60_000;
 
-  /** One page of the list endpoint, live or archived objects. */
+  /** One page of the list endpoint, live or archived objects; live ones with their associations inline. */
   async function listPage(ctx: ReadContext<HubspotConfig>, archived: boolean, after: string | undefined, properties: string[]) {
     const res = await ctx.http.request({
       url: `/crm/v3/objects/${type}`,
-      query: { limit: LIST_LIMIT, after, properties: properties.join(','), archived },
+      query: { limit: LIST_LIMIT, after, properties: properties.join(','), archived, associations: !archived && associations.length ? associations.join(',') : undefined },
       stream: ctx.stream,
     });
     const page = parsePage(ListPageSchema, res.body, `hubspot/${type} GET /crm/v3/objects/${type}${archived ? '?archived=true' : ''}`);
@@ -82,7 +82,7 @@ export function hubspotStream(type: string, config: HubspotConfig): Stream<Hubsp
     for (;;) {
       const page = await listPage(ctx, false, after, properties);
       const { records, rejected } = mapRecords(mapDef, page.results);
-      await attachAssociations(ctx as ReadContext<unknown>, type, records, associations);
+      await attachInlineAssociations(ctx as ReadContext<unknown>, type, records, page.results, associations);
       after = page.after;
       const cursor: HubspotCursor = after ? { next: { phase: 'list', after, start: state.start }, hwm: prevHwm } : { hwm: state.start };
       yield { records, rejected, cursor, info: page.info };

@@ -45,6 +45,24 @@ export const AssociationsPageSchema = z.object({
   errors: z.array(z.unknown()).optional(),
 });
 
+/**
+ * The inline associations of one list result (`associations=deals,companies`): per type, at most 100 rows
+ * `{ id, type }` and `paging.next` when there are more; a type with none is absent.
+ * https://developers.hubspot.com/changelog/announcing-a-change-to-how-v3-crm-apis-return-association-data
+ */
+export const InlineAssociationsSchema = z.object({
+  id: z.unknown(),
+  associations: z
+    .record(
+      z.string(),
+      z.object({
+        results: z.array(z.object({ id: z.string(), type: z.string().optional() })),
+        paging: z.object({ next: z.object({ after: z.string() }).optional() }).optional(),
+      }),
+    )
+    .optional(),
+});
+
 /** HubSpot's error body (`category` on API errors, `errorType`/`policyName` on rate limits). */
 export const HubspotErrorSchema = z.object({
   message: z.string().optional(),
