@@ -1,4 +1,5 @@
 import { datadogSender } from './datadog';
+import { emailSender } from './email';
 import { ga4Sender } from './ga4';
 import type { ActionType } from './schema';
 import { slackSender } from './slack';
@@ -6,9 +7,10 @@ import { smsSender } from './sms';
 import type { ActionSender } from './types';
 import { webhookSender } from './webhook';
 
-/** The sender of each action type (email joins when the mail interface exists). */
-export const senders: Partial<Record<ActionType, ActionSender>> = {
+/** The sender of each action type. */
+export const senders: Record<ActionType, ActionSender> = {
   sms: smsSender as ActionSender,
+  email: emailSender as ActionSender,
   slack: slackSender as ActionSender,
   webhook: webhookSender as ActionSender,
   ga4: ga4Sender as ActionSender,

@@ -4,7 +4,8 @@ import { TEMPLATE_FIELDS, type Action } from './schema';
 
 /** An action's template fields compiled once: `render(data)` gives the same shape with every string leaf filled in. */
 export interface CompiledAction {
-  render(data: unknown, ctx: TransformContext): Record<string, unknown>;
+  /** `prepare` gives the record's values as one field wants them (escaped for HTML, mrkdwn). */
+  render(data: unknown, ctx: TransformContext, prepare?: (field: string) => unknown): Record<string, unknown>;
 }
 
 type Node = (data: unknown, ctx: TransformContext) => unknown;
@@ -43,10 +44,10 @@ export function compileAction(action: Action, path: string): CompiledAction {
     .filter((f) => (action as Record<string, unknown>)[f] !== undefined)
     .map((f) => [f, compileNode((action as Record<string, unknown>)[f], `${path}.${f}`)] as const);
   return {
-    render(data, ctx) {
+    render(data, ctx, prepare) {
       const out: Record<string, unknown> = {};
       for (const [f, node] of fields) {
-        const v = node(data, ctx);
+        const v = node(prepare ? prepare(f) : data, ctx);
         if (!isEmpty(v)) out[f] = v;
       }
       return out;

@@ -1,5 +1,6 @@
 import { SourceError } from '../errors';
 import type { HttpClient } from '../http/client';
+import type { Mailer } from '../mail/types';
 import { scrub } from '../log';
 import type { OptOutStore } from './opt-out';
 import type { Action, ActionType } from './schema';
@@ -7,6 +8,8 @@ import type { Action, ActionType } from './schema';
 /** What a sender gets: the action's integration (its own client: base URL, auth, rate limit, retries) and the step's identity. */
 export interface SendContext {
   http: HttpClient;
+  /** Email actions: the `smtp` or `sendgrid` integration's mailer (shared/mail). */
+  mailer?: Mailer;
   /** The integration's parsed config with its secrets opened; never logged. */
   config: Record<string, unknown>;
   integrationId: string;
@@ -28,8 +31,8 @@ export type ActionOutcome =
 
 export interface ActionSender<A extends Action = Action> {
   type: ActionType;
-  /** Record values as the sender wants them in templates (Slack escapes &, < and > in mrkdwn). */
-  prepare?(data: Record<string, unknown>): Record<string, unknown>;
+  /** Record values as the sender wants them in a field's templates (Slack escapes &, < and > in mrkdwn; email escapes HTML in `html`). */
+  prepare?(data: Record<string, unknown>, field: string): Record<string, unknown>;
   send(ctx: SendContext, action: A, fields: Record<string, unknown>): Promise<ActionOutcome>;
 }
 

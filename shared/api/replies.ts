@@ -119,7 +119,7 @@ export const ConnectionTestSchema = z.strictObject({ ok: z.boolean(), message: z
 export const FlowSchema = z.strictObject({
   ...CreateFlowSchema.shape,
   source: FlowSourceSchema,
-  target: FlowTargetSchema,
+  target: FlowTargetSchema.optional().describe('Absent on a flow of actions only.'),
   status: z.enum(['active', 'inactive', 'error']),
   id: z.string(),
   lastRunAt: time.nullable(),
@@ -146,7 +146,7 @@ const CallsFiguresSchema = z.strictObject({
 export const FlowRunSchema = z.strictObject({
   id: z.string(),
   flowId: z.string(),
-  trigger: z.enum(['manual', 'schedule', 'realtime', 'retry', 'cli']),
+  trigger: z.enum(['manual', 'schedule', 'realtime', 'retry', 'cli', 'deferred']),
   status: z.enum(['queued', 'running', 'succeeded', 'partial', 'failed']),
   dryRun: z.boolean(),
   since: z.string().optional(),
@@ -175,6 +175,10 @@ export const FlowRunSchema = z.strictObject({
     durationMs: count,
   }),
   next_sync: time.nullable(),
+  actions: z
+    .record(z.string(), z.strictObject({ sent: count, failed: count, skipped: count, deferred: count, filtered: count, done: count }))
+    .optional()
+    .describe('Per action step: records sent, failed, skipped (opt-out, quiet hours…), deferred, filtered by `when`, done by an earlier run.'),
   errors: z.array(z.strictObject({ sourceId: z.string(), target: z.string(), reason: z.string(), code: z.string().optional().describe("calls_to_leads: seed 004's error code (RC-401, ZOHO-422…)") })),
   preview: z
     .array(z.strictObject({ sourceId: z.string(), action: z.string(), targetId: z.string().optional(), payload: z.record(z.string(), z.unknown()) }))
@@ -192,6 +196,21 @@ export const DeliverySchema = z.strictObject({
   lastError: z.string().nullable(),
   updatedAt: time,
   steps: z.record(z.string(), z.unknown()).optional().describe('calls_to_leads: the steps done for the call (status, note, attachment)'),
+  actions: z
+    .record(
+      z.string(),
+      z.strictObject({
+        status: z.enum(['sending', 'sent', 'failed', 'skipped', 'deferred']),
+        at: time,
+        attempts: count,
+        id: z.string().optional(),
+        reason: z.string().optional(),
+        retryable: z.boolean().optional(),
+        until: time.optional(),
+      }),
+    )
+    .optional()
+    .describe("Each action's step for this record, by step name."),
 });
 
 export const AssignmentsPageSchema = z.strictObject({

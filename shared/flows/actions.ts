@@ -8,6 +8,8 @@ import { createLogger, scrub } from '../log';
 import { FLOWS_QUEUE, MAX_DELAY_S, type FlowMessage } from '../queue/types';
 import type { App } from '../services/app';
 import { IntegrationService } from '../services/integrations';
+import { integrationMailer, MAIL_TYPES } from '../services/mailer';
+import type { Mailer } from '../mail/types';
 import type { ActionFigures } from '../actions/types';
 import { ActionStepStore, stepDue, type ActionStep } from './action-steps';
 import { compileFilter, type CompiledFilter } from './filter';
@@ -52,7 +54,6 @@ export async function checkActions(app: App, tenantId: string, flow: Pick<FlowIt
     if (!i) problems.push({ path, message: 'no such integration' });
     else if (!types.includes(i.type)) problems.push({ path, message: `a ${i.type} integration; this needs ${types.join(' or ')}` });
   }
-  actions.forEach((a, i) => !senders[a.type] && problems.push({ path: `actions.${i}.type`, message: `${a.type} actions are not available yet` }));
   if (problems.length) throw new ValidationError(`Invalid actions: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, problems);
   actions.forEach((a, i) => prepare(a, names[i], i));
 }
@@ -70,7 +71,7 @@ function prepare(action: Action, name: string, i: number): Prepared {
 export class ActionRunner {
   private readonly steps: ActionStepStore;
   private readonly optOuts: OptOutStore;
-  private readonly clients = new Map<string, Promise<{ http: HttpClient; config: Record<string, unknown> }>>();
+  private readonly clients = new Map<string, Promise<Opened>>();
   private readonly deferred = new Map<number, string[]>();
   failed = 0;
 
@@ -139,16 +140,15 @@ export class ActionRunner {
   }
 
   private async send(item: ActionItem, p: Prepared): Promise<ActionOutcome> {
-    const sender = senders[p.action.type]!;
-    const { http, config } = await this.client(p.action.integrationId);
-    const data = sender.prepare ? sender.prepare(item.data) : item.data;
-    const fields = p.render.render(data, { country: this.flow.country, timeZone: this.flow.timeZone });
+    const sender = senders[p.action.type];
+    const { http, config, mailer } = await this.client(p.action.integrationId);
+    const fields = p.render.render(item.data, { country: this.flow.country, timeZone: this.flow.timeZone }, sender.prepare && ((f) => sender.prepare!(item.data, f)));
     const deliveryId = createHash('sha256').update(`${this.flow.id}\n${item.sourceId}\n${p.name}`).digest('hex').slice(0, 32);
-    return sender.send({ http, config, integrationId: p.action.integrationId, deliveryId, now: this.opts.now, optOuts: this.optOuts }, p.action, fields);
+    return sender.send({ http, config, mailer, integrationId: p.action.integrationId, deliveryId, now: this.opts.now, optOuts: this.optOuts }, p.action, fields);
   }
 
   /** One client per integration for the run, from its connector's HTTP setup (rate limit shared through App.limits). */
-  private client(integrationId: string): Promise<{ http: HttpClient; config: Record<string, unknown> }> {
+  private client(integrationId: string): Promise<Opened> {
     let c = this.clients.get(integrationId);
     if (!c) {
       c = integrationClient(this.app, this.flow.tenantId, integrationId, this.opts.sleep);
@@ -169,8 +169,12 @@ export class ActionRunner {
   }
 }
 
-async function integrationClient(app: App, tenantId: string, integrationId: string, sleep?: (ms: number) => Promise<void>) {
+type Opened = { http: HttpClient; config: Record<string, unknown>; mailer?: Mailer };
+
+/** An action's integration opened for the run: its own HTTP client, or for mail its mailer (shared/mail). */
+async function integrationClient(app: App, tenantId: string, integrationId: string, sleep?: (ms: number) => Promise<void>): Promise<Opened> {
   const i = await app.integrations.get(tenantId, integrationId);
+  if (i && MAIL_TYPES.includes(i.type)) return { http: undefined as never, config: {}, mailer: await integrationMailer(app, tenantId, integrationId, { log, sleep }) };
   const connector = i && app.connector(i.type);
   if (!i || !connector) throw new AppError('action_integration_unavailable', `The action's integration ${integrationId} is gone or cannot be written to.`, 409);
   const svc = new IntegrationService(app);

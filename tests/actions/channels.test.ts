@@ -5,6 +5,7 @@ import { startDatadogSandbox, type DatadogSandbox } from '../sandboxes/datadog';
 import { startGa4Sandbox, type Ga4Sandbox } from '../sandboxes/ga4';
 import { startSlackSandbox, type SlackSandbox } from '../sandboxes/slack';
 import { restTarget, storeOnlySource, writeRecords } from '../flows/helpers';
+import { flowKit } from './helpers';
 import { api } from '../helpers/http';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
@@ -31,16 +32,9 @@ describe('Flow actions: Slack, webhook, GA4, Datadog', () => {
     expect([name, r.status]).toEqual([name, 201]);
     return r.body.id as string;
   };
-  const flow = async (body: Record<string, unknown>) => {
-    const r = await call('POST', '/api/flows', { name: 'actions', source: { integrationId: sourceId, dataType: 'leads' }, ...body });
-    expect([r.status, r.status === 201 ? '' : r.text]).toEqual([201, '']);
-    return r.body.id as string;
-  };
-  const run = async (flowId: string) => {
-    const r = await call('POST', `/api/flows/${flowId}/run`, {});
-    await stack.queues.drain();
-    return (await call('GET', `/api/flows/${flowId}/runs/${r.body.runId}`)).body;
-  };
+  const kit = () => flowKit(stack, call, () => ({ integrationId: sourceId, dataType: 'leads' }));
+  const flow = (body: Record<string, unknown>) => kit().create(body);
+  const run = (flowId: string) => kit().run(flowId);
 
   beforeAll(async () => {
     stack = await startTestStack({ port: 0 });

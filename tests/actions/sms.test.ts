@@ -7,6 +7,7 @@ import { writeRecords } from '../flows/helpers';
 import type { TestStack } from '../helpers/stack';
 import { startTwilioSandbox, type TwilioSandbox } from '../sandboxes/twilio';
 import { api, createIntegration, post, startWebhookStack } from '../webhooks/stack';
+import { flowKit } from './helpers';
 
 const hex = (n: number) => randomBytes(n).toString('hex');
 /** Independent signer (Twilio): base64 HMAC-SHA1(auth token, URL + each param sorted by key as key+value). */
@@ -32,17 +33,9 @@ describe('SMS action (Twilio Messages API)', () => {
   const sms = (extra: Record<string, unknown> = {}) => ({
     type: 'sms', integrationId: twilioId, to: '${from}', from: '${to}', body: 'Sorry we missed your call, ${caller_name}. We will call you back shortly.', ...extra,
   });
-  const makeFlow = async (name: string, actions: unknown[], filter?: string) => {
-    const r = await api(stack, 'POST', '/api/flows', { name, source: { integrationId: twilioId, dataType: 'calls', ...(filter ? { filter } : {}) }, actions });
-    expect([r.status, r.status === 201 ? '' : r.text]).toEqual([201, '']);
-    return r.body.id as string;
-  };
-  const runFlow = async (flowId: string) => {
-    const r = await api(stack, 'POST', `/api/flows/${flowId}/run`, {});
-    expect(r.status).toBe(202);
-    await stack.queues.drain();
-    return (await api(stack, 'GET', `/api/flows/${flowId}/runs/${r.body.runId}`)).body;
-  };
+  const kit = () => flowKit(stack, (m, p, b) => api(stack, m, p, b), () => ({ integrationId: twilioId, dataType: 'calls' }));
+  const makeFlow = (name: string, actions: unknown[], filter?: string) => kit().create({ name, source: { integrationId: twilioId, dataType: 'calls', ...(filter ? { filter } : {}) }, actions });
+  const runFlow = (flowId: string) => kit().run(flowId);
   /** A run executed in this process with its own clock (quiet hours). */
   const runAt = async (flowId: string, at: number, runId?: string) => {
     const flow = (await svc.flows.get(stack.tenantId, flowId))!;
@@ -53,7 +46,7 @@ describe('SMS action (Twilio Messages API)', () => {
     }
     return (await executeFlowRun(stack.app, { tenantId: stack.tenantId, flowId, runId }, { now: () => at }))!;
   };
-  const steps = async (flowId: string, sourceId: string) => (await api(stack, 'GET', `/api/flows/${flowId}/deliveries?sourceId=${sourceId}`)).body.deliveries[0]?.actions;
+  const steps = (flowId: string, sourceId: string) => kit().steps(flowId, sourceId);
   const textsTo = (n: string) => sb.sent.filter((m) => m.to === n);
 
   beforeAll(async () => {
