@@ -50,7 +50,8 @@ const entryExists = (rel) => fs.existsSync(path.join(ROOT, rel));
  */
 function workerEntries(specs = loadTs('shared/connectors/specs.ts').specs, exists = entryExists) {
   const seen = new Set();
-  return specs.filter((spec) => !spec.destinationOnly).map((spec) => {
+  // Destination-only and imported types (records arrive by upload to the API) have nothing to sync: no worker, no queue.
+  return specs.filter((spec) => !spec.destinationOnly && !spec.imported).map((spec) => {
     const dir = dirOf(spec.type);
     if (seen.has(dir)) throw new Error(`Two connectors map to the same worker/queue name "${dir}"`);
     seen.add(dir);

@@ -49,6 +49,8 @@ const ConfigSchema = z.object({
     .string()
     .default('RS256')
     .transform((v) => v.split(/[\s,]+/).filter(Boolean)),
+  /** The S3 bucket the deployed API writes large exports to; locally exports stream from the server instead. */
+  EXPORT_BUCKET: z.string().optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -21,6 +21,12 @@ export const API_ERRORS = {
   target_not_allowed: 400,
   invalid_template: 400,
   nothing_to_sync: 400,
+  /** Imports: into an integration that is not a file one; no body; a file whose header cannot be used. */
+  not_importable: 400,
+  empty_body: 400,
+  invalid_file: 400,
+  /** A CSV export whose records have more distinct fields than a header may hold. */
+  too_many_columns: 400,
   invalid_api_key: 401,
   invalid_signature: 401,
   invalid_token: 401,

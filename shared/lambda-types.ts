@@ -20,6 +20,11 @@ export interface HttpResult {
   headers?: Record<string, string>;
   body?: string;
   isBase64Encoded?: boolean;
+  /**
+   * A body written as it is produced (an export), for the local HTTP server only: a Lambda behind API
+   * Gateway cannot stream its answer, so deployed routes never set it.
+   */
+  stream?: AsyncIterable<string | Uint8Array>;
 }
 
 export interface SQSRecord {
@@ -83,4 +88,6 @@ export interface ApiReply {
   headers?: Record<string, string>;
   /** A body sent as is (TwiML, plain text). */
   raw?: string;
+  /** A body sent as it is produced (see HttpResult.stream). */
+  stream?: AsyncIterable<string | Uint8Array>;
 }

@@ -8,9 +8,9 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
  */
 const LAYERS: string[][] = [
   ['errors', 'log', 'config', 'json', 'validate', 'lambda-types', 'backoff'],
-  ['http', 'crypto', 'queue', 'xml'],
+  ['http', 'crypto', 'queue', 'xml', 'blobs'],
   ['connectors', 'store', 'destinations', 'mapping', 'mail', 'actions'],
-  ['services', 'engine', 'webhooks', 'notify', 'flows', 'reports', 'auth'],
+  ['services', 'engine', 'webhooks', 'notify', 'flows', 'reports', 'auth', 'bulk'],
   ['handlers', 'api'],
   ['cli', 'local'],
   ['functions'],

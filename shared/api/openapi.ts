@@ -7,6 +7,7 @@ import { notificationRoutes, summaryRoutes } from './notifications';
 import { API_ERRORS, type ApiErrorCode } from '../errors';
 import { MAX_PARAM_LENGTH, type Route, type RouteReply } from './router';
 import { integrationRoutes } from './routes';
+import { bulkRoutes } from './bulk';
 import { connectionTestRoutes } from './test-route';
 import { webhookRoutes, webhookSettingsRoutes } from './webhooks';
 
@@ -24,6 +25,7 @@ export const ErrorEnvelopeSchema = z.strictObject({
 export function publicRoutes(app: App): Route[] {
   return [
     ...integrationRoutes(app),
+    ...bulkRoutes(app),
     ...connectionTestRoutes(app),
     ...flowRoutes(app),
     ...webhookRoutes(app),
@@ -92,7 +94,7 @@ function errorResponses(codes: ApiErrorCode[]): Record<string, object> {
 
 function replyResponse(reply: RouteReply): object {
   const headers = Object.entries(reply.headers ?? {}).map(([name, description]) => [name, { description, required: true, schema: { type: 'string' } }]);
-  const content = reply.raw ? { [reply.raw]: { schema: { type: 'string' } } } : reply.body ? { 'application/json': { schema: jsonSchema(reply.body, 'output') } } : undefined;
+  const content = reply.raw ? Object.fromEntries([reply.raw].flat().map((t) => [t, { schema: { type: 'string' } }])) : reply.body ? { 'application/json': { schema: jsonSchema(reply.body, 'output') } } : undefined;
   return { description: reply.description, ...(headers.length ? { headers: Object.fromEntries(headers) } : {}), ...(content ? { content } : {}) };
 }
 

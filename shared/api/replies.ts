@@ -42,6 +42,7 @@ export const CatalogSchema = z.strictObject({
       rateLimit: z.union([windowSchema, z.array(windowSchema)]).nullable(),
       webhooks: z.boolean(),
       destinationOnly: z.boolean().describe('Only written to (by flow actions): nothing to sync.'),
+      imported: z.boolean().describe('Records arrive by upload (POST …/import): nothing to sync.'),
       secretFields: z.array(z.string()),
       configSchema: z.record(z.string(), z.unknown()).describe('JSON Schema of the config: a setup form renders from it.'),
     }),
@@ -66,7 +67,7 @@ const streamStats = {
 export const RunSchema = z.strictObject({
   id: z.string(),
   integrationId: z.string(),
-  trigger: z.enum(['manual', 'schedule', 'webhook', 'cli']),
+  trigger: z.enum(['manual', 'schedule', 'webhook', 'cli', 'import']),
   status: z.enum(['queued', 'running', 'succeeded', 'partial', 'failed', 'skipped']),
   mode: z.enum(['full', 'incremental']),
   dataTypes: z.array(z.string()).optional(),

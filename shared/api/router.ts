@@ -9,8 +9,8 @@ export interface RouteReply {
   description: string;
   /** The JSON body's schema; without it (and without `raw`) the reply has no body, e.g. a 204. */
   body?: z.ZodType;
-  /** The media type of a body sent as is (`ApiReply.raw`, e.g. Twilio's TwiML). */
-  raw?: string;
+  /** The media type(s) of a body sent as is (`ApiReply.raw`, e.g. Twilio's TwiML) or streamed (`ApiReply.stream`, an export). */
+  raw?: string | string[];
   /** Headers the reply always carries: lower-case name → what it holds (`etag`, `location`). */
   headers?: Record<string, string>;
 }
@@ -29,6 +29,8 @@ export interface Route {
   auth: boolean;
   /** Webhooks keep the raw bytes and parse themselves. */
   rawBody?: RawBody;
+  /** Largest body in bytes (default MAX_BODY_BYTES); a larger one is a 413. */
+  maxBody?: number;
   /** One line for the OpenAPI document. */
   summary?: string;
   /** The schema the handler parses its JSON body with, so the published contract is the enforced one. */
@@ -92,8 +94,8 @@ export function checkReply(r: Route, reply: ApiReply): void {
     if (!spec) return `status ${reply.status} is not one of ${Object.keys(r.responses).join(', ')}`;
     const missing = Object.keys(spec.headers ?? {}).filter((h) => reply.headers?.[h] === undefined);
     if (missing.length) return `header ${missing.join(', ')} missing`;
-    if (spec.raw) return typeof reply.raw === 'string' ? undefined : `a ${spec.raw} body is declared`;
-    if (reply.raw !== undefined) return 'a raw body is not declared';
+    if (spec.raw) return typeof reply.raw === 'string' || reply.stream ? undefined : `a ${spec.raw} body is declared`;
+    if (reply.raw !== undefined || reply.stream) return 'a raw body is not declared';
     if (!spec.body) return reply.body === undefined ? undefined : 'a body is not declared';
     const sent = reply.body === undefined ? undefined : JSON.parse(JSON.stringify(reply.body));
     const parsed = spec.body.safeParse(sent);
@@ -142,12 +144,13 @@ export class Router {
       const headersOnly = readRequest({ ...event, body: undefined });
       if (r.auth) headersOnly.principal = await this.authorize(r, headersOnly, sso);
       if (Object.values(params).some((v) => v.length > MAX_PARAM_LENGTH)) throw new NotFoundError();
-      const req = readRequest(event, undefined, !r.rawBody);
+      const req = readRequest(event, r.maxBody, !r.rawBody);
       req.params = params;
       req.principal = headersOnly.principal;
       req.tenantId = req.principal?.tenantId;
       const reply = await r.handle(req);
       if (this.checkReplies) checkReply(r, reply);
+      if (reply.stream) return { statusCode: reply.status, headers: reply.headers, stream: reply.stream };
       if (reply.raw !== undefined) return { statusCode: reply.status, headers: reply.headers, body: reply.raw };
       return jsonResult(reply.status, reply.body, reply.headers);
     }

@@ -32,5 +32,6 @@ import { ga4 } from './ga4';
 import { datadog } from './datadog';
 import { smtp } from './smtp';
 import { sendgrid } from './sendgrid';
+import { file } from './file';
 /** Every connector with its code: the local stack, the CLI and the test-connection function use this. */
-export const connectors: Connector[] = [customApi, hubspot, salesforce, zoho, database, genius, marketsharp, salespro, googleSheets, twilio, cdk, callrail, arrivy, leadconduit, ringcentral, salesrabbit, five9, pipedrive, woocommerce, stripe, mailchimp, activecampaign, reynolds, dealersocket, shopify, quickbooks, xero, slack, ga4, datadog, smtp, sendgrid] as Connector[];
+export const connectors: Connector[] = [customApi, hubspot, salesforce, zoho, database, genius, marketsharp, salespro, googleSheets, twilio, cdk, callrail, arrivy, leadconduit, ringcentral, salesrabbit, five9, pipedrive, woocommerce, stripe, mailchimp, activecampaign, reynolds, dealersocket, shopify, quickbooks, xero, slack, ga4, datadog, smtp, sendgrid, file] as Connector[];

@@ -32,10 +32,11 @@ import { ga4Spec } from './ga4/spec';
 import { datadogSpec } from './datadog/spec';
 import { smtpSpec } from './smtp/spec';
 import { sendgridSpec } from './sendgrid/spec';
+import { fileSpec } from './file/spec';
 /**
  * Every connector's declaration (no drivers): the API, the catalog and the deploy template read this.
  * Adding a connector = its folder, one line here, one in all.ts and its worker entry in functions/workers/
- * (none for a `destinationOnly` type, which has no worker).
+ * (none for a `destinationOnly` or `imported` type, which has no worker).
  */
 export const specs: ConnectorSpec[] = [
   customApiSpec,
@@ -70,4 +71,5 @@ export const specs: ConnectorSpec[] = [
   datadogSpec,
   smtpSpec,
   sendgridSpec,
+  fileSpec,
 ] as ConnectorSpec[];

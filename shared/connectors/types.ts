@@ -114,7 +114,12 @@ export interface ConnectorSpec<S extends z.ZodType = z.ZodType> {
    * never scheduled, and a sync request is a 400.
    */
   destinationOnly?: true;
+  /** Its records arrive by `POST /api/integrations/{id}/import` (a file): nothing to pull, no worker, never scheduled. */
+  imported?: true;
 }
+
+/** Whether integrations of the type sync from a source (a worker, a queue, a schedule): not destination-only or imported. */
+export const syncsFromSource = (spec: Pick<ConnectorSpec, 'destinationOnly' | 'imported'>): boolean => !spec.destinationOnly && !spec.imported;
 
 /** How the shared HTTP client talks to this source: base URL, auth placement, vendor error text. */
 export interface HttpSetup {

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpEvent, HttpResult } from '../lambda-types';
 import type { InvocationContext } from '../log';
@@ -38,6 +38,22 @@ export async function toHttpEvent(req: IncomingMessage): Promise<HttpEvent> {
 }
 
 /**
+ * Writes a streamed body as it is produced, pulling the next chunk only once the socket has taken the last
+ * (so memory holds about one chunk whatever the size), and stops reading when the client goes away.
+ */
+async function writeStream(res: ServerResponse, chunks: AsyncIterable<string | Uint8Array>): Promise<void> {
+  for await (const chunk of chunks) {
+    if (res.destroyed) return;
+    if (!res.write(chunk))
+      await new Promise<void>((resolve) => {
+        const done = () => (res.off('drain', done), res.off('close', done), resolve());
+        res.on('drain', done).on('close', done);
+      });
+  }
+  res.end();
+}
+
+/**
  * The local HTTP front door: every request becomes an API Gateway event for the very same handler; with
  * `staticDir`, other GETs are the dashboard's files (what CloudFront serves from S3 in AWS).
  */
@@ -54,8 +70,11 @@ export async function serveHandler(handler: (e: HttpEvent, context?: InvocationC
       const event = await toHttpEvent(req);
       const result = await handler(event, { awsRequestId: event.requestContext.requestId, functionName: 'local-api' });
       res.writeHead(result.statusCode, result.headers ?? {});
+      if (result.stream) return await writeStream(res, result.stream);
       res.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
     } catch {
+      // Once the head is out, a failure can only cut the body short; the client sees an incomplete transfer.
+      if (res.headersSent) return void res.destroy();
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } }));
     }

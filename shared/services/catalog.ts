@@ -16,6 +16,8 @@ export function catalogEntry(spec: ConnectorSpec) {
     rateLimit: spec.rateLimit ?? null,
     webhooks: spec.webhooks ?? false,
     destinationOnly: spec.destinationOnly ?? false,
+    /** Records arrive by upload (`POST …/import`), not by syncing. */
+    imported: spec.imported ?? false,
     secretFields: secretFields(spec.configSchema),
     configSchema: z.toJSONSchema(spec.configSchema, { io: 'input', unrepresentable: 'any' }),
   };

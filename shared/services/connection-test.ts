@@ -1,4 +1,5 @@
 import { connectorHttp, parseConfig } from '../connectors/context';
+import { syncsFromSource } from '../connectors/types';
 import { NotFoundError } from '../errors';
 import { createLogger, scrub } from '../log';
 import type { App } from './app';
@@ -37,7 +38,7 @@ export async function testConnection(app: App, tenantId: string, id: string): Pr
       status: recovered ? 'active' : cur.status,
       errorMessage: null,
       consecutiveFailures: recovered ? 0 : cur.consecutiveFailures,
-      nextSyncAt: recovered && !connector.destinationOnly ? new Date().toISOString() : cur.nextSyncAt,
+      nextSyncAt: recovered && syncsFromSource(connector) ? new Date().toISOString() : cur.nextSyncAt,
     };
   });
   return { ...result, latencyMs };

@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import { secretFields, targetFields } from '../connectors/secret';
-import type { ConnectorSpec } from '../connectors/types';
+import { syncsFromSource, type ConnectorSpec } from '../connectors/types';
 import { AppError, ConflictError, UnknownTypeError, ValidationError } from '../errors';
 import { createLogger, redact } from '../log';
 import { deletePartition } from '../store/records';
@@ -42,8 +42,8 @@ export class IntegrationService {
       status: input.status,
       syncInterval: input.syncInterval,
       lastSync: null,
-      // A destination-only type (written to by flow actions) is never scheduled.
-      nextSyncAt: spec.destinationOnly ? null : now,
+      // A type that does not sync from a source (destination-only, imported) is never scheduled.
+      nextSyncAt: syncsFromSource(spec) ? now : null,
       errorMessage: null,
       consecutiveFailures: 0,
       createdAt: now,
@@ -98,7 +98,7 @@ export class IntegrationService {
     if (next.status === 'active' && cur.status !== 'active') {
       next.consecutiveFailures = 0;
       next.errorMessage = null;
-      if (!spec.destinationOnly) next.nextSyncAt = new Date().toISOString();
+      if (syncsFromSource(spec)) next.nextSyncAt = new Date().toISOString();
     }
     return this.app.integrations.put(next, cur.version);
   }
@@ -144,10 +144,12 @@ export class IntegrationService {
   /** Creates a queued run and puts it on the connector's queue (manual, CLI and scheduled syncs alike). */
   async requestSync(i: IntegrationItem, body: unknown, trigger: RunTrigger): Promise<Run> {
     const opts: SyncRequest = parse(SyncRequestSchema, body ?? {});
-    if (this.spec(i.type).destinationOnly)
+    const spec = this.spec(i.type);
+    if (spec.destinationOnly)
       throw new AppError('nothing_to_sync', `A ${i.type} integration is only written to (by flow actions); it has nothing to sync.`, 400);
+    if (spec.imported)
+      throw new AppError('nothing_to_sync', `A ${i.type} integration has nothing to sync: its records arrive by POST /api/integrations/${i.id}/import.`, 400);
     if (opts.dataTypes) {
-      const spec = this.spec(i.type);
       const known = spec.dataTypes(i.config as never);
       const unknown = opts.dataTypes.filter((d) => !known.includes(d));
       if (unknown.length)

@@ -18,7 +18,7 @@ export const PatchIntegrationSchema = z.strictObject({
 });
 export type PatchIntegration = z.infer<typeof PatchIntegrationSchema>;
 
-const isoDate = z.iso.date().or(z.iso.datetime({ offset: true }));
+export const isoDate = z.iso.date().or(z.iso.datetime({ offset: true }));
 
 export const SyncRequestSchema = z
   .strictObject({

@@ -117,31 +117,24 @@ export class RecordStore {
     return item ? fromItem(item) : undefined;
   }
 
-  async list(
-    integrationId: string,
-    opts: { dataType?: string; limit: number; cursor?: string; modifiedAfter?: string; includeDeleted?: boolean },
-  ): Promise<{ items: StoredRecord[]; nextCursor: string | null }> {
+  async list(integrationId: string, opts: RecordFilter & { limit: number; cursor?: string }): Promise<{ items: StoredRecord[]; nextCursor: string | null }> {
     const pk = keys.recordsPk(integrationId);
-    const filters: string[] = [];
-    const values: Record<string, unknown> = { ':pk': pk };
-    if (opts.modifiedAfter) {
-      filters.push('updatedAt > :m');
-      values[':m'] = opts.modifiedAfter;
-    }
-    if (!opts.includeDeleted) filters.push('attribute_not_exists(deleted) OR deleted = :f');
-    if (!opts.includeDeleted) values[':f'] = false;
-    if (opts.dataType) values[':sk'] = `${opts.dataType}#`;
     const out = await this.db.doc.send(
-      new QueryCommand({
-        TableName: this.db.table,
-        KeyConditionExpression: opts.dataType ? 'PK = :pk AND begins_with(SK, :sk)' : 'PK = :pk',
-        FilterExpression: filters.length ? filters.map((f) => `(${f})`).join(' AND ') : undefined,
-        ExpressionAttributeValues: values,
-        Limit: opts.limit,
-        ExclusiveStartKey: decodeCursor(opts.cursor, pk),
-      }),
+      new QueryCommand({ ...recordQuery(pk, opts), TableName: this.db.table, Limit: opts.limit, ExclusiveStartKey: decodeCursor(opts.cursor, pk) }),
     );
     return { items: (out.Items ?? []).map(fromItem), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+  }
+
+  /**
+   * Every record the filter selects, one Query page at a time (`pageSize` items at most), read only as the
+   * caller asks for the next page: an export of any size holds one page.
+   * @example for await (const page of records.pages(id, { dataType: 'contacts' })) for (const r of page) …
+   */
+  async *pages(integrationId: string, opts: RecordFilter & { pageSize?: number; projection?: string[] }): AsyncIterable<StoredRecord[]> {
+    const q = recordQuery(keys.recordsPk(integrationId), opts);
+    const names = opts.projection && Object.fromEntries(opts.projection.map((p, i) => [`#p${i}`, p]));
+    const projection = names ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names } : {};
+    for await (const page of this.db.query({ ...q, ...projection, Limit: opts.pageSize ?? 1000 })) yield (page.Items ?? []).map(fromItem);
   }
 
   /**
@@ -207,6 +200,33 @@ export class RecordStore {
       n += page.Count ?? 0;
     return n;
   }
+}
+
+/** Which records a listing or an export selects. */
+export interface RecordFilter {
+  dataType?: string;
+  /** ISO timestamp: records whose stored copy changed after it. */
+  modifiedAfter?: string;
+  includeDeleted?: boolean;
+}
+
+function recordQuery(pk: string, opts: RecordFilter) {
+  const filters: string[] = [];
+  const values: Record<string, unknown> = { ':pk': pk };
+  if (opts.modifiedAfter) {
+    filters.push('updatedAt > :m');
+    values[':m'] = opts.modifiedAfter;
+  }
+  if (!opts.includeDeleted) {
+    filters.push('attribute_not_exists(deleted) OR deleted = :f');
+    values[':f'] = false;
+  }
+  if (opts.dataType) values[':sk'] = `${opts.dataType}#`;
+  return {
+    KeyConditionExpression: opts.dataType ? 'PK = :pk AND begins_with(SK, :sk)' : 'PK = :pk',
+    FilterExpression: filters.length ? filters.map((f) => `(${f})`).join(' AND ') : undefined,
+    ExpressionAttributeValues: values,
+  };
 }
 
 /** The store refused the request's content (not throttling, not a fault): retrying it as is cannot succeed. */

@@ -4,7 +4,7 @@ import { keys } from './keys';
 import { newestFirst } from './paging';
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed' | 'skipped';
-export type RunTrigger = 'manual' | 'schedule' | 'webhook' | 'cli';
+export type RunTrigger = 'manual' | 'schedule' | 'webhook' | 'cli' | 'import';
 
 export interface StreamStats {
   processed: number;

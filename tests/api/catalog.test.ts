@@ -13,7 +13,7 @@ import { startTestStack, type TestStack } from '../helpers/stack';
  * accepts the configs other tools send (issue 13's interface contract) and marks the secrets write-only.
  * (That each worker bundle carries only its own drivers is checked on the packaged zips in tests/deploy.)
  */
-type Template = { type: string; title: string; dataTypes: string[]; secretFields: string[]; destinationOnly?: boolean; configSchema: Record<string, unknown> };
+type Template = { type: string; title: string; dataTypes: string[]; secretFields: string[]; destinationOnly?: boolean; imported?: boolean; configSchema: Record<string, unknown> };
 
 const CONTRACT: Record<string, { config: Record<string, unknown>; secrets: string[]; dataTypes: string[] }> = {
   pipedrive: { config: { baseUrl: 'https://api.pipedrive.com/api/v2', apiToken: 't' }, secrets: ['apiToken'], dataTypes: ['deals', 'persons', 'organizations', 'activities'] },
@@ -47,7 +47,7 @@ describe('Catalog: GET /api/integrations/templates', () => {
         expect([t.type, t.dataTypes]).toEqual([t.type, []]);
         continue;
       }
-      expect([t.type, existsSync(join(__dirname, '../../functions/workers', `${t.type.replace(/_/g, '-')}.ts`))]).toEqual([t.type, true]);
+      expect([t.type, existsSync(join(__dirname, '../../functions/workers', `${t.type.replace(/_/g, '-')}.ts`))]).toEqual([t.type, !t.imported]);
       expect([t.type, typeof t.title, t.dataTypes.length > 0 || ['database', 'custom_api', 'twilio', 'cdk'].includes(t.type)]).toEqual([t.type, 'string', true]);
     }
     expect(templates.filter((t) => t.destinationOnly).map((t) => t.type)).toEqual(expect.arrayContaining(['smtp', 'sendgrid']));

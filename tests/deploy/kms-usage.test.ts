@@ -76,6 +76,7 @@ describe('KMS and SQS actions the webhooks and settings functions send', () => {
       TABLE_NAME: 'switchboard-kms-usage',
       KMS_KEY_ID: 'arn:aws:kms:us-east-1:123456789012:key/test',
       QUEUE_URL_PREFIX: 'https://sqs.us-east-1.amazonaws.com/123456789012/switchboard-dev-',
+      EXPORT_BUCKET: 'switchboard-dev-exports',
       PUBLIC_BASE_URL: 'https://abc123.execute-api.us-east-1.amazonaws.com',
       ALLOW_LOOPBACK_TARGETS: 'true',
       SWITCHBOARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-kms-')),

@@ -53,7 +53,7 @@ function sub(v: unknown): string {
 }
 
 /** Destination-only types (Slack, GA4, Datadog) have no sync worker. */
-const workerSpecs = specs.filter((s) => !s.destinationOnly);
+const workerSpecs = specs.filter((s) => !s.destinationOnly && !s.imported);
 
 let t: Template;
 let elapsedMs = 0;

@@ -36,6 +36,7 @@ describe('Lambda entries with the deployed wiring', () => {
       TABLE_NAME: 'switchboard-test',
       KMS_KEY_ID: 'arn:aws:kms:us-east-1:123456789012:key/test',
       QUEUE_URL_PREFIX: 'https://sqs.us-east-1.amazonaws.com/123456789012/switchboard-dev-',
+      EXPORT_BUCKET: 'switchboard-dev-exports',
       SWITCHBOARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-fn-')),
     });
     resetConfig();
