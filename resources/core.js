@@ -4,8 +4,8 @@
  * testConnection and scheduler are declared in serverless.yml itself).
  *
  * Who may do what (least privilege, one role per function):
- * - api: DynamoDB, SendMessage to the worker queues, kms:GenerateDataKey (seals secrets on create/patch);
- *   never kms:Decrypt, never receives from a queue.
+ * - api: DynamoDB, SendMessage to the worker queues, kms:GenerateDataKey (seals secrets on create/patch),
+ *   S3 objects under exports/ of the export bucket; never kms:Decrypt, never receives from a queue.
  * - testConnection: DynamoDB, kms:Decrypt (opens secrets) + GenerateDataKey (re-seals refreshed tokens).
  * - scheduler: DynamoDB, SendMessage. No KMS at all.
  * - webhooks (public, no API key): DynamoDB, SendMessage (enqueues accepted events and the rejected-burst
@@ -25,6 +25,9 @@ const { naming, dynamoStatement, kmsStatement, sendStatement, lambdaRole, errors
 const STREAM_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
 const { queueIds } = require('./workers');
 const { httpEvents } = require('./sso');
+
+/** Multipart upload (PutObject covers its create, part and complete calls), its abort, and the presigned GET. */
+const EXPORT_ACTIONS = ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'];
 
 /** Functions declared in serverless.yml. */
 const STATIC = ['api', 'testConnection', 'scheduler'];
@@ -109,7 +112,8 @@ async function resources({ resolveVariable }) {
   const { prefix } = await naming(resolveVariable);
   const queues = queueIds();
   const statements = {
-    api: [dynamoStatement(), sendStatement(queues), kmsStatement(['kms:GenerateDataKey'])],
+    // S3: uploads large exports and signs their GET URLs (shared/bulk/deliver.ts), under exports/ only.
+    api: [dynamoStatement(), sendStatement(queues), kmsStatement(['kms:GenerateDataKey']), { Effect: 'Allow', Action: EXPORT_ACTIONS, Resource: { 'Fn::Sub': '${ExportBucket.Arn}/exports/*' } }],
     testConnection: [dynamoStatement(), kmsStatement(['kms:Decrypt', 'kms:GenerateDataKey'])],
     scheduler: [dynamoStatement(), sendStatement(queues)],
     webhooks: [dynamoStatement(), sendStatement(queues), kmsStatement(['kms:Decrypt'])],

@@ -23,6 +23,7 @@ import {
   zipEntries,
   zipText,
   zips,
+  type Json,
   type Resource,
   type Template,
 } from './cfn';
@@ -196,11 +197,13 @@ describe('least privilege', () => {
     expect(decrypting).toEqual(expected.sort());
   });
 
-  it('gives Athena, Glue and S3 to the salespro worker only', () => {
+  it('gives Athena, Glue and S3 to the salespro worker only, and the API its export objects alone', () => {
     const withAws = roles()
       .filter(({ role: r }) => actionsOf(r).some((a) => /^(athena|glue|s3):/.test(a)))
       .map(({ key }) => key);
-    expect(withAws).toEqual([workerKey('salespro')]);
+    expect(withAws.sort()).toEqual(['api', workerKey('salespro')].sort());
+    const s3 = statementsOf(role('api')).filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => a.startsWith('s3:')));
+    expect(s3).toEqual([{ Effect: 'Allow', Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'], Resource: { 'Fn::Sub': '${ExportBucket.Arn}/exports/*' } }]);
     const sp = role(workerKey('salespro'));
     expect(allows(sp, 'athena:StartQueryExecution')).toBe(true);
     expect(allows(sp, 'glue:GetTable')).toBe(true);
@@ -242,6 +245,19 @@ describe('least privilege', () => {
     expect(actionsOf(r).filter((a) => a.startsWith('kms:'))).toEqual([]);
     expect(allows(r, 'sqs:SendMessage')).toBe(true);
     expect(allows(r, 'sqs:ReceiveMessage')).toBe(false);
+  });
+});
+
+describe('export bucket', () => {
+  it('is private, encrypted without the stack key, TLS only, and forgets exports after a day; the API is told its name', () => {
+    const b = t.Resources.ExportBucket;
+    expect(b.Type).toBe('AWS::S3::Bucket');
+    expect(b.Properties.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
+    expect(b.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(b.Properties.LifecycleConfiguration).toEqual({ Rules: [{ Id: 'ExpireExports', Status: 'Enabled', Prefix: 'exports/', ExpirationInDays: 1, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }] });
+    const [, policy] = ofType(t, 'AWS::S3::BucketPolicy').find(([, p]) => refOf(p.Properties.Bucket) === 'ExportBucket')!;
+    expect(policy.Properties.PolicyDocument).toMatchObject({ Statement: [{ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] });
+    expect(refOf((lambdaByKey(t, 'api')![1].Properties.Environment as { Variables: Record<string, Json> }).Variables.EXPORT_BUCKET)).toBe('ExportBucket');
   });
 });
 
