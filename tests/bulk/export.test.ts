@@ -2,8 +2,7 @@ import { request } from 'undici';
 import { csvLine, openExport, EXPORT_PAGE_SIZE } from '../../shared/bulk/export';
 import { recordHash } from '../../shared/store/hash';
 import { createDb } from '../../shared/store/db';
-import type { StoredRecord } from '../../shared/store/record-item';
-import { RecordStore } from '../../shared/store/records';
+import { toItem, type StoredRecord } from '../../shared/store/record-item';
 import { api } from '../helpers/http';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
@@ -42,11 +41,12 @@ describe('GET /api/integrations/{id}/export', () => {
       records.push({ integrationId: id, dataType: 'leads', externalId: data.email as string, data, hash: recordHash(data), syncStatus: 'synced', createdAt: at(i), updatedAt: at(i), deleted: i % 100 === 99 });
     }
     // Seeded through a client of its own: the stack's captures each write for realtime flows, which these need not.
-    const seed = new RecordStore(createDb({ endpoint: stack.dynamoEndpoint, table: stack.app.db.table }));
-    await seed.write(records);
-    await seed.write([{ integrationId: id, dataType: 'other', externalId: 'x', data: { x: 1 }, hash: 'h', syncStatus: 'synced', createdAt: at(0), updatedAt: at(0) }]);
+    const seed = createDb({ endpoint: stack.dynamoEndpoint, table: stack.app.db.table });
+    records.push({ integrationId: id, dataType: 'other', externalId: 'x', data: { x: 1 }, hash: 'h', syncStatus: 'synced', createdAt: at(0), updatedAt: at(0) });
+    await seed.batchWrite(records.map(toItem), [], 16);
+    seed.client.destroy();
     queries = countQueries(stack);
-  }, 60_000);
+  }, 180_000);
   afterAll(() => stack.close());
 
   it('NDJSON: every live record of the data type, one Integration Data Object per line', async () => {
