@@ -3,6 +3,7 @@ import type { DeliveryContext } from '../../destinations/types';
 import { zohoDestination } from '../../destinations/zoho';
 import { AttachmentTooLargeError, attachFile, findLeadsByPhone, updateLeads, upsertLeads } from '../../destinations/zoho-leads';
 import type { HttpClient } from '../../http/client';
+import { AppError } from '../../errors';
 import type { StoredRecord } from '../../store/record-item';
 import { decide } from '../assignment/rules';
 import type { AssignmentStore } from '../assignment/store';
@@ -295,4 +296,9 @@ export class CallsWork {
   }
 }
 
-class NoAudio extends Error {}
+/** The recording or voicemail has no audio any more: nothing to attach, not a failure. */
+class NoAudio extends AppError {
+  constructor() {
+    super('no_audio', 'The call has no audio to attach.', 404);
+  }
+}
