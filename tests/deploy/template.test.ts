@@ -1,10 +1,12 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { specs } from '../../shared/connectors/specs';
 import { SqsSender } from '../../shared/queue/sqs';
 import { FLOWS_QUEUE, NOTIFY_QUEUE } from '../../shared/queue/types';
 import { tableDefinition } from '../../shared/store/db';
+import { DASHBOARD_HEADERS } from '../../shared/local/static';
 import {
   PREFIX,
   ROOT,
@@ -357,6 +359,87 @@ describe('sign-in for people', () => {
 
   it('ships no dev sign-in in any function', () => {
     for (const { name } of zips()) expect([name, zipText(name).includes('urn:switchboard:local-dev-sign-in')]).toEqual([name, false]);
+  });
+});
+
+describe('dashboard as static files', () => {
+  // Before beforeAll's package run: files written by it are newer.
+  const collected = Date.now();
+  const one = (type: string) => {
+    const found = ofType(t, type);
+    expect(found).toHaveLength(1);
+    return found[0];
+  };
+  type Behavior = Record<string, unknown> & { TargetOriginId: string };
+  const distribution = () => one('AWS::CloudFront::Distribution')[1].Properties.DistributionConfig as {
+    Origins: Array<Record<string, unknown> & { Id: string }>;
+    DefaultCacheBehavior: Behavior;
+    CacheBehaviors: Array<Behavior & { PathPattern: string }>;
+    DefaultRootObject: string;
+  };
+
+  it('keeps the files in a private bucket that only this distribution may read, through origin access control', () => {
+    const s3 = distribution().Origins.find((o) => o.Id === distribution().DefaultCacheBehavior.TargetOriginId)!;
+    const bucketId = (s3.DomainName as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const bucket = t.Resources[bucketId];
+    expect(bucket.Type).toBe('AWS::S3::Bucket');
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.Properties.WebsiteConfiguration).toBeUndefined();
+    const policies = ofType(t, 'AWS::S3::BucketPolicy').filter(([, p]) => refOf(p.Properties.Bucket) === bucketId);
+    expect(policies).toHaveLength(1);
+    const [distId] = one('AWS::CloudFront::Distribution');
+    expect((policies[0][1].Properties.PolicyDocument as { Statement: unknown[] }).Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Action: 's3:GetObject',
+        Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::\${${bucketId}}/*` },
+        Condition: { StringEquals: { 'AWS:SourceArn': { 'Fn::Sub': `arn:\${AWS::Partition}:cloudfront::\${AWS::AccountId}:distribution/\${${distId}}` } } },
+      },
+    ]);
+    const [oacId, oac] = one('AWS::CloudFront::OriginAccessControl');
+    expect(oac.Properties.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' });
+    expect(s3.OriginAccessControlId).toEqual({ 'Fn::GetAtt': [oacId, 'Id'] });
+    expect(s3.S3OriginConfig).toEqual({ OriginAccessIdentity: '' });
+    // No function reads or writes the bucket: publishing the files is a deploy step, not a runtime one.
+    expect(JSON.stringify(ofType(t, 'AWS::IAM::Role'))).not.toContain(bucketId);
+  });
+
+  it('routes /api/* and /sso/* to the HTTP API on the same origin, uncached, with every method and header but Host', () => {
+    const d = distribution();
+    const api = d.Origins.find((o) => o.Id !== d.DefaultCacheBehavior.TargetOriginId)!;
+    expect(api.DomainName).toEqual({ 'Fn::Sub': '${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}' });
+    expect(t.Resources.HttpApi.Type).toBe('AWS::ApiGatewayV2::Api');
+    expect(api.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only' });
+    expect(d.CacheBehaviors.map((b) => b.PathPattern).sort()).toEqual(['/api/*', '/sso/*']);
+    for (const b of d.CacheBehaviors) {
+      expect(b.TargetOriginId).toBe(api.Id);
+      expect(b.AllowedMethods).toEqual(expect.arrayContaining(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD']));
+      // AWS managed CachingDisabled and AllViewerExceptHostHeader (Authorization and If-Match reach the API).
+      expect(b.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad');
+      expect(b.OriginRequestPolicyId).toBe('b689b0a8-53d0-40ab-baf2-68738e2966ac');
+    }
+  });
+
+  it('answers app routes with index.html as npm start does, over HTTPS with the local server\'s CSP', () => {
+    const d = distribution();
+    expect(d.DefaultRootObject).toBe('index.html');
+    expect(d.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    const [fnId, fn] = one('AWS::CloudFront::Function');
+    expect(d.DefaultCacheBehavior.FunctionAssociations).toEqual([{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [fnId, 'FunctionARN'] } }]);
+    const handler = new Function(`${fn.Properties.FunctionCode as string}; return handler;`)() as (e: { request: { uri: string } }) => { uri: string };
+    const uri = (u: string) => handler({ request: { uri: u } }).uri;
+    expect(['/', '/integrations/01ABC/runs', '/flows/new', '/app.js', '/app.css'].map(uri)).toEqual(['/index.html', '/index.html', '/index.html', '/app.js', '/app.css']);
+    const [headersId, headers] = one('AWS::CloudFront::ResponseHeadersPolicy');
+    expect(refOf(d.DefaultCacheBehavior.ResponseHeadersPolicyId)).toBe(headersId);
+    const security = (headers.Properties.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: string } } }).SecurityHeadersConfig;
+    expect(security.ContentSecurityPolicy.ContentSecurityPolicy).toBe(DASHBOARD_HEADERS['content-security-policy']);
+    expect(t.Outputs?.DashboardUrl).toBeDefined();
+    expect(t.Outputs?.DashboardBucketName).toBeDefined();
+  });
+
+  it('builds the files to publish: npm run package wrote dist/dashboard', () => {
+    for (const f of ['index.html', 'app.js', 'app.css']) expect(statSync(join(ROOT, 'dist', 'dashboard', f)).mtimeMs).toBeGreaterThanOrEqual(collected);
   });
 });
 
