@@ -87,16 +87,18 @@ describe('POST /api/integrations/{id}/import (file integrations)', () => {
       JSON.stringify({ email: 42, n: 1 }),
       JSON.stringify({ name: 'no id' }),
       '{"email":"deep@example.com","x":' + '['.repeat(30) + ']'.repeat(30) + '}',
+      '{"email":"big@example.com","n":{"m":[9007199254740993]}}',
     ].join('\n');
     const r = await upload(nd, '?format=ndjson', 'application/x-ndjson');
     expect(r.status).toBe(200);
-    expect(r.body.stats).toMatchObject({ processed: 7, created: 2, failed: 5 });
+    expect(r.body.stats).toMatchObject({ processed: 8, created: 2, failed: 6 });
     expect(r.body.errors).toEqual([
       { row: 2, reason: 'The request body is not valid JSON.' },
       { row: 4, reason: 'not a JSON object' },
       { row: 5, id: 'nd1@example.com', reason: 'duplicate id "nd1@example.com" (first on row 1)' },
       { row: 7, reason: 'missing id (column "email")' },
       { row: 8, reason: 'The JSON is nested deeper than 20 levels.' },
+      { row: 9, id: 'big@example.com', reason: 'a number beyond ±9007199254740991 cannot be stored exactly: write it as a string' },
     ]);
     const stored = (await call('GET', `/api/integrations/${id}/data?dataType=leads&limit=100`)).body.data;
     expect(stored.find((d: { externalId: string }) => d.externalId === 'nd1@example.com').data).toEqual({ email: 'nd1@example.com', tags: ['a', 'b'], address: { city: 'Austin' } });

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { parse as csvParser, type CsvError, type Info } from 'csv-parse';
+import { CsvError, parse as csvParser, type Info } from 'csv-parse';
 import { AppError } from '../../errors';
 import { parseJson } from '../../json';
 import type { SourceRecord } from '../types';
@@ -65,9 +65,21 @@ function toRecord(row: number, raw: Record<string, unknown>, config: FileConfig)
     if (Number.isNaN(t)) return { row, id, error: `"${config.modifiedColumn}" is not a date: ${JSON.stringify(modified).slice(0, 100)}` };
     updatedAt = new Date(t).toISOString();
   }
+  if (hasUnsafeInteger(raw)) return { row, id, error: `a number beyond ±${Number.MAX_SAFE_INTEGER} cannot be stored exactly: write it as a string` };
   const deleted = raw[META_COLUMNS.deleted] === true || raw[META_COLUMNS.deleted] === 'true';
   const data = Object.fromEntries(Object.entries(raw).filter(([k]) => !META.has(k)));
   return { row, record: { id, data, ...(updatedAt ? { updatedAt } : {}), ...(deleted ? { deleted } : {}) } };
+}
+
+/** DynamoDB's document client refuses a number JSON cannot hold exactly; iterative, so any depth is safe. */
+function hasUnsafeInteger(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) return true;
+    if (v !== null && typeof v === 'object') stack.push(...Object.values(v));
+  }
+  return false;
 }
 
 function idOf(v: unknown): string | undefined {
@@ -119,7 +131,7 @@ async function* csvObjects(body: Buffer, idColumn: string): AsyncIterable<RawRow
       else yield { row, data: Object.fromEntries(header.flatMap((h, i) => (h === undefined ? [] : [[h, record[i] ?? '']]))) };
     }
   } catch (err) {
-    if (!(err as CsvError).code?.startsWith('CSV_')) throw err;
+    if (!(err instanceof CsvError)) throw err;
     yield { row: row + 1, error: `${(err as Error).message}; the rest of the file was not read` };
     return;
   }
