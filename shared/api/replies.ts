@@ -212,6 +212,7 @@ export const DeliverySchema = z.strictObject({
     )
     .optional()
     .describe("Each action's step for this record, by step name."),
+  actionRetry: z.literal(true).optional().describe('An action step failed in a way worth trying again: POST /retry picks the record up.'),
 });
 
 export const AssignmentsPageSchema = z.strictObject({

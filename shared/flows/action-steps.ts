@@ -42,6 +42,11 @@ export class ActionStepStore {
     return this.update(sourceId, 'SET actions.#n = :step, updatedAt = :at', { ':step': step, ':at': step.at, ':claim': claimedAt }, { '#n': name, '#at': 'at' }, 'actions.#n.#at = :claim');
   }
 
+  /** Sets or clears the entry's `actionRetry` (what a retry run selects besides failed deliveries). */
+  async flagRetry(sourceId: string, on: boolean): Promise<void> {
+    await this.update(sourceId, on ? 'SET actionRetry = :t' : 'REMOVE actionRetry', on ? { ':t': true } : {}, {}, 'attribute_exists(PK)');
+  }
+
   private async update(sourceId: string, expr: string, values: Record<string, unknown>, names: Record<string, string>, condition: string): Promise<boolean> {
     try {
       await this.db.doc.send(
@@ -50,7 +55,7 @@ export class ActionStepStore {
           Key: flowKeys.ledger(this.flowId, sourceId),
           UpdateExpression: expr,
           ConditionExpression: condition,
-          ExpressionAttributeValues: values,
+          ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
           ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
         }),
       );

@@ -31,6 +31,8 @@ export interface ActionItem {
   sourceId: string;
   data: Record<string, unknown>;
   steps?: Record<string, ActionStep>;
+  /** The ledger entry's `actionRetry` flag as read. */
+  retry?: true;
 }
 
 
@@ -96,7 +98,12 @@ export class ActionRunner {
   }
 
   async process(items: ActionItem[]): Promise<void> {
-    for (const item of items) for (const p of this.prepared) await this.step(item, p);
+    for (const item of items) {
+      for (const p of this.prepared) await this.step(item, p);
+      // The flag `POST /retry` selects by follows whether any step is worth trying again.
+      const retry = Object.values(item.steps ?? {}).some((s) => s.status === 'failed' && s.retryable);
+      if (retry !== (item.retry === true)) await this.steps.flagRetry(item.sourceId, retry);
+    }
   }
 
   private async step(item: ActionItem, p: Prepared): Promise<void> {

@@ -234,13 +234,13 @@ class PageWork {
       if (prev?.status === 'delivered' && prev.payloadHash === hash) {
         run.stats.unchanged++;
         run.sync_summary.successful_transfers++;
-        this.ready.push({ sourceId: r.externalId, data: r.data, steps: prev.actions });
+        this.ready.push({ sourceId: r.externalId, data: r.data, steps: prev.actions, retry: prev.actionRetry });
         continue;
       }
       if (prev?.targetId && flow.onExisting === 'skip') {
         run.stats.skipped++;
         run.sync_summary.successful_transfers++;
-        this.ready.push({ sourceId: r.externalId, data: r.data, steps: prev.actions });
+        this.ready.push({ sourceId: r.externalId, data: r.data, steps: prev.actions, retry: prev.actionRetry });
         continue;
       }
       send.push({ item: { sourceId: r.externalId, payload, data: r.data, ...(prev?.targetId ? { targetId: prev.targetId } : {}) }, prev, hash });
@@ -271,7 +271,7 @@ class PageWork {
           if (res.action === 'created') run.stats.created++;
           else if (res.action === 'updated') run.stats.updated++;
           else if (res.action === 'skipped') run.stats.skipped++;
-          this.ready.push({ sourceId: p.item.sourceId, data: p.item.data, steps: p.prev?.actions });
+          this.ready.push({ sourceId: p.item.sourceId, data: p.item.data, steps: p.prev?.actions, retry: p.prev?.actionRetry });
           return this.record(p.item.sourceId, p.prev, { status: res.action === 'skipped' ? 'skipped' : 'delivered', targetId: res.targetId, payloadHash: p.hash, lastError: null });
         }
         this.tally.error(p.item.sourceId, res.reason);
@@ -312,6 +312,7 @@ class PageWork {
       payloadHash: prev?.payloadHash ?? null,
       lastError: prev?.lastError ?? null,
       ...(prev?.actions ? { actions: prev.actions } : {}),
+      ...(prev?.actionRetry ? { actionRetry: prev.actionRetry } : {}),
       ...change,
       status: change.status!,
       attempts: (prev?.attempts ?? 0) + (change.status === 'delivered' || change.status === 'failed' ? 1 : 0),

@@ -97,6 +97,8 @@ export interface LedgerEntry {
   updatedAt: string;
   /** Each action's step for this record (shared/flows/action-steps.ts). */
   actions?: Record<string, ActionStep>;
+  /** Set while an action step failed in a way worth trying again: `POST /retry` picks the record up. */
+  actionRetry?: true;
   /** Calls flows: the steps done for the call (status, note, attachment), so a retry redoes only the rest. */
   steps?: Record<string, unknown>;
 }
@@ -303,13 +305,13 @@ export class LedgerStore {
     return { items, nextCursor: encodeCursor(start) };
   }
 
-  /** Every failed source id (for a retry run). */
+  /** Every failed source id, and every one with an action step to try again (for a retry run). */
   async *failedIds(flowId: string): AsyncIterable<string[]> {
     for await (const page of this.db.query({
       KeyConditionExpression: 'PK = :pk',
-      FilterExpression: '#s = :f',
+      FilterExpression: '#s = :f OR actionRetry = :t',
       ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':pk': flowKeys.ledgerPk(flowId), ':f': 'failed' },
+      ExpressionAttributeValues: { ':pk': flowKeys.ledgerPk(flowId), ':f': 'failed', ':t': true },
       ProjectionExpression: 'sourceId',
     }))
       yield (page.Items ?? []).map((i) => i.sourceId as string);

@@ -104,6 +104,27 @@ describe('Flow actions: Slack, webhook, GA4, Datadog', () => {
     expect(steps.webhook).toMatchObject({ status: 'sent', id: 'evt_1' });
   });
 
+  it('a webhook still failing after the client\'s retries is retryable: POST /retry sends it once the receiver is back', async () => {
+    const flowId = await flow({
+      source: { integrationId: sourceId, dataType: 'leads', filter: "Id = 'L2'" },
+      actions: [{ type: 'webhook', integrationId: ids.zap, path: '/hooks/catch/9/9/', body: { email: '${Email}' } }],
+    });
+    const before = hook.received.length;
+    hook.failNext(7, 503);
+    const r = await run(flowId);
+    expect(r.actions.webhook).toMatchObject({ sent: 0, failed: 1 });
+    const failed = await kit().steps(flowId, 'L2');
+    expect(failed.webhook).toMatchObject({ status: 'failed', retryable: true, attempts: 1 });
+    expect((await call('GET', `/api/flows/${flowId}/deliveries?sourceId=L2`)).body.deliveries[0]).toMatchObject({ status: 'delivered', actionRetry: true });
+    const retry = await call('POST', `/api/flows/${flowId}/retry`, {});
+    await stack.queues.drain();
+    const again = (await call('GET', `/api/flows/${flowId}/runs/${retry.body.runId}`)).body;
+    expect(again.actions.webhook).toMatchObject({ sent: 1 });
+    expect(hook.received.slice(before).map((x) => x.body)).toEqual([{ email: 'bob@example.com' }]);
+    const entry = (await call('GET', `/api/flows/${flowId}/deliveries?sourceId=L2`)).body.deliveries[0];
+    expect([entry.actions.webhook.status, entry.actions.webhook.attempts, entry.actionRetry]).toEqual(['sent', 2, undefined]);
+  });
+
   it('sends a GA4 event per record that passes `when`, refusing one GA4 would silently drop', async () => {
     const flowId = await flow({
       actions: [{ type: 'ga4', integrationId: ids.ga4, when: "Status = 'Hot' or Id = 'L3'", clientId: '${GaClient:default(crm-anonymous)}', event: 'generate_lead', params: { currency: 'USD', value: '${Amount:number}', lead_source: '${Name}' } }],

@@ -147,6 +147,37 @@ describe('SMS action (Twilio Messages API)', () => {
     expect(textsTo('+15125550402')).toHaveLength(0);
   });
 
+  it('end to end: a missed call reported by Twilio\'s status callback is texted back in real time, once', async () => {
+    const flowId = await kit().create({
+      name: 'realtime text-back', trigger: 'realtime', source: { integrationId: twilioId, dataType: 'calls', filter: "direction = 'inbound'" },
+      actions: [sms({ when: "status in ['no-answer', 'busy']", body: 'Sorry we missed your call. We will call you back within the hour.' })],
+    });
+    const callback = (sid: string, from: string, status: string) => {
+      const params = { CallSid: sid, AccountSid: accountSid, From: from, To: OUR_NUMBER, CallStatus: status, Direction: 'inbound', ApiVersion: '2010-04-01' };
+      return post(stack, new URL(hookUrl).pathname, new URLSearchParams(params).toString(), { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSign(token, hookUrl, params) });
+    };
+    const settle = async () => {
+      for (let i = 0; i < 3; i++) {
+        await stack.queues.drain();
+        await stack.stream.flush();
+      }
+      await stack.queues.drain();
+    };
+    const missed = `CA${hex(16)}`;
+    const answered = `CA${hex(16)}`;
+    for (const r of [await callback(missed, '+15125550601', 'no-answer'), await callback(answered, '+15125550602', 'completed')]) expect(r.status).toBeLessThan(300);
+    await settle();
+    expect(textsTo('+15125550601').map((m) => m.body)).toEqual(['Sorry we missed your call. We will call you back within the hour.']);
+    expect(textsTo('+15125550602')).toEqual([]);
+    // Twilio repeats the callback (same status: a duplicate) and a later one changes nothing we have not texted.
+    await callback(missed, '+15125550601', 'no-answer');
+    await settle();
+    expect(textsTo('+15125550601')).toHaveLength(1);
+    expect((await steps(flowId, missed)).sms).toMatchObject({ status: 'sent' });
+    // Paused, so the calls the next tests store are not texted by it.
+    expect((await api(stack, 'PATCH', `/api/flows/${flowId}`, { status: 'inactive' })).status).toBe(200);
+  });
+
   it('does not send again a step a dead worker left claimed (at most once)', async () => {
     await writeRecords(stack, twilioId, [call('CE01', '+15125550501')], 'calls');
     const flowId = await makeFlow('crash', [sms()], "Id = 'CE01'");
