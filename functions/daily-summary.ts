@@ -4,14 +4,15 @@ import { withInvocation, type InvocationContext } from '../shared/log';
 import type { HttpEvent } from '../shared/lambda-types';
 import { summaryRoutes } from '../shared/api/notifications';
 import { sendDueSummaries } from '../shared/notify/summary';
+import { queueDueDailyReports } from '../shared/handlers/daily-reports';
 
 const app = lazyApp();
 const api = createApiHandler(app, summaryRoutes);
 
 /**
  * EventBridge cron(0 * * * ? *): yesterday's runs, records changed and failures, queued to the subscribed channels
- * whose hour it is in their zone. `POST /api/notifications/summary`: one tenant's, now.
+ * whose hour it is in their zone, and flows' daily reports (shared/handlers/daily-reports.ts). `POST /api/notifications/summary`: one tenant's, now.
  */
 export const handler = withInvocation(async (event?: Partial<HttpEvent>, context?: InvocationContext) =>
-  event?.requestContext?.http ? api(event as HttpEvent, context) : sendDueSummaries(app()),
+  event?.requestContext?.http ? api(event as HttpEvent, context) : Promise.all([sendDueSummaries(app()), queueDueDailyReports(app())]).then(([summaries, reports]) => ({ ...summaries, reports: reports.queued })),
 );

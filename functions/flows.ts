@@ -6,8 +6,10 @@ import { twilio } from '../shared/connectors/twilio';
 import { slack } from '../shared/connectors/slack';
 import { ga4 } from '../shared/connectors/ga4';
 import { datadog } from '../shared/connectors/datadog';
+import { smtp } from '../shared/connectors/smtp';
+import { sendgrid } from '../shared/connectors/sendgrid';
 import { flowWorkerHandler } from '../shared/flows/worker';
 import { lazyApp } from '../shared/handlers/lazy';
 
-/** The flow worker: its own queue, bundle and role; carries the connectors it writes to (their HTTP setup), targets and actions alike. */
-export const handler = flowWorkerHandler(lazyApp([hubspot, customApi, zoho, salesforce, twilio, slack, ga4, datadog]));
+/** The flow worker: its own queue, bundle and role; carries the connectors it writes to (their HTTP setup), targets, actions and report mail alike. */
+export const handler = flowWorkerHandler(lazyApp([hubspot, customApi, zoho, salesforce, twilio, slack, ga4, datadog, smtp, sendgrid]));

@@ -118,8 +118,8 @@ async function resources({ resolveVariable }) {
     scheduler: [dynamoStatement(), sendStatement(queues)],
     webhooks: [dynamoStatement(), sendStatement(queues), kmsStatement(['kms:Decrypt'])],
     settings: [dynamoStatement(), kmsStatement(['kms:GenerateDataKey'])],
-    // Queues each tenant's summary; the notification worker opens the channels' secrets.
-    dailySummary: [dynamoStatement(), sendStatement([notifyWorkerEntry().queueId])],
+    // Queues each tenant's summary and each flow's daily report; the notification and flow workers open the secrets.
+    dailySummary: [dynamoStatement(), sendStatement([notifyWorkerEntry().queueId, flowsWorkerEntry().queueId])],
     // Reads the table's stream, queues realtime runs, parks batches that keep failing in its DLQ. No KMS.
     flowDispatch: [
       dynamoStatement(),

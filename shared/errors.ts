@@ -37,6 +37,7 @@ export const API_ERRORS = {
   integration_not_found: 404,
   run_not_found: 404,
   flow_not_found: 404,
+  report_not_found: 404,
   channel_not_found: 404,
   api_key_not_found: 404,
   tenant_not_found: 404,

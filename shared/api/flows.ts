@@ -10,6 +10,7 @@ import { FlowService, requireRun } from '../flows/service';
 import type { FlowItem, FlowRun } from '../flows/store';
 import { flowTemplates } from '../flows/templates';
 import { AssignmentStore } from '../flows/assignment/store';
+import { reportRoutes } from './reports';
 
 const flowView = ({ tenantId, ...f }: FlowItem) => (void tenantId, f);
 const runView = ({ tenantId, expiresAt, ...r }: FlowRun) => (void tenantId, void expiresAt, r);
@@ -81,5 +82,6 @@ export function flowRoutes(app: App): Route[] {
       const page = await app.cursors.page(`assignments:${f.id}`, q.cursor, (c) => store.list(f.id, q.limit, c));
       return { status: 200, body: { assignments: page.items, totals: await store.totals(f.id), nextCursor: page.nextCursor } };
     }),
+    ...reportRoutes(app),
   ];
 }

@@ -5,7 +5,7 @@ import { AppError, ValidationError, type ErrorDetail } from '../errors';
 import type { Destination } from '../destinations/types';
 import type { HttpClient } from '../http/client';
 import { createLogger, scrub } from '../log';
-import { FLOWS_QUEUE, MAX_DELAY_S, type FlowMessage } from '../queue/types';
+import { FLOWS_QUEUE, MAX_DELAY_S, type FlowRunMessage } from '../queue/types';
 import type { App } from '../services/app';
 import { IntegrationService } from '../services/integrations';
 import { integrationMailer, MAIL_TYPES } from '../services/mailer';
@@ -193,7 +193,7 @@ async function integrationClient(app: App, tenantId: string, integrationId: stri
 const delayOf = (until: number, now: number) => Math.min(MAX_DELAY_S, Math.max(0, Math.ceil((until - now) / 1000)));
 
 /** A flow message not due yet goes back on the queue, delayed towards `notBefore` (SQS delays at most 15 minutes). */
-export async function putBack(app: App, msg: FlowMessage): Promise<void> {
+export async function putBack(app: App, msg: FlowRunMessage): Promise<void> {
   await app.queue.send(FLOWS_QUEUE, [msg], { delaySeconds: Math.max(1, delayOf(msg.notBefore!, Date.now())) });
 }
 

@@ -14,6 +14,7 @@ import type { FlowItem, FlowRun, LedgerEntry } from './store';
 import { compileMapping, isEmpty } from '../mapping/template';
 import { ActionRunner, noTarget, sendRunMetrics, type ActionItem } from './actions';
 import { callsPages, callsWork, isCallsFlow } from './calls/flow';
+import { reportRun, type ReportOptions } from '../reports/service';
 
 const log = createLogger({ component: 'flow-runner' });
 
@@ -25,6 +26,8 @@ export interface FlowRunnerOptions {
   pageSize?: number;
   /** Called after each page with the run so far (the CLI's progress line). */
   onProgress?: (run: FlowRun) => void;
+  /** How the run's report is mailed (tests trust their SMTP server, record SendGrid waits). */
+  report?: ReportOptions;
 }
 
 /** Records stored up to this long before the previous run started are read again (the ledger makes that free). */
@@ -97,6 +100,7 @@ export async function executeFlowRun(app: App, msg: { tenantId: string; flowId: 
   run.next_sync = updated?.trigger === 'schedule' ? updated.nextRunAt : null;
   await sendRunMetrics(app, flow, run, { now, sleep: opts.sleep });
   await svc.runs.save(run);
+  await reportRun(app, flow, run, opts.report).catch((err) => log.error('flow run report failed', { flowId: flow.id, runId: run.id, error: err as Error }));
   return run;
 }
 

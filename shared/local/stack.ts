@@ -26,6 +26,7 @@ import { LocalQueues } from '../queue/local';
 import { App } from '../services/app';
 import { scheduleDue } from '../handlers/scheduler';
 import { msToNextHour, sendDueSummaries } from '../notify/summary';
+import { queueDueDailyReports } from '../handlers/daily-reports';
 import { notifyWorkerHandler } from '../notify/worker';
 import { createDb, ensureTable } from '../store/db';
 import { specs } from '../connectors/specs';
@@ -124,7 +125,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const tick = () => scheduleDue(app);
   const timer = opts.schedulerMs ? setInterval(() => void tick().catch(() => undefined), opts.schedulerMs) : undefined;
   timer?.unref();
-  const daily = opts.schedulerMs ? everyHour(() => void sendDueSummaries(app).catch(() => undefined)) : undefined;
+  const daily = opts.schedulerMs ? everyHour(() => void Promise.all([sendDueSummaries(app), queueDueDailyReports(app)]).catch(() => undefined)) : undefined;
 
   return {
     app,

@@ -24,16 +24,23 @@ export const QueueMessageSchema = z.discriminatedUnion('kind', [SyncMessageSchem
 export type SyncMessage = z.input<typeof SyncMessageSchema>;
 export type QueueMessage = z.input<typeof QueueMessageSchema>;
 
-/** What travels on the flows queue: a flow run to execute (manual, scheduled, realtime or retry). */
-export const FlowMessageSchema = z.object({
-  kind: z.literal('flow'),
-  tenantId: z.string(),
-  flowId: z.string(),
-  runId: z.string(),
-  /** Epoch ms before which the run must not start (actions deferred out of quiet hours): the worker puts it back until then. */
-  notBefore: z.number().int().optional(),
-});
+/**
+ * What travels on the flows queue: a flow run to execute (manual, scheduled, realtime or retry), or a flow's
+ * daily report of a day (yyyy-mm-dd; the flow worker holds the mail connectors and may open their secrets).
+ */
+export const FlowMessageSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('flow'),
+    tenantId: z.string(),
+    flowId: z.string(),
+    runId: z.string(),
+    /** Epoch ms before which the run must not start (actions deferred out of quiet hours): the worker puts it back until then. */
+    notBefore: z.number().int().optional(),
+  }),
+  z.object({ kind: z.literal('daily-report'), tenantId: z.string(), flowId: z.string(), day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
+]);
 export type FlowMessage = z.input<typeof FlowMessageSchema>;
+export type FlowRunMessage = Extract<FlowMessage, { kind: 'flow' }>;
 /** The queue flow work goes to. */
 export const FLOWS_QUEUE = 'flows';
 

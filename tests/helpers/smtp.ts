@@ -58,7 +58,7 @@ export async function startSmtpServer(opts: { auth?: { username: string; passwor
       else cb();
     },
     onData(stream, session, cb) {
-      simpleParser(stream)
+      simpleParser(stream, { keepCidLinks: true })
         .then((mail) => {
           received.push({
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
