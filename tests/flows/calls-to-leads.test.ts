@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { api } from '../helpers/http';
+import { startSmtpServer, type SmtpTestServer } from '../helpers/smtp';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { startRingCentralSandbox, type RcCall, type RingCentralSandbox } from '../sandboxes/ringcentral';
 import { makeZohoRecords, startZohoSandbox, type ZohoSandbox } from '../sandboxes/zoho';
@@ -39,6 +40,7 @@ describe('Flow template: calls_to_leads (seed 004)', () => {
   let stack: TestStack;
   let rc: RingCentralSandbox;
   let zoho: ZohoSandbox;
+  let smtp: SmtpTestServer;
   let call: ReturnType<typeof api>;
   let rcId: string;
   let zohoId: string;
@@ -93,6 +95,9 @@ describe('Flow template: calls_to_leads (seed 004)', () => {
     existing = lead.id;
     zoho = await startZohoSandbox({ ...ZOHO, records: { Leads: [lead] }, perMinute: 1000 });
     stack = await startTestStack({ port: 0 });
+    // The run's report goes to a real SMTP server, as email_config.json would send it (no TLS on loopback).
+    smtp = await startSmtpServer();
+    Object.assign(settings.email, { smtp_server: '127.0.0.1', smtp_port: smtp.port, use_tls: false, recipients: [{ name: 'Admin', email: 'admin@example.com', receive_daily: true, receive_errors: true }] });
     call = api(stack.url!, stack.apiKey);
     rcId = (await call('POST', '/api/integrations', { name: 'RC', type: 'ringcentral', config: { baseUrl: rc.url, ...RC }, status: 'inactive' })).body.id;
     zohoId = (await call('POST', '/api/integrations', { name: 'Zoho', type: 'zoho', config: { baseUrl: zoho.url, accountsUrl: zoho.url, ...ZOHO }, status: 'inactive' })).body.id;
@@ -103,6 +108,7 @@ describe('Flow template: calls_to_leads (seed 004)', () => {
     await stack?.close();
     await rc?.close();
     await zoho?.close();
+    await smtp?.close();
   });
 
   const runFlow = async (id: string, body: unknown = {}) => {
@@ -149,6 +155,13 @@ describe('Flow template: calls_to_leads (seed 004)', () => {
       byType: { accepted: 3, missed: 1, missed_with_voicemail: 1 },
       byOffice: { philadelphia: 3, pittsburgh: 2 },
     });
+    // Its report mail (the dry run's came first): the run's figures in the HTML, the charts as inline PNG parts.
+    const mail = smtp.received.at(-1)!.mail;
+    const figure = (label: string) => new RegExp(`>${label}</td><td[^>]*>([^<]*)</td>`).exec(mail.html as string)?.[1];
+    expect([mail.subject, smtp.received.at(-2)!.mail.subject]).toEqual(['Run report: Calls to leads', 'Run report: Calls to leads (dry run)']);
+    expect(['Calls processed', 'Leads created', 'Leads updated', 'Notes added', 'Attachments added', 'Calls skipped', 'Philadelphia Office', 'Pittsburgh Office', 'missed with voicemail', 'process calls false'].map(figure))
+      .toEqual(['5', '3', '2', '5', '3', '4', '3', '2', '1', '1']);
+    expect(mail.attachments.map((a) => [a.contentType, a.cid])).toEqual(['calls-per-hour', 'calls-by-type', 'calls-by-office', 'results'].map((c) => ['image/png', `${c}@switchboard`]));
     const leads = Object.fromEntries(zoho.records('Leads').map((l) => [l.Phone as string, l]));
     expect(Object.keys(leads).sort()).toEqual(['+12155550100', '+12155550101', '+12155550102', '+14125550103']);
     // An existing lead keeps its owner and source; only its status follows the call.
