@@ -54,7 +54,7 @@ export interface ResyncFigures {
 
 const RESYNCS = 3;
 
-function customApiConfig(sandbox: { url: string; token?: string }) {
+export function customApiConfig(sandbox: { url: string; token?: string }) {
   return {
     baseUrl: sandbox.url,
     auth: { kind: 'bearer' },

@@ -3,6 +3,7 @@ import { setLogSink } from '../shared/log';
 import { benchBundles } from './bundles';
 import { cost } from './cost';
 import { benchHubspotRequests } from './requests';
+import { benchScale } from './scale';
 import { benchFlows } from './flows';
 import { benchPipeline } from './pipeline';
 import { benchOurs, benchPeer } from './rate-limit';
@@ -15,13 +16,13 @@ import { progress, round } from './util';
  * concurrently: the machine has 2 cores).
  *
  * `npm run bench -- --quick` is the development mode (about a minute): every part, smaller. Dev knobs (defaults
- * are the benchmark): BENCH_PARTS=rate,pipeline,flows,bundles, BENCH_RECORDS=100000, BENCH_FLOW_RECORDS=10000,
+ * are the benchmark): BENCH_PARTS=rate,pipeline,scale,flows,bundles, BENCH_RECORDS=100000, BENCH_FLOW_RECORDS=10000,
  * BENCH_WINDOWS=6 (10 s rate-limit windows measured for our engine; the peer gets half).
  * `--profile` writes a CPU profile of every process (this one, the store, the source) under bench-profiles/.
  */
 const QUICK = process.argv.includes('--quick');
 const PROFILE = process.argv.includes('--profile');
-const PARTS = (process.env.BENCH_PARTS ?? 'rate,pipeline,flows,bundles').split(',');
+const PARTS = (process.env.BENCH_PARTS ?? 'rate,pipeline,scale,flows,bundles').split(',');
 const RECORDS = Number(process.env.BENCH_RECORDS ?? (QUICK ? 10_000 : 100_000));
 const WINDOWS = Number(process.env.BENCH_WINDOWS ?? (QUICK ? 1 : 6));
 const PEER_WINDOWS = Math.max(1, Math.round(WINDOWS / 2));
@@ -117,6 +118,18 @@ async function main(): Promise<void> {
     result.cost = cost(pipeline, resync);
     recordsPerRequest.customApi = round(Number(pipeline.run.processed) / Number(pipeline.run.requests), 1);
     progress(`cost: first sync $${(result.cost as ReturnType<typeof cost>).firstSyncPerMillion} per million records, re-sync $${(result.cost as ReturnType<typeof cost>).resyncPerMillion}`);
+  }
+
+  if (PARTS.includes('scale')) {
+    const scale: Record<string, unknown> = await benchScale(QUICK ? { integrations: 1_000, recordsPerWorker: 1_000, workers: [1, 2, 4] } : { integrations: 10_000, recordsPerWorker: 5_000, workers: [1, 2, 4, 8] });
+    // Every record of an integration shares one partition key (REC#<integrationId>); DynamoDB serves at most
+    // 1,000 write units/s per partition key until adaptive capacity splits it.
+    const pipeline = result.pipeline as { units: { write: number }; seconds: number } | undefined;
+    if (pipeline) {
+      const perKey = Math.round(pipeline.units.write / pipeline.seconds);
+      scale.hotPartition = { key: 'REC#<integrationId>', firstSyncWriteUnitsPerSecond: perKey, partitionKeyLimit: 1000, hot: perKey > 1000 };
+    }
+    result.scale = scale;
   }
 
   if (PARTS.includes('flows')) result.flows = await benchFlows(FLOW_RECORDS);
