@@ -1,4 +1,8 @@
 import { SingleBar } from 'cli-progress';
+import { ValidationError } from '../errors';
+import { checkCallsRun } from '../flows/calls/flow';
+import { setLogLevel } from '../log';
+import { callsSummary } from './calls-summary';
 import { executeFlowRun } from '../flows/runner';
 import { RunFlowSchema } from '../flows/schema';
 import { FlowService, newFlowRun } from '../flows/service';
@@ -50,6 +54,11 @@ export const flowsRun: Command = {
     'dry-run': { type: 'boolean', help: 'map and check every record, send nothing, write no ledger' },
     since: { type: 'string', arg: 'DATE', help: 'source records stored since DATE instead of since the last run' },
     'max-records': { type: 'string', arg: 'N', help: 'stop after N records' },
+    office: { type: 'string', arg: 'ID', help: 'calls_to_leads: only the calls of this office' },
+    'hours-back': { type: 'string', arg: 'N', help: 'calls_to_leads: the last N hours of calls (default 24, max 168)' },
+    'call-types': { type: 'string', arg: 'LIST', help: 'calls_to_leads: accepted,missed (default both)' },
+    'no-email': { type: 'boolean', help: 'calls_to_leads: send no report mail after this run' },
+    debug: { type: 'boolean', help: 'print debug log lines (as LOG_LEVEL=debug)' },
     ...JSON_OPTION,
   },
   summary: 'Run a flow now, in this process.',
@@ -63,10 +72,21 @@ export const flowsRun: Command = {
       dryRun: Boolean(values['dry-run']),
       ...(values.since !== undefined ? { since: String(values.since).trim() } : {}),
       ...(values['max-records'] !== undefined ? { maxRecords: intOption(values, 'max-records') } : {}),
+      ...(values.office !== undefined ? { office: String(values.office) } : {}),
+      ...(values['hours-back'] !== undefined ? { hoursBack: intOption(values, 'hours-back') } : {}),
+      ...(values['call-types'] !== undefined ? { callTypes: String(values['call-types']).split(',').map((t) => t.trim()) } : {}),
+      ...(values['no-email'] ? { noEmail: true } : {}),
     };
+    if (values.debug) setLogLevel('debug');
     const opts = RunFlowSchema.safeParse(body);
     if (!opts.success) throw new UsageError(`invalid flow run options: ${opts.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
     const { svc, flow } = await flowOf(ctx, values, flowId, true);
+    try {
+      checkCallsRun(flow, opts.data);
+    } catch (err) {
+      if (err instanceof ValidationError) throw new UsageError(err.message);
+      throw err;
+    }
     const run = newFlowRun(flow, 'cli', opts.data);
     await svc.runs.create(run);
     const bar = new SingleBar({ stream: process.stderr, format: '{value} records | {ok} sent or unchanged | {failed} failed | {dupes} duplicates', hideCursor: true, fps: 5 });
@@ -85,7 +105,7 @@ export const flowsRun: Command = {
           `  records processed ${s.records_processed}, successful ${s.successful_transfers}, failed ${s.failed_transfers}, duplicates skipped ${s.duplicates_skipped}, in ${s.sync_duration}`,
           `  created ${r.stats.created}, updated ${r.stats.updated}, unchanged ${r.stats.unchanged}, filtered out ${r.stats.filtered}`,
           `  completeness ${r.data_quality.completeness_score}, validation errors ${r.data_quality.validation_errors}${r.data_quality.missing_required_fields.length ? ` (${r.data_quality.missing_required_fields.join('; ')})` : ''}`,
-          ...r.errors.map((e) => `  ! ${e.sourceId} → ${e.target}: ${e.reason}`),
+          ...(r.calls ? callsSummary(r) : r.errors.map((e) => `  ! ${e.sourceId} → ${e.target}: ${e.reason}`)),
           ...(r.error ? [`  error: ${r.error}`] : []),
         ].join('\n'),
       );

@@ -76,7 +76,7 @@ export async function executeFlowRun(app: App, msg: { tenantId: string; flowId: 
     };
     const actions = ActionRunner.create(app, flow, run, { now, sleep: opts.sleep });
     const calls = isCallsFlow(flow);
-    const page = calls ? await callsWork(app, { svc, flow, run, zoho: ctx, tally, now, log, sleep: opts.sleep }) : new PageWork(app, svc, flow, run, dest, ctx, tally, now, actions);
+    const page = calls ? await callsWork(app, { svc, flow, run, zoho: ctx, tally, now, log, sleep: opts.sleep, actions }) : new PageWork(app, svc, flow, run, dest, ctx, tally, now, actions);
     const pages = calls && run.trigger !== 'retry' && !run.sourceIds ? callsPages(app, flow, run, started) : select(app, svc, flow, run, opts.pageSize ?? Math.max(100, dest.batchSize));
     for await (const records of pages) {
       if (!(await page.process(records))) break;

@@ -4,6 +4,8 @@ import { startSmtpServer, type SmtpTestServer } from '../helpers/smtp';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { startRingCentralSandbox, type RcCall, type RingCentralSandbox } from '../sandboxes/ringcentral';
 import { makeZohoRecords, startZohoSandbox, type ZohoSandbox } from '../sandboxes/zoho';
+import { startCatchHook, type CatchHook } from '../sandboxes/catch-hook';
+import { restTarget } from './helpers';
 
 const HOUR = 3_600_000;
 const SARAH = '5678901234';
@@ -41,6 +43,7 @@ describe('Flow template: calls_to_leads (seed 004)', () => {
   let rc: RingCentralSandbox;
   let zoho: ZohoSandbox;
   let smtp: SmtpTestServer;
+  let hook: CatchHook;
   let call: ReturnType<typeof api>;
   let rcId: string;
   let zohoId: string;
@@ -94,6 +97,7 @@ describe('Flow template: calls_to_leads (seed 004)', () => {
     const lead = { ...makeZohoRecords('Leads', 1)[0], Phone: '+12155550100', Lead_Source: 'Web Download', Lead_Status: 'Contacted' };
     existing = lead.id;
     zoho = await startZohoSandbox({ ...ZOHO, records: { Leads: [lead] }, perMinute: 1000 });
+    hook = await startCatchHook();
     stack = await startTestStack({ port: 0 });
     // The run's report goes to a real SMTP server, as email_config.json would send it (no TLS on loopback).
     smtp = await startSmtpServer();
@@ -109,6 +113,7 @@ describe('Flow template: calls_to_leads (seed 004)', () => {
     await rc?.close();
     await zoho?.close();
     await smtp?.close();
+    await hook?.close();
   });
 
   const runFlow = async (id: string, body: unknown = {}) => {
@@ -211,5 +216,52 @@ describe('Flow template: calls_to_leads (seed 004)', () => {
       expect(run.stats.unchanged).toBe(5);
     }
     expect({ writes: zohoWrites(), leads: JSON.stringify(zoho.records('Leads')), notes: zoho.records('Notes').length, files: zoho.attachments.length }).toEqual(before);
+  });
+
+  it('refreshes a Zoho token that expires mid-run and goes on, waits out a 429, and fails a ZOHO-422 lead alone with its reason', async () => {
+    const r3 = rc.addMedia('/restapi/v1.0/account/37439510/recording/1662272003/content', randomBytes(64_000));
+    rc.addCall({ ...rcCall('n1', 60, { ext: '201', result: 'Accepted', from: { phoneNumber: '+13055550201', name: 'Alan Turing' }, recording: '3' }), recording: { id: '1662272003', type: 'Automatic', contentUri: r3 } });
+    rc.addCall(rcCall('n2', 50, { ext: '201', result: 'Missed', from: { phoneNumber: '+13055550202', name: 'Bad Lead' } }));
+    rc.addCall(rcCall('n3', 40, { ext: '301', result: 'Missed', from: { phoneNumber: '+13055550203', name: 'Edsger Dijkstra' } }));
+    expect((await call('POST', `/api/integrations/${rcId}/sync`, { mode: 'full' })).status).toBe(202);
+    await stack.queues.drain();
+    // The token expires while Zoho takes the leads: the attachments and notes after them meet a 401.
+    let expired = false;
+    zoho.refuseRecords((rec) => {
+      if (!expired) zoho.expireToken();
+      expired = true;
+      return rec.Phone === '+13055550202' ? 'Phone' : undefined;
+    });
+    zoho.failNext(1, 429);
+    // A missed call texts back in real life; here a webhook action says so, with the call's variables and its lead.
+    const hookId = await restTarget(call, hook.url);
+    const etag = (await call('GET', `/api/flows/${flowId}`)).headers.etag;
+    const patched = await call('PATCH', `/api/flows/${flowId}`, { actions: [{ type: 'webhook', integrationId: hookId, when: "call_type != 'accepted_call'", path: '/hooks/catch/1/2/', body: { to: '${caller_number}', lead: '${lead_id}', who: '${caller_name}' } }] }, { 'if-match': etag });
+    expect(patched.status).toBe(200);
+    const run = await runFlow(flowId);
+    expect(run.status).toBe('partial');
+    expect(run.calls).toMatchObject({ processed: 3, leadsCreated: 2, failed: 1, attachmentsAdded: 1, notesAdded: 2 });
+    expect(run.errors).toEqual([{ sourceId: 'n2', target: 'Leads', code: 'ZOHO-422', reason: 'INVALID_DATA: invalid data (Phone)' }]);
+    expect(run.stats.http429).toBe(1);
+    expect(zoho.refreshCount).toBe(1);
+    const leads = zoho.records('Leads').filter((l) => String(l.Phone).startsWith('+1305'));
+    expect(leads.map((l) => l.Last_Name).sort()).toEqual(['Dijkstra', 'Turing']);
+    expect(zoho.attachments.filter((a) => a.parentId === leads.find((l) => l.Last_Name === 'Turing')!.id)).toHaveLength(1);
+    const failed = (await call('GET', `/api/flows/${flowId}/deliveries?status=failed`)).body.deliveries;
+    expect(failed).toEqual([expect.objectContaining({ sourceId: 'n2', status: 'failed', lastError: 'ZOHO-422: INVALID_DATA: invalid data (Phone)' })]);
+
+    // Once Zoho takes it, a retry sends only the failed call.
+    zoho.refuseRecords(undefined);
+    const retry = (await call('POST', `/api/flows/${flowId}/retry`, {})).body.runId;
+    await stack.queues.drain();
+    const again = (await call('GET', `/api/flows/${flowId}/runs/${retry}`)).body;
+    expect(again.calls).toMatchObject({ processed: 1, leadsCreated: 1, notesAdded: 1, failed: 0 });
+    expect(zoho.records('Leads').filter((l) => l.Phone === '+13055550202')).toHaveLength(1);
+    const dijkstra = zoho.records('Leads').find((l) => l.Last_Name === 'Dijkstra')!;
+    const bad = zoho.records('Leads').find((l) => l.Phone === '+13055550202')!;
+    expect(hook.received.map((r) => r.body)).toEqual([
+      { to: '+13055550203', lead: dijkstra.id, who: 'Edsger Dijkstra' },
+      { to: '+13055550202', lead: bad.id, who: 'Bad Lead' },
+    ]);
   });
 });

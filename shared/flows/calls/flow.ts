@@ -8,6 +8,7 @@ import { IntegrationService } from '../../services/integrations';
 import type { IntegrationItem } from '../../store/integrations';
 import type { StoredRecord } from '../../store/record-item';
 import { parse } from '../../validate';
+import type { ActionRunner } from '../actions';
 import { AssignmentStore } from '../assignment/store';
 import type { FlowItem, FlowRun, LedgerStore } from '../store';
 import { emptyCalls } from './figures';
@@ -75,7 +76,7 @@ export async function* callsPages(app: App, flow: FlowItem, run: FlowRun, now: n
 /** The page work of a calls run, with the RingCentral client for media (never opened on a dry run). */
 export async function callsWork(
   app: App,
-  deps: { svc: { ledger: LedgerStore }; flow: FlowItem; run: FlowRun; zoho: DeliveryContext; tally: CallsTally; now: () => number; log: Logger; sleep?: (ms: number) => Promise<void> },
+  deps: { svc: { ledger: LedgerStore }; flow: FlowItem; run: FlowRun; zoho: DeliveryContext; tally: CallsTally; now: () => number; log: Logger; sleep?: (ms: number) => Promise<void>; actions?: ActionRunner },
 ): Promise<CallsWork> {
   const { flow, run } = deps;
   run.calls = emptyCalls();

@@ -4,6 +4,7 @@ import { zohoDestination } from '../../destinations/zoho';
 import { AttachmentTooLargeError, attachFile, findLeadsByPhone, updateLeads, upsertLeads } from '../../destinations/zoho-leads';
 import type { HttpClient } from '../../http/client';
 import { AppError } from '../../errors';
+import type { ActionRunner } from '../actions';
 import type { StoredRecord } from '../../store/record-item';
 import { decide } from '../assignment/rules';
 import type { AssignmentStore } from '../assignment/store';
@@ -28,6 +29,7 @@ const PREVIEW = 10;
 
 interface Item {
   call: Call;
+  data: Record<string, unknown>;
   prev?: LedgerEntry;
   leadId?: string;
   steps: { status?: boolean; note?: boolean; attachment?: string };
@@ -55,6 +57,7 @@ export class CallsWork {
       zoho: DeliveryContext;
       rc?: { http: HttpClient; origins: string[] };
       assignments: AssignmentStore;
+      actions?: ActionRunner;
       tally: CallsTally;
       now: () => number;
     },
@@ -85,7 +88,7 @@ export class CallsWork {
       } else if (prev?.status === 'pending' && this.deps.now() - Date.parse(prev.updatedAt) < CLAIM_MS) {
         figures.skipped.handled_by_another_run = (figures.skipped.handled_by_another_run ?? 0) + 1;
         run.stats.skipped++;
-      } else todo.push({ call: c.call, prev, leadId: prev?.targetId ?? undefined, steps: { ...((prev as { steps?: Item['steps'] })?.steps ?? {}) } });
+      } else todo.push({ call: c.call, data: r.data, prev, leadId: prev?.targetId ?? undefined, steps: { ...((prev as { steps?: Item['steps'] })?.steps ?? {}) } });
     }
     await Promise.all(writes);
     if (run.dryRun) return this.preview(todo);
@@ -107,6 +110,10 @@ export class CallsWork {
     await this.attach(claimed);
     await this.notes(claimed);
     await Promise.all(claimed.map((it) => this.finish(it)));
+    // The flow's actions (a text back, a Slack message…) for each call that reached its lead, with the call's variables.
+    await this.deps.actions?.process(
+      claimed.filter((it) => !it.error).map((it) => ({ sourceId: it.call.id, data: { ...it.data, ...variables(it.call, this.settings, null), lead_id: it.leadId }, steps: it.prev?.actions })),
+    );
     return true;
   }
 
@@ -251,13 +258,7 @@ export class CallsWork {
     const { run, tally } = this.deps;
     const f = run.calls;
     const c = it.call;
-    f.processed++;
-    run.sync_summary.records_processed++;
-    const type = c.type === 'accepted' ? 'accepted' : c.voicemail ? 'missed_with_voicemail' : 'missed';
-    f.byType[type]++;
-    const office = c.office ?? '(none)';
-    f.byOffice[office] = (f.byOffice[office] ?? 0) + 1;
-    f.byHour[Number(new Intl.DateTimeFormat('en-US', { timeZone: c.timeZone, hour: '2-digit', hourCycle: 'h23' }).format(c.at)) % 24]++;
+    this.count(c);
     if (it.error) {
       f.failed++;
       tally.error(c.id, it.error.reason, it.error.code);
@@ -271,11 +272,22 @@ export class CallsWork {
     } as Partial<LedgerEntry>);
   }
 
+  /** A processed call in the figures: by type, office and hour of the day in the office's zone. */
+  private count(c: Call): void {
+    const { run } = this.deps;
+    const f = run.calls;
+    f.processed++;
+    run.sync_summary.records_processed++;
+    f.byType[c.type === 'accepted' ? 'accepted' : c.voicemail ? 'missed_with_voicemail' : 'missed']++;
+    const office = c.office ?? '(none)';
+    f.byOffice[office] = (f.byOffice[office] ?? 0) + 1;
+    f.byHour[Number(new Intl.DateTimeFormat('en-US', { timeZone: c.timeZone, hour: '2-digit', hourCycle: 'h23' }).format(c.at)) % 24]++;
+  }
+
   private preview(items: Item[]): boolean {
     const { run, flow } = this.deps;
     for (const it of items) {
-      run.calls.processed++;
-      run.sync_summary.records_processed++;
+      this.count(it.call);
       run.sync_summary.successful_transfers++;
       if ((run.preview ??= []).length >= PREVIEW) continue;
       const d = decide(this.settings.lead_owners, this.settings.assignment_rules, { at: it.call.at, department: it.call.extension.department, timeZone: it.call.timeZone });
@@ -288,7 +300,7 @@ export class CallsWork {
   private entry(sourceId: string, prev: LedgerEntry | undefined, change: Partial<LedgerEntry>): LedgerEntry {
     const now = this.deps.now();
     const at = new Date(prev && Date.parse(prev.updatedAt) >= now ? Date.parse(prev.updatedAt) + 1 : now).toISOString();
-    return { sourceId, targetId: prev?.targetId ?? null, payloadHash: prev?.payloadHash ?? null, lastError: prev?.lastError ?? null, ...change, status: change.status!, attempts: (prev?.attempts ?? 0) + (change.status === 'delivered' || change.status === 'failed' ? 1 : 0), updatedAt: at };
+    return { sourceId, targetId: prev?.targetId ?? null, payloadHash: prev?.payloadHash ?? null, lastError: prev?.lastError ?? null, ...(prev?.actions ? { actions: prev.actions } : {}), ...change, status: change.status!, attempts: (prev?.attempts ?? 0) + (change.status === 'delivered' || change.status === 'failed' ? 1 : 0), updatedAt: at };
   }
 
   private async record(sourceId: string, prev: LedgerEntry | undefined, change: Partial<LedgerEntry>): Promise<void> {
