@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ActionsSchema, RunMetricsSchema } from '../actions/schema';
 import { TimeZoneSchema } from '../validate';
 import { CallsRunOptions, CallsSettingsSchema } from './calls/settings';
+import { EmailConfigSchema } from '../reports/email-config';
 
 /** Request bodies of the flows API. Strict: an unknown field is a 400, not ignored. */
 
@@ -48,6 +49,8 @@ const flowFields = {
   /** A ready-made flow whose work is its own (seed 004's calls → leads); its `mapping` and `match` come from `settings`. */
   template: z.enum(['calls_to_leads']),
   settings: CallsSettingsSchema,
+  /** seed 004's email_config.json for a flow without a template: who is mailed its reports (a calls_to_leads flow keeps it in settings.email). */
+  email: EmailConfigSchema,
 };
 
 export const CreateFlowSchema = z
@@ -69,11 +72,13 @@ export const CreateFlowSchema = z
     runMetrics: flowFields.runMetrics.optional(),
     template: flowFields.template.optional(),
     settings: flowFields.settings.optional(),
+    email: flowFields.email.optional(),
   })
   .refine((f) => f.trigger !== 'schedule' || f.schedule !== undefined, { message: 'a schedule flow needs schedule (minutes)', path: ['schedule'] })
   .refine((f) => f.target !== undefined || (f.actions?.length ?? 0) > 0, { message: 'a flow needs a target, actions, or both', path: ['target'] })
   .refine((f) => f.target === undefined || f.mapping !== undefined, { message: 'a flow with a target needs a mapping', path: ['mapping'] })
-  .refine((f) => (f.template === 'calls_to_leads') === (f.settings !== undefined), { message: 'settings go with template calls_to_leads (and it needs them)', path: ['settings'] });
+  .refine((f) => (f.template === 'calls_to_leads') === (f.settings !== undefined), { message: 'settings go with template calls_to_leads (and it needs them)', path: ['settings'] })
+  .refine((f) => !(f.template && f.email), { message: 'a calls_to_leads flow takes email_config.json as settings.email', path: ['email'] });
 export type CreateFlow = z.infer<typeof CreateFlowSchema>;
 
 export const PatchFlowSchema = z.strictObject(Object.fromEntries(Object.entries(flowFields).map(([k, v]) => [k, v.optional()])) as {

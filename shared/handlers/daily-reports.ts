@@ -23,7 +23,7 @@ export async function queueDueDailyReports(app: App, now = new Date()): Promise<
   for (const e of await reports.dailyFlows()) {
     try {
       const flow = await flows.get(e.tenantId, e.flowId);
-      if (!(flow as { settings?: { email?: unknown } } | undefined)?.settings?.email) {
+      if (!flow?.settings?.email && !flow?.email) {
         await reports.unregisterDaily(e.tenantId, e.flowId);
         continue;
       }

@@ -47,6 +47,8 @@ export interface ReportFlowInput {
   /** Zone of the daily report's day (the flow's timeZone). */
   timeZone?: string;
   settings?: { email?: unknown; offices?: Record<string, { name?: string }> } & Record<string, unknown>;
+  /** An ordinary flow's email_config.json (a calls flow's is settings.email). */
+  email?: unknown;
 }
 
 const bump = (m: Record<string, number>, k: string, n = 1) => void (m[k] = (m[k] ?? 0) + n);

@@ -123,9 +123,9 @@ interface Email {
   invalid?: string;
 }
 
-/** The flow's settings.email, parsed again (the flow API validated it; a flow stored before a schema change may not match). */
+/** The flow's settings.email (or email), parsed again (the flow API validated it; a flow stored before a schema change may not match). */
 function emailSettings(flow: ReportFlowInput): Email {
-  const raw = flow.settings?.email;
+  const raw = flow.settings?.email ?? flow.email;
   if (raw === undefined) return {};
   const r = EmailConfigSchema.safeParse(raw);
   return r.success ? { config: r.data } : { invalid: r.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ').slice(0, 300) };

@@ -116,9 +116,16 @@ describe('Flow reports', () => {
   });
 
   it('runs an ordinary flow, stores its report (seed 003 figures, SVG charts) behind the API, and mails only receive_daily recipients when nothing failed', async () => {
-    const flow = await flowWithEmail(emailConfig());
+    const created = await call('POST', '/api/flows', { name: 'Calls to leads', source: { integrationId: sourceId, dataType: 'leads' }, target: { integrationId: hookId, path: '/hooks/catch/1/a/', method: 'POST' }, mapping: { email: '${Email}' }, email: emailConfig() });
+    expect([created.status, created.body.email?.recipients?.length]).toEqual([201, 3]);
+    const flow = created.body as FlowItem;
     await writeRecords(stack, sourceId, [{ Id: 'A1', Email: 'a@example.com' }, { Id: 'B2', Email: 'b@example.com' }]);
     const before = smtp.received.length;
+    // --no-email: stored, not mailed.
+    const quiet = await runFlow(stack, call, flow.id, { noEmail: true });
+    expect(smtp.received.length - before).toBe(0);
+    expect((await call('GET', `/api/flows/${flow.id}/reports`)).body.reports[0]).toMatchObject({ id: quiet.id, mail: { status: 'not_sent', reason: 'no_email' } });
+    await writeRecords(stack, sourceId, [{ Id: 'A1', Email: 'a2@example.com' }, { Id: 'B2', Email: 'b2@example.com' }]);
     const run = await runFlow(stack, call, flow.id);
     expect(run.sync_summary).toMatchObject({ records_processed: 2, successful_transfers: 2, failed_transfers: 0 });
     expect(smtp.received.length - before).toBe(1);
@@ -128,7 +135,8 @@ describe('Flow reports', () => {
 
     const list = await call('GET', `/api/flows/${flow.id}/reports`);
     expect(list.status).toBe(200);
-    expect(list.body.reports).toEqual([expect.objectContaining({ id: run.id, kind: 'run', subject: run.id, hasErrors: false, empty: false, totals: { runs: 1, processed: 2, succeeded: 2, failed: 0 }, mail: expect.objectContaining({ status: 'sent', recipients: 2 }) })]);
+    expect(list.body.reports[0]).toEqual(expect.objectContaining({ id: run.id, kind: 'run', subject: run.id, hasErrors: false, empty: false, totals: { runs: 1, processed: 2, succeeded: 2, failed: 0 }, mail: expect.objectContaining({ status: 'sent', recipients: 2 }) }));
+    expect(list.body.reports.map((r: { id: string }) => r.id)).toEqual([run.id, quiet.id]);
     expect(list.body.reports[0].html).toBeUndefined();
     const page = await call('GET', `/api/flows/${flow.id}/reports/${run.id}`);
     expect(page.status).toBe(200);

@@ -41,9 +41,9 @@ export function checkCallsFlow(f: { template?: string; source: { dataType: strin
   return problems;
 }
 
-/** Run options: the calls ones only on a calls flow, an office it has. */
+/** Run options: the calls ones only on a calls flow, an office it has (`noEmail` on any flow that mails reports). */
 export function checkCallsRun(flow: FlowItem, opts: Pick<FlowRun, 'office' | 'hoursBack' | 'callTypes' | 'noEmail'>): void {
-  const given = (['office', 'hoursBack', 'callTypes', 'noEmail'] as const).filter((k) => opts[k] !== undefined);
+  const given = (['office', 'hoursBack', 'callTypes', 'noEmail'] as const).filter((k) => opts[k] !== undefined && !(k === 'noEmail' && flow.email));
   if (!isTemplate(flow) && given.length) throw new ValidationError(`${given.join(', ')}: only calls_to_leads flows take these`, given.map((path) => ({ path, message: 'only for calls_to_leads flows' })));
   if (opts.office !== undefined && !flow.settings?.offices[opts.office])
     throw new ValidationError(`office: no office "${opts.office}" in the flow's settings`, [{ path: 'office', message: `known offices: ${Object.keys(flow.settings?.offices ?? {}).join(', ') || 'none'}` }]);
