@@ -27,12 +27,16 @@ export const API_ERRORS = {
   invalid_file: 400,
   /** A CSV export whose records have more distinct fields than a header may hold. */
   too_many_columns: 400,
+  /** The OIDC provider refused an authorization code (used, expired, or not for this verifier). */
+  invalid_grant: 400,
   invalid_api_key: 401,
   invalid_signature: 401,
   invalid_token: 401,
   /** A viewer calling a route that changes something; a person signed in without a tenant. */
   read_only_role: 403,
   no_tenant: 403,
+  /** A viewer reading what only admins see (the tenant's people). */
+  admin_role_required: 403,
   not_found: 404,
   integration_not_found: 404,
   run_not_found: 404,
@@ -41,11 +45,16 @@ export const API_ERRORS = {
   channel_not_found: 404,
   api_key_not_found: 404,
   tenant_not_found: 404,
+  user_not_found: 404,
   /** No route has this path (not listed per operation), or none has this method on it. */
   route_not_found: 404,
   method_not_allowed: 405,
   version_conflict: 409,
   too_many_api_keys: 409,
+  too_many_users: 409,
+  user_in_other_tenant: 409,
+  /** Sign-in for people asked of a stack without an OIDC provider (OIDC_ISSUER). */
+  sso_not_configured: 409,
   payload_too_large: 413,
 } as const satisfies Record<string, number>;
 export type ApiErrorCode = keyof typeof API_ERRORS;

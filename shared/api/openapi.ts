@@ -3,6 +3,8 @@ import { config } from '../config';
 import type { App } from '../services/app';
 import { flowRoutes } from './flows';
 import { apiKeyRoutes } from './keys';
+import { signInRoutes } from './sign-in';
+import { userRoutes } from './users';
 import { notificationRoutes, summaryRoutes } from './notifications';
 import { API_ERRORS, type ApiErrorCode } from '../errors';
 import { MAX_PARAM_LENGTH, type Route, type RouteReply } from './router';
@@ -33,6 +35,8 @@ export function publicRoutes(app: App): Route[] {
     ...notificationRoutes(app),
     ...summaryRoutes(app),
     ...apiKeyRoutes(app),
+    ...userRoutes(app),
+    ...signInRoutes(app),
     ...openApiRoutes(app),
   ];
 }
@@ -68,6 +72,7 @@ export function errorCodes(r: Route): ApiErrorCode[] {
   // An API key, or a sign-in token; a viewer may only read (Router.authorize).
   if (r.auth) codes.push('invalid_api_key', 'invalid_token', 'no_tenant');
   if (r.auth && r.method !== 'GET') codes.push('read_only_role');
+  if (r.auth && r.adminOnly) codes.push('admin_role_required');
   if (/\{\w+\}/.test(r.path)) codes.push('not_found');
   // Every body is size-checked, and every body of a non-webhook route is parsed as JSON, schema or not.
   codes.push('payload_too_large');

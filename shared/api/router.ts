@@ -27,6 +27,8 @@ export interface Route {
   path: string;
   /** Needs a tenant (API key or sign-in token); webhooks authenticate by signature instead. Non-GET ones need the admin role. */
   auth: boolean;
+  /** Only the admin role may call it, even to read (the tenant's people); the router refuses others. */
+  adminOnly?: boolean;
   /** Webhooks keep the raw bytes and parse themselves. */
   rawBody?: RawBody;
   /** Largest body in bytes (default MAX_BODY_BYTES); a larger one is a 413. */
@@ -164,6 +166,7 @@ export class Router {
     if (sso && principal.via !== 'sso') throw new UnauthorizedError('invalid_token', `Routes under ${SSO_PREFIX}/api take a sign-in token; send API keys to /api.`);
     if (!READ_METHODS.has(r.method) && principal.role !== 'admin')
       throw new ForbiddenError('read_only_role', `Your role (${principal.role}) can only read: ${r.method} ${r.path} needs the admin role.`);
+    if (r.adminOnly && principal.role !== 'admin') throw new ForbiddenError('admin_role_required', `${r.method} ${r.path} is for the tenant's admins; your role is ${principal.role}.`);
     return principal;
   }
 }

@@ -16,8 +16,9 @@ import { runs } from './runs';
 import { dataDirOf, openStack } from './store';
 import { sync } from './sync';
 import { tenantsCreate } from './tenants';
+import { authToken, usersAdd, usersList, usersRemove } from './users';
 
-export const COMMANDS: Command[] = [tenantsCreate, integrationsList, sync, runs, data, flowsList, flowsRun, flowsDeliveries, notifySummary];
+export const COMMANDS: Command[] = [tenantsCreate, integrationsList, sync, runs, data, flowsList, flowsRun, flowsDeliveries, notifySummary, usersAdd, usersList, usersRemove, authToken];
 
 const ALL_OPTIONS: Record<string, OptionSpec> = Object.assign({}, ...COMMANDS.map((c) => c.options));
 

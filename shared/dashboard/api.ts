@@ -35,15 +35,21 @@ export class ApiError extends Error {
 }
 
 const KEY = 'switchboard.apiKey';
+/** 'sso' when the key is an SSO provider's ID token: its calls go to /sso/api, the routes behind the JWT authorizer. */
+const VIA = 'switchboard.via';
 const listeners = new Set<() => void>();
 export const session = {
   key: (): string | null => sessionStorage.getItem(KEY),
-  signIn(key: string) {
+  via: (): string | null => sessionStorage.getItem(VIA),
+  signIn(key: string, via?: 'sso') {
     sessionStorage.setItem(KEY, key);
+    if (via) sessionStorage.setItem(VIA, via);
+    else sessionStorage.removeItem(VIA);
     listeners.forEach((l) => l());
   },
   signOut() {
     sessionStorage.removeItem(KEY);
+    sessionStorage.removeItem(VIA);
     listeners.forEach((l) => l());
   },
   subscribe(l: () => void) {
@@ -65,7 +71,9 @@ export async function call<T>(method: string, path: string, opts: { body?: unkno
   if (opts.ifMatch !== undefined) headers['if-match'] = `"${opts.ifMatch}"`;
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    // Deployed, /api takes API keys and /sso/api (same origin, CloudFront → the JWT authorizer's twins) sign-in tokens.
+    const url = opts.key === undefined && session.via() === 'sso' && path.startsWith('/api/') ? `/sso${path}` : path;
+    res = await fetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
   } catch {
     throw new ApiError(0, 'network_error', 'Switchboard did not answer. Is it running?');
   }

@@ -10,6 +10,8 @@ import { startLocalStream, type LocalStream } from './stream';
 import { FLOWS_QUEUE, NOTIFY_QUEUE } from '../queue/types';
 import { integrationRoutes } from '../api/routes';
 import { apiKeyRoutes } from '../api/keys';
+import { signInRoutes } from '../api/sign-in';
+import { userRoutes } from '../api/users';
 import { DevSigner } from '../auth/dev';
 import { devSignInRoutes } from './dev-signin';
 import { bulkRoutes } from '../api/bulk';
@@ -116,7 +118,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   let url: string | undefined;
   if (opts.port !== undefined) {
     const dev = await DevSigner.load(keyDir);
-    const routes = (a: App) => [...integrationRoutes(a), ...bulkRoutes(a), ...flowRoutes(a), ...connectionTestRoutes(a), ...apiKeyRoutes(a), ...openApiRoutes(a), ...devSignInRoutes(a, dev), ...(opts.extraRoutes?.(a) ?? [])];
+    const routes = (a: App) => [...integrationRoutes(a), ...bulkRoutes(a), ...flowRoutes(a), ...connectionTestRoutes(a), ...apiKeyRoutes(a), ...userRoutes(a), ...signInRoutes(a), ...openApiRoutes(a), ...devSignInRoutes(a, dev), ...(opts.extraRoutes?.(a) ?? [])];
     ({ server, url } = await serveHandler(createApiHandler(() => app, routes, [dev.issuer]), opts.port, undefined, opts.dashboardDir));
     if (dataDir) writeFileSync(stackFile(dataDir), JSON.stringify({ pid: process.pid, dynamoEndpoint, url }), { mode: 0o600 });
     if (dataDir) await releaseDeadLeases(app, queues.recoverInFlight());

@@ -22,8 +22,8 @@ export const DASHBOARD_HEADERS: Record<string, string> = {
   'cache-control': 'no-cache',
 };
 
-/** Paths the API functions own; every other GET is the dashboard's. */
-export const isApiPath = (path: string) => path === '/api' || path.startsWith('/api/') || path === '/webhooks' || path.startsWith('/webhooks/');
+/** Paths the API functions own (`/sso/api/…`: the API for people signed in with SSO); every other GET is the dashboard's. */
+export const isApiPath = (path: string) => path === '/api' || path.startsWith('/api/') || path.startsWith('/sso/api/') || path === '/webhooks' || path.startsWith('/webhooks/');
 
 export interface StaticReply {
   status: number;

@@ -5,6 +5,8 @@ export const keys = {
   tenantApiKey: (tenantId: string, keyId: string) => ({ PK: `TENANT#${tenantId}`, SK: `APIKEY#${keyId}` }),
   /** A signed-in person's tenant and role, by the IdP's issuer and the configured user claim. */
   ssoUser: (issuer: string, user: string) => ({ PK: `SSOUSER#${issuer}#${user}`, SK: 'SSOUSER' }),
+  /** The tenant's listing entry of a person mapped to it. */
+  tenantSsoUser: (tenantId: string, issuer: string, user: string) => ({ PK: `TENANT#${tenantId}`, SK: `SSOUSER#${issuer}#${user}` }),
   tenant: (tenantId: string) => ({ PK: `TENANT#${tenantId}`, SK: 'TENANT' }),
   integration: (tenantId: string, id: string) => ({ PK: `TENANT#${tenantId}`, SK: `INTEGRATION#${id}` }),
   integrationPrefix: (tenantId: string) => ({ PK: `TENANT#${tenantId}`, SKPrefix: 'INTEGRATION#' }),

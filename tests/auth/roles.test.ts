@@ -33,8 +33,15 @@ describe('roles on every route', () => {
     }
   });
 
-  it('lets a viewer read', async () => {
-    for (const r of routes().filter((x) => x.method === 'GET')) {
+  it('lets a viewer read, but for the admin-only reads (the tenant\'s people)', async () => {
+    const adminReads = routes().filter((x) => x.method === 'GET' && x.adminOnly);
+    expect(adminReads.map((r) => r.path)).toContain('/api/users');
+    for (const r of adminReads) {
+      const res = await call(stack.url!, viewer, 'GET', concrete(r.path));
+      expect([r.path, res.status, res.body?.error?.code]).toEqual([r.path, 403, 'admin_role_required']);
+      expect((await call(stack.url!, admin, 'GET', concrete(r.path))).status).not.toBe(403);
+    }
+    for (const r of routes().filter((x) => x.method === 'GET' && !x.adminOnly)) {
       const res = await call(stack.url!, viewer, 'GET', concrete(r.path));
       expect([r.path, res.status]).not.toEqual([r.path, 403]);
       expect([r.path, res.status]).not.toEqual([r.path, 401]);

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { call, session } from '../api';
 import { ErrorBox, useAction } from '../ui';
 import { DevSignIn } from './dev-signin';
+import { SsoSignIn } from './sso';
 
 /**
  * The only screen before sign-in. The key is checked against the API before it is kept (in this tab's
@@ -24,10 +25,11 @@ export function SignIn() {
       <label>API key
         <input type="password" name="apiKey" autocomplete="current-password" required value=${key} onInput=${(e: Event) => setKey((e.target as HTMLInputElement).value)} />
       </label>
-      <p class="hint">The key <code>npm start</code> printed on first start, or one from <code>npx switchboard tenants create &lt;name&gt; --json</code>.</p>
+      <p class="hint">The key <code>npm start</code> printed on first start, or one from <code>${'npx switchboard tenants create <name> --json'}</code>.</p>
       <button type="submit" disabled=${check.pending}>Sign in</button>
     </form>
     <${ErrorBox} error=${check.error} title="Sign-in failed" />
+    <${SsoSignIn} />
     <${DevSignIn} />
   </section>`;
 }
