@@ -36,6 +36,8 @@ describe('sign-in in the deployed api function', () => {
       TABLE_NAME: 'switchboard-signin',
       KMS_KEY_ID: 'arn:aws:kms:us-east-1:123456789012:key/test',
       QUEUE_URL_PREFIX: 'https://sqs.us-east-1.amazonaws.com/123456789012/switchboard-dev-',
+      // The deployed api function always has its export bucket (serverless.yml); without it no route is served.
+      EXPORT_BUCKET: 'switchboard-dev-exports',
       SWITCHBOARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-signin-')),
       OIDC_ISSUER: idp.issuer,
       OIDC_AUDIENCE: idp.clientId,

@@ -7,6 +7,8 @@ import { call } from '../auth/helpers';
 import { cli } from '../helpers/cli';
 
 const ISSUER = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example';
+// Each run is a new Node process with the TypeScript loader: seconds apiece on a busy machine.
+jest.setTimeout(150_000);
 
 /** The operator's side of sign-in: the user → tenant mapping (`users add|list|remove`) and local tokens (`auth token`). */
 describe('CLI: users and auth token', () => {
