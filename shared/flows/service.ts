@@ -115,6 +115,7 @@ export class FlowService {
     problems.push(...checkCallsFlow(f, source, target || undefined));
     for (const m of f.match) if (!(m in mapping)) problems.push({ path: 'match', message: `${m} is not a mapped target field` });
     for (const r of f.required) if (!(r in mapping)) problems.push({ path: 'required', message: `${r} is not a mapped target field` });
+    problems.push(...(await this.checkMail(tenantId, f)));
     if (problems.length) throw new ValidationError(`Invalid flow: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, problems);
     compileMapping(mapping);
     await checkActions(this.app, tenantId, f);
@@ -123,6 +124,14 @@ export class FlowService {
       compileMapping(Object.fromEntries(Object.entries(f.note).map(([k, v]) => [`note.${k}`, v])), '');
     }
     if (f.source.filter) compileFilter(f.source.filter);
+  }
+
+  /** The integration reports are mailed through must be the tenant's smtp or sendgrid one. */
+  private async checkMail(tenantId: string, f: CreateFlow): Promise<ErrorDetail[]> {
+    const [path, id] = f.settings?.email?.integrationId ? ['settings.email.integrationId', f.settings.email.integrationId] : ['email.integrationId', f.email?.integrationId];
+    if (!id) return [];
+    const type = (await this.app.integrations.get(tenantId, id))?.type;
+    return type === 'smtp' || type === 'sendgrid' ? [] : [{ path, message: type ? `a ${type} integration sends no mail; use an smtp or sendgrid one` : 'no such integration' }];
   }
 }
 

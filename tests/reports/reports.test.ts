@@ -118,6 +118,8 @@ describe('Flow reports', () => {
   it('runs an ordinary flow, stores its report (seed 003 figures, SVG charts) behind the API, and mails only receive_daily recipients when nothing failed', async () => {
     const created = await call('POST', '/api/flows', { name: 'Calls to leads', source: { integrationId: sourceId, dataType: 'leads' }, target: { integrationId: hookId, path: '/hooks/catch/1/a/', method: 'POST' }, mapping: { email: '${Email}' }, email: emailConfig() });
     expect([created.status, created.body.email?.recipients?.length]).toEqual([201, 3]);
+    const notMail = await call('PATCH', `/api/flows/${created.body.id}`, { email: emailConfig({ integrationId: hookId }) });
+    expect([notMail.status, notMail.body.error.details]).toEqual([400, [{ path: 'email.integrationId', message: 'a custom_api integration sends no mail; use an smtp or sendgrid one' }]]);
     const flow = created.body as FlowItem;
     await writeRecords(stack, sourceId, [{ Id: 'A1', Email: 'a@example.com' }, { Id: 'B2', Email: 'b@example.com' }]);
     const before = smtp.received.length;
