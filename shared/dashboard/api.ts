@@ -65,18 +65,24 @@ export interface Reply<T> {
   version?: number;
 }
 
-export async function call<T>(method: string, path: string, opts: { body?: unknown; ifMatch?: number; key?: string } = {}): Promise<Reply<T>> {
+/**
+ * `file`: a body sent as its bytes with its media type (an upload); `blob`: a successful answer read as bytes
+ * (a download), not parsed.
+ */
+export async function call<T>(method: string, path: string, opts: { body?: unknown; ifMatch?: number; key?: string; file?: { body: Blob; type: string }; blob?: boolean } = {}): Promise<Reply<T>> {
   const headers: Record<string, string> = { authorization: `Bearer ${opts.key ?? session.key() ?? ''}` };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.file) headers['content-type'] = opts.file.type;
   if (opts.ifMatch !== undefined) headers['if-match'] = `"${opts.ifMatch}"`;
   let res: Response;
   try {
     // Deployed, /api takes API keys and /sso/api (same origin, CloudFront → the JWT authorizer's twins) sign-in tokens.
     const url = opts.key === undefined && session.via() === 'sso' && path.startsWith('/api/') ? `/sso${path}` : path;
-    res = await fetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    res = await fetch(url, { method, headers, body: opts.file ? opts.file.body : opts.body === undefined ? undefined : JSON.stringify(opts.body) });
   } catch {
     throw new ApiError(0, 'network_error', 'Switchboard did not answer. Is it running?');
   }
+  if (opts.blob && res.ok) return { body: (await res.blob()) as T, status: res.status };
   const text = await res.text();
   let body: unknown;
   try {
@@ -95,6 +101,24 @@ export async function call<T>(method: string, path: string, opts: { body?: unkno
 }
 
 export const get = async <T>(path: string) => (await call<T>('GET', path)).body;
+
+/**
+ * Saves an export as a file: the body the API streams (`npm start`, or a small export deployed), or, when it
+ * answers 201 (a large export in AWS, written to S3), the presigned URL it names.
+ */
+export async function download(path: string, filename: string): Promise<void> {
+  const r = await call<Blob>('GET', path, { blob: true });
+  if (r.status === 201) {
+    location.assign((JSON.parse(await r.body.text()) as { url: string }).url);
+    return;
+  }
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(r.body);
+  a.download = filename;
+  a.click();
+  // Revoked later: the browser is still reading the blob into the file it saves.
+  setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+}
 
 export const enc = encodeURIComponent;
 

@@ -19,8 +19,9 @@ export function useTemplates(): { templates?: Template[]; error?: unknown } {
   return state;
 }
 
-/** The data types an integration syncs: the connector's own, or a custom API's configured streams. */
+/** The data types an integration syncs: the connector's own, a custom API's configured streams, or a file integration's one. */
 export function dataTypesOf(t: Template | undefined, config: Record<string, unknown>): string[] {
   const streams = Array.isArray(config.streams) ? (config.streams as { name?: unknown }[]).map((s) => String(s.name ?? '')).filter(Boolean) : [];
+  if (t?.imported && typeof config.dataType === 'string') return [config.dataType];
   return [...new Set([...(t?.dataTypes ?? []), ...streams])];
 }

@@ -1,8 +1,8 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
-import { enc, qs, type DataRecord, type Integration, type Page, type Template } from '../api';
+import { download, enc, qs, type DataRecord, type Integration, type Page, type Template } from '../api';
 import { dataTypesOf } from '../catalog';
-import { ErrorBox, Loading, Pager, Time, useGet, usePages } from '../ui';
+import { ErrorBox, Loading, Pager, Time, useAction, useGet, usePages } from '../ui';
 
 /** The synced records, a page at a time, filtered by data type, change time and deletion. */
 export function DataBrowser({ i, template }: { i: Integration; template?: Template }) {
@@ -15,6 +15,10 @@ export function DataBrowser({ i, template }: { i: Integration; template?: Templa
   const cursor = pages.cursor;
   const path = `/api/integrations/${enc(i.id)}/data${qs({ dataType, limit: 25, cursor, modifiedAfter, includeDeleted: showDeleted ? 'true' : undefined })}`;
   const page = useGet<Page<'data', DataRecord>>(path);
+  // Every record of the data type with the same filters, as a file (GET …/export).
+  const save = useAction((format: 'csv' | 'ndjson') =>
+    download(`/api/integrations/${enc(i.id)}/export${qs({ dataType, format, modifiedAfter, includeDeleted: showDeleted ? 'true' : undefined })}`, `${dataType}.${format}`),
+  );
   // A new filter starts from the first page.
   const filter = (f: () => void) => {
     f();
@@ -35,7 +39,12 @@ export function DataBrowser({ i, template }: { i: Integration; template?: Templa
       </label>
       <label class="check"><input type="checkbox" checked=${showDeleted} onChange=${(e: Event) => filter(() => setShowDeleted((e.target as HTMLInputElement).checked))} /> Show deleted</label>
     </div>
-    <${ErrorBox} error=${page.error} />
+    <div class="actions">
+      <button type="button" class="secondary" disabled=${!dataType || save.pending} onClick=${() => save.run('csv')}>Download CSV</button>
+      <button type="button" class="secondary" disabled=${!dataType || save.pending} onClick=${() => save.run('ndjson')}>Download NDJSON</button>
+      ${dataType ? null : html`<span class="muted">Choose a data type to download all of its records.</span>`}
+    </div>
+    <${ErrorBox} error=${page.error || save.error} />
     ${!page.data && !page.error ? html`<${Loading} what="records" />` : null}
     ${page.data
       ? page.data.data.length === 0

@@ -6,6 +6,7 @@ import { Confirm, ErrorBox, Link, Loading, navigate, Status, Time, useAction, us
 import { EditIntegration } from './edit';
 import { RunDetail, RunList, RunTable } from './runs';
 import { DataBrowser } from './data';
+import { Upload } from './upload';
 import { Metrics } from './metrics';
 import { Webhooks } from './webhooks';
 
@@ -26,6 +27,7 @@ const TABS = [
   ['summary', 'Summary'],
   ['runs', 'Runs'],
   ['data', 'Data'],
+  ['upload', 'Upload'],
   ['metrics', 'Metrics'],
   ['webhooks', 'Webhooks'],
   ['edit', 'Settings'],
@@ -39,11 +41,14 @@ export function IntegrationScreen({ id, tab, runId }: { id: string; tab: string;
   const it = i.data;
   const template = templates?.find((t) => t.type === it.type);
   const hasWebhooks = Boolean(it.webhook) || it.type === 'custom_api';
+  // A file integration's records arrive by upload: an Upload tab, and nothing to sync.
+  const imported = Boolean(template?.imported);
   const base = `/integrations/${enc(id)}`;
   let body: unknown;
-  if (tab === 'summary') body = html`<${Summary} i=${it} reload=${i.reload} />`;
+  if (tab === 'summary') body = html`<${Summary} i=${it} reload=${i.reload} imported=${imported} />`;
   else if (tab === 'runs') body = runId ? html`<${RunDetail} integrationId=${id} runId=${runId} onDone=${i.reload} />` : html`<${RunList} integrationId=${id} />`;
   else if (tab === 'data') body = html`<${DataBrowser} i=${it} template=${template} />`;
+  else if (tab === 'upload' && imported) body = html`<${Upload} i=${it} onDone=${i.reload} />`;
   else if (tab === 'metrics') body = html`<${Metrics} integrationId=${id} />`;
   else if (tab === 'webhooks') body = html`<${Webhooks} i=${it} />`;
   else if (tab === 'edit') body = template ? html`<${EditIntegration} key=${it.version} i=${it} template=${template} onSaved=${i.reload} />` : html`<${Loading} what="the connector's form" />`;
@@ -52,12 +57,12 @@ export function IntegrationScreen({ id, tab, runId }: { id: string; tab: string;
     <p class="small"><${Link} href="/">Overview</${Link}> / ${it.name}</p>
     <div class="head"><h1>${it.name}</h1><${Status} status=${it.status} /></div>
     <nav class="tabs" aria-label="Integration">
-      ${TABS.filter(([t]) => t !== 'webhooks' || hasWebhooks).map(([t, label]) => html`<${Link} href=${t === 'summary' ? base : `${base}/${t}`} current=${t === tab}>${label}</${Link}>`)}
+      ${TABS.filter(([t]) => (t !== 'webhooks' || hasWebhooks) && (t !== 'upload' || imported)).map(([t, label]) => html`<${Link} href=${t === 'summary' ? base : `${base}/${t}`} current=${t === tab}>${label}</${Link}>`)}
     </nav>
     ${body}`;
 }
 
-function Summary({ i, reload }: { i: Integration; reload(): void }) {
+function Summary({ i, reload, imported }: { i: Integration; reload(): void; imported: boolean }) {
   const runs = useGet<Page<'runs', Run>>(`/api/integrations/${enc(i.id)}/runs?limit=5`, { pollMs: 2000, poll: (r) => r.runs.some((x) => x.status === 'queued' || x.status === 'running') });
   const [test, setTest] = useState<{ ok: boolean; message: string; latencyMs: number }>();
   const dialog = useRef<HTMLDialogElement>(null);
@@ -90,9 +95,11 @@ function Summary({ i, reload }: { i: Integration; reload(): void }) {
       ? html`<div class="error" role="alert"><strong>Last error</strong><p>${i.errorMessage}</p><p class="advice">What to do: ${adviceFor(i.errorMessage)}</p></div>`
       : null}
     <div class="actions">
-      <button type="button" disabled=${busy} onClick=${() => sync.run({})}>Sync now</button>
+      ${imported
+        ? html`<${Link} href=${`/integrations/${enc(i.id)}/upload`}>Upload a file</${Link}>`
+        : html`<button type="button" disabled=${busy} onClick=${() => sync.run({})}>Sync now</button>
       <button type="button" class="secondary" disabled=${busy} onClick=${() => dialog.current?.showModal()}>Full sync</button>
-      <button type="button" class="secondary" disabled=${busy} onClick=${() => sync.run({ dryRun: true })}>Dry run</button>
+      <button type="button" class="secondary" disabled=${busy} onClick=${() => sync.run({ dryRun: true })}>Dry run</button>`}
       ${i.status === 'inactive'
         ? html`<button type="button" class="secondary" disabled=${busy} onClick=${() => pause.run('active')}>Resume</button>`
         : html`<button type="button" class="secondary" disabled=${busy} onClick=${() => pause.run('inactive')}>Pause</button>`}
