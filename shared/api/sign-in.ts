@@ -12,7 +12,7 @@ const SettingsSchema = z.strictObject({ issuer: z.string(), clientId: z.string()
  * The dashboard's SSO sign-in (shared/auth/code-flow.ts), unauthenticated since it is how one gets a token: where to
  * send a person (public facts of the IdP, no secret), and the exchange of the code they come back with.
  */
-export function signInRoutes(app: App): Route[] {
+export function signInRoutes(app: App, opts: { devSignIn?: boolean } = {}): Route[] {
   const idp = configuredProvider(app.limits);
   const flow = idp && new CodeFlow(idp.provider, idp.trusted);
   const needFlow = () => {
@@ -24,9 +24,14 @@ export function signInRoutes(app: App): Route[] {
       method: 'GET',
       path: '/api/auth/config',
       auth: false,
-      summary: 'How people sign in: the OIDC provider and client id for the authorization-code flow with PKCE, or null',
-      responses: { 200: { description: 'The sign-in settings', body: z.strictObject({ sso: SettingsSchema.nullable() }) } },
-      handle: async () => ({ status: 200, body: { sso: flow ? await flow.settings() : null } }),
+      summary: 'How people sign in: the OIDC provider and client id for the authorization-code flow with PKCE (or null), and whether the dev sign-in exists',
+      responses: {
+        200: {
+          description: 'The sign-in settings',
+          body: z.strictObject({ sso: SettingsSchema.nullable(), devSignIn: z.boolean().describe('POST /api/auth/dev exists: the local stack only.') }),
+        },
+      },
+      handle: async () => ({ status: 200, body: { sso: flow ? await flow.settings() : null, devSignIn: opts.devSignIn ?? false } }),
     },
     {
       method: 'POST',

@@ -118,7 +118,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   let url: string | undefined;
   if (opts.port !== undefined) {
     const dev = await DevSigner.load(keyDir);
-    const routes = (a: App) => [...integrationRoutes(a), ...bulkRoutes(a), ...flowRoutes(a), ...connectionTestRoutes(a), ...apiKeyRoutes(a), ...userRoutes(a), ...signInRoutes(a), ...openApiRoutes(a), ...devSignInRoutes(a, dev), ...(opts.extraRoutes?.(a) ?? [])];
+    const routes = (a: App) => [...integrationRoutes(a), ...bulkRoutes(a), ...flowRoutes(a), ...connectionTestRoutes(a), ...apiKeyRoutes(a), ...userRoutes(a), ...signInRoutes(a, { devSignIn: true }), ...openApiRoutes(a), ...devSignInRoutes(a, dev), ...(opts.extraRoutes?.(a) ?? [])];
     ({ server, url } = await serveHandler(createApiHandler(() => app, routes, [dev.issuer]), opts.port, undefined, opts.dashboardDir));
     if (dataDir) writeFileSync(stackFile(dataDir), JSON.stringify({ pid: process.pid, dynamoEndpoint, url }), { mode: 0o600 });
     if (dataDir) await releaseDeadLeases(app, queues.recoverInFlight());

@@ -52,7 +52,7 @@ describe('SSO code exchange (/api/auth/config, /api/auth/token)', () => {
 
   it('publishes the provider, the client id and the authorize endpoint from discovery, nothing secret', async () => {
     const res = await call(stack.url!, undefined, 'GET', '/api/auth/config');
-    expect(res.body).toEqual({ sso: { issuer: idp.issuer, clientId: idp.clientId, authorizationEndpoint: `${new URL(idp.issuer).origin}/oauth2/authorize`, scope: 'openid email' } });
+    expect(res.body).toEqual({ sso: { issuer: idp.issuer, clientId: idp.clientId, authorizationEndpoint: `${new URL(idp.issuer).origin}/oauth2/authorize`, scope: 'openid email' }, devSignIn: true });
   });
 
   it('exchanges a code with its verifier for the verified ID token and its nonce, once', async () => {

@@ -67,6 +67,10 @@ describe('sign-in in the deployed api function', () => {
     const post = sample('api-create-integration.json', { API_KEY: 'unused-00000000' });
     const dev = await handler({ ...post, rawPath: '/api/auth/dev', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenantId }), requestContext: { ...post.requestContext, http: { ...post.requestContext.http, path: '/api/auth/dev' } } });
     expect([dev.statusCode, code(dev)]).toEqual([404, 'route_not_found']);
+    // …and the dashboard is told so: its sign-in page offers SSO, not the developer sign-in.
+    const get = sample('api-list-integrations.json', { API_KEY: 'unused-00000000' });
+    const conf = await handler({ ...get, rawPath: '/api/auth/config', rawQueryString: '', queryStringParameters: undefined, headers: {}, requestContext: { ...get.requestContext, http: { ...get.requestContext.http, path: '/api/auth/config' } } });
+    expect(JSON.parse(conf.body!)).toEqual({ sso: expect.objectContaining({ issuer: idp.issuer, clientId: idp.clientId }), devSignIn: false });
     const signer = await DevSigner.load(mkdtempSync(join(tmpdir(), 'sb-devkey-')));
     const { token } = await signer.sign({ tenantId, role: 'admin' });
     const res = await handler(sample('api-list-integrations.json', { API_KEY: token }));

@@ -96,7 +96,7 @@ describe('people of a tenant without a sign-in provider', () => {
     const put = await call(stack.url!, stack.apiKey, 'PUT', '/api/users/ann@example.com', { role: 'admin' });
     expect([put.status, put.body.error.code]).toEqual([409, 'sso_not_configured']);
     expect((await call(stack.url!, stack.apiKey, 'GET', '/api/users')).body).toEqual({ users: [] });
-    expect((await call(stack.url!, undefined, 'GET', '/api/auth/config')).body).toEqual({ sso: null });
+    expect((await call(stack.url!, undefined, 'GET', '/api/auth/config')).body).toEqual({ sso: null, devSignIn: true });
     const token = await call(stack.url!, undefined, 'POST', '/api/auth/token', { code: 'c', codeVerifier: 'v'.repeat(43), redirectUri: 'http://127.0.0.1/auth/callback' });
     expect([token.status, token.body.error.code]).toEqual([409, 'sso_not_configured']);
   });

@@ -1,9 +1,9 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { call, session } from '../api';
-import { ErrorBox, useAction } from '../ui';
+import { ErrorBox, useAction, useGet } from '../ui';
 import { DevSignIn } from './dev-signin';
-import { SsoSignIn } from './sso';
+import { SsoSignIn, type AuthConfig } from './sso';
 
 /**
  * The only screen before sign-in. The key is checked against the API before it is kept (in this tab's
@@ -11,6 +11,8 @@ import { SsoSignIn } from './sso';
  */
 export function SignIn() {
   const [key, setKey] = useState('');
+  // Which other ways in this API offers: SSO when a provider is configured, the dev sign-in on the local stack only.
+  const ways = useGet<AuthConfig>('/api/auth/config');
   const check = useAction(async (k: string) => {
     await call('GET', '/api/integrations?limit=1', { key: k });
     session.signIn(k);
@@ -29,7 +31,7 @@ export function SignIn() {
       <button type="submit" disabled=${check.pending}>Sign in</button>
     </form>
     <${ErrorBox} error=${check.error} title="Sign-in failed" />
-    <${SsoSignIn} />
-    <${DevSignIn} />
+    <${SsoSignIn} settings=${ways.data?.sso} error=${ways.error} />
+    ${ways.data?.devSignIn ? html`<${DevSignIn} />` : null}
   </section>`;
 }

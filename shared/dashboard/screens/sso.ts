@@ -1,9 +1,9 @@
 import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { ApiError, call, session } from '../api';
 import { ErrorBox, navigate, useAction } from '../ui';
 
-interface SsoSettings {
+export interface SsoSettings {
   issuer: string;
   clientId: string;
   authorizationEndpoint: string;
@@ -23,6 +23,12 @@ async function challengeOf(verifier: string): Promise<string> {
   return b64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
 }
 
+/** GET /api/auth/config: how people sign in here. */
+export interface AuthConfig {
+  sso: SsoSettings | null;
+  devSignIn: boolean;
+}
+
 /**
  * "Sign in with SSO": the OIDC authorization-code flow with PKCE against the provider GET /api/auth/config names.
  * This tab makes the verifier, state and nonce (kept in its sessionStorage) and leaves for the provider; back at
@@ -30,12 +36,7 @@ async function challengeOf(verifier: string): Promise<string> {
  * the ID token), and the token's nonce must be the one it sent. The ID token is then kept like a key and the API
  * called under /sso/api. Renders nothing when no provider is configured.
  */
-export function SsoSignIn() {
-  const [settings, setSettings] = useState<SsoSettings | null>(null);
-  const [error, setError] = useState<unknown>();
-  useEffect(() => {
-    call<{ sso: SsoSettings | null }>('GET', '/api/auth/config', { key: '' }).then((r) => setSettings(r.body.sso), setError);
-  }, []);
+export function SsoSignIn({ settings, error }: { settings?: SsoSettings | null; error?: unknown }) {
   const callback = location.pathname === CALLBACK_PATH;
   const finish = useAction(completeSignIn);
   useEffect(() => {
