@@ -80,5 +80,6 @@ describe('CLI: switchboard flows run (calls_to_leads)', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/office: no office "boston"/);
     expect((await cli(args('--hours-back', '169'), dir)).code).toBe(2);
-  });
+    // Six CLI processes, each starting Node, tsx and the store: minutes on a loaded machine.
+  }, 300_000);
 });
