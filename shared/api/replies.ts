@@ -182,7 +182,15 @@ export const FlowRunSchema = z.strictObject({
     .describe('Per action step: records sent, failed, skipped (opt-out, quiet hours…), deferred, filtered by `when`, done by an earlier run.'),
   errors: z.array(z.strictObject({ sourceId: z.string(), target: z.string(), reason: z.string(), code: z.string().optional().describe("calls_to_leads: seed 004's error code (RC-401, ZOHO-422…)") })),
   preview: z
-    .array(z.strictObject({ sourceId: z.string(), action: z.string(), targetId: z.string().optional(), payload: z.record(z.string(), z.unknown()) }))
+    .array(
+      z.strictObject({
+        sourceId: z.string(),
+        action: z.string(),
+        targetId: z.string().optional(),
+        payload: z.record(z.string(), z.unknown()),
+        actions: z.record(z.string(), z.record(z.string(), z.unknown())).optional().describe('Each action step that would run: its rendered fields.'),
+      }),
+    )
     .optional()
     .describe('Dry runs: what would be sent for the first records.'),
   error: z.string().nullable(),

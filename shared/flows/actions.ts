@@ -89,10 +89,10 @@ export class ActionRunner {
     run.actions = Object.fromEntries(prepared.map((p) => [p.name, { sent: 0, failed: 0, skipped: 0, deferred: 0, filtered: 0, done: 0 }]));
   }
 
-  /** Undefined for a flow without actions, and for a dry run (which sends nothing). */
+  /** Undefined for a flow without actions. A dry run's runner sends nothing: it renders each step into the run's preview. */
   static create(app: App, flow: FlowItem, run: FlowRun, opts: { now: () => number; sleep?: (ms: number) => Promise<void> }): ActionRunner | undefined {
     const actions = flow.actions ?? [];
-    if (!actions.length || run.dryRun) return undefined;
+    if (!actions.length) return undefined;
     const names = stepNames(actions);
     return new ActionRunner(app, flow, run, actions.map((a, i) => prepare(a, names[i], i)), opts);
   }
@@ -117,6 +117,11 @@ export class ActionRunner {
     const env = { now, timeZone: this.flow.timeZone };
     if (p.when && !(await p.when.matches(item.data, env))) {
       figures.filtered++;
+      return;
+    }
+    if (this.run.dryRun) {
+      const entry = this.run.preview?.find((e) => e.sourceId === item.sourceId);
+      if (entry) (entry.actions ??= {})[p.name] = { type: p.action.type, ...this.fields(item, p) };
       return;
     }
     const at = new Date(now).toISOString();
@@ -149,9 +154,14 @@ export class ActionRunner {
   private async send(item: ActionItem, p: Prepared): Promise<ActionOutcome> {
     const sender = senders[p.action.type];
     const { http, config, mailer } = await this.client(p.action.integrationId);
-    const fields = p.render.render(item.data, { country: this.flow.country, timeZone: this.flow.timeZone }, sender.prepare && ((f) => sender.prepare!(item.data, f)));
+    const fields = this.fields(item, p);
     const deliveryId = createHash('sha256').update(`${this.flow.id}\n${item.sourceId}\n${p.name}`).digest('hex').slice(0, 32);
     return sender.send({ http, config, mailer, integrationId: p.action.integrationId, deliveryId, now: this.opts.now, optOuts: this.optOuts }, p.action, fields);
+  }
+
+  private fields(item: ActionItem, p: Prepared): Record<string, unknown> {
+    const sender = senders[p.action.type];
+    return p.render.render(item.data, { country: this.flow.country, timeZone: this.flow.timeZone }, sender.prepare && ((f) => sender.prepare!(item.data, f)));
   }
 
   /** One client per integration for the run, from its connector's HTTP setup (rate limit shared through App.limits). */

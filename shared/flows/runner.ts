@@ -260,8 +260,9 @@ class PageWork {
     if (run.dryRun) {
       for (const p of batch) {
         run.sync_summary.successful_transfers++;
-        const action = p.item.targetId ? 'update' : this.flow.match.length ? 'update or create' : 'create';
+        const action = !this.flow.target ? 'actions only' : p.item.targetId ? 'update' : this.flow.match.length ? 'update or create' : 'create';
         if ((run.preview ??= []).length < PREVIEW) run.preview.push({ sourceId: p.item.sourceId, action, ...(p.item.targetId ? { targetId: p.item.targetId } : {}), payload: p.item.payload });
+        this.ready.push({ sourceId: p.item.sourceId, data: p.item.data, steps: p.prev?.actions });
       }
       return;
     }

@@ -80,7 +80,7 @@ export interface FlowRun {
   /** Per action step: records sent, failed, skipped (opt-out, quiet hours…), deferred, filtered by `when`, done before. */
   actions?: Record<string, ActionFigures>;
   /** Dry runs: what would be sent for the first records. */
-  preview?: { sourceId: string; action: string; targetId?: string; payload: Record<string, unknown> }[];
+  preview?: { sourceId: string; action: string; targetId?: string; payload: Record<string, unknown>; actions?: Record<string, Record<string, unknown>> }[];
   error: string | null;
   expiresAt?: number;
 }

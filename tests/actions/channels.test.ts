@@ -125,6 +125,24 @@ describe('Flow actions: Slack, webhook, GA4, Datadog', () => {
     expect([entry.actions.webhook.status, entry.actions.webhook.attempts, entry.actionRetry]).toEqual(['sent', 2, undefined]);
   });
 
+  it('a dry run sends nothing and previews each step\'s rendered fields', async () => {
+    const flowId = await flow({
+      source: { integrationId: sourceId, dataType: 'leads', filter: "Id in ['L1', 'L2']" },
+      actions: [{ type: 'ga4', integrationId: ids.ga4, when: "Status = 'Hot'", clientId: '${GaClient}', event: 'generate_lead', params: { value: '${Amount:number}' } }],
+    });
+    const events = ga4.requests.length;
+    const r = await call('POST', `/api/flows/${flowId}/run`, { dryRun: true });
+    await stack.queues.drain();
+    const dry = (await call('GET', `/api/flows/${flowId}/runs/${r.body.runId}`)).body;
+    expect(dry.preview).toEqual([
+      { sourceId: 'L1', action: 'actions only', payload: {}, actions: { ga4: { type: 'ga4', clientId: '123.456', params: { value: 250 } } } },
+      { sourceId: 'L2', action: 'actions only', payload: {} },
+    ]);
+    expect(dry.actions.ga4).toMatchObject({ sent: 0, filtered: 1 });
+    expect(ga4.requests).toHaveLength(events);
+    expect((await call('GET', `/api/flows/${flowId}/deliveries`)).body.deliveries).toEqual([]);
+  });
+
   it('sends a GA4 event per record that passes `when`, refusing one GA4 would silently drop', async () => {
     const flowId = await flow({
       actions: [{ type: 'ga4', integrationId: ids.ga4, when: "Status = 'Hot' or Id = 'L3'", clientId: '${GaClient:default(crm-anonymous)}', event: 'generate_lead', params: { currency: 'USD', value: '${Amount:number}', lead_source: '${Name}' } }],
