@@ -10,4 +10,4 @@ import { exportFilesFromEnv } from '../shared/blobs/s3';
 import { lazyApp } from '../shared/handlers/lazy';
 
 /** HTTP API: integrations CRUD, sync requests, runs, data, exports and imports, metrics, flows, API keys, people and SSO sign-in. No connector code, no kms:Decrypt. */
-export const handler = createApiHandler(lazyApp(), (app) => [...integrationRoutes(app), ...bulkRoutes(app, exportFilesFromEnv()), ...flowRoutes(app), ...apiKeyRoutes(app), ...userRoutes(app), ...signInRoutes(app), ...openApiRoutes(app)]);
+export const handler = createApiHandler(lazyApp(), (app) => [...integrationRoutes(app), ...bulkRoutes(app, exportFilesFromEnv), ...flowRoutes(app), ...apiKeyRoutes(app), ...userRoutes(app), ...signInRoutes(app), ...openApiRoutes(app)]);

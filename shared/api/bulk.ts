@@ -13,9 +13,10 @@ export const MAX_IMPORT_BYTES = 4 * 1024 * 1024;
 
 /**
  * Bulk export of a data type and import into a file integration. `files`: where the deployed API puts large
- * exports (S3); without it (the local server) an export streams in the answer.
+ * exports (S3), asked for only when an export is answered, so a missing bucket fails exports alone; without it
+ * (the local server) an export streams in the answer.
  */
-export function bulkRoutes(app: App, files?: S3Files): Route[] {
+export function bulkRoutes(app: App, files?: () => S3Files): Route[] {
   return [
     {
       method: 'GET',
@@ -37,7 +38,7 @@ export function bulkRoutes(app: App, files?: S3Files): Route[] {
           modifiedAfter: q.modifiedAfter && new Date(q.modifiedAfter).toISOString(),
           includeDeleted: q.includeDeleted === 'true',
         });
-        return files ? viaS3(file, files, `exports/${i.tenantId}/${i.id}/${ulid()}/${file.filename}`) : streamed(file);
+        return files ? viaS3(file, files(), `exports/${i.tenantId}/${i.id}/${ulid()}/${file.filename}`) : streamed(file);
       },
     },
     {

@@ -49,8 +49,9 @@ export class S3Files {
 }
 
 /** The export bucket of the deployed stack (`EXPORT_BUCKET`, set on the API function by serverless.yml). */
+let fromEnv: S3Files | undefined;
 export function exportFilesFromEnv(): S3Files {
   const bucket = config().EXPORT_BUCKET;
   if (!bucket) throw new AppError('config_error', 'EXPORT_BUCKET is not set: the deployed API writes large exports there');
-  return new S3Files(new S3Client({}), bucket);
+  return (fromEnv ??= new S3Files(new S3Client({}), bucket));
 }

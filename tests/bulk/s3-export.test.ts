@@ -27,13 +27,14 @@ describe('export in AWS: large files go to S3', () => {
   let handler: ReturnType<typeof createApiHandler>;
   let id: string;
   const s3 = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } });
+  const files = new S3Files(s3, 'exports-bucket');
   const mock = mockClient(s3);
   const parts = new Map<number, Buffer>();
   let put: Buffer | undefined;
 
   beforeAll(async () => {
     stack = await startTestStack();
-    handler = createApiHandler(() => stack.app, (a) => bulkRoutes(a, new S3Files(s3, 'exports-bucket')));
+    handler = createApiHandler(() => stack.app, (a) => bulkRoutes(a, () => files));
     id = (await stack.svc.create(stack.tenantId, { name: 'f', type: 'file', config: { idColumn: 'id' } })).id;
     const now = new Date().toISOString();
     const record = (dataType: string, n: number) => {
