@@ -7,7 +7,7 @@ import { signInRoutes } from './sign-in';
 import { userRoutes } from './users';
 import { notificationRoutes, summaryRoutes } from './notifications';
 import { API_ERRORS, type ApiErrorCode } from '../errors';
-import { MAX_PARAM_LENGTH, type Route, type RouteReply } from './router';
+import { errorCodes, MAX_PARAM_LENGTH, type Route, type RouteReply } from './router';
 import { integrationRoutes } from './routes';
 import { bulkRoutes } from './bulk';
 import { connectionTestRoutes } from './test-route';
@@ -63,23 +63,16 @@ const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') => {
   return rest;
 };
 
+/** A reply's schema: the named ones (`meta({ id })`, replies.ts) become references to `components.schemas`, collected in `named`. */
+function replySchema(schema: z.ZodType, named: Record<string, unknown>): object {
+  const { $schema: _, $defs, ...rest } = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>;
+  const toComponents = (x: unknown) => JSON.parse(JSON.stringify(x).replaceAll('"#/$defs/', '"#/components/schemas/')) as Record<string, unknown>;
+  Object.assign(named, toComponents($defs ?? {}));
+  return toComponents(rest);
+}
+
 /** A path parameter as the router takes it: any segment of 1 to MAX_PARAM_LENGTH characters (longer is a 404). */
 const PathParam = z.string().min(1).max(MAX_PARAM_LENGTH);
-
-/** The 4xx codes a route can answer: those its shape implies (see Router and readRequest) and its own. */
-export function errorCodes(r: Route): ApiErrorCode[] {
-  const codes: ApiErrorCode[] = [];
-  // An API key, or a sign-in token; a viewer may only read (Router.authorize).
-  if (r.auth) codes.push('invalid_api_key', 'invalid_token', 'no_tenant');
-  if (r.auth && r.method !== 'GET') codes.push('read_only_role');
-  if (r.auth && r.adminOnly) codes.push('admin_role_required');
-  if (/\{\w+\}/.test(r.path)) codes.push('not_found');
-  // Every body is size-checked, and every body of a non-webhook route is parsed as JSON, schema or not.
-  codes.push('payload_too_large');
-  if (!r.rawBody) codes.push('invalid_json', 'json_too_deep');
-  if (r.body || r.query) codes.push('validation_error');
-  return [...new Set([...codes, ...(r.errors ?? [])])];
-}
 
 const errorRef = { $ref: '#/components/schemas/Error' };
 
@@ -97,9 +90,9 @@ function errorResponses(codes: ApiErrorCode[]): Record<string, object> {
   );
 }
 
-function replyResponse(reply: RouteReply): object {
+function replyResponse(reply: RouteReply, named: Record<string, unknown>): object {
   const headers = Object.entries(reply.headers ?? {}).map(([name, description]) => [name, { description, required: true, schema: { type: 'string' } }]);
-  const content = reply.raw ? Object.fromEntries([reply.raw].flat().map((t) => [t, { schema: { type: 'string' } }])) : reply.body ? { 'application/json': { schema: jsonSchema(reply.body, 'output') } } : undefined;
+  const content = reply.raw ? Object.fromEntries([reply.raw].flat().map((t) => [t, { schema: { type: 'string' } }])) : reply.body ? { 'application/json': { schema: replySchema(reply.body, named) } } : undefined;
   return { description: reply.description, ...(headers.length ? { headers: Object.fromEntries(headers) } : {}), ...(content ? { content } : {}) };
 }
 
@@ -114,7 +107,7 @@ function requestBody(r: Route): object | undefined {
   return { required, content: { 'application/json': { schema: jsonSchema(r.body) } } };
 }
 
-function operation(r: Route): Record<string, unknown> {
+function operation(r: Route, named: Record<string, unknown>): Record<string, unknown> {
   const pathParams = [...r.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: jsonSchema(r.params?.[name] ?? PathParam) }));
   const q = r.query && (jsonSchema(r.query) as { properties?: Record<string, object>; required?: string[] });
   const queryParams = Object.entries(q?.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: q?.required?.includes(name) ?? false, schema }));
@@ -128,7 +121,7 @@ function operation(r: Route): Record<string, unknown> {
     ...(parameters.length ? { parameters } : {}),
     ...(body ? { requestBody: body } : {}),
     responses: {
-      ...Object.fromEntries(Object.entries(r.responses).map(([status, reply]) => [status, replyResponse(reply)])),
+      ...Object.fromEntries(Object.entries(r.responses).map(([status, reply]) => [status, replyResponse(reply, named)])),
       ...errorResponses(errorCodes(r)),
       '5XX': { description: 'internal_error: our fault, with a requestId to quote', content: { 'application/json': { schema: errorRef } } },
     },
@@ -150,7 +143,8 @@ const security = [{ apiKey: [] }, { signIn: [] }];
 /** OpenAPI 3.1 built from the route table and the zod schemas its handlers parse with, so it cannot be hand-edited out of date. */
 export function openApiDocument(routes: Route[]): object {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of routes) (paths[r.path] ??= {})[r.method.toLowerCase()] = operation(r);
+  const named: Record<string, unknown> = {};
+  for (const r of routes) (paths[r.path] ??= {})[r.method.toLowerCase()] = operation(r, named);
   return {
     openapi: '3.1.0',
     info: {
@@ -166,7 +160,7 @@ export function openApiDocument(routes: Route[]): object {
         apiKey: { type: 'http', scheme: 'bearer', description: "A tenant's API key (a program; may change things)." },
         signIn: signInScheme(),
       },
-      schemas: { Error: jsonSchema(ErrorEnvelopeSchema, 'output') },
+      schemas: { Error: jsonSchema(ErrorEnvelopeSchema, 'output'), ...Object.fromEntries(Object.entries(named).sort(([a], [b]) => a.localeCompare(b))) },
     },
   };
 }

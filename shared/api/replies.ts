@@ -8,6 +8,7 @@ import { WEBHOOK_PROVIDERS } from '../store/webhooks';
  * What the API answers, as zod schemas: the routes declare them (Route.responses), the OpenAPI document is
  * generated from them, and under `npm start` and the tests every reply is checked against them. Strict
  * objects: a field the handler sends and the contract does not name (an internal key, a secret) is a drift.
+ * The ones with a `meta({ id })` are named in the document (`components.schemas`) and referenced where used.
  */
 
 const time = z.string().describe('ISO 8601 time');
@@ -28,7 +29,7 @@ export const IntegrationSchema = z.strictObject({
   updatedAt: time,
   version: z.number().int().describe('Send as `If-Match` to guard a change.'),
   webhook: z.strictObject({ url: z.string(), setup: z.string() }).optional().describe('Webhook connectors: where the vendor posts.'),
-});
+}).meta({ id: 'Integration' });
 
 const windowSchema = z.strictObject({ requests: z.number(), windowMs: z.number() });
 
@@ -87,7 +88,7 @@ export const RunSchema = z.strictObject({
   continuations: count,
   handoff: z.boolean().optional(),
   deletionsSkipped: z.string().optional(),
-});
+}).meta({ id: 'Run' });
 
 export const RecordSchema = z.strictObject({
   id: z.string().describe('`<dataType>:<externalId>`'),
@@ -101,7 +102,7 @@ export const RecordSchema = z.strictObject({
   lastSync: time,
   createdAt: time,
   updatedAt: time,
-});
+}).meta({ id: 'Record' });
 
 const metricCounters = Object.fromEntries(METRIC_NAMES.map((m) => [m, count])) as Record<(typeof METRIC_NAMES)[number], typeof count>;
 
@@ -111,11 +112,11 @@ export const MetricsSchema = z.strictObject({
   endDate: z.iso.date(),
   series: z.array(z.strictObject({ date: z.iso.date(), ...metricCounters })),
   totals: z.strictObject(metricCounters).partial(),
-});
+}).meta({ id: 'Metrics' });
 
-export const RunQueuedSchema = z.strictObject({ runId: z.string(), status: z.string() });
+export const RunQueuedSchema = z.strictObject({ runId: z.string(), status: z.string() }).meta({ id: 'RunQueued' });
 
-export const ConnectionTestSchema = z.strictObject({ ok: z.boolean(), message: z.string(), latencyMs: count });
+export const ConnectionTestSchema = z.strictObject({ ok: z.boolean(), message: z.string(), latencyMs: count }).meta({ id: 'ConnectionTest' });
 
 export const FlowSchema = z.strictObject({
   ...CreateFlowSchema.shape,
@@ -129,7 +130,7 @@ export const FlowSchema = z.strictObject({
   createdAt: time,
   updatedAt: time,
   version: z.number().int(),
-});
+}).meta({ id: 'Flow' });
 
 const CallsFiguresSchema = z.strictObject({
   processed: count,
@@ -194,7 +195,7 @@ export const FlowRunSchema = z.strictObject({
     .optional()
     .describe('Dry runs: what would be sent for the first records.'),
   error: z.string().nullable(),
-});
+}).meta({ id: 'FlowRun' });
 
 export const DeliverySchema = z.strictObject({
   sourceId: z.string(),
@@ -221,7 +222,7 @@ export const DeliverySchema = z.strictObject({
     .optional()
     .describe("Each action's step for this record, by step name."),
   actionRetry: z.literal(true).optional().describe('An action step failed in a way worth trying again: POST /retry picks the record up.'),
-});
+}).meta({ id: 'FlowDelivery' });
 
 export const AssignmentsPageSchema = z.strictObject({
   assignments: z.array(z.strictObject({ sourceId: z.string(), targetId: z.string().nullable(), ownerId: z.string().nullable(), rule: z.string(), at: time })),
@@ -255,7 +256,7 @@ const webhookSettings = {
   dataType: z.string().nullable().optional(),
   idPath: z.string().nullable().optional(),
 };
-export const WebhookStatusSchema = z.strictObject(webhookSettings);
+export const WebhookStatusSchema = z.strictObject(webhookSettings).meta({ id: 'WebhookSettings' });
 export const WebhookConfiguredSchema = z.strictObject({
   ...webhookSettings,
   secret: z.string().optional().describe('Generic: the generated signing secret, shown this once.'),
@@ -289,7 +290,7 @@ const channel = {
   createdAt: time,
   broken: z.strictObject({ reason: z.string(), at: time }).nullable(),
 };
-export const ChannelSchema = z.strictObject(channel);
+export const ChannelSchema = z.strictObject(channel).meta({ id: 'NotificationChannel' });
 export const ChannelCreatedSchema = z.strictObject({ ...channel, secret: z.string().optional().describe('Webhook channels: the signing secret, shown this once.') });
 
 export const NotificationDeliverySchema = z.strictObject({
@@ -302,7 +303,7 @@ export const NotificationDeliverySchema = z.strictObject({
   attempts: z.array(z.strictObject({ status: z.number().int().optional(), error: z.string().optional(), at: time })),
   at: time,
   channelBroken: z.string().optional(),
-});
+}).meta({ id: 'NotificationDelivery' });
 
 const apiKey = {
   id: z.string(),
@@ -311,7 +312,7 @@ const apiKey = {
   createdAt: time,
   lastUsedAt: time.optional(),
 };
-export const ApiKeySchema = z.strictObject(apiKey);
+export const ApiKeySchema = z.strictObject(apiKey).meta({ id: 'ApiKey' });
 export const ApiKeyCreatedSchema = z.strictObject({ ...apiKey, key: z.string().describe('The key itself, shown this once.') });
 
 export const PrincipalSchema = z.strictObject({
@@ -320,7 +321,7 @@ export const PrincipalSchema = z.strictObject({
   via: z.enum(['api_key', 'sso']),
   keyId: z.string().optional(),
   user: z.string().optional(),
-});
+}).meta({ id: 'Principal' });
 
 export const SummaryQueuedSchema = z.strictObject({ summary: DailySummarySchema, queued: count });
 

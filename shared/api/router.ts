@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError, ForbiddenError, NotFoundError, UnauthorizedError, type ApiErrorCode } from '../errors';
+import { API_ERRORS, AppError, ForbiddenError, NotFoundError, UnauthorizedError, type ApiErrorCode } from '../errors';
 import type { HttpEvent, HttpResult } from '../lambda-types';
 import type { ApiReply, ApiRequest, Principal } from '../lambda-types';
 import { jsonResult, readRequest } from './middleware';
@@ -106,11 +106,34 @@ export function checkReply(r: Route, reply: ApiReply): void {
   if (problem) throw new AppError('reply_not_in_contract', `${r.method} ${r.path} answered ${reply.status} outside its contract: ${problem}`, 500);
 }
 
+/** The 4xx codes a route can answer: those its shape implies (Router.handle, readRequest) and its own. */
+export function errorCodes(r: Route): ApiErrorCode[] {
+  const codes: ApiErrorCode[] = [];
+  // An API key, or a sign-in token; a viewer may only read (Router.authorize).
+  if (r.auth) codes.push('invalid_api_key', 'invalid_token', 'no_tenant');
+  if (r.auth && !READ_METHODS.has(r.method)) codes.push('read_only_role');
+  if (r.auth && r.adminOnly) codes.push('admin_role_required');
+  if (/\{\w+\}/.test(r.path)) codes.push('not_found');
+  // Every body is size-checked, and every body of a non-webhook route is parsed as JSON, schema or not.
+  codes.push('payload_too_large');
+  if (!r.rawBody) codes.push('invalid_json', 'json_too_deep');
+  if (r.body || r.query) codes.push('validation_error');
+  return [...new Set([...codes, ...(r.errors ?? [])])];
+}
+
+/** Throws (a 500, logged) when a route answers a client error whose code or status it does not declare. */
+export function checkError(r: Route, err: unknown): void {
+  if (!(err instanceof AppError) || !err.expose) return;
+  const declared = (errorCodes(r) as string[]).includes(err.code) && API_ERRORS[err.code as ApiErrorCode] === err.statusCode;
+  if (!declared)
+    throw new AppError('error_not_in_contract', `${r.method} ${r.path} answered ${err.statusCode} ${err.code}, which it does not declare (Route.errors, API_ERRORS in shared/errors.ts)`, 500, undefined, { cause: err });
+}
+
 export class Router {
   private readonly routes: Compiled[];
 
   /**
-   * `checkReplies`: every reply goes through checkReply. On for `npm start` and the tests, off deployed: the
+   * `checkReplies`: every reply goes through checkReply, every client error through checkError. On for `npm start` and the tests, off deployed: the
    * check would cost a JSON round trip and a schema walk of every reply (a data page is up to 1,000 vendor
    * records), and failing there would turn a write that happened (an integration created, a run queued) into a
    * 500 the client retries. The tests exercise every route, so a drift fails there first.
@@ -134,30 +157,39 @@ export class Router {
       if (!m) continue;
       pathMatched = true;
       if (r.method !== method) continue;
-      const params: Record<string, string> = {};
-      r.names.forEach((n, i) => {
-        try {
-          params[n] = decodeURIComponent(m[i + 1]);
-        } catch {
-          params[n] = m[i + 1];
-        }
-      });
-      // Authenticate before reading the body: an unauthenticated caller learns nothing about our parsing.
-      const headersOnly = readRequest({ ...event, body: undefined });
-      if (r.auth) headersOnly.principal = await this.authorize(r, headersOnly, sso);
-      if (Object.values(params).some((v) => v.length > MAX_PARAM_LENGTH)) throw new NotFoundError();
-      const req = readRequest(event, r.maxBody, !r.rawBody);
-      req.params = params;
-      req.principal = headersOnly.principal;
-      req.tenantId = req.principal?.tenantId;
-      const reply = await r.handle(req);
-      if (this.checkReplies) checkReply(r, reply);
-      if (reply.stream) return { statusCode: reply.status, headers: reply.headers, stream: reply.stream };
-      if (reply.raw !== undefined) return { statusCode: reply.status, headers: reply.headers, body: reply.raw };
-      return jsonResult(reply.status, reply.body, reply.headers);
+      try {
+        return await this.dispatch(r, m, event, sso);
+      } catch (err) {
+        if (this.checkReplies) checkError(r, err);
+        throw err;
+      }
     }
     if (pathMatched) throw new AppError('method_not_allowed', `${method} is not allowed on ${path}.`, 405);
     throw new NotFoundError('route', 'route_not_found');
+  }
+
+  private async dispatch(r: Compiled, m: RegExpExecArray, event: HttpEvent, sso: boolean): Promise<HttpResult> {
+    const params: Record<string, string> = {};
+    r.names.forEach((n, i) => {
+      try {
+        params[n] = decodeURIComponent(m[i + 1]);
+      } catch {
+        params[n] = m[i + 1];
+      }
+    });
+    // Authenticate before reading the body: an unauthenticated caller learns nothing about our parsing.
+    const headersOnly = readRequest({ ...event, body: undefined });
+    if (r.auth) headersOnly.principal = await this.authorize(r, headersOnly, sso);
+    if (Object.values(params).some((v) => v.length > MAX_PARAM_LENGTH)) throw new NotFoundError();
+    const req = readRequest(event, r.maxBody, !r.rawBody);
+    req.params = params;
+    req.principal = headersOnly.principal;
+    req.tenantId = req.principal?.tenantId;
+    const reply = await r.handle(req);
+    if (this.checkReplies) checkReply(r, reply);
+    if (reply.stream) return { statusCode: reply.status, headers: reply.headers, stream: reply.stream };
+    if (reply.raw !== undefined) return { statusCode: reply.status, headers: reply.headers, body: reply.raw };
+    return jsonResult(reply.status, reply.body, reply.headers);
   }
 
   /** Who calls, and whether their role may call this route: here, so no route can forget it. */

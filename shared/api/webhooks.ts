@@ -14,7 +14,7 @@ import { receiveWebhook } from '../webhooks/service';
  * role has no kms:GenerateDataKey.
  */
 export function webhookRoutes(app: App): Route[] {
-  const receive = (provider: WebhookProvider, path: string, rawBody: RawBody, responses: Route['responses'], summary: string, params?: Route['params']): Route => ({
+  const receive = (provider: WebhookProvider, path: string, rawBody: RawBody, responses: Route['responses'], summary: string, params?: Route['params'], errors: Route['errors'] = []): Route => ({
     method: 'POST',
     path,
     auth: false,
@@ -22,7 +22,7 @@ export function webhookRoutes(app: App): Route[] {
     summary,
     params,
     responses,
-    errors: ['integration_not_found', 'invalid_signature', 'validation_error', 'json_too_deep'],
+    errors: ['integration_not_found', 'invalid_signature', 'validation_error', 'json_too_deep', ...errors],
     handle: (req) => receiveWebhook(app, provider, req),
   });
   const json = ['application/json'];
@@ -69,6 +69,8 @@ export function webhookRoutes(app: App): Route[] {
       { 202: { description: 'Stored and queued (Fortellis wants exactly 202)' } },
       'CDK Fortellis async events',
       { channel: z.string().regex(/^\d{1,10}$/) },
+      // A channel that is not a number is no such route.
+      ['route_not_found'],
     ),
     receive(
       'generic',

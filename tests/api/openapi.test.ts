@@ -8,9 +8,9 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { z } from 'zod';
 import { timestampedSignature } from '../../shared/crypto/timestamped';
-import { API_ERRORS } from '../../shared/errors';
+import { API_ERRORS, AppError, NotFoundError } from '../../shared/errors';
 import { openApiDocument, publicRoutes } from '../../shared/api/openapi';
-import { checkReply, MAX_PARAM_LENGTH, type Route } from '../../shared/api/router';
+import { checkError, checkReply, MAX_PARAM_LENGTH, type Route } from '../../shared/api/router';
 import { api, type Reply } from '../helpers/http';
 import type { TestStack } from '../helpers/stack';
 import { startHubspotSandbox, type HubspotSandbox } from '../sandboxes/hubspot';
@@ -122,6 +122,12 @@ describe('GET /api/openapi.json', () => {
     expect(doc.paths['/api/openapi.json'].get.security).toEqual([]);
     expect(doc.paths['/api/integrations/{id}'].get.security).toEqual([{ apiKey: [] }, { signIn: [] }]);
     expect((doc as unknown as { security: unknown }).security).toEqual([{ apiKey: [] }, { signIn: [] }]);
+  });
+
+  it('names the reply objects once, in components, and refers to them', () => {
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Error', 'Integration', 'Run', 'Record', 'Metrics', 'Flow', 'FlowRun', 'FlowDelivery', 'WebhookSettings', 'NotificationChannel', 'ApiKey']));
+    expect(doc.paths['/api/integrations/{id}'].get.responses['200'].content!['application/json'].schema).toEqual({ $ref: '#/components/schemas/Integration' });
+    expect(JSON.stringify(doc)).not.toContain('#/$defs/');
   });
 
   it('is what `npm run build` writes to its file', async () => {
@@ -262,7 +268,7 @@ describe('GET /api/openapi.json', () => {
       expect(schemaAt('200')({ ...got.body, status: 'paused' })).toBe(false);
       expect(schemaAt('404')({ error: { code: 'integration_not_found', message: 'gone' } })).toBe(true);
       expect(schemaAt('404')({ error: { code: 'flow_not_found', message: 'gone' } })).toBe(false);
-      expect(stack.logs.filter((l) => l.includes('reply_not_in_contract'))).toEqual([]);
+      expect(stack.logs.filter((l) => /(reply|error)_not_in_contract/.test(l))).toEqual([]);
       expect([...sampled].sort()).toEqual(
         expect.arrayContaining([
           'POST /api/integrations',
@@ -284,6 +290,33 @@ describe('GET /api/openapi.json', () => {
         ]),
       );
     });
+  });
+});
+
+describe('checkError: a client error outside its declared codes', () => {
+  const route: Route = { method: 'GET', path: '/api/x/{id}', auth: true, responses: { 204: { description: 'x' } }, errors: ['run_not_found'], handle: async () => ({ status: 204 }) };
+  const code = (err: unknown) => {
+    try {
+      checkError(route, err);
+      return '';
+    } catch (e) {
+      return (e as AppError).code;
+    }
+  };
+
+  it('passes a declared or implied code at its status, and makes anything else a 500', () => {
+    expect(code(new NotFoundError('run', 'run_not_found'))).toBe('');
+    expect(code(new NotFoundError())).toBe('');
+    expect(code(new AppError('invalid_api_key', 'no', 401))).toBe('');
+    expect(code(new NotFoundError('flow', 'flow_not_found'))).toBe('error_not_in_contract');
+    expect(code(new AppError('run_not_found', 'a 404 code at another status', 410))).toBe('error_not_in_contract');
+    expect(code(new AppError('brand_new_code', 'not in API_ERRORS', 400))).toBe('error_not_in_contract');
+    // A GET takes no role check and no body schema: those codes are not implied.
+    expect(code(new AppError('read_only_role', 'no', 403))).toBe('error_not_in_contract');
+    expect(code(new AppError('validation_error', 'no', 400))).toBe('error_not_in_contract');
+    // Our own failures are not the contract's business.
+    expect(code(new Error('boom'))).toBe('');
+    expect(code(new AppError('internal', 'boom', 500))).toBe('');
   });
 });
 
