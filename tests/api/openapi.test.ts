@@ -234,6 +234,7 @@ describe('GET /api/openapi.json', () => {
       await call('GET', '/api/flows/{id}/runs', { params: f });
       expect((await call('GET', '/api/flows/{id}/runs/{runId}', { params: { ...f, runId: run.body.runId } })).body.dryRun).toBe(true);
       await call('GET', '/api/flows/{id}/deliveries', { params: f });
+      await call('GET', '/api/flows/{id}/assignments', { params: f });
       expect((await call('GET', '/api/flows/{id}', { params: { id: '01NOSUCHFLOW' } })).body.error.code).toBe('flow_not_found');
       expect((await call('DELETE', '/api/flows/{id}', { params: f })).status).toBe(204);
 
@@ -258,7 +259,16 @@ describe('GET /api/openapi.json', () => {
       await call('GET', '/api/notifications/deliveries');
       expect((await call('DELETE', '/api/notifications/channels/{id}', { params: { id: channel.body.id } })).status).toBe(204);
       expect((await call('DELETE', '/api/notifications/channels/{id}', { params: { id: channel.body.id } })).body.error.code).toBe('channel_not_found');
+      expect((await call('POST', '/api/notifications/summary', { body: {} })).status).toBe(202);
       await call('GET', '/api/openapi.json', { key: null });
+
+      // API keys and the caller.
+      const key = await call('POST', '/api/keys', { body: { name: 'contract' } });
+      expect(key.status).toBe(201);
+      expect((await call('GET', '/api/auth/me', { key: key.body.key })).body.via).toBe('api_key');
+      await call('GET', '/api/keys');
+      expect((await call('DELETE', '/api/keys/{id}', { params: { id: key.body.id } })).status).toBe(204);
+      expect((await call('DELETE', '/api/keys/{id}', { params: { id: key.body.id } })).body.error.code).toBe('api_key_not_found');
 
       expect((await call('DELETE', '/api/integrations/{id}', { params: h })).status).toBe(204);
       // The same validators refuse a drifted reply: a field the contract does not name, a value outside it, an undocumented code.
