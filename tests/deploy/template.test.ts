@@ -430,6 +430,8 @@ describe('dashboard as static files', () => {
     const handler = new Function(`${fn.Properties.FunctionCode as string}; return handler;`)() as (e: { request: { uri: string } }) => { uri: string };
     const uri = (u: string) => handler({ request: { uri: u } }).uri;
     expect(['/', '/integrations/01ABC/runs', '/flows/new', '/app.js', '/app.css'].map(uri)).toEqual(['/index.html', '/index.html', '/index.html', '/app.js', '/app.css']);
+    // Where the IdP sends people back after SSO sign-in (shared/dashboard/screens/sso.ts CALLBACK_PATH): the app's.
+    expect(uri('/auth/callback')).toBe('/index.html');
     const [headersId, headers] = one('AWS::CloudFront::ResponseHeadersPolicy');
     expect(refOf(d.DefaultCacheBehavior.ResponseHeadersPolicyId)).toBe(headersId);
     const security = (headers.Properties.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: string } } }).SecurityHeadersConfig;
