@@ -38,16 +38,21 @@ const KEY = 'switchboard.apiKey';
 /** 'sso' when the key is an SSO provider's ID token: its calls go to /sso/api, the routes behind the JWT authorizer. */
 const VIA = 'switchboard.via';
 const listeners = new Set<() => void>();
+/** Why the API ended the last session (a revoked key, an expired sign-in), for the sign-in screen to say. */
+let ended: ApiError | undefined;
 export const session = {
+  ended: () => ended,
   key: (): string | null => sessionStorage.getItem(KEY),
   via: (): string | null => sessionStorage.getItem(VIA),
   signIn(key: string, via?: 'sso') {
+    ended = undefined;
     sessionStorage.setItem(KEY, key);
     if (via) sessionStorage.setItem(VIA, via);
     else sessionStorage.removeItem(VIA);
     listeners.forEach((l) => l());
   },
-  signOut() {
+  signOut(reason?: ApiError) {
+    ended = reason;
     sessionStorage.removeItem(KEY);
     sessionStorage.removeItem(VIA);
     listeners.forEach((l) => l());
@@ -93,8 +98,9 @@ export async function call<T>(method: string, path: string, opts: { body?: unkno
   if (!res.ok) {
     const e = (body as { error?: { code?: string; message?: string; details?: { path: string; message: string }[] } } | undefined)?.error;
     // A revoked or wrong key ends the session: the sign-in screen explains, and no tenant data stays on screen.
-    if (res.status === 401 && !opts.key) session.signOut();
-    throw new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`, e?.details ?? []);
+    const err = new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`, e?.details ?? []);
+    if (res.status === 401 && !opts.key) session.signOut(err);
+    throw err;
   }
   const etag = res.headers.get('etag');
   return { body: body as T, status: res.status, version: etag ? Number(etag.replace(/^W\//, '').replace(/"/g, '')) : undefined };

@@ -123,4 +123,15 @@ describe('Dashboard SSO sign-in in a browser', () => {
       await page.unroute('**/api/auth/token');
     }
   });
+
+  it('ends the session when the API refuses the token (expired, or no longer valid), and says why', async () => {
+    await signInAs('ann');
+    // A signature that no longer verifies stands for any token the API now refuses with 401.
+    await page.evaluate("sessionStorage.setItem('switchboard.apiKey', sessionStorage.getItem('switchboard.apiKey').slice(0, -6) + 'AAAAAA')");
+    await nav().getByRole('link', { name: 'API keys' }).click();
+    await page.getByRole('alert').filter({ hasText: 'You were signed out' }).getByText('invalid_token').waitFor();
+    expect(await nav().count()).toBe(0);
+    expect(await page.evaluate("sessionStorage.getItem('switchboard.apiKey')")).toBeNull();
+    expect(w.errors).toEqual([expect.stringContaining('status of 401')]);
+  });
 });

@@ -23,6 +23,7 @@ export function SignIn() {
   };
   return html`<section class="signin">
     <h1>Sign in to Switchboard</h1>
+    <${ErrorBox} error=${session.ended()} title="You were signed out" />
     <form onSubmit=${submit}>
       <label>API key
         <input type="password" name="apiKey" autocomplete="current-password" required value=${key} onInput=${(e: Event) => setKey((e.target as HTMLInputElement).value)} />
