@@ -30,8 +30,12 @@ export function entries(): string[] {
   return [...top, ...workers];
 }
 
-/** performance.now() around require(bundle), in a fresh process, printed as the only stdout line. */
-function initMs(bundle: string): number {
+/**
+ * performance.now() around require(bundle), in a fresh process, printed as the only stdout line. `nodePath`:
+ * where the bundle finds what it left external (the AWS SDK variant finds it in our node_modules, standing in
+ * for the Lambda runtime's /var/runtime/node_modules).
+ */
+function initMs(bundle: string, nodePath?: string): number {
   const script = `const t=performance.now();require(${JSON.stringify(bundle)});process.stdout.write(String(performance.now()-t))`;
   const env = {
     PATH: process.env.PATH ?? '',
@@ -39,6 +43,7 @@ function initMs(bundle: string): number {
     QUEUE_URL_PREFIX: 'https://sqs.us-east-1.amazonaws.com/000000000000/switchboard-bench-',
     AWS_REGION: 'us-east-1',
     NODE_ENV: 'production',
+    ...(nodePath ? { NODE_PATH: nodePath } : {}),
   };
   const out = execFileSync(process.execPath, ['-e', script], { env, cwd: tmpdir(), encoding: 'utf8' });
   return Number(out.trim());
@@ -47,6 +52,8 @@ function initMs(bundle: string): number {
 export interface BundleFigures {
   bytes: number;
   initMs: number;
+  /** The same function with the AWS SDK taken from the Lambda runtime instead of the bundle. */
+  sdkFromRuntime?: { bytes: number; initMs: number };
   /** The biggest contributors to the bundle, in KB (node_modules package or our folder). */
   largestKB: Record<string, number>;
 }
@@ -67,29 +74,30 @@ function largest(metafile: Metafile): Record<string, number> {
   );
 }
 
+/** The functions whose bundle is also measured with the AWS SDK left to the Lambda runtime. */
+const SDK_VARIANT = ['api', 'scheduler', 'workers/hubspot'];
+
 /** `runs` cold requires per bundle, the median reported; `only` limits the entries (the quick run's few). */
 export async function benchBundles(runs = 5, only?: string[]): Promise<{ externals: string[]; entries: Record<string, BundleFigures> }> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bundles-'));
   const out: Record<string, BundleFigures> = {};
+  const bundle = (entry: string, outfile: string, external: string[]) =>
+    build({ entryPoints: [join(ROOT, entry)], bundle: true, platform: 'node', target: 'node22', minify: true, format: 'cjs', external, outfile, logLevel: 'error', metafile: true });
   try {
     for (const entry of entries().filter((e) => !only || only.some((o) => e === `functions/${o}.ts`))) {
       const name = entry.replace(/^functions\//, '').replace(/\.ts$/, '');
       const outfile = join(dir, `${name.replace(/\//g, '__')}.js`);
-      const result = await build({
-        entryPoints: [join(ROOT, entry)],
-        bundle: true,
-        platform: 'node',
-        target: 'node22',
-        minify: true,
-        format: 'cjs',
-        external: EXTERNALS,
-        outfile,
-        logLevel: 'error',
-        metafile: true,
-      });
+      const result = await bundle(entry, outfile, EXTERNALS);
       const inits = Array.from({ length: runs }, () => initMs(outfile));
       out[name] = { bytes: statSync(outfile).size, initMs: Math.round(median(inits) * 10) / 10, largestKB: largest(result.metafile) };
-      progress(`  ${name}: ${(out[name].bytes / 1024).toFixed(0)} KB, init ${out[name].initMs} ms`);
+      if (SDK_VARIANT.includes(name)) {
+        const lean = outfile.replace(/\.js$/, '.sdk-external.js');
+        await bundle(entry, lean, [...EXTERNALS, '@aws-sdk/*', '@smithy/*']);
+        const leanInits = Array.from({ length: runs }, () => initMs(lean, join(ROOT, 'node_modules')));
+        out[name].sdkFromRuntime = { bytes: statSync(lean).size, initMs: Math.round(median(leanInits) * 10) / 10 };
+      }
+      const v = out[name].sdkFromRuntime;
+      progress(`  ${name}: ${(out[name].bytes / 1024).toFixed(0)} KB, init ${out[name].initMs} ms${v ? `; SDK from the runtime: ${(v.bytes / 1024).toFixed(0)} KB, init ${v.initMs} ms` : ''}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
