@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { buildDashboard } from '../../scripts/build-dashboard';
 import { localWebhooks } from '../../shared/local/webhooks';
-import { startTestStack, type TestStack } from '../helpers/stack';
+import type { TestStack } from '../helpers/stack';
 import { startGenericRestSandbox, type GenericRestSandbox } from '../sandboxes/generic-rest';
 import { startCatchHook, type CatchHook } from '../sandboxes/catch-hook';
 import { api } from '../helpers/http';
 import { restTarget } from '../flows/helpers';
-import { launchChromium, watchedPage, type WatchedPage } from './browser';
+import { accessibilityProblems, watchedPage, type WatchedPage } from './browser';
+import { openDashboard, type DashboardSession } from './session';
 
 const TOKEN = 'sandbox-token-0123456789';
 
@@ -19,7 +16,7 @@ const TOKEN = 'sandbox-token-0123456789';
  * in one page, as a newcomer would go. Each step requires exactly the console errors it provokes.
  */
 describe('Dashboard in a browser', () => {
-  let dir: string;
+  let session: DashboardSession;
   let stack: TestStack;
   let sandbox: GenericRestSandbox;
   let hook: CatchHook;
@@ -30,21 +27,16 @@ describe('Dashboard in a browser', () => {
   let brokenId: string;
 
   beforeAll(async () => {
-    dir = await buildDashboard(mkdtempSync(join(tmpdir(), 'sb-dashboard-')));
-    stack = await startTestStack({ port: 0, dashboardDir: dir, ...localWebhooks() });
+    session = await openDashboard(localWebhooks());
+    ({ stack, browser, page } = session);
+    w = session;
     sandbox = await startGenericRestSandbox({ items: 57, auth: { kind: 'bearer', token: TOKEN } });
     hook = await startCatchHook();
-    browser = await launchChromium();
-    w = await watchedPage(browser);
-    page = w.page;
-    page.setDefaultTimeout(15_000);
   });
   afterAll(async () => {
-    await browser?.close();
+    await session?.close();
     await sandbox?.close();
     await hook?.close();
-    await stack?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
   afterEach(() => {
     w.errors.length = 0;
@@ -253,6 +245,13 @@ describe('Dashboard in a browser', () => {
     await w.shot('13-flow-preview');
     expect(hook.received.filter((r) => r.path === '/hooks/catch/1/items/')).toEqual([]);
     expect(w.errors).toEqual([]);
+  });
+
+  it('has a screenshot check that catches a control named otherwise than it reads, and a field without a label', async () => {
+    const probe = await browser.newPage();
+    await probe.setContent(`<button aria-label="Delete everything">Save</button><button>Save</button><label>Name <input></label><input placeholder="unlabelled"><dialog><button aria-label="x">Hidden</button></dialog>`);
+    expect(await accessibilityProblems(probe)).toEqual(['button "Save" is named "Delete everything"', 'input (textbox) has no label']);
+    await probe.close();
   });
 
   it('fits a phone screen without sideways scrolling', async () => {
