@@ -1,12 +1,7 @@
-/** The calls figures of a run, beside seed 003's summary; `byType`/`byOffice`/`byHour` (office time) feed the report charts. */
-export interface CallsFigures {
-  processed: number;
-  leadsCreated: number;
-  leadsUpdated: number;
-  notesAdded: number;
-  attachmentsAdded: number;
-  skipped: Record<string, number>;
-  failed: number;
+import type { CallCounters } from '../../reports/figures';
+
+/** The calls figures of a run, beside seed 003's summary: the report's counters, with the chart breakdowns always kept (`byHour` in office time). */
+export interface CallsFigures extends CallCounters {
   byType: { accepted: number; missed: number; missed_with_voicemail: number };
   byOffice: Record<string, number>;
   byHour: number[];
