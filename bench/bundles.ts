@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
@@ -19,15 +19,15 @@ const ROOT = resolve(__dirname, '..');
  */
 export const EXTERNALS = ['better-sqlite3', 'pg-native', 'cloudflare:sockets'];
 
+/** Every Lambda entry: `functions/*.ts` (api first, the one users wait on) and `functions/workers/*.ts`. */
 export function entries(): string[] {
-  const top = ['api', 'test-connection', 'scheduler', 'webhooks', 'daily-summary']
-    .map((n) => `functions/${n}.ts`)
-    .filter((f) => existsSync(join(ROOT, f)));
-  const workers = readdirSync(join(ROOT, 'functions/workers'))
-    .filter((f) => f.endsWith('.ts'))
-    .sort()
-    .map((f) => `functions/workers/${f}`);
-  return [...top, ...workers];
+  const ts = (dir: string) =>
+    readdirSync(join(ROOT, dir))
+      .filter((f) => f.endsWith('.ts'))
+      .sort()
+      .map((f) => `${dir}/${f}`);
+  const top = ts('functions').sort((a, b) => Number(b === 'functions/api.ts') - Number(a === 'functions/api.ts'));
+  return [...top, ...ts('functions/workers')];
 }
 
 /**

@@ -16,7 +16,7 @@ export const MAX_IMPORT_BYTES = 4 * 1024 * 1024;
  * exports (S3), asked for only when an export is answered, so a missing bucket fails exports alone; without it
  * (the local server) an export streams in the answer.
  */
-export function bulkRoutes(app: App, files?: () => S3Files): Route[] {
+export function bulkRoutes(app: App, files?: () => Promise<S3Files>): Route[] {
   return [
     {
       method: 'GET',
@@ -38,7 +38,7 @@ export function bulkRoutes(app: App, files?: () => S3Files): Route[] {
           modifiedAfter: q.modifiedAfter && new Date(q.modifiedAfter).toISOString(),
           includeDeleted: q.includeDeleted === 'true',
         });
-        return files ? viaS3(file, files(), `exports/${i.tenantId}/${i.id}/${ulid()}/${file.filename}`) : streamed(file);
+        return files ? viaS3(file, await files(), `exports/${i.tenantId}/${i.id}/${ulid()}/${file.filename}`) : streamed(file);
       },
     },
     {

@@ -1,9 +1,10 @@
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { config } from '../config';
 import { TargetNotAllowedError } from './errors';
 import { isAllowedAddress, type LookupAll, systemLookup } from './ssrf';
+import { loadAgent } from './undici';
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
@@ -55,6 +56,6 @@ export function guardedAgent(policy: TargetPolicy = {}): Agent {
   if (lookup && !resolverIds.has(lookup)) resolverIds.set(lookup, ++resolvers);
   const key = `${policy.allowLoopback ?? 'config'}:${lookup ? resolverIds.get(lookup) : 'dns'}`;
   let agent = agents.get(key);
-  if (!agent) agents.set(key, (agent = new Agent({ keepAliveTimeout: 30_000, connections: 16, connect: { lookup: guardedLookup(policy) as never } })));
+  if (!agent) agents.set(key, (agent = new (loadAgent())({ keepAliveTimeout: 30_000, connections: 16, connect: { lookup: guardedLookup(policy) as never } })));
   return agent;
 }

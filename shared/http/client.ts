@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream';
-import { request, errors as undiciErrors } from 'undici';
 import { type Backoff, backoffMs, defaultSleep, type Sleep } from '../backoff';
 import { SourceError } from '../errors';
 import type { Logger } from '../log';
@@ -8,6 +7,7 @@ import { type Auth, noAuth } from './auth';
 import { TargetNotAllowedError } from './errors';
 import type { RateLimit, SlidingWindowLimiter } from './limiter';
 import { HttpLimits } from './limits';
+import { request, undiciErrors } from './undici';
 
 
 export interface HttpRequest {
@@ -364,11 +364,12 @@ function errorCode(err: unknown): string {
 }
 
 function isNetworkError(err: unknown): boolean {
+  const errors = undiciErrors();
   return (
-    err instanceof undiciErrors.SocketError ||
-    err instanceof undiciErrors.HeadersTimeoutError ||
-    err instanceof undiciErrors.BodyTimeoutError ||
-    err instanceof undiciErrors.ConnectTimeoutError ||
+    err instanceof errors.SocketError ||
+    err instanceof errors.HeadersTimeoutError ||
+    err instanceof errors.BodyTimeoutError ||
+    err instanceof errors.ConnectTimeoutError ||
     ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET'].includes((err as { code?: string }).code ?? '')
   );
 }

@@ -1,5 +1,4 @@
 import type { ConnectionOptions } from 'node:tls';
-import { createTransport } from 'nodemailer';
 import { SourceError } from '../errors';
 import { assertAllowedTarget } from '../http/target';
 import type { LookupAll } from '../http/ssrf';
@@ -74,6 +73,8 @@ export class SmtpMailer implements Mailer {
     const s = this.settings;
     const { address } = await assertAllowedTarget(s.host, { lookup: this.opts.lookup });
     const timeout = this.opts.timeoutMs ?? 20_000;
+    // Loaded on first send: most functions that can mail rarely do, and nodemailer is a fifth of their init.
+    const { createTransport } = await import('nodemailer');
     return createTransport({
       host: address,
       port: s.port,

@@ -34,7 +34,7 @@ describe('export in AWS: large files go to S3', () => {
 
   beforeAll(async () => {
     stack = await startTestStack();
-    handler = createApiHandler(() => stack.app, (a) => bulkRoutes(a, () => files));
+    handler = createApiHandler(() => stack.app, (a) => bulkRoutes(a, async () => files));
     id = (await stack.svc.create(stack.tenantId, { name: 'f', type: 'file', config: { idColumn: 'id' } })).id;
     const now = new Date().toISOString();
     const record = (dataType: string, n: number) => {
