@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from './errors';
 
 /** Parses with zod; a failure becomes a 400 naming each bad field (paths prefixed, e.g. `config.baseUrl`). */

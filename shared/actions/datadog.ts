@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { SourceError } from '../errors';
 import type { HttpClient } from '../http/client';
 import type { DatadogActionSchema } from './schema';

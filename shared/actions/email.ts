@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { parseAddress } from '../mail/types';
 import type { EmailActionSchema } from './schema';
 import { type ActionSender, failure, str } from './types';

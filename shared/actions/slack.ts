@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { SlackActionSchema } from './schema';
 import { type ActionSender, failure, str } from './types';
 

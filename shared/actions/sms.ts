@@ -2,7 +2,7 @@ import { SourceError } from '../errors';
 import { quietUntil } from './quiet-hours';
 import type { SmsActionSchema } from './schema';
 import { type ActionSender, failure, str } from './types';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 type SmsAction = z.infer<typeof SmsActionSchema>;
 

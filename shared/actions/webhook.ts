@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { timestampedSignature } from '../crypto/timestamped';
 import type { WebhookActionSchema } from './schema';
 import { type ActionSender, failure, str } from './types';

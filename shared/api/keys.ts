@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError, NotFoundError } from '../errors';
 import type { App } from '../services/app';
 import { MAX_KEYS_PER_TENANT } from '../store/tenants';

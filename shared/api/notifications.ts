@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ChannelCreatedSchema, ChannelSchema, NotificationDeliverySchema, SummaryQueuedSchema } from './replies';
 import type { Route } from './router';
 import { NotFoundError } from '../errors';

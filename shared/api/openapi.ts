@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { config } from '../config';
 import type { App } from '../services/app';
 import { flowRoutes } from './flows';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CreateFlowSchema, FlowSourceSchema, FlowTargetSchema } from '../flows/schema';
 import { DailySummarySchema, NotificationEventSchema } from '../notify/events';
 import { METRIC_NAMES } from '../store/metrics';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError } from '../errors';
 import { FlowStore } from '../flows/store';
 import type { ApiRequest } from '../lambda-types';

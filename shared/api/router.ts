@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { API_ERRORS, AppError, ForbiddenError, NotFoundError, UnauthorizedError, type ApiErrorCode } from '../errors';
 import type { HttpEvent, HttpResult } from '../lambda-types';
 import type { ApiReply, ApiRequest, Principal } from '../lambda-types';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CodeExchangeSchema, CodeFlow } from '../auth/code-flow';
 import { configuredProvider } from '../auth/oidc';
 import { AppError } from '../errors';

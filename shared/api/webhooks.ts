@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EventLogSchema, WebhookConfiguredSchema, WebhookStatusSchema } from './replies';
 import type { RawBody, Route } from './router';
 import type { WebhookProvider } from '../store/webhooks';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../errors';
 import { verifyJwt, type TrustedIssuer } from './jwt';
 import { idpAnswer, type OidcProvider } from './oidc';

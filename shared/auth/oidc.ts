@@ -1,5 +1,5 @@
 import type { JSONWebKeySet } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { config } from '../config';
 import { AppError } from '../errors';
 import { HttpClient } from '../http/client';

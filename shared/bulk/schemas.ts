@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FILE_FORMATS } from '../connectors/file/spec';
 import { isoDate } from '../services/schemas';
 import { EXPORT_FORMATS } from './export';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Connector } from '../connectors/types';
 import { startLocalStack, type LocalStack } from '../local/stack';
 import type { App } from '../services/app';

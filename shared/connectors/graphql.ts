@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MalformedPageError, SourceError } from '../errors';
 import type { HttpClient } from '../http/client';
 import { formatTime, getPath, incrementalStart, mapRecords, maxIso, RestCursorSchema, type Incremental } from './rest';

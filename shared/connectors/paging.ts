@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MalformedPageError, type SourceError } from '../errors';
 import type { HttpClient, HttpResponse } from '../http/client';
 

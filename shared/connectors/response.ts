@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MalformedPageError } from '../errors';
 import { asArray, parseXml } from '../xml/xml';
 import { getPath } from './paging';

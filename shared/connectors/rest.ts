@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MalformedPageError, SourceError } from '../errors';
 import type { HttpClient, HttpRequest, HttpResponse } from '../http/client';
 import { httpDate } from '../http/http-date';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const SECRET_META = { 'x-secret': true, writeOnly: true } as const;
 /** JSON Schema keyword naming the secrets a field decides the destination of (`true`: every secret). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HttpRequest } from '../http/client';
 import { toXml, type XmlValue } from '../xml/xml';
 import type { RestStreamDef } from './rest';

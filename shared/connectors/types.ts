@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Auth } from '../http/auth';
 import type { HttpClient, HttpClientOptions } from '../http/client';
 import type { RateLimit } from '../http/limiter';

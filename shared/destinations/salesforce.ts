@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MalformedPageError } from '../errors';
 import type { DeliveryContext, DeliveryItem, DeliveryResult, Destination } from './types';
 

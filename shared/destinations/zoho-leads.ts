@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError, SourceError } from '../errors';
 import type { HttpClient } from '../http/client';
 import { write } from './zoho';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SourceError } from '../errors';
 import type { HttpClient } from '../http/client';
 import type { DeliveryContext, DeliveryItem, DeliveryResult, Destination, Note } from './types';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ActionsSchema, RunMetricsSchema } from '../actions/schema';
 import { TimeZoneSchema } from '../validate';
 import { CallsRunOptions, CallsSettingsSchema } from './calls/settings';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { redact } from '../log';
 
 /** What an OAuth2 token endpoint answers (RFC 6749 §5.1) plus the vendors' extras (Salesforce, Zoho). */

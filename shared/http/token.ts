@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SourceError } from '../errors';
 import { redact } from '../log';
 import { TokenResponseSchema, type TokenResponse } from './auth';

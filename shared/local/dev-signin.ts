@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DevSigner } from '../auth/dev';
 import { NotFoundError } from '../errors';
 import type { Route } from '../api/router';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createApiHandler } from '../api/handler';
 import { flowRoutes } from '../api/flows';
 import { dispatchChanges } from '../flows/dispatch';

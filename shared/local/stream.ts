@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LocalQueues } from '../queue/local';
 import type { Db } from '../store/db';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { secret } from '../connectors/secret';
 import { TimeZoneSchema } from '../validate';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What travels on a connector's queue. Manual syncs, scheduled syncs, continuations and webhook events alike. */
 /** SQS moves a message to the DLQ after this many receives (the redrive policy's maxReceiveCount). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * seed 004's `data/email_config.json`, accepted exactly as its manual shows it (snake_case kept), so a user pastes

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { secretFields } from '../connectors/secret';
 import type { ConnectorSpec } from '../connectors/types';
 

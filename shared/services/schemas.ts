@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Request bodies and query strings of the integrations API. Strict: an unknown field is a 400, not ignored. */
 export const CreateIntegrationSchema = z.strictObject({

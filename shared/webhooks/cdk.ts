@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseJson } from '../json';
 import { safeEqualHashed } from '../crypto/hmac';
 import { type Headers, header } from '../crypto/headers';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../errors';
 import { parseJson } from '../json';
 import { canonicalJson, hmac, safeEqual, sha256Hex } from '../crypto/hmac';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../errors';
 import { redact } from '../log';
 import type { App } from '../services/app';

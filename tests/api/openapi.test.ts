@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { z } from 'zod';
+import * as z from 'zod';
 import { timestampedSignature } from '../../shared/crypto/timestamped';
 import { API_ERRORS, AppError, NotFoundError } from '../../shared/errors';
 import { openApiDocument, publicRoutes } from '../../shared/api/openapi';

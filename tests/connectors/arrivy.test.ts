@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { z } from 'zod';
+import * as z from 'zod';
 import { arrivy } from '../../shared/connectors/arrivy';
 import { ArrivyConfigSchema } from '../../shared/connectors/arrivy/spec';
 import { connectorHttp } from '../../shared/connectors/context';

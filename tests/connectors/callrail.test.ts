@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { z } from 'zod';
+import * as z from 'zod';
 import { callrail } from '../../shared/connectors/callrail';
 import { CallrailConfigSchema } from '../../shared/connectors/callrail/spec';
 import { connectorHttp } from '../../shared/connectors/context';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cdk } from '../../shared/connectors/cdk';
 import { CdkConfigSchema } from '../../shared/connectors/cdk/spec';
 import { connectorHttp } from '../../shared/connectors/context';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { connectorHttp } from '../../shared/connectors/context';
 import { customApi } from '../../shared/connectors/custom-api';
 import { CustomApiConfigSchema } from '../../shared/connectors/custom-api/spec';

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { dealersocket } from '../../shared/connectors/dealersocket';
 import { DealerSocketConfigSchema } from '../../shared/connectors/dealersocket/spec';
 import { secretFields } from '../../shared/connectors/secret';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { five9 } from '../../shared/connectors/five9';
 import { pacificDateTime } from '../../shared/connectors/five9/pacific';
 import { five9Call } from '../../shared/connectors/five9/soap';

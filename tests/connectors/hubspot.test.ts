@@ -1,5 +1,5 @@
 import { Client } from '@hubspot/api-client';
-import { z } from 'zod';
+import * as z from 'zod';
 import { hubspot } from '../../shared/connectors/hubspot';
 import { staticProperties } from '../../shared/connectors/hubspot/properties';
 import { HubspotConfigSchema } from '../../shared/connectors/hubspot/spec';

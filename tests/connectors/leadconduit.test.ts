@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { connectorHttp } from '../../shared/connectors/context';
 import { leadconduit, objectIdBefore } from '../../shared/connectors/leadconduit';
 import { LeadconduitConfigSchema } from '../../shared/connectors/leadconduit/spec';

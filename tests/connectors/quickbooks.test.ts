@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { connectorHttp } from '../../shared/connectors/context';
 import { quickbooks } from '../../shared/connectors/quickbooks';
 import { MalformedPageError, SourceError } from '../../shared/errors';

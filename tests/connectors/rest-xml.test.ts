@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { customApi } from '../../shared/connectors/custom-api';
 import { CustomApiConfigSchema } from '../../shared/connectors/custom-api/spec';
 import { restStream } from '../../shared/connectors/rest';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { reynolds } from '../../shared/connectors/reynolds';
 import { ReynoldsConfigSchema } from '../../shared/connectors/reynolds/spec';
 import { secretFields } from '../../shared/connectors/secret';

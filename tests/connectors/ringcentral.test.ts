@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { connectorHttp } from '../../shared/connectors/context';
 import { ringcentral, toCallRecord } from '../../shared/connectors/ringcentral';
 import { RingCentralConfigSchema } from '../../shared/connectors/ringcentral/spec';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { connectorHttp } from '../../shared/connectors/context';
 import { salesforce, stripAttributes } from '../../shared/connectors/salesforce';
 import { buildSoql } from '../../shared/connectors/salesforce/soql';

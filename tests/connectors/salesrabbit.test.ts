@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { connectorHttp } from '../../shared/connectors/context';
 import { salesrabbit } from '../../shared/connectors/salesrabbit';
 import { SalesRabbitConfigSchema } from '../../shared/connectors/salesrabbit/spec';

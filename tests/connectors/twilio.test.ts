@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { connectorHttp } from '../../shared/connectors/context';
 import { twilio } from '../../shared/connectors/twilio';
 import { TwilioConfigSchema } from '../../shared/connectors/twilio/spec';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { connectorHttp } from '../../shared/connectors/context';
 import { xero } from '../../shared/connectors/xero';
 import { MalformedPageError, SourceError } from '../../shared/errors';

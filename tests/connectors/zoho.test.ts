@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { z } from 'zod';
+import * as z from 'zod';
 import { connectorHttp } from '../../shared/connectors/context';
 import { secretFields } from '../../shared/connectors/secret';
 import { zoho } from '../../shared/connectors/zoho';

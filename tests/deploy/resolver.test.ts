@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConnectorSpec } from '../../shared/connectors/types';
 import { coreResources, type Statement, type Template } from './cfn';
 

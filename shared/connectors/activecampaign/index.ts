@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiKeyAuth } from '../../http/auth';
 import { RecordWithIdSchema, restStream, testConnection, type RestStreamDef } from '../rest';
 import type { Connector } from '../types';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiKeyAuth, type Auth } from '../../http/auth';
 import { restStream, testConnection, type Partition, type RestStreamDef } from '../rest';
 import type { Connector } from '../types';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { bearerAuth } from '../../http/auth';
 import { redact } from '../../log';
 import { restStream, testConnection, type RestStreamDef } from '../rest';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { noAuth, oauth2Auth, type Auth } from '../../http/auth';
 import { fetchToken } from '../../http/token';
 import { restStream, testConnection, type RestStreamDef } from '../rest';

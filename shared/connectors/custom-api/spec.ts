@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IncrementalSchema, PaginationSchema } from '../rest';
 import { ResponseFormatSchema } from '../response';
 import { secret, sendsSecrets } from '../secret';

@@ -1,5 +1,5 @@
 import { AppError } from '../../errors';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Connector, ConnectorSpec, Stream } from '../types';
 import { probe } from './probe';
 import { readTable } from './read';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ReadContext } from '../types';
 import type { Position } from './query';
 import type { ResolvedTable } from './types';

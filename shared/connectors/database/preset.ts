@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { sendsSecrets } from '../secret';
 import type { ConnectorSpec } from '../types';
 import { mergeTables } from './settings';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConnectorSpec } from '../types';
 
 export const FILE_FORMATS = ['csv', 'ndjson'] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SourceError } from '../../errors';
 import { readXml, xmlText } from '../../xml/xml';
 import type { Page, ReadContext, RejectedRecord, SourceRecord, Stream } from '../types';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Page, ReadContext, RejectedRecord, SourceRecord, Stream } from '../types';
 import { readXml, xmlList, xmlText } from '../../xml/xml';
 import type { Five9Config } from './spec';

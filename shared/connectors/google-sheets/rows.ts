@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RejectedRecord, SourceRecord } from '../types';
 import { columnLetter } from './a1';
 

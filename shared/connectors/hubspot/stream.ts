@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MalformedPageError, SourceError } from '../../errors';
 import { type Incremental, incrementalStart, mapRecords, maxIso } from '../rest';
 import type { Page, ReadContext, Stream } from '../types';

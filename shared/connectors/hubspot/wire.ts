@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * HubSpot's wire formats, parsed strictly enough that a page we cannot trust fails the run

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { basicAuth } from '../../http/auth';
 import { restStream, testConnection, type RestStreamDef } from '../rest';
 import type { Connector } from '../types';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MalformedPageError } from '../../errors';
 import { rotatingRefreshAuth } from '../oauth';
 import { formatTime, incrementalStart, mapRecords, maxIso, testConnection } from '../rest';

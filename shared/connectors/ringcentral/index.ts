@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { bearerAuth, type Auth } from '../../http/auth';
 import type { HttpResponse } from '../../http/client';
 import { restStream, testConnection, type RestStreamDef } from '../rest';

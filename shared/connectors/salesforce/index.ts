@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MalformedPageError } from '../../errors';
 import { bearerAuth, oauth2Auth, type Auth } from '../../http/auth';
 import { fetchToken } from '../../http/token';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { secret, sendsSecrets } from '../secret';
 import type { ConnectorSpec } from '../types';
 import { isSoqlName } from './soql';

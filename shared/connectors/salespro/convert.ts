@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Athena result rows → JSON values. Every cell arrives as a string (`VarCharValue`) or without one for NULL

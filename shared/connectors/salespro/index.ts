@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SourceError, ValidationError } from '../../errors';
 import { scrub } from '../../log';
 import type { Connector, Page, ReadContext, RejectedRecord, SourceRecord, Stream, TestContext } from '../types';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SourceError } from '../../errors';
 import { bearerAuth } from '../../http/auth';
 import { describeGraphqlError, graphqlRequest, graphqlStream } from '../graphql';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../../errors';
 import { apiKeyAuth } from '../../http/auth';
 import { describeGraphqlError, graphqlRequest, graphqlStream, type CostThrottle, type GraphqlStreamDef } from '../graphql';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { bearerAuth } from '../../http/auth';
 import { RecordWithIdSchema, restStream, testConnection, type Incremental, type RestStreamDef } from '../rest';
 import type { Connector } from '../types';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { rotatingRefreshAuth } from '../oauth';
 import { restStream, testConnection, type RestStreamDef } from '../rest';
 import type { Connector } from '../types';

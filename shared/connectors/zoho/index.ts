@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { oauth2Auth } from '../../http/auth';
 import { fetchToken } from '../../http/token';
 import { SourceError } from '../../errors';

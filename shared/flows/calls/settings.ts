@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EmailConfigSchema } from '../../reports/email-config';
 import { TimeZoneSchema as zone } from '../../validate';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { database } from '../../../shared/connectors/database';
 import { DbCursorSchema, startFrom } from '../../../shared/connectors/database/cursor';
 import { mssql, mssqlKind } from '../../../shared/connectors/database/dialects/mssql';
