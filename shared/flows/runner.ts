@@ -33,6 +33,10 @@ export interface FlowRunnerOptions {
 /** Records stored up to this long before the previous run started are read again (the ledger makes that free). */
 const LOOKBACK_MS = 5 * 60_000;
 const MAX_ERRORS = 20;
+/** Source records read per page by default: a few target batches, so the store is asked once per several calls. */
+const PAGE_SIZE = 500;
+/** The run's progress is saved at most this often while it runs (and always at its end). */
+const PROGRESS_EVERY_MS = 1000;
 const PREVIEW = 10;
 
 /**
@@ -77,10 +81,15 @@ export async function executeFlowRun(app: App, msg: { tenantId: string; flowId: 
     const actions = ActionRunner.create(app, flow, run, { now, sleep: opts.sleep });
     const calls = isCallsFlow(flow);
     const page = calls ? await callsWork(app, { svc, flow, run, zoho: ctx, tally, now, log, sleep: opts.sleep, actions }) : new PageWork(app, svc, flow, run, dest, ctx, tally, now, actions);
-    const pages = calls && run.trigger !== 'retry' && !run.sourceIds ? callsPages(app, flow, run, started) : select(app, svc, flow, run, opts.pageSize ?? Math.max(100, dest.batchSize));
+    const pages = calls && run.trigger !== 'retry' && !run.sourceIds ? callsPages(app, flow, run, started) : select(app, svc, flow, run, opts.pageSize ?? Math.max(PAGE_SIZE, dest.batchSize));
+    let savedAt = now();
     for await (const records of pages) {
       if (!(await page.process(records))) break;
-      await svc.runs.save(tally.finish(now() - started, 'running'));
+      tally.finish(now() - started, 'running');
+      if (now() - savedAt >= PROGRESS_EVERY_MS) {
+        await svc.runs.save(run);
+        savedAt = now();
+      }
       opts.onProgress?.(run);
     }
     if (ctx.http) Object.assign(run.stats, { requests: ctx.http.stats.requests, retries: ctx.http.stats.retries, http429: ctx.http.stats.http429 });
@@ -183,6 +192,8 @@ class PageWork {
   private processed = 0;
   /** Records whose target step is done (written, unchanged or skipped), for the actions. */
   private ready: ActionItem[] = [];
+  /** The page's ledger entries, written together once its deliveries are answered. */
+  private entries: { entry: LedgerEntry; prev?: LedgerEntry }[] = [];
 
   constructor(
     private readonly app: App,
@@ -205,14 +216,13 @@ class PageWork {
     const { flow, run, tally } = this;
     const ledger = await this.svc.ledger.getMany(flow.id, records.map((r) => r.externalId));
     const send: Pending[] = [];
-    const writes: Promise<unknown>[] = [];
     const env = { country: flow.country, timeZone: flow.timeZone };
     for (const r of records) {
       if (run.maxRecords !== undefined && this.processed >= run.maxRecords) break;
       const prev = ledger.get(r.externalId);
       if (r.deleted || (this.filter && !(await this.filter.matches(r.data, { now: this.now(), timeZone: flow.timeZone })))) {
         run.stats.filtered++;
-        if (!prev && !run.dryRun) writes.push(this.record(r.externalId, prev, { status: 'filtered' }));
+        if (!prev && !run.dryRun) this.record(r.externalId, prev, { status: 'filtered' });
         continue;
       }
       this.processed++;
@@ -223,14 +233,14 @@ class PageWork {
         run.data_quality.validation_errors++;
         const reason = `missing required field${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`;
         tally.error(r.externalId, reason);
-        if (!run.dryRun) writes.push(this.record(r.externalId, prev, { status: 'failed', lastError: reason }));
+        if (!run.dryRun) this.record(r.externalId, prev, { status: 'failed', lastError: reason });
         continue;
       }
       const key = flow.match.length && flow.match.every((m) => !isEmpty(payload[m])) ? JSON.stringify(flow.match.map((m) => String(payload[m]).toLowerCase())) : undefined;
       const first = key && this.seen.get(key);
       if (first) {
         run.sync_summary.duplicates_skipped++;
-        if (!run.dryRun) writes.push(this.record(r.externalId, prev, { status: 'skipped', lastError: `same ${flow.match.join(', ')} as source record ${first}` }));
+        if (!run.dryRun) this.record(r.externalId, prev, { status: 'skipped', lastError: `same ${flow.match.join(', ')} as source record ${first}` });
         continue;
       }
       if (key) this.seen.set(key, r.externalId);
@@ -249,8 +259,12 @@ class PageWork {
       }
       send.push({ item: { sourceId: r.externalId, payload, data: r.data, ...(prev?.targetId ? { targetId: prev.targetId } : {}) }, prev, hash });
     }
-    await Promise.all(writes);
-    for (let i = 0; i < send.length; i += this.dest.batchSize) await this.deliver(send.slice(i, i + this.dest.batchSize));
+    // Each batch's answers reach the ledger before the next batch is sent: a crash re-sends at most one batch.
+    for (let i = 0; i < send.length; i += this.dest.batchSize) {
+      await this.deliver(send.slice(i, i + this.dest.batchSize));
+      await this.writeLedger();
+    }
+    await this.writeLedger();
     await this.actions?.process(this.ready.splice(0));
     return run.maxRecords === undefined || this.processed < run.maxRecords;
   }
@@ -268,21 +282,20 @@ class PageWork {
     }
     const results = await isolate(this.dest, this.ctx, batch.map((p) => p.item));
     await this.addNotes(batch, results);
-    await Promise.all(
-      batch.map((p, i) => {
-        const res = results[i];
-        if (res.ok) {
-          run.sync_summary.successful_transfers++;
-          if (res.action === 'created') run.stats.created++;
-          else if (res.action === 'updated') run.stats.updated++;
-          else if (res.action === 'skipped') run.stats.skipped++;
-          this.ready.push({ sourceId: p.item.sourceId, data: p.item.data, steps: p.prev?.actions, retry: p.prev?.actionRetry });
-          return this.record(p.item.sourceId, p.prev, { status: res.action === 'skipped' ? 'skipped' : 'delivered', targetId: res.targetId, payloadHash: p.hash, lastError: null });
-        }
+    batch.forEach((p, i) => {
+      const res = results[i];
+      if (res.ok) {
+        run.sync_summary.successful_transfers++;
+        if (res.action === 'created') run.stats.created++;
+        else if (res.action === 'updated') run.stats.updated++;
+        else if (res.action === 'skipped') run.stats.skipped++;
+        this.ready.push({ sourceId: p.item.sourceId, data: p.item.data, steps: p.prev?.actions, retry: p.prev?.actionRetry });
+        this.record(p.item.sourceId, p.prev, { status: res.action === 'skipped' ? 'skipped' : 'delivered', targetId: res.targetId, payloadHash: p.hash, lastError: null });
+      } else {
         this.tally.error(p.item.sourceId, res.reason);
-        return this.record(p.item.sourceId, p.prev, { status: 'failed', lastError: res.reason });
-      }),
-    );
+        this.record(p.item.sourceId, p.prev, { status: 'failed', lastError: res.reason });
+      }
+    });
   }
 
   /** The flow's note on every record this batch created or changed; a refused note is a record error, not a failed transfer. */
@@ -309,8 +322,13 @@ class PageWork {
     });
   }
 
-  /** A conditional ledger write; losing to a concurrent writer of the same record is fine (it wrote newer news). */
-  private async record(sourceId: string, prev: LedgerEntry | undefined, change: Partial<LedgerEntry>): Promise<void> {
+  private async writeLedger(): Promise<void> {
+    const lost = await this.svc.ledger.putMany(this.flow.id, this.entries.splice(0));
+    if (lost.length) log.warn('ledger entries written concurrently', { flowId: this.flow.id, sourceIds: lost.slice(0, 10), count: lost.length });
+  }
+
+  /** Queues the record's ledger entry; losing to a concurrent writer of the same record is fine (it wrote newer news). */
+  private record(sourceId: string, prev: LedgerEntry | undefined, change: Partial<LedgerEntry>): void {
     const entry: LedgerEntry = {
       sourceId,
       targetId: prev?.targetId ?? null,
@@ -324,7 +342,7 @@ class PageWork {
       updatedAt: new Date(this.now()).toISOString(),
     };
     if (entry.updatedAt === prev?.updatedAt) entry.updatedAt = new Date(this.now() + 1).toISOString();
-    if (!(await this.svc.ledger.put(this.flow.id, entry, prev))) log.warn('ledger entry written concurrently', { flowId: this.flow.id, sourceId });
+    this.entries.push({ entry, ...(prev ? { prev } : {}) });
   }
 }
 
