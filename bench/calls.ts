@@ -95,22 +95,7 @@ export async function benchCalls(calls: number, scale: number) {
     const perMinute = calls / zohoMinutes;
     progress(`calls: ${done.calls?.processed} processed in ${round(zohoMinutes, 1)} Zoho minutes, ${requests} Zoho requests, ${zoho.requests.filter((r) => r.status === 429).length} × 429`);
 
-    // Memory: one 20 MB recording through a worker process of its own.
-    const big = randomBytes(20_000_000);
-    const path = '/restapi/v1.0/account/1/recording/big/content';
-    rc.addMedia(path, big);
-    const warm = '/restapi/v1.0/account/1/recording/warm/content';
-    rc.addMedia(warm, randomBytes(1_000_000));
-    const lead = zoho.records('Leads')[0].id;
-    progress('calls: a worker process attaches a 20 MB recording');
-    const mem = await new Promise<{ baseRssBytes: number; peakRssBytes: number; seconds: number }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'calls-worker.ts'), rc.url, 'rc-bench-token', path, warm, zoho.url, zoho.accessToken, lead], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      child.stdout.on('data', (d) => (out += d));
-      child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`calls worker exited with ${code}`))));
-    });
-    const attached = zoho.attachments[zoho.attachments.length - 1];
-    const mb = (b: number) => round(b / 1e6, 1);
+    const memory = await benchAttachMemory();
     return {
       calls,
       recordings,
@@ -129,18 +114,66 @@ export async function benchCalls(calls: number, scale: number) {
       requestsPerCall: round(requests / calls, 3),
       bestRequestsPerCall: round(perCallBest, 3),
       http429: zoho.requests.filter((r) => r.status === 429).length,
-      memory: {
-        fileMB: mb(big.length),
-        attachedBytesEqual: attached?.bytes.equals(big) ?? false,
-        workerBaseRssMB: mb(mem.baseRssBytes),
-        workerPeakRssMB: mb(mem.peakRssBytes),
-        peakGrowthMB: mb(mem.peakRssBytes - mem.baseRssBytes),
-        peakGrowthPerFileSize: round((mem.peakRssBytes - mem.baseRssBytes) / big.length, 3),
-        seconds: round(mem.seconds, 2),
-      },
+      memory,
     };
   } finally {
     await stack.close();
+    await rc.close();
+    await zoho.close();
+  }
+}
+
+/**
+ * The memory figure (BENCH_PARTS=calls-memory runs just this): a worker process of its own streams one 20 MB
+ * recording from the RingCentral sandbox into a Zoho attachment, the sandboxes holding the file in this process;
+ * median of 3 workers. RSS growth is what the goal is stated in; the ArrayBuffer growth (Buffer memory, live or
+ * not yet collected) tells bytes of the file from heap and allocator noise. Measured twice: in a worker that has
+ * already moved a few MB (the steady state: V8 has compiled undici's WebAssembly HTTP parser), and as the first
+ * MBs a process ever parses (`firstInProcess`), which also holds that one-time compilation.
+ */
+export async function benchAttachMemory() {
+  const zoho = await startZohoSandbox({ accessToken: '1000.access.bench', records: { Leads: makeZohoRecords('Leads', 1) } });
+  const rc = await startRingCentralSandbox({ accessToken: 'rc-bench-token' });
+  try {
+    const big = randomBytes(20_000_000);
+    const path = '/restapi/v1.0/account/1/recording/big/content';
+    rc.addMedia(path, big);
+    const warm = '/restapi/v1.0/account/1/recording/warm/content';
+    rc.addMedia(warm, randomBytes(1_000_000));
+    const lead = zoho.records('Leads')[0].id;
+    type Sample = { baseRssBytes: number; peakRssBytes: number; baseArrayBufferBytes: number; peakArrayBufferBytes: number; seconds: number };
+    const worker = (warmUps: number) =>
+      new Promise<Sample>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'calls-worker.ts'), rc.url, 'rc-bench-token', path, warm, zoho.url, zoho.accessToken, lead, String(warmUps)], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`calls worker exited with ${code}`))));
+      });
+    const mb = (b: number) => round(b / 1e6, 1);
+    let equal = true;
+    const figures = async (warmUps: number) => {
+      const runs: Sample[] = [];
+      for (let i = 0; i < 3; i++) {
+        runs.push(await worker(warmUps));
+        equal &&= zoho.attachments[zoho.attachments.length - 1]?.bytes.equals(big) ?? false;
+      }
+      const growth = (r: Sample) => r.peakRssBytes - r.baseRssBytes;
+      const m = runs.sort((a, b) => growth(a) - growth(b))[1];
+      return {
+        workerBaseRssMB: mb(m.baseRssBytes),
+        workerPeakRssMB: mb(m.peakRssBytes),
+        peakGrowthMB: mb(growth(m)),
+        peakGrowthPerFileSize: round(growth(m) / big.length, 3),
+        peakGrowthRangeMB: [mb(growth(runs[0])), mb(growth(runs[2]))],
+        arrayBufferGrowthMB: mb(m.peakArrayBufferBytes - m.baseArrayBufferBytes),
+        seconds: round(m.seconds, 2),
+      };
+    };
+    progress('calls: worker processes attach a 20 MB recording (3 warmed up, 3 cold)');
+    const steady = await figures(12);
+    const firstInProcess = await figures(1);
+    return { fileMB: mb(big.length), attachedBytesEqual: equal, ...steady, firstInProcess };
+  } finally {
     await rc.close();
     await zoho.close();
   }

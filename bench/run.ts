@@ -5,7 +5,7 @@ import { cost } from './cost';
 import { benchHubspotRequests } from './requests';
 import { benchScale } from './scale';
 import { benchFlows } from './flows';
-import { benchCalls } from './calls';
+import { benchAttachMemory, benchCalls } from './calls';
 import { benchPipeline } from './pipeline';
 import { benchOurs, benchPeer } from './rate-limit';
 import { progress, round } from './util';
@@ -17,7 +17,8 @@ import { progress, round } from './util';
  * concurrently: the machine has 2 cores).
  *
  * `npm run bench -- --quick` is the development mode (about a minute): every part, smaller. Dev knobs (defaults
- * are the benchmark): BENCH_PARTS=rate,pipeline,scale,flows,calls,bundles, BENCH_RECORDS=100000, BENCH_FLOW_RECORDS=10000,
+ * are the benchmark): BENCH_PARTS=rate,pipeline,scale,flows,calls,bundles (calls-memory: only the
+ * calls part's 20 MB attachment memory figure), BENCH_RECORDS=100000, BENCH_FLOW_RECORDS=10000,
  * BENCH_WINDOWS=6 (10 s rate-limit windows measured for our engine; the peer gets half).
  * `--profile` writes a CPU profile of every process (this one, the store, the source) under bench-profiles/.
  */
@@ -135,6 +136,7 @@ async function main(): Promise<void> {
 
   if (PARTS.includes('flows')) result.flows = await benchFlows(FLOW_RECORDS);
   if (PARTS.includes('calls')) result.calls = await benchCalls(QUICK ? 500 : 5_000, QUICK ? 10 : 60);
+  else if (PARTS.includes('calls-memory')) result.calls = { memory: await benchAttachMemory() };
 
   if (PARTS.includes('bundles')) {
     progress(QUICK ? 'bundles: api, scheduler, webhooks and the hubspot worker, one cold require each' : 'bundles: esbuild each Lambda entry, then median of 5 cold requires');
