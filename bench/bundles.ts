@@ -1,23 +1,28 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { median, progress } from './util';
 
 /**
- * Each Lambda entry bundled the way serverless.yml's esbuild settings bundle it (bundle, minify, node22, cjs;
- * the AWS SDK v3 inside the bundle), and its module init time: `require` of the bundle in a fresh node with
- * the deployed environment's variables faked. Init is what a cold start pays before the handler runs.
+ * Each Lambda entry bundled the way serverless.yml's esbuild settings bundle it (bundle, minify, keepNames, node22, cjs,
+ * its `exclude`s left out, the AWS SDK among them), and its module init time: `require` of the bundle in a
+ * fresh node with the deployed environment's variables faked and our node_modules standing in for the Lambda
+ * runtime's (/var/runtime/node_modules, where the SDK then comes from). Init is what a cold start pays before
+ * the handler runs.
  */
 const ROOT = resolve(__dirname, '..');
 
-/**
- * What cannot be bundled, as serverless.yml `exclude`s it: better-sqlite3 is a native addon (SQLite is not
- * offered on Lambda); pg-native and `cloudflare:sockets` are optional requires of pg that its code guards.
- * (tedious's and mysql2's optional extras are plain JS or guarded requires and bundle without help.)
- */
-export const EXTERNALS = ['better-sqlite3', 'pg-native', 'cloudflare:sockets'];
+/** What serverless.yml's `custom.esbuild.exclude` leaves out of every bundle (read from it, so the two cannot drift). */
+export function excluded(yml = readFileSync(join(ROOT, 'serverless.yml'), 'utf8')): string[] {
+  const block = yml.match(/^ {4}exclude:\n((?: {6}(?:- .*|#.*)\n)+)/m);
+  if (!block) throw new Error('serverless.yml: custom.esbuild.exclude not found');
+  return [...block[1].matchAll(/^ {6}- (.+)$/gm)].map((m) => m[1].trim().replace(/^'(.*)'$/, '$1'));
+}
+
+/** The AWS SDK v3 and its Smithy runtime, which serverless.yml takes from the Lambda runtime. */
+export const SDK = ['@aws-sdk/*', '@smithy/*'];
 
 /** Every Lambda entry: `functions/*.ts` (api first, the one users wait on) and `functions/workers/*.ts`. */
 export function entries(): string[] {
@@ -31,11 +36,10 @@ export function entries(): string[] {
 }
 
 /**
- * performance.now() around require(bundle), in a fresh process, printed as the only stdout line. `nodePath`:
- * where the bundle finds what it left external (the AWS SDK variant finds it in our node_modules, standing in
- * for the Lambda runtime's /var/runtime/node_modules).
+ * performance.now() around require(bundle), in a fresh process, printed as the only stdout line. What the bundle
+ * left external it finds in our node_modules, as the deployed function finds the SDK in the Lambda runtime's.
  */
-function initMs(bundle: string, nodePath?: string): number {
+function initMs(bundle: string): number {
   const script = `const t=performance.now();require(${JSON.stringify(bundle)});process.stdout.write(String(performance.now()-t))`;
   const env = {
     PATH: process.env.PATH ?? '',
@@ -43,7 +47,7 @@ function initMs(bundle: string, nodePath?: string): number {
     QUEUE_URL_PREFIX: 'https://sqs.us-east-1.amazonaws.com/000000000000/switchboard-bench-',
     AWS_REGION: 'us-east-1',
     NODE_ENV: 'production',
-    ...(nodePath ? { NODE_PATH: nodePath } : {}),
+    NODE_PATH: join(ROOT, 'node_modules'),
   };
   const out = execFileSync(process.execPath, ['-e', script], { env, cwd: tmpdir(), encoding: 'utf8' });
   return Number(out.trim());
@@ -52,8 +56,8 @@ function initMs(bundle: string, nodePath?: string): number {
 export interface BundleFigures {
   bytes: number;
   initMs: number;
-  /** The same function with the AWS SDK taken from the Lambda runtime instead of the bundle. */
-  sdkFromRuntime?: { bytes: number; initMs: number };
+  /** The same function with the AWS SDK inside the bundle (pinned to our lockfile), for comparison. */
+  sdkBundled?: { bytes: number; initMs: number };
   /** The biggest contributors to the bundle, in KB (node_modules package or our folder). */
   largestKB: Record<string, number>;
 }
@@ -74,33 +78,33 @@ function largest(metafile: Metafile): Record<string, number> {
   );
 }
 
-/** The functions whose bundle is also measured with the AWS SDK left to the Lambda runtime. */
+/** The functions also measured with the AWS SDK bundled. */
 const SDK_VARIANT = ['api', 'scheduler', 'workers/hubspot'];
 
 /** `runs` cold requires per bundle, the median reported; `only` limits the entries (the quick run's few). */
 export async function benchBundles(runs = 5, only?: string[]): Promise<{ externals: string[]; entries: Record<string, BundleFigures> }> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bundles-'));
   const out: Record<string, BundleFigures> = {};
+  const externals = excluded();
   const bundle = (entry: string, outfile: string, external: string[]) =>
-    build({ entryPoints: [join(ROOT, entry)], bundle: true, platform: 'node', target: 'node22', minify: true, format: 'cjs', external, outfile, logLevel: 'error', metafile: true });
+    build({ entryPoints: [join(ROOT, entry)], bundle: true, platform: 'node', target: 'node22', minify: true, keepNames: true, format: 'cjs', external, outfile, logLevel: 'error', metafile: true });
+  const measure = (outfile: string) => ({ bytes: statSync(outfile).size, initMs: Math.round(median(Array.from({ length: runs }, () => initMs(outfile))) * 10) / 10 });
   try {
     for (const entry of entries().filter((e) => !only || only.some((o) => e === `functions/${o}.ts`))) {
       const name = entry.replace(/^functions\//, '').replace(/\.ts$/, '');
       const outfile = join(dir, `${name.replace(/\//g, '__')}.js`);
-      const result = await bundle(entry, outfile, EXTERNALS);
-      const inits = Array.from({ length: runs }, () => initMs(outfile));
-      out[name] = { bytes: statSync(outfile).size, initMs: Math.round(median(inits) * 10) / 10, largestKB: largest(result.metafile) };
+      const result = await bundle(entry, outfile, externals);
+      out[name] = { ...measure(outfile), largestKB: largest(result.metafile) };
       if (SDK_VARIANT.includes(name)) {
-        const lean = outfile.replace(/\.js$/, '.sdk-external.js');
-        await bundle(entry, lean, [...EXTERNALS, '@aws-sdk/*', '@smithy/*']);
-        const leanInits = Array.from({ length: runs }, () => initMs(lean, join(ROOT, 'node_modules')));
-        out[name].sdkFromRuntime = { bytes: statSync(lean).size, initMs: Math.round(median(leanInits) * 10) / 10 };
+        const fat = outfile.replace(/\.js$/, '.sdk-bundled.js');
+        await bundle(entry, fat, externals.filter((e) => !SDK.includes(e)));
+        out[name].sdkBundled = measure(fat);
       }
-      const v = out[name].sdkFromRuntime;
-      progress(`  ${name}: ${(out[name].bytes / 1024).toFixed(0)} KB, init ${out[name].initMs} ms${v ? `; SDK from the runtime: ${(v.bytes / 1024).toFixed(0)} KB, init ${v.initMs} ms` : ''}`);
+      const v = out[name].sdkBundled;
+      progress(`  ${name}: ${(out[name].bytes / 1024).toFixed(0)} KB, init ${out[name].initMs} ms${v ? `; SDK bundled: ${(v.bytes / 1024).toFixed(0)} KB, init ${v.initMs} ms` : ''}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return { externals: EXTERNALS, entries: out };
+  return { externals, entries: out };
 }

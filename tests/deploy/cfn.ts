@@ -136,3 +136,6 @@ export const zipEntries = (zip: string): string[] => execFileSync('unzip', ['-Z1
 
 /** All the text in a zip, concatenated (`unzip -p`): the bundle to search for other connectors' code. */
 export const zipText = (zip: string): string => execFileSync('unzip', ['-p', join(OUT, zip)], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+
+/** Uncompressed bytes of a zip's files (`unzip -p`): the code a cold start reads and compiles. */
+export const unzippedBytes = (zip: string): number => execFileSync('unzip', ['-p', join(OUT, zip)], { maxBuffer: 256 * 1024 * 1024 }).length;
