@@ -46,12 +46,20 @@ export class Lookahead {
 
 /**
  * Writes up to WRITE_AHEAD pages at once while checkpointing cursors strictly in page order, each only once
- * its page and every earlier one are durable. Checkpoints of pages that changed nothing are coalesced.
+ * its page and every earlier one are durable. One checkpoint is stored at a time: the pages that become
+ * durable meanwhile share the next one, which stores the newest cursor (a page leaves the window only once a
+ * stored checkpoint covers it, so a crash re-reads no more than before). Checkpoints of pages that changed
+ * nothing are coalesced further, in time.
  */
 export class PagePipeline {
-  /** Pages being written, oldest first; each `done` ends with that page's checkpoint. */
+  /** Pages being written, oldest first; each `done` settles once a stored checkpoint covers that page (or it needs none). */
   private writing: { ids: Set<string>; done: Promise<void> }[] = [];
-  private chain: Promise<void> = Promise.resolve();
+  /** Settles once the newest page is durable: pages become durable strictly in order. */
+  private durableChain: Promise<void> = Promise.resolve();
+  /** Settles once the newest page is done: `done` is in page order even when a later page needs no checkpoint. */
+  private doneChain: Promise<void> = Promise.resolve();
+  private saving: Promise<void> = Promise.resolve();
+  private nextSave?: Promise<void>;
   private durable: unknown;
   private stored: unknown;
   private checkpointedAt = 0;
@@ -77,13 +85,17 @@ export class PagePipeline {
     if (this.writing.length >= WRITE_AHEAD) await this.settle(this.writing.length - WRITE_AHEAD + 1);
     const write = this.sink.write(page);
     const after = page.cursor;
-    this.chain = Promise.all([this.chain, write]).then(async ([, wrote]) => {
-      if (!keepCursor) return;
+    const durable = Promise.all([this.durableChain, write]).then(([, wrote]) => {
+      if (!keepCursor) return false;
       this.durable = after;
-      if (wrote || this.now() - this.checkpointedAt >= IDLE_CHECKPOINT_MS) await this.checkpoint();
+      return wrote || this.now() - this.checkpointedAt >= IDLE_CHECKPOINT_MS;
     });
-    this.chain.catch(() => undefined);
-    this.writing.push({ ids, done: this.chain });
+    const done = durable.then((due) => (due ? this.save() : undefined));
+    this.durableChain = durable.then(() => undefined);
+    this.doneChain = Promise.all([this.doneChain, done]).then(() => undefined);
+    this.durableChain.catch(() => undefined);
+    this.doneChain.catch(() => undefined);
+    this.writing.push({ ids, done: this.doneChain });
   }
 
   /** Waits for every queued page; throws what a write or checkpoint threw. */
@@ -104,13 +116,30 @@ export class PagePipeline {
   }
 
   /** Lets writes in flight finish (or fail) without throwing: before the stream's lease is given up. */
-  settled(): Promise<void> {
-    return this.chain.catch(() => undefined);
+  async settled(): Promise<void> {
+    await Promise.allSettled([this.doneChain, this.saving]);
   }
 
   private async settle(n: number): Promise<void> {
     const batch = this.writing.splice(0, n);
     if (batch.length) await batch[batch.length - 1].done;
+  }
+
+  /**
+   * A checkpoint of the newest durable cursor, after the one being stored: a call while one waits to start
+   * joins it, since it will read the cursor when it starts.
+   */
+  private save(): Promise<void> {
+    if (!this.nextSave) {
+      const next = this.saving
+        .catch(() => undefined)
+        .then(() => {
+          this.nextSave = undefined;
+          return this.checkpoint();
+        });
+      this.nextSave = this.saving = next;
+    }
+    return this.nextSave;
   }
 
   private async checkpoint(): Promise<void> {

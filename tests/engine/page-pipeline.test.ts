@@ -1,0 +1,92 @@
+import type { Page } from '../../shared/connectors/types';
+import { PagePipeline, WRITE_AHEAD } from '../../shared/engine/pipeline';
+
+/** A promise settled from outside, to play the store's answers in a chosen order. */
+function deferred<T = void>() {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
+}
+
+/** Lets every promise reaction already queued run. */
+const settle = () => new Promise((r) => setImmediate(r));
+
+const page = (n: number): Page => ({ records: [{ id: `r${n}`, data: { n } }], cursor: `c${n}` });
+
+/** A sink whose writes and checkpoints answer only when the test says so. */
+function fakeSink() {
+  const writes: ReturnType<typeof deferred<boolean>>[] = [];
+  const checkpoints: { cursor: unknown; done: ReturnType<typeof deferred<void>> }[] = [];
+  return {
+    writes,
+    checkpoints,
+    stored: () => checkpoints.map((c) => c.cursor),
+    sink: {
+      write: () => {
+        const d = deferred<boolean>();
+        writes.push(d);
+        return d.promise;
+      },
+      checkpoint: (cursor: unknown) => {
+        const done = deferred<void>();
+        checkpoints.push({ cursor, done });
+        return done.promise;
+      },
+    },
+  };
+}
+
+describe('Class: PagePipeline', () => {
+  it('stores one checkpoint at a time: pages made durable meanwhile share the next one, with the newest cursor', async () => {
+    const f = fakeSink();
+    const p = new PagePipeline(f.sink, null);
+    for (let n = 1; n <= WRITE_AHEAD; n++) await p.add(page(n), true);
+    // Page 2 lands before page 1: its cursor must wait for page 1.
+    f.writes[1].resolve(true);
+    await settle();
+    expect(f.stored()).toEqual([]);
+    f.writes[0].resolve(true);
+    await settle();
+    expect(f.stored()).toHaveLength(1);
+    expect(['c1', 'c2']).toContain(f.stored()[0]);
+    // Page 3 becomes durable while that checkpoint is being stored: no second one in flight.
+    f.writes[2].resolve(true);
+    await settle();
+    expect(f.stored()).toHaveLength(1);
+    f.checkpoints[0].done.resolve();
+    await settle();
+    expect(f.stored()).toHaveLength(2);
+    expect(f.stored()[1]).toBe('c3');
+    f.checkpoints[1].done.resolve();
+    await p.drain();
+    expect(p.cursor).toBe('c3');
+  });
+
+  it('makes room for the next page only once a stored checkpoint covers the oldest one', async () => {
+    const f = fakeSink();
+    const p = new PagePipeline(f.sink, null);
+    for (let n = 1; n <= WRITE_AHEAD; n++) await p.add(page(n), true);
+    let added = false;
+    const next = p.add(page(WRITE_AHEAD + 1), true).then(() => (added = true));
+    f.writes[0].resolve(true);
+    await settle();
+    expect(f.stored()).toEqual(['c1']);
+    expect(added).toBe(false);
+    f.checkpoints[0].done.resolve();
+    await next;
+    expect(added).toBe(true);
+  });
+
+  it('fails the page whose checkpoint failed (a lost lease), and every later one', async () => {
+    const f = fakeSink();
+    const p = new PagePipeline(f.sink, null);
+    await p.add(page(1), true);
+    await p.add(page(2), true);
+    f.writes[0].resolve(true);
+    await settle();
+    f.writes[1].resolve(true);
+    f.checkpoints[0].done.reject(new Error('lease lost'));
+    await expect(p.drain()).rejects.toThrow('lease lost');
+  });
+});
