@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { type Backoff, backoffMs, defaultSleep, type Sleep } from '../backoff';
-import { SourceError } from '../errors';
+import { AppError, SourceError } from '../errors';
 import type { Logger } from '../log';
 import { assertAllowedHost, guardedAgent, type TargetPolicy } from './agent';
 import { type Auth, noAuth } from './auth';
@@ -256,6 +256,8 @@ export class HttpClient {
       const cause = (err as { cause?: unknown }).cause ?? err;
       this.opts.onAttempt?.({ at, error: cause instanceof TargetNotAllowedError ? cause.code : errorCode(err) });
       if (cause instanceof TargetNotAllowedError) throw new SourceError('target_not_allowed', `${where}: ${cause.message}`);
+      // Thrown by our own upload body as undici read it (a file past its size cap): the caller's, not the network's.
+      if (err instanceof AppError) throw err;
       const error = new SourceError('network_error', `${where}: ${(err as Error).message}`, { retryable: true });
       if (failures < this.retry.maxRetries && isNetworkError(err)) {
         await this.retryAfterFailure(where, failures, undefined, error);
