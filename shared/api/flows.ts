@@ -13,7 +13,8 @@ import { AssignmentStore } from '../flows/assignment/store';
 import { reportRoutes } from './reports';
 
 const flowView = ({ tenantId, ...f }: FlowItem) => (void tenantId, f);
-const runView = ({ tenantId, expiresAt, ...r }: FlowRun) => (void tenantId, void expiresAt, r);
+/** A checkpoint holds a store cursor: where the run goes on is the runner's business, not the reader's. */
+const runView = ({ tenantId, expiresAt, checkpoint, ...r }: FlowRun) => (void tenantId, void expiresAt, void checkpoint, r);
 
 /** The flows API (issue 10). Every read starts from (tenant, flow): another tenant's id is a 404. */
 export function flowRoutes(app: App): Route[] {

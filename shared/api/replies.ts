@@ -177,6 +177,7 @@ export const FlowRunSchema = z.strictObject({
     durationMs: count,
   }),
   next_sync: time.nullable(),
+  continuations: count.optional().describe('How often a long run handed itself on to a fresh invocation before the time limit.'),
   actions: z
     .record(z.string(), z.strictObject({ sent: count, failed: count, skipped: count, deferred: count, filtered: count, done: count }))
     .optional()

@@ -10,7 +10,8 @@ import { keys } from '../store/keys';
 import type { StoredRecord } from '../store/record-item';
 import { compileFilter } from './filter';
 import { emptyFigures, FlowService, newFlowRun } from './service';
-import type { FlowItem, FlowRun, LedgerEntry } from './store';
+import type { FlowItem, FlowRun, LedgerEntry, RunCheckpoint } from './store';
+import { FLOWS_QUEUE } from '../queue/types';
 import { compileMapping, isEmpty } from '../mapping/template';
 import { ActionRunner, noTarget, sendRunMetrics, type ActionItem } from './actions';
 import { callsPages, callsWork, isCallsFlow } from './calls/flow';
@@ -28,6 +29,10 @@ export interface FlowRunnerOptions {
   onProgress?: (run: FlowRun) => void;
   /** How the run's report is mailed (tests trust their SMTP server, record SendGrid waits). */
   report?: ReportOptions;
+  /** Milliseconds left in this invocation (Lambda's getRemainingTimeInMillis); absent, the run never hands on. */
+  remainingMs?: () => number;
+  /** With less than this left after a page, the run saves its checkpoint and queues its continuation. */
+  safetyMarginMs?: number;
 }
 
 /** Records stored up to this long before the previous run started are read again (the ledger makes that free). */
@@ -53,8 +58,10 @@ export async function executeFlowRun(app: App, msg: { tenantId: string; flowId: 
   const run = flow && (await svc.runs.get(flow.id, msg.runId));
   if (!flow || !run || run.status === 'succeeded' || run.status === 'partial' || run.status === 'failed') return run;
   const started = now();
-  // A redelivered run (its worker died) starts over: the ledger skips what was delivered, the figures restart.
-  Object.assign(run, emptyFigures());
+  // A continuation, or a run redelivered after its worker died, goes on from its last checkpoint with the figures
+  // saved beside it; without one it starts over (the ledger skips what was delivered) with the figures restarted.
+  const resumed = run.status === 'running' ? run.checkpoint : undefined;
+  if (!resumed) Object.assign(run, emptyFigures(), { checkpoint: undefined });
   run.status = 'running';
   run.startedAt ??= new Date(started).toISOString();
   await svc.runs.save(run);
@@ -81,28 +88,44 @@ export async function executeFlowRun(app: App, msg: { tenantId: string; flowId: 
     const actions = ActionRunner.create(app, flow, run, { now, sleep: opts.sleep });
     const calls = isCallsFlow(flow);
     const page = calls ? await callsWork(app, { svc, flow, run, zoho: ctx, tally, now, log, sleep: opts.sleep, actions }) : new PageWork(app, svc, flow, run, dest, ctx, tally, now, actions);
-    const pages = calls && run.trigger !== 'retry' && !run.sourceIds ? callsPages(app, flow, run, started) : select(app, svc, flow, run, opts.pageSize ?? Math.max(PAGE_SIZE, dest.batchSize));
+    // Calls runs read a window of calls in office order: they start over when interrupted (their ledger claims skip what is done).
+    const pages = calls && run.trigger !== 'retry' && !run.sourceIds ? positionless(callsPages(app, flow, run, started)) : select(app, svc, flow, run, opts.pageSize ?? Math.max(PAGE_SIZE, dest.batchSize), resumed?.position);
+    const http = ctx.http && { base: { requests: run.stats.requests, retries: run.stats.retries, http429: run.stats.http429 }, stats: ctx.http.stats };
+    const countHttp = () => http && Object.assign(run.stats, { requests: http.base.requests + http.stats.requests, retries: http.base.retries + http.stats.retries, http429: http.base.http429 + http.stats.http429 });
     let savedAt = now();
-    for await (const records of pages) {
+    let handOn = false;
+    for await (const { records, next } of pages) {
       if (!(await page.process(records))) break;
-      tally.finish(now() - started, 'running');
-      if (now() - savedAt >= PROGRESS_EVERY_MS) {
+      tally.finish(now() - begun(run), 'running');
+      handOn = next !== undefined && opts.remainingMs !== undefined && opts.remainingMs() < (opts.safetyMarginMs ?? 0);
+      if (next !== undefined && (handOn || now() - savedAt >= PROGRESS_EVERY_MS)) {
+        countHttp();
+        run.checkpoint = { position: next, ...tally.sums() };
         await svc.runs.save(run);
         savedAt = now();
       }
       opts.onProgress?.(run);
+      if (handOn) break;
     }
-    if (ctx.http) Object.assign(run.stats, { requests: ctx.http.stats.requests, retries: ctx.http.stats.retries, http429: ctx.http.stats.http429 });
+    countHttp();
     await actions?.finish(async (sourceIds) => {
       const later = newFlowRun(flow, 'deferred', { dryRun: false, sourceIds });
       await svc.runs.create(later);
       return later;
     });
-    tally.finish(now() - started, run.sync_summary.failed_transfers || actions?.failed ? 'partial' : 'succeeded');
+    if (handOn) {
+      // Before the invocation's time runs out: the same run goes on in a fresh invocation from its checkpoint.
+      run.continuations = (run.continuations ?? 0) + 1;
+      await svc.runs.save(run);
+      await app.queue.send(FLOWS_QUEUE, [{ kind: 'flow', tenantId: flow.tenantId, flowId: flow.id, runId: run.id }]);
+      log.info('flow run handed on to a continuation', { flowId: flow.id, runId: run.id, continuation: run.continuations, processed: run.sync_summary.records_processed });
+      return run;
+    }
+    tally.finish(now() - begun(run), run.sync_summary.failed_transfers || actions?.failed ? 'partial' : 'succeeded');
   } catch (err) {
     log.error('flow run failed', { flowId: flow.id, runId: run.id, error: err as Error });
     run.error = err instanceof AppError ? err.message : 'The flow run failed unexpectedly.';
-    tally.finish(now() - started, 'failed');
+    tally.finish(now() - begun(run), 'failed');
   }
   const moveMark = !run.dryRun && (run.status as FlowRun['status']) !== 'failed' && ['manual', 'schedule', 'cli'].includes(run.trigger) && !run.since;
   const updated = await svc.flows.update(flow.tenantId, flow.id, (f) => ({ ...f, ...(moveMark ? { lastRunAt: run.startedAt } : {}) }));
@@ -113,25 +136,42 @@ export async function executeFlowRun(app: App, msg: { tenantId: string; flowId: 
   return run;
 }
 
-/** The source records a run covers, a page at a time. */
-async function* select(app: App, svc: FlowService, flow: FlowItem, run: FlowRun, pageSize: number): AsyncIterable<StoredRecord[]> {
+/** A page of source records and where the run goes on after it (undefined: at the end, or nowhere to resume). */
+interface SourcePage {
+  records: StoredRecord[];
+  next?: string | number;
+}
+
+const begun = (run: FlowRun) => Date.parse(run.startedAt!);
+
+async function* positionless(pages: AsyncIterable<StoredRecord[]>): AsyncIterable<SourcePage> {
+  for await (const records of pages) yield { records };
+}
+
+/** The source records a run covers, a page at a time, from `from` (a checkpoint's position) on. */
+async function* select(app: App, svc: FlowService, flow: FlowItem, run: FlowRun, pageSize: number, from?: string | number): AsyncIterable<SourcePage> {
   const { integrationId, dataType } = flow.source;
   const byIds = async (ids: string[]) => (await app.db.batchGet(ids.map((id) => keys.record(integrationId, dataType, id)))) as unknown as StoredRecord[];
   if (run.trigger === 'retry') {
-    for await (const ids of svc.ledger.failedIds(flow.id)) for (let i = 0; i < ids.length; i += pageSize) yield byIds(ids.slice(i, i + pageSize));
+    // In ledger order: the position is the last source id done, and the ids after it are still to retry.
+    for await (const ids of svc.ledger.failedIds(flow.id, typeof from === 'string' ? from : undefined))
+      for (let i = 0; i < ids.length; i += pageSize) {
+        const part = ids.slice(i, i + pageSize);
+        yield { records: await byIds(part), next: part.at(-1) };
+      }
     return;
   }
   if (run.sourceIds) {
-    for (let i = 0; i < run.sourceIds.length; i += pageSize) yield byIds(run.sourceIds.slice(i, i + pageSize));
+    for (let i = typeof from === 'number' ? from : 0; i < run.sourceIds.length; i += pageSize) yield { records: await byIds(run.sourceIds.slice(i, i + pageSize)), next: i + pageSize < run.sourceIds.length ? i + pageSize : undefined };
     return;
   }
   // A realtime flow's own runs see every change; a run asked of it by hand backfills everything its filter selects.
   const mark = run.since ?? (flow.trigger !== 'realtime' && flow.lastRunAt ? new Date(Date.parse(flow.lastRunAt) - LOOKBACK_MS).toISOString() : undefined);
-  let cursor: string | undefined;
+  let cursor = typeof from === 'string' ? from : undefined;
   do {
     const page = await app.records.list(integrationId, { dataType, limit: pageSize, cursor, modifiedAfter: mark && new Date(mark).toISOString() });
-    if (page.items.length) yield page.items;
     cursor = page.nextCursor ?? undefined;
+    if (page.items.length) yield { records: page.items, next: cursor };
   } while (cursor);
 }
 
@@ -144,7 +184,19 @@ class Tally {
   constructor(
     readonly run: FlowRun,
     private readonly flow: FlowItem,
-  ) {}
+  ) {
+    const c = run.checkpoint;
+    if (c) {
+      this.filled = c.filled;
+      this.fields = c.fields;
+      for (const [f, n] of Object.entries(c.missing)) this.missing.set(f, n);
+    }
+  }
+
+  /** What completeness and the missing fields are computed from, for a checkpoint. */
+  sums(): Pick<RunCheckpoint, 'filled' | 'fields' | 'missing'> {
+    return { filled: this.filled, fields: this.fields, missing: Object.fromEntries(this.missing) };
+  }
 
   mapped(payload: Record<string, unknown>, names = Object.keys(this.flow.mapping ?? {})): string[] {
     this.fields += names.length;
@@ -187,7 +239,7 @@ class PageWork {
   private readonly mapping;
   private readonly filter;
   private readonly note;
-  /** Match key → the first source id that had it in this run. */
+  /** Match key → the first source id that had it in this run (this invocation's part of it, after a continuation). */
   private readonly seen = new Map<string, string>();
   private processed = 0;
   /** Records whose target step is done (written, unchanged or skipped), for the actions. */
@@ -206,6 +258,7 @@ class PageWork {
     private readonly now: () => number,
     private readonly actions?: ActionRunner,
   ) {
+    this.processed = run.sync_summary.records_processed;
     this.mapping = compileMapping(flow.mapping ?? {});
     this.note = flow.note ? compileMapping(flow.note, 'note.') : undefined;
     this.filter = flow.source.filter ? compileFilter(flow.source.filter) : undefined;

@@ -82,7 +82,21 @@ export interface FlowRun {
   /** Dry runs: what would be sent for the first records. */
   preview?: { sourceId: string; action: string; targetId?: string; payload: Record<string, unknown>; actions?: Record<string, Record<string, unknown>> }[];
   error: string | null;
+  /**
+   * Saved with the figures after a page: where the run goes on from (a store cursor, a ledger source id, an index
+   * into `sourceIds`) and the sums behind completeness, so a continuation or a redelivered run resumes there.
+   */
+  checkpoint?: RunCheckpoint;
+  /** How often the run handed itself on before the invocation's time ran out. */
+  continuations?: number;
   expiresAt?: number;
+}
+
+export interface RunCheckpoint {
+  position: string | number;
+  filled: number;
+  fields: number;
+  missing: Record<string, number>;
 }
 
 export type LedgerStatus = 'delivered' | 'failed' | 'skipped' | 'filtered' | 'pending';
@@ -323,9 +337,10 @@ export class LedgerStore {
     return { items, nextCursor: encodeCursor(start) };
   }
 
-  /** Every failed source id, and every one with an action step to try again (for a retry run). */
-  async *failedIds(flowId: string): AsyncIterable<string[]> {
+  /** Every failed source id, and every one with an action step to try again (for a retry run), in id order after `after`. */
+  async *failedIds(flowId: string, after?: string): AsyncIterable<string[]> {
     for await (const page of this.db.query({
+      ...(after ? { ExclusiveStartKey: flowKeys.ledger(flowId, after) } : {}),
       KeyConditionExpression: 'PK = :pk',
       FilterExpression: '#s = :f OR actionRetry = :t',
       ExpressionAttributeNames: { '#s': 'status' },

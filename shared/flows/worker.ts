@@ -1,3 +1,4 @@
+import { config } from '../config';
 import type { LambdaContext, SQSBatchResponse, SQSEvent } from '../lambda-types';
 import { createLogger, withInvocation } from '../log';
 import { eachMessage } from '../queue/batch';
@@ -14,11 +15,13 @@ const log = createLogger({ component: 'flow-worker' });
  * batch item failure, so SQS redelivers it (dead-letter after 5 receives); running it again is safe (the ledger).
  */
 export function flowWorkerHandler(getApp: () => App, opts: FlowRunnerOptions = {}) {
-  return withInvocation((event: SQSEvent, _context?: LambdaContext): Promise<SQSBatchResponse> =>
+  return withInvocation((event: SQSEvent, context?: LambdaContext): Promise<SQSBatchResponse> =>
     eachMessage(event, log, (body) => {
       const msg = FlowMessageSchema.parse(body);
       if (msg.kind === 'daily-report') return sendDailyReport(getApp(), msg, opts.report);
-      return msg.notBefore !== undefined && msg.notBefore > Date.now() ? putBack(getApp(), msg) : executeFlowRun(getApp(), msg, opts);
+      // A long run hands itself on to a fresh invocation before Lambda's timeout instead of being cut off.
+      const time = context ? { remainingMs: () => context.getRemainingTimeInMillis(), safetyMarginMs: config().SYNC_SAFETY_MARGIN_S * 1000 } : {};
+      return msg.notBefore !== undefined && msg.notBefore > Date.now() ? putBack(getApp(), msg) : executeFlowRun(getApp(), msg, { ...time, ...opts });
     }),
   );
 }

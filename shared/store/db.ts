@@ -99,11 +99,11 @@ export class Db {
   }
 
   /**
-   * Every page of a Query on this table, following `LastEvaluatedKey`.
+   * Every page of a Query on this table (after `ExclusiveStartKey` when given), following `LastEvaluatedKey`.
    * @example for await (const page of db.query({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': pk } })) …
    */
-  async *query(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): AsyncIterable<QueryCommandOutput> {
-    let start: Record<string, unknown> | undefined;
+  async *query(input: Omit<QueryCommandInput, 'TableName'>): AsyncIterable<QueryCommandOutput> {
+    let start: Record<string, unknown> | undefined = input.ExclusiveStartKey;
     do {
       const out = await this.doc.send(new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: start }));
       yield out;
