@@ -121,7 +121,8 @@ export function compileTemplate(source: string): CompiledTemplate {
     if (m.index! > last) parts.push(source.slice(last, m.index));
     const [path, ...steps] = splitSteps(m[1]);
     const p = path.trim();
-    if (!/^[^\s.:]+(\.[^\s.:]+)*$/.test(p)) throw new TemplateError(`"${m[0]}" does not name a field (use \${Field} or \${a.b:transform})`);
+    // A segment may hold spaces (spreadsheet and CSV headers: `${First Name}`), never at its ends.
+    if (!/^[^\s.:](?:[^.:]*[^\s.:])?(\.[^\s.:](?:[^.:]*[^\s.:])?)*$/.test(p)) throw new TemplateError(`"${m[0]}" does not name a field (use \${Field} or \${a.b:transform})`);
     const fns = steps.map((s) => transform(s.trim()));
     parts.push({ path: p, apply: (data, ctx) => fns.reduce((v, f) => f(v, ctx), readPath(data, p)) });
     last = m.index! + m[0].length;

@@ -40,6 +40,13 @@ describe('Mapping templates', () => {
     expect(render('RingCentral Integration', d)).toBe('RingCentral Integration');
   });
 
+  it('names fields whose names hold spaces, as spreadsheet headers do', () => {
+    const d = { 'First Name': 'Ada', address: { 'Street Name': 'Main St' } };
+    expect(render('${First Name:uppercase} lives on ${address.Street Name}', d)).toBe('ADA lives on Main St');
+    expect(() => compileTemplate('${ First Name .x}')).toThrow(/does not name a field/);
+    expect(() => compileTemplate('${a. b}')).toThrow(/does not name a field/);
+  });
+
   it('leaves empty fields out of the payload', () => {
     expect(compileMapping({ a: '${x}', b: '${y}', c: 'const' }).render({ x: 1 }, ctx)).toEqual({ a: 1, c: 'const' });
   });
