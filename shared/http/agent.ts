@@ -1,10 +1,9 @@
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
-import type { Agent } from 'undici';
 import { config } from '../config';
 import { TargetNotAllowedError } from './errors';
 import { isAllowedAddress, type LookupAll, systemLookup } from './ssrf';
-import { loadAgent } from './undici';
+import { pools, type Pools } from './wire';
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
@@ -43,7 +42,7 @@ export function assertAllowedHost(url: URL, policy: TargetPolicy = {}): void {
   if (isIP(host) && !isAllowedAddress(host, allowsLoopback(policy))) throw new TargetNotAllowedError(host);
 }
 
-const agents = new Map<string, Agent>();
+const agents = new Map<string, Pools>();
 const resolverIds = new WeakMap<LookupAll, number>();
 let resolvers = 0;
 
@@ -51,11 +50,11 @@ let resolvers = 0;
  * The agent for a policy: keep-alive per origin, internal addresses refused at connect time. One per process
  * for the default policy (every source request); tests with their own resolver get their own.
  */
-export function guardedAgent(policy: TargetPolicy = {}): Agent {
+export function guardedAgent(policy: TargetPolicy = {}): Pools {
   const lookup = policy.lookup;
   if (lookup && !resolverIds.has(lookup)) resolverIds.set(lookup, ++resolvers);
   const key = `${policy.allowLoopback ?? 'config'}:${lookup ? resolverIds.get(lookup) : 'dns'}`;
   let agent = agents.get(key);
-  if (!agent) agents.set(key, (agent = new (loadAgent())({ keepAliveTimeout: 30_000, connections: 16, connect: { lookup: guardedLookup(policy) as never } })));
+  if (!agent) agents.set(key, (agent = pools(guardedLookup(policy) as never)));
   return agent;
 }

@@ -7,7 +7,7 @@ import { type Auth, noAuth } from './auth';
 import { TargetNotAllowedError } from './errors';
 import type { RateLimit, SlidingWindowLimiter } from './limiter';
 import { HttpLimits } from './limits';
-import { request, undiciErrors } from './undici';
+import { request, text } from './wire';
 
 
 export interface HttpRequest {
@@ -242,12 +242,12 @@ export class HttpClient {
     try {
       const res = await request(url, {
         ...init,
-        dispatcher: guardedAgent(this.opts.target ?? {}),
+        pools: guardedAgent(this.opts.target ?? {}),
         headersTimeout: this.opts.timeoutMs ?? 30_000,
         bodyTimeout: this.opts.timeoutMs ?? 30_000,
       });
       const ok = res.statusCode >= 200 && res.statusCode < 300;
-      const answer = download && ok ? { status: res.statusCode, headers: flatten(res.headers), text: '', stream: res.body as Readable } : { status: res.statusCode, headers: flatten(res.headers), text: await res.body.text() };
+      const answer = download && ok ? { status: res.statusCode, headers: flatten(res.headers), text: '', stream: res.body } : { status: res.statusCode, headers: flatten(res.headers), text: await text(res.body) };
       if (slot) this.limiter!.settle(slot);
       this.opts.onAttempt?.({ at, status: answer.status });
       return answer;
@@ -361,17 +361,9 @@ function parseBody(text: string, headers: Record<string, string>): unknown {
 function errorCode(err: unknown): string {
   const e = err as { name?: string; code?: string } | null;
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'timeout';
-  if (e?.code === 'UND_ERR_CONNECT_TIMEOUT' || e?.code === 'UND_ERR_HEADERS_TIMEOUT' || e?.code === 'UND_ERR_BODY_TIMEOUT') return 'timeout';
   return e?.code ?? e?.name ?? 'network_error';
 }
 
 function isNetworkError(err: unknown): boolean {
-  const errors = undiciErrors();
-  return (
-    err instanceof errors.SocketError ||
-    err instanceof errors.HeadersTimeoutError ||
-    err instanceof errors.BodyTimeoutError ||
-    err instanceof errors.ConnectTimeoutError ||
-    ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET'].includes((err as { code?: string }).code ?? '')
-  );
+  return ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes((err as { code?: string }).code ?? '');
 }

@@ -497,17 +497,23 @@ describe('table, key and alarms', () => {
  * what is left between. The AWS SDK is not in any bundle (serverless.yml takes it from the Lambda runtime).
  */
 const BUNDLE_KB: Record<string, number> = {
-  api: 1260,
-  workerFlows: 1200,
+  // Flow code on the scheduler's and realtime dispatch's path (nodemailer, libphonenumber-js, jsonata) and the
+  // API's routes: see README, Benchmarks.
+  api: 950,
+  workerFlows: 900,
   scheduler: 790,
   flowDispatch: 790,
-  workerGenius: 720,
-  // The SQL drivers (mysql2, tedious and its iconv-lite, pg): a database worker and the connection test.
-  workerDatabase: 3050,
-  workerMarketsharp: 2400,
-  testConnection: 3450,
+  webhooks: 350,
+  settings: 340,
+  dailySummary: 340,
+  // The SQL drivers (pg; mysql2, tedious and its iconv-lite): the database workers and the connection test.
+  workerGenius: 400,
+  workerDatabase: 2750,
+  workerMarketsharp: 2080,
+  testConnection: 3130,
 };
-const DEFAULT_BUNDLE_KB = 660;
+/** Every other function: the sync workers and the notification worker. */
+const DEFAULT_BUNDLE_KB = 320;
 
 describe('bundles', () => {
   it('keeps every function under its size limit', () => {
@@ -522,7 +528,7 @@ describe('bundles', () => {
   });
 
 
-  it('zips each function alone, small, and each worker without other connectors\' drivers', () => {
+  it('zips each function alone, and each worker without other connectors\' drivers', () => {
     const sizes: Record<string, string> = {};
     for (const z of zips()) sizes[z.name] = `${(z.bytes / 1024).toFixed(0)} KB`;
     console.log('zip sizes', sizes);
@@ -541,9 +547,6 @@ describe('bundles', () => {
       const text = zipText(`${key}.zip`);
       const own = DRIVERS_OF[spec.type] ?? [];
       for (const d of Object.keys(FINGERPRINT) as Driver[]) expect([key, d, text.includes(FINGERPRINT[d])]).toEqual([key, d, own.includes(d)]);
-      // Small: a worker bundles its own connector only (not shared/connectors/all.ts); drivers weigh ~0.5–0.8 MB.
-      const bytes = zips().find((z) => z.name === `${key}.zip`)!.bytes;
-      expect([key, bytes < (own.length ? 2 : 1) * 1024 * 1024]).toEqual([key, true]);
     }
   });
 });
