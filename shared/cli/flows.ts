@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import { ValidationError } from '../errors';
-import { checkCallsRun } from '../flows/calls/flow';
+import { checkCallsRun } from '../flows/request';
 import { setLogLevel } from '../log';
 import { callsSummary } from './calls-summary';
 import { executeFlowRun } from '../flows/runner';

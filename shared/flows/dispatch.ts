@@ -1,7 +1,7 @@
 import { createLogger, withInvocation, type InvocationContext } from '../log';
 import type { App } from '../services/app';
-import { FlowService } from './service';
-import { subscriptionKey } from './store';
+import { requestRun } from './request';
+import { FlowStore, subscriptionKey } from './store';
 
 const log = createLogger({ component: 'flow-dispatch' });
 
@@ -31,14 +31,14 @@ export async function dispatchChanges(app: App, changed: ChangedKey[]): Promise<
     g.ids.add(k.SK.slice(cut + 1));
     groups.set(`${integrationId}#${dataType}`, g);
   }
-  const svc = new FlowService(app);
+  const flows = new FlowStore(app.db);
   let runs = 0;
   for (const g of groups.values()) {
     for await (const page of app.db.query({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `SUB#${g.integrationId}#${g.dataType}` } })) {
       for (const sub of page.Items ?? []) {
-        const flow = await svc.flows.get(String(sub.tenantId), String(sub.SK));
+        const flow = await flows.get(String(sub.tenantId), String(sub.SK));
         if (flow?.status !== 'active' || flow.trigger !== 'realtime' || flow.source.integrationId !== g.integrationId || flow.source.dataType !== g.dataType) continue;
-        await svc.requestRun(flow, {}, 'realtime', { sourceIds: [...g.ids] });
+        await requestRun(app, flow, {}, 'realtime', { sourceIds: [...g.ids] });
         runs++;
       }
     }

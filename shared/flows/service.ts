@@ -2,17 +2,19 @@ import { ulid } from 'ulid';
 import { destinations } from '../destinations';
 import { AppError, NotFoundError, ValidationError, type ErrorDetail } from '../errors';
 import { createLogger } from '../log';
-import { FLOWS_QUEUE } from '../queue/types';
 import type { App } from '../services/app';
 import type { IntegrationItem } from '../store/integrations';
 import { parse } from '../validate';
 import { compileFilter } from './filter';
-import { CreateFlowSchema, ImportFlowSchema, PatchFlowSchema, RunFlowSchema, type CreateFlow } from './schema';
+import { CreateFlowSchema, ImportFlowSchema, PatchFlowSchema, type CreateFlow } from './schema';
 import { FlowRunStore, FlowStore, LedgerStore, syncSubscription, type FlowItem, type FlowRun, type FlowRunTrigger } from './store';
 import { compileMapping } from '../mapping/template';
 import { fromSeed003 } from './templates';
 import { checkActions } from './actions';
-import { checkCallsFlow, checkCallsRun, expandCallsFlow } from './calls/flow';
+import { checkCallsFlow, expandCallsFlow } from './calls/flow';
+import { requestRun } from './request';
+
+export { emptyFigures, newFlowRun } from './request';
 
 const log = createLogger({ service: 'flows' });
 
@@ -83,14 +85,8 @@ export class FlowService {
     return this.create(tenantId, fromSeed003(input, source.type, target.type));
   }
 
-  /** Creates a queued run and puts it on the flows queue (manual, CLI, schedule, realtime and retry alike). */
-  async requestRun(flow: FlowItem, body: unknown, trigger: FlowRunTrigger, extra: Pick<FlowRun, 'sourceIds'> = {}): Promise<FlowRun> {
-    const opts = parse(RunFlowSchema, body ?? {});
-    checkCallsRun(flow, opts);
-    const run = newFlowRun(flow, trigger, { ...opts, ...extra });
-    await this.runs.create(run);
-    await this.app.queue.send(FLOWS_QUEUE, [{ kind: 'flow', tenantId: flow.tenantId, flowId: flow.id, runId: run.id }]);
-    return run;
+  requestRun(flow: FlowItem, body: unknown, trigger: FlowRunTrigger, extra: Pick<FlowRun, 'sourceIds'> = {}): Promise<FlowRun> {
+    return requestRun(this.app, flow, body, trigger, extra);
   }
 
   private async integration(tenantId: string, id: string, path: string): Promise<IntegrationItem> {
@@ -137,34 +133,6 @@ export class FlowService {
 
 const FLOW_FIELDS = ['name', 'status', 'source', 'target', 'mapping', 'match', 'required', 'trigger', 'schedule', 'onExisting', 'timeZone', 'country', 'note', 'actions', 'runMetrics', 'template', 'settings', 'email'] as const;
 const pickFlowFields = (f: FlowItem) => Object.fromEntries(FLOW_FIELDS.filter((k) => f[k] !== undefined).map((k) => [k, k === 'status' && f.status === 'error' ? 'active' : f[k]]));
-
-export function newFlowRun(flow: FlowItem, trigger: FlowRunTrigger, opts: { dryRun: boolean; since?: string; maxRecords?: number; sourceIds?: string[] } & Pick<FlowRun, 'hoursBack' | 'office' | 'callTypes' | 'noEmail'>): FlowRun {
-  return {
-    id: ulid(),
-    flowId: flow.id,
-    tenantId: flow.tenantId,
-    trigger,
-    status: 'queued',
-    ...opts,
-    createdAt: new Date().toISOString(),
-    startedAt: null,
-    finishedAt: null,
-    ...emptyFigures(),
-    next_sync: null,
-  };
-}
-
-/** A run's figures before it has looked at any record (a redelivered run starts them again). */
-export function emptyFigures(): Pick<FlowRun, 'sync_summary' | 'data_quality' | 'stats' | 'errors' | 'error' | 'preview'> {
-  return {
-    sync_summary: { records_processed: 0, successful_transfers: 0, failed_transfers: 0, duplicates_skipped: 0, sync_duration: '0 seconds' },
-    data_quality: { completeness_score: 1, validation_errors: 0, missing_required_fields: [] },
-    stats: { created: 0, updated: 0, unchanged: 0, filtered: 0, skipped: 0, requests: 0, retries: 0, http429: 0, durationMs: 0 },
-    errors: [],
-    error: null,
-    preview: undefined,
-  };
-}
 
 export function requireRun(run: FlowRun | undefined): FlowRun {
   if (!run) throw new NotFoundError('run', 'run_not_found');

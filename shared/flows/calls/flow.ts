@@ -1,7 +1,7 @@
 import { connectorHttp, parseConfig } from '../../connectors/context';
 import { mediaOrigins } from '../../connectors/ringcentral/media';
 import type { DeliveryContext } from '../../destinations/types';
-import { ValidationError, type ErrorDetail } from '../../errors';
+import type { ErrorDetail } from '../../errors';
 import type { Logger } from '../../log';
 import type { App } from '../../services/app';
 import { IntegrationService } from '../../services/integrations';
@@ -13,14 +13,14 @@ import { AssignmentStore } from '../assignment/store';
 import type { FlowItem, FlowRun, LedgerStore } from '../store';
 import { emptyCalls } from './figures';
 import { compileFieldMaps, templatesOf } from './fields';
-import { CallsSettingsSchema, DEFAULT_HOURS_BACK } from './settings';
+import { CallsSettingsSchema, DEFAULT_HOURS_BACK, isTemplate } from './settings';
 import { CallsWork, type CallsTally } from './work';
 
 /**
- * The `calls_to_leads` template (seed 004) on the flows machinery: what it adds to saving a flow, to asking for
- * a run, and to running one (which calls a run covers, and the page work).
+ * The `calls_to_leads` template (seed 004) on the flows machinery: what it adds to saving a flow and to running
+ * one (which calls a run covers, and the page work); what it adds to asking for a run is in ../request.ts, light
+ * enough for the scheduler's bundle.
  */
-const isTemplate = (f: { template?: string }) => f.template === 'calls_to_leads';
 
 /** Fills what the template decides (mapping from the accepted-calls field mapping, match on Phone); settings 400s name their field. */
 export function expandCallsFlow<T>(body: T): T {
@@ -39,14 +39,6 @@ export function checkCallsFlow(f: { template?: string; source: { dataType: strin
   if (source.type !== 'ringcentral' || f.source.dataType !== 'call_log') problems.push({ path: 'source', message: 'calls_to_leads reads a ringcentral integration\'s call_log' });
   if (target.type !== 'zoho') problems.push({ path: 'target.integrationId', message: 'calls_to_leads writes to a zoho integration' });
   return problems;
-}
-
-/** Run options: the calls ones only on a calls flow, an office it has (`noEmail` on any flow that mails reports). */
-export function checkCallsRun(flow: FlowItem, opts: Pick<FlowRun, 'office' | 'hoursBack' | 'callTypes' | 'noEmail'>): void {
-  const given = (['office', 'hoursBack', 'callTypes', 'noEmail'] as const).filter((k) => opts[k] !== undefined && !(k === 'noEmail' && flow.email));
-  if (!isTemplate(flow) && given.length) throw new ValidationError(`${given.join(', ')}: only calls_to_leads flows take these`, given.map((path) => ({ path, message: 'only for calls_to_leads flows' })));
-  if (opts.office !== undefined && !flow.settings?.offices[opts.office])
-    throw new ValidationError(`office: no office "${opts.office}" in the flow's settings`, [{ path: 'office', message: `known offices: ${Object.keys(flow.settings?.offices ?? {}).join(', ') || 'none'}` }]);
 }
 
 /**

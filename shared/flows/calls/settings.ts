@@ -113,3 +113,5 @@ export const CallsRunOptions = {
   noEmail: z.boolean().optional(),
 };
 export const DEFAULT_HOURS_BACK = 24;
+
+export const isTemplate = (f: { template?: string }) => f.template === 'calls_to_leads';
