@@ -14,23 +14,44 @@ export interface PipelineSink {
 }
 
 /**
- * One page of lookahead: the next page downloads while this one is written. A prefetch we end up not
- * awaiting (hand-off, failure) must not surface as an unhandled rejection.
+ * One page of lookahead: the next page downloads while this one is written (more while a slow start is
+ * awaited: `readAhead`). A prefetch we end up not awaiting (hand-off, failure) must not surface as an
+ * unhandled rejection.
  */
 export class Lookahead {
-  private pending?: Promise<IteratorResult<Page>>;
+  /** Pages downloading or downloaded, oldest first. */
+  private queue: Promise<IteratorResult<Page>>[] = [];
   constructor(private readonly it: AsyncIterator<Page>) {}
 
   /** The next page: the one already downloading, or a new request. */
   next(): Promise<IteratorResult<Page>> {
-    const p = this.pending ?? this.fetch();
-    this.pending = undefined;
-    return p;
+    return this.queue.shift() ?? this.fetch();
   }
 
-  /** Starts downloading the following page now. */
+  /** Starts downloading the following page now, unless it already is. */
   prefetch(): void {
-    this.pending = this.fetch();
+    if (!this.queue.length) this.queue.push(this.fetch());
+  }
+
+  /**
+   * Downloads pages one after another until `until` settles or they hold `maxRecords` records, handing each
+   * to `each`: what a page needs before it can be written overlaps a slow start (a full run's snapshot).
+   * Stops at the source's end or error, which `next` then returns in turn.
+   */
+  async readAhead(until: Promise<unknown>, maxRecords: number, each: (page: Page) => void): Promise<void> {
+    let ready = false;
+    until.then(
+      () => (ready = true),
+      () => (ready = true),
+    );
+    for (let held = 0; !ready && held < maxRecords; ) {
+      const p = this.fetch();
+      this.queue.push(p);
+      const res = await p.catch(() => undefined);
+      if (!res || res.done) return;
+      each(res.value);
+      held += res.value.records.length;
+    }
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,7 @@ import { keys } from './keys';
 import { decodeCursor, encodeCursor } from './paging';
 import { fromItem, toItem, type RecordMeta, type StoredRecord } from './record-item';
 import { splitKeyRange } from './segments';
-import { lastCopies, planUpsert, type WriteOutcome } from './upsert';
+import { lastCopies, planUpsert, type HashedRecords, type WriteOutcome } from './upsert';
 
 /** Parallel Queries a snapshot is read with: DynamoDB serves a partition's key ranges at once. */
 const SNAPSHOT_SEGMENTS = 4;
@@ -31,9 +31,10 @@ export class RecordStore {
   /**
    * Upserts source records: compares their hashes with what is stored (the `known` snapshot, or a read of
    * their ids) and writes only what is new or changed, so a re-sync of unchanged data costs reads, not writes.
+   * `records` may come already hashed (`lastCopies`), by a caller that had the time to spare earlier.
    */
-  async upsert(integrationId: string, dataType: string, records: SourceRecord[], opts: UpsertOptions = {}): Promise<WriteOutcome> {
-    const byId = lastCopies(records);
+  async upsert(integrationId: string, dataType: string, records: SourceRecord[] | HashedRecords, opts: UpsertOptions = {}): Promise<WriteOutcome> {
+    const byId = records instanceof Map ? records : lastCopies(records);
     let meta: Map<string, RecordMeta>;
     if (opts.known) {
       meta = new Map();

@@ -22,9 +22,12 @@ export interface UpsertPlan {
   kinds: Map<string, WriteKind>;
 }
 
+/** Records by id with their hashes: what an upsert compares. */
+export type HashedRecords = Map<string, { record: SourceRecord; hash: string }>;
+
 /** A page may repeat an id (sources re-send on paging drift): the last copy wins, written once. */
-export function lastCopies(records: SourceRecord[]): Map<string, { record: SourceRecord; hash: string }> {
-  const byId = new Map<string, { record: SourceRecord; hash: string }>();
+export function lastCopies(records: SourceRecord[]): HashedRecords {
+  const byId: HashedRecords = new Map();
   for (const r of records) byId.set(r.id, { record: r, hash: '' });
   for (const v of byId.values()) v.hash = recordHash(v.record.data, v.record.deleted);
   return byId;
@@ -37,7 +40,7 @@ export function lastCopies(records: SourceRecord[]): Map<string, { record: Sourc
 export function planUpsert(
   integrationId: string,
   dataType: string,
-  byId: Map<string, { record: SourceRecord; hash: string }>,
+  byId: HashedRecords,
   meta: Map<string, RecordMeta>,
   now: string,
 ): UpsertPlan {

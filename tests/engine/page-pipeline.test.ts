@@ -1,5 +1,5 @@
 import type { Page } from '../../shared/connectors/types';
-import { PagePipeline, WRITE_AHEAD } from '../../shared/engine/pipeline';
+import { Lookahead, PagePipeline, WRITE_AHEAD } from '../../shared/engine/pipeline';
 
 /** A promise settled from outside, to play the store's answers in a chosen order. */
 function deferred<T = void>() {
@@ -88,5 +88,54 @@ describe('Class: PagePipeline', () => {
     f.writes[1].resolve(true);
     f.checkpoints[0].done.reject(new Error('lease lost'));
     await expect(p.drain()).rejects.toThrow('lease lost');
+  });
+});
+
+describe('Class: Lookahead', () => {
+  async function* source(n: number, fetched: number[]) {
+    for (let k = 1; k <= n; k++) {
+      fetched.push(k);
+      yield page(k);
+    }
+  }
+
+  it('reads ahead until the start is ready, handing each page over, then returns them in order', async () => {
+    const fetched: number[] = [];
+    const ready = deferred();
+    const seen: unknown[] = [];
+    const pages = new Lookahead(source(10, fetched)[Symbol.asyncIterator]());
+    const ahead = pages.readAhead(ready.promise, 100, (pg) => seen.push(pg.cursor));
+    await settle();
+    const before = fetched.length;
+    expect(before).toBeGreaterThan(1);
+    ready.resolve();
+    await ahead;
+    expect(seen).toEqual(fetched.map((k) => `c${k}`));
+    const got: unknown[] = [];
+    for (let r = await pages.next(); !r.done; r = await pages.next()) got.push(r.value.cursor);
+    expect(got).toEqual(Array.from({ length: 10 }, (_, k) => `c${k + 1}`));
+  });
+
+  it('holds at most the records it is allowed, and stops at the end of the source', async () => {
+    const fetched: number[] = [];
+    const pages = new Lookahead(source(10, fetched)[Symbol.asyncIterator]());
+    await pages.readAhead(new Promise(() => undefined), 3, () => undefined);
+    expect(fetched).toEqual([1, 2, 3]);
+    const short: number[] = [];
+    const few = new Lookahead(source(2, short)[Symbol.asyncIterator]());
+    await few.readAhead(new Promise(() => undefined), 100, () => undefined);
+    expect(short).toEqual([1, 2]);
+    expect((await few.next()).value.cursor).toBe('c1');
+  });
+
+  it('keeps a source error for the page that failed', async () => {
+    async function* failing() {
+      yield page(1);
+      throw new Error('source down');
+    }
+    const pages = new Lookahead(failing()[Symbol.asyncIterator]());
+    await pages.readAhead(new Promise(() => undefined), 100, () => undefined);
+    expect((await pages.next()).value.cursor).toBe('c1');
+    await expect(pages.next()).rejects.toThrow('source down');
   });
 });
