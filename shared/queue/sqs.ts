@@ -1,16 +1,30 @@
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type * as Sqs from '@aws-sdk/client-sqs';
 import { drainWithRetries } from '../backoff';
 import type { FlowMessage, NotifyMessage, QueueMessage, QueueSender } from './types';
+
+/** The SDK's SQS module, loaded at the first send: a function that enqueues nothing on an invocation does not pay for it. */
+const sdk = (): typeof Sqs => require('@aws-sdk/client-sqs');
 
 /** SendMessageBatch calls in flight at once. */
 const SENDS_IN_FLIGHT = 8;
 
 /** SendMessageBatch, 10 per call; entries SQS reports as failed are resent, never dropped silently. */
 export class SqsSender implements QueueSender {
+  private made?: Sqs.SQSClient;
+
+  /** `client` is called once, at the first send. */
   constructor(
-    private readonly sqs: SQSClient,
+    private readonly client: () => Sqs.SQSClient,
     private readonly urlPrefix: string,
   ) {}
+
+  static fromEnv(urlPrefix: string): SqsSender {
+    return new SqsSender(() => new (sdk().SQSClient)({}), urlPrefix);
+  }
+
+  private get sqs(): Sqs.SQSClient {
+    return (this.made ??= this.client());
+  }
 
   async send(connectorType: string, messages: QueueMessage[] | FlowMessage[] | NotifyMessage[], opts: { delaySeconds?: number } = {}): Promise<void> {
     const QueueUrl = `${this.urlPrefix}${connectorType.replace(/_/g, '-')}`;
@@ -23,7 +37,7 @@ export class SqsSender implements QueueSender {
         await drainWithRetries(
           entries,
           async (pending) => {
-            const out = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: pending }));
+            const out = await this.sqs.send(new (sdk().SendMessageBatchCommand)({ QueueUrl, Entries: pending }));
             const failed = new Set((out.Failed ?? []).map((f) => f.Id));
             return pending.filter((e) => failed.has(e.Id));
           },

@@ -1,6 +1,4 @@
 import { join } from 'node:path';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { config } from '../config';
 import type { Connector, ConnectorSpec } from '../connectors/types';
 import { KmsKeyRing } from '../crypto/kms-keyring';
@@ -70,7 +68,7 @@ export class App {
 /** The deployed wiring: DynamoDB, KMS and SQS from the environment (local defaults when unset). */
 export function appFromEnv(specs: ConnectorSpec[], connectors: Connector[] = []): App {
   const c = config();
-  const ring = c.KMS_KEY_ID ? new KmsKeyRing(new KMSClient({}), c.KMS_KEY_ID) : new LocalKeyRing(join(c.SWITCHBOARD_DATA_DIR, 'keyring.key'));
+  const ring = c.KMS_KEY_ID ? KmsKeyRing.fromEnv(c.KMS_KEY_ID) : new LocalKeyRing(join(c.SWITCHBOARD_DATA_DIR, 'keyring.key'));
   if (!c.QUEUE_URL_PREFIX) throw new AppError('config_error', 'QUEUE_URL_PREFIX is not set: the deployed stack needs its SQS queues');
-  return new App(createDb(), new Sealer(ring), new SqsSender(new SQSClient({}), c.QUEUE_URL_PREFIX), specs, connectors);
+  return new App(createDb(), new Sealer(ring), SqsSender.fromEnv(c.QUEUE_URL_PREFIX), specs, connectors);
 }

@@ -57,7 +57,7 @@ describe('Class: Sealer', () => {
         if (input.EncryptionContext?.integrationId !== 'i1') throw Object.assign(new Error('InvalidCiphertextException'), { name: 'InvalidCiphertextException' });
         return { Plaintext: new Uint8Array(dataKey) };
       });
-      const sealer = new Sealer(new KmsKeyRing(new KMSClient({ region: 'us-east-1' }), 'alias/switchboard-dev'));
+      const sealer = new Sealer(new KmsKeyRing(() => new KMSClient({ region: 'us-east-1' }), 'alias/switchboard-dev'));
       const sealed = await sealer.sealAll({ accessToken: 'tok-1234' }, ctxA);
       expect(kms.commandCalls(GenerateDataKeyCommand)[0].args[0].input).toMatchObject({ KeyId: 'alias/switchboard-dev', KeySpec: 'AES_256', EncryptionContext: ctxA });
       expect(await sealer.openAll(sealed, ctxA)).toEqual({ accessToken: 'tok-1234' });

@@ -116,7 +116,7 @@ describe('workers from the connector registry, and the flow worker', () => {
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
     try {
       const prefix = sub(fn.Properties.Environment && (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.QUEUE_URL_PREFIX);
-      await new SqsSender(new SQSClient({ region: REGION }), prefix).send(type, [{ kind: 'sync', tenantId: 't', integrationId: 'i', runId: 'r' }]);
+      await new SqsSender(() => new SQSClient({ region: REGION }), prefix).send(type, [{ kind: 'sync', tenantId: 't', integrationId: 'i', runId: 'r' }]);
       const sentTo = sqs.commandCalls(SendMessageBatchCommand)[0].args[0].input.QueueUrl;
       expect(sentTo).toBe(`https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${String(queue.Properties.QueueName)}`);
     } finally {

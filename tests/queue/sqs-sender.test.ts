@@ -24,7 +24,7 @@ describe('Class: SqsSender', () => {
       return { Successful: [], Failed: refused.map((e) => ({ Id: e.Id, Code: 'InternalError', SenderFault: false })) };
     });
     const messages: QueueMessage[] = Array.from({ length: 205 }, (_, n) => ({ kind: 'sync', tenantId: 't', integrationId: `i${n}`, runId: `r${n}`, continuation: 0 }));
-    await new SqsSender(sqs, 'https://sqs.example/q-').send('custom_api', messages);
+    await new SqsSender(() => sqs, 'https://sqs.example/q-').send('custom_api', messages);
     expect(received.sort()).toEqual(messages.map((m) => (m as { runId: string }).runId).sort());
     expect(most).toBeGreaterThan(1);
     mock.restore();
