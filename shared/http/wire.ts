@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { pipeline, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 
 /*
  * HTTP/1.1 on node:http(s). It replaced undici (288 KB of every bundle even trimmed to three files, most of a
@@ -55,7 +55,11 @@ export function request(
       resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: res });
     });
     if (body === undefined || typeof body === 'string') req.end(body);
-    else pipeline(body, req, (err) => err && req.destroy(err));
+    else {
+      // Not stream.pipeline: it aborts a request (a 'socket hang up'), which would hide the body's own error.
+      body.once('error', (err) => req.destroy(err));
+      body.pipe(req);
+    }
   });
 }
 
