@@ -34,23 +34,22 @@ export class Lookahead {
   }
 
   /**
-   * Downloads pages one after another until `until` settles or they hold `maxRecords` records, handing each
-   * to `each`: what a page needs before it can be written overlaps a slow start (a full run's snapshot).
-   * Stops at the source's end or error, which `next` then returns in turn.
+   * Downloads pages one after another until `until` settles or `each`, handed every page as it arrives, says
+   * enough is held: what a page needs before it can be written overlaps a slow start (a full run's snapshot).
+   * Returns as soon as `until` settles, though a page is still downloading: the pages held are written
+   * meanwhile. Stops at the source's end or error, which `next` then returns in turn.
    */
-  async readAhead(until: Promise<unknown>, maxRecords: number, each: (page: Page) => void): Promise<void> {
-    let ready = false;
-    until.then(
-      () => (ready = true),
-      () => (ready = true),
+  async readAhead(until: Promise<unknown>, each: (page: Page) => boolean): Promise<void> {
+    const ready = until.then(
+      () => undefined,
+      () => undefined,
     );
-    for (let held = 0; !ready && held < maxRecords; ) {
+    for (let more = true; more; ) {
       const p = this.fetch();
       this.queue.push(p);
-      const res = await p.catch(() => undefined);
+      const res = await Promise.race([p.catch(() => undefined), ready]);
       if (!res || res.done) return;
-      each(res.value);
-      held += res.value.records.length;
+      more = each(res.value);
     }
   }
 

@@ -39,6 +39,11 @@ export function canonicalJson(value: unknown): string {
 
 /** SHA-256 of the canonical JSON, one-shot (no Hash object per record); the same digest as a streamed hash. */
 export function recordHash(data: unknown, deleted = false): string {
+  return hashAndSize(data, deleted).hash;
+}
+
+/** The record's hash and its canonical JSON's length: about what it weighs, for a caller that holds many. */
+export function hashAndSize(data: unknown, deleted = false): { hash: string; size: number } {
   const json = canonicalJson(data);
-  return hash('sha256', deleted ? json + '\u0000deleted' : json, 'base64url');
+  return { hash: hash('sha256', deleted ? json + '\u0000deleted' : json, 'base64url'), size: json.length };
 }

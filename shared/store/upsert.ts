@@ -1,5 +1,5 @@
 import type { RejectedRecord, SourceRecord } from '../connectors/types';
-import { recordHash } from './hash';
+import { hashAndSize } from './hash';
 import type { RecordMeta, StoredRecord } from './record-item';
 
 export interface WriteOutcome {
@@ -22,14 +22,14 @@ export interface UpsertPlan {
   kinds: Map<string, WriteKind>;
 }
 
-/** Records by id with their hashes: what an upsert compares. */
-export type HashedRecords = Map<string, { record: SourceRecord; hash: string }>;
+/** Records by id with their hashes (and their canonical JSON's length): what an upsert compares. */
+export type HashedRecords = Map<string, { record: SourceRecord; hash: string; size: number }>;
 
 /** A page may repeat an id (sources re-send on paging drift): the last copy wins, written once. */
 export function lastCopies(records: SourceRecord[]): HashedRecords {
   const byId: HashedRecords = new Map();
-  for (const r of records) byId.set(r.id, { record: r, hash: '' });
-  for (const v of byId.values()) v.hash = recordHash(v.record.data, v.record.deleted);
+  for (const r of records) byId.set(r.id, { record: r, hash: '', size: 0 });
+  for (const v of byId.values()) ({ hash: v.hash, size: v.size } = hashAndSize(v.record.data, v.record.deleted));
   return byId;
 }
 

@@ -104,7 +104,7 @@ describe('Class: Lookahead', () => {
     const ready = deferred();
     const seen: unknown[] = [];
     const pages = new Lookahead(source(10, fetched)[Symbol.asyncIterator]());
-    const ahead = pages.readAhead(ready.promise, 100, (pg) => seen.push(pg.cursor));
+    const ahead = pages.readAhead(ready.promise, (pg) => seen.push(pg.cursor) > 0);
     await settle();
     const before = fetched.length;
     expect(before).toBeGreaterThan(1);
@@ -116,16 +116,34 @@ describe('Class: Lookahead', () => {
     expect(got).toEqual(Array.from({ length: 10 }, (_, k) => `c${k + 1}`));
   });
 
-  it('holds at most the records it is allowed, and stops at the end of the source', async () => {
+  it('stops when told it holds enough, and at the end of the source', async () => {
     const fetched: number[] = [];
     const pages = new Lookahead(source(10, fetched)[Symbol.asyncIterator]());
-    await pages.readAhead(new Promise(() => undefined), 3, () => undefined);
+    let held = 0;
+    await pages.readAhead(new Promise(() => undefined), () => ++held < 3);
     expect(fetched).toEqual([1, 2, 3]);
     const short: number[] = [];
     const few = new Lookahead(source(2, short)[Symbol.asyncIterator]());
-    await few.readAhead(new Promise(() => undefined), 100, () => undefined);
+    await few.readAhead(new Promise(() => undefined), () => true);
     expect(short).toEqual([1, 2]);
     expect((await few.next()).value.cursor).toBe('c1');
+  });
+
+  it('returns once the start is ready though a page is still downloading (a slow vendor), keeping that page next in line', async () => {
+    const slow = deferred<IteratorResult<Page>>();
+    let calls = 0;
+    const it: AsyncIterator<Page> = { next: () => (++calls === 1 ? Promise.resolve({ done: false, value: page(1) }) : slow.promise) };
+    const ready = deferred();
+    const pages = new Lookahead(it);
+    const ahead = pages.readAhead(ready.promise, () => true);
+    await settle();
+    expect(calls).toBe(2);
+    ready.resolve();
+    await ahead;
+    expect((await pages.next()).value.cursor).toBe('c1');
+    const second = pages.next();
+    slow.resolve({ done: false, value: page(2) });
+    expect((await second).value.cursor).toBe('c2');
   });
 
   it('keeps a source error for the page that failed', async () => {
@@ -134,7 +152,7 @@ describe('Class: Lookahead', () => {
       throw new Error('source down');
     }
     const pages = new Lookahead(failing()[Symbol.asyncIterator]());
-    await pages.readAhead(new Promise(() => undefined), 100, () => undefined);
+    await pages.readAhead(new Promise(() => undefined), () => true);
     expect((await pages.next()).value.cursor).toBe('c1');
     await expect(pages.next()).rejects.toThrow('source down');
   });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, recordHash } from '../../shared/store/hash';
+import { canonicalJson, hashAndSize, recordHash } from '../../shared/store/hash';
 
 describe('Function: canonicalJson', () => {
   it('is independent of key order at every depth and drops undefined like JSON does', () => {
@@ -24,5 +24,7 @@ describe('Function: recordHash', () => {
     expect(recordHash(data)).toBe(streamed(false));
     expect(recordHash(data, true)).toBe(streamed(true));
     expect(recordHash({ a: 1 })).toBe('AVq9f1zFei3ZS3WQ8ErYCEJzkF7jPsXOvq5iJ2qX-GI');
+    // The size a read-ahead counts is the canonical JSON's length, beside the same digest.
+    expect(hashAndSize(data, true)).toEqual({ hash: recordHash(data, true), size: canonicalJson(data).length });
   });
 });
