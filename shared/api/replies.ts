@@ -145,6 +145,26 @@ const CallsFiguresSchema = z.strictObject({
   byHour: z.array(count).length(24),
 });
 
+export const ActivitySchema = z
+  .strictObject({
+    kind: z.enum(['sync', 'flow']),
+    runId: z.string(),
+    integrationId: z.string().optional(),
+    flowId: z.string().optional(),
+    name: z.string().optional().describe("The integration's or flow's name when the run closed."),
+    trigger: z.string(),
+    status: z.string(),
+    dryRun: z.boolean(),
+    startedAt: time.nullable(),
+    finishedAt: time,
+    processed: count,
+    created: count,
+    updated: count,
+    failed: count,
+    error: z.string().nullable(),
+  })
+  .meta({ id: 'Activity' });
+
 export const FlowRunSchema = z.strictObject({
   id: z.string(),
   flowId: z.string(),

@@ -8,7 +8,7 @@ import { NotFoundError } from '../errors';
 import { parse } from '../validate';
 import { ifMatchVersion } from './if-match';
 import type { ApiRequest } from '../lambda-types';
-import { CatalogSchema, IntegrationSchema, MetricsSchema, RecordSchema, RunQueuedSchema, RunSchema, listPage } from './replies';
+import { ActivitySchema, CatalogSchema, IntegrationSchema, MetricsSchema, RecordSchema, RunQueuedSchema, RunSchema, listPage } from './replies';
 import type { Route } from './router';
 
 /** The seed 000 integrations API. Every read starts from (tenant, integration): another tenant's id is a 404. */
@@ -106,6 +106,19 @@ export function integrationRoutes(app: App): Route[] {
         const i = await app.integrations.require(tenant(req), req.params.id);
         const run = await svc.requestSync(i, req.body ?? {}, 'manual');
         return { status: 202, body: { runId: run.id, status: run.status } };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/activity',
+      auth: true,
+      query: ListQuerySchema,
+      summary: "The tenant's finished runs (syncs, imports, flows), newest first, 30 days",
+      responses: { 200: { description: 'A page of the activity feed', body: listPage('activity', ActivitySchema) } },
+      handle: async (req) => {
+        const q = parse(ListQuerySchema, req.query, 'query');
+        const page = await app.cursors.page(`activity:${tenant(req)}`, q.cursor, (c) => app.activity.list(tenant(req), q.limit, c));
+        return { status: 200, body: { activity: page.items, nextCursor: page.nextCursor } };
       },
     },
     {

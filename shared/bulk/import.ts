@@ -89,7 +89,7 @@ async function endRun(app: App, integration: IntegrationItem, run: Run, result: 
   run.stats = totals(run);
   run.errors = result.errors.slice(0, MAX_ERRORS).map((e) => ({ dataType: result.dataType, ...(e.id !== undefined ? { id: e.id } : {}), reason: `row ${e.row}: ${e.reason}` }));
   const status = error ? 'failed' : result.status;
-  await closeRun(app, run, status, error ?? (failed ? `${failed} rows not imported` : null));
+  await closeRun(app, run, status, error ?? (failed ? `${failed} rows not imported` : null), integration.name);
   await updateHealth(app, integration, run);
   await recordMetrics(app, run);
 }

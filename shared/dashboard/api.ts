@@ -9,13 +9,15 @@ import type { channelView } from '../notify/service';
 import type { DeliveryRecord } from '../notify/store';
 import type { webhookStatus } from '../webhooks/provision';
 import type { EventLogEntry } from '../store/webhooks';
+import type { ActivityEntry } from '../store/activity';
 
 export type Integration = ReturnType<typeof integrationView>;
 export type DataRecord = ReturnType<typeof recordView>;
 export type Run = ReturnType<typeof runView>;
 export type Template = ReturnType<typeof catalogEntry>;
 export type Flow = Omit<FlowItem, 'tenantId'>;
-export type FlowRun = Omit<StoredFlowRun, 'tenantId' | 'expiresAt'>;
+export type FlowRun = Omit<StoredFlowRun, 'tenantId' | 'expiresAt' | 'checkpoint'>;
+export type Activity = ActivityEntry;
 export type FlowDelivery = LedgerEntry;
 export type Channel = ReturnType<typeof channelView>;
 export type NotificationDelivery = DeliveryRecord;

@@ -192,7 +192,7 @@ async function handOff(scope: RunScope): Promise<RunResult> {
 
 /** Closes the run, then moves the integration's health and metrics; the caller announces the result. */
 async function finish(app: App, integration: IntegrationItem, run: Run, status: Run['status'], error: string | null, log: Logger): Promise<RunResult> {
-  await closeRun(app, run, status, error);
+  await closeRun(app, run, status, error, integration.name);
   const after = await updateHealth(app, integration, run);
   await recordMetrics(app, run);
   const s = run.stats;

@@ -1,8 +1,10 @@
+import { createLogger } from '../log';
 import type { App } from '../services/app';
 import type { IntegrationItem } from '../store/integrations';
 import type { Run } from '../store/runs';
 
 const CONSECUTIVE_FAILURES_TO_ERROR = 5;
+const log = createLogger({ component: 'engine' });
 
 /** A run that ended, with the integration as it was before and after: what notifications are made of. */
 export interface RunFinished {
@@ -12,12 +14,17 @@ export interface RunFinished {
   after?: IntegrationItem;
 }
 
-/** Closes the run with its final status. */
-export async function closeRun(app: App, run: Run, status: Run['status'], error: string | null): Promise<void> {
+/** Closes the run with its final status and adds it to the tenant's activity feed (`name`: the integration's). */
+export async function closeRun(app: App, run: Run, status: Run['status'], error: string | null, name?: string): Promise<void> {
   run.status = status;
   run.error = error;
   run.finishedAt = new Date().toISOString();
   await app.runs.save(run);
+  const s = run.stats;
+  await app.activity
+    .record(run.tenantId, { kind: 'sync', runId: run.id, integrationId: run.integrationId, ...(name ? { name } : {}), trigger: run.trigger, status, dryRun: run.dryRun, startedAt: run.startedAt, finishedAt: run.finishedAt, processed: s.processed, created: s.created, updated: s.updated, failed: s.failed, error })
+    // The feed is a view of the runs: losing one entry must not fail the run that is already closed.
+    .catch((err: unknown) => log.warn('activity entry not written', { runId: run.id, error: err as Error }));
 }
 
 /** Moves the integration after a closed run: lastSync, error message, and `error` after repeated failures. */

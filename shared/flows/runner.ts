@@ -132,6 +132,10 @@ export async function executeFlowRun(app: App, msg: { tenantId: string; flowId: 
   run.next_sync = updated?.trigger === 'schedule' ? updated.nextRunAt : null;
   await sendRunMetrics(app, flow, run, { now, sleep: opts.sleep });
   await svc.runs.save(run);
+  const sum = run.sync_summary;
+  await app.activity
+    .record(flow.tenantId, { kind: 'flow', runId: run.id, flowId: flow.id, name: flow.name, trigger: run.trigger, status: run.status, dryRun: run.dryRun, startedAt: run.startedAt, finishedAt: run.finishedAt ?? new Date(now()).toISOString(), processed: sum.records_processed, created: run.stats.created, updated: run.stats.updated, failed: sum.failed_transfers, error: run.error })
+    .catch((err: unknown) => log.warn('activity entry not written', { flowId: flow.id, runId: run.id, error: err as Error }));
   await reportRun(app, flow, run, opts.report).catch((err) => log.error('flow run report failed', { flowId: flow.id, runId: run.id, error: err as Error }));
   return run;
 }

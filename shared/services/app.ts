@@ -8,6 +8,7 @@ import { Sealer } from '../crypto/sealer';
 import { SqsSender } from '../queue/sqs';
 import type { QueueSender } from '../queue/types';
 import { AppError } from '../errors';
+import { ActivityStore } from '../store/activity';
 import { createDb, type Db } from '../store/db';
 import { IntegrationStore } from '../store/integrations';
 import { MetricStore } from '../store/metrics';
@@ -32,6 +33,7 @@ export class App {
   readonly seen: SeenStore;
   readonly metrics: MetricStore;
   readonly webhooks: WebhookStore;
+  readonly activity: ActivityStore;
   readonly cursors: CursorSigner;
   readonly specs: Map<string, ConnectorSpec>;
   /** Rate limiters and circuit breakers every outbound client of this process shares. */
@@ -54,6 +56,7 @@ export class App {
     this.seen = new SeenStore(db);
     this.metrics = new MetricStore(db);
     this.webhooks = new WebhookStore(db);
+    this.activity = new ActivityStore(db);
     this.cursors = new CursorSigner(db);
     this.specs = new Map(specs.map((s) => [s.type, s]));
     this.connectors = new Map(connectors.map((c) => [c.type, c]));

@@ -244,6 +244,11 @@ describe('Dashboard in a browser', () => {
     await main().getByRole('row', { name: /dry run/ }).first().waitFor();
     await w.shot('13-flow-preview');
     expect(hook.received.filter((r) => r.path === '/hooks/catch/1/items/')).toEqual([]);
+    // The overview's activity feed (GET /api/activity) lists the flow's run beside the syncs, linking to the flow.
+    await nav('Overview');
+    const line = main().locator('ol.feed li').filter({ hasText: 'flow manual dry run' });
+    await line.getByRole('link', { name: 'Items to the hook' }).click();
+    await main().getByRole('heading', { name: 'Items to the hook' }).waitFor();
     expect(w.errors).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
-import { enc, get, type Integration, type Page, type Run } from '../api';
+import { enc, get, type Activity, type Integration, type Page, type Run } from '../api';
 import { ErrorBox, Link, Loading, num, Status, Time } from '../ui';
 
 export type Health = 'active' | 'error' | 'inactive' | 'syncing';
@@ -13,19 +13,36 @@ interface Row {
   health: Health;
 }
 
-/** Integrations with their recent runs: the API has no tenant-wide run listing, so one small page each. */
-async function loadRows(): Promise<Row[]> {
-  const { integrations } = await get<Page<'integrations', Integration>>('/api/integrations?limit=200');
-  return Promise.all(
-    integrations.map(async (i) => {
-      const { runs } = await get<Page<'runs', Run>>(`/api/integrations/${enc(i.id)}/runs?limit=5`);
+/** Integrations with their last run (health, figures), and the tenant's feed of finished syncs and flow runs. */
+async function loadRows(): Promise<{ rows: Row[]; activity: Activity[] }> {
+  const [{ integrations }, { activity }] = await Promise.all([
+    get<Page<'integrations', Integration>>('/api/integrations?limit=200'),
+    get<Page<'activity', Activity>>('/api/activity?limit=20'),
+  ]);
+  const rows = await Promise.all(
+    integrations.map(async (i): Promise<Row> => {
+      const { runs } = await get<Page<'runs', Run>>(`/api/integrations/${enc(i.id)}/runs?limit=1`);
       return { i, runs, health: live(runs[0]) ? 'syncing' : (i.status as Health) };
     }),
   );
+  return { rows, activity };
+}
+
+/** A feed line: a run still going (from its integration's row) or a finished one (from the feed). */
+interface FeedItem {
+  key: string;
+  status: string;
+  href: string;
+  name: string;
+  what: string;
+  at: string;
+  error: string | null;
+  processed: number;
 }
 
 export function Overview() {
   const [rows, setRows] = useState<Row[]>();
+  const [activity, setActivity] = useState<Activity[]>([]);
   const [error, setError] = useState<unknown>();
   const [q, setQ] = useState('');
   const [health, setHealth] = useState('');
@@ -34,9 +51,10 @@ export function Overview() {
     let timer: ReturnType<typeof setTimeout>;
     const load = () =>
       loadRows().then(
-        (r) => {
+        ({ rows: r, activity: a }) => {
           if (!alive) return;
           setRows(r);
+          setActivity(a);
           setError(undefined);
           // Live while something syncs; otherwise a slow refresh for the scheduler's runs.
           timer = setTimeout(load, r.some((x) => x.health === 'syncing') ? 2000 : 30_000);
@@ -55,10 +73,21 @@ export function Overview() {
   const counts = Object.fromEntries(HEALTH.map((h) => [h, rows.filter((r) => r.health === h).length]));
   const needle = q.trim().toLowerCase();
   const shown = rows.filter((r) => (!health || r.health === health) && (!needle || `${r.i.name} ${r.i.type} ${r.i.id}`.toLowerCase().includes(needle)));
-  const feed = rows
-    .flatMap((r) => r.runs.map((run) => ({ run, i: r.i })))
-    .sort((a, b) => b.run.createdAt.localeCompare(a.run.createdAt))
-    .slice(0, 20);
+  const going: FeedItem[] = rows
+    .filter((r) => live(r.runs[0]))
+    .map(({ i, runs: [run] }) => ({ key: run.id, status: run.status, href: `/integrations/${enc(i.id)}/runs/${enc(run.id)}`, name: i.name, what: `${run.trigger} ${run.mode}${run.dryRun ? ' dry run' : ''}`, at: run.createdAt, error: run.error, processed: run.stats.processed }));
+  const names = new Map(rows.map((r) => [r.i.id, r.i.name]));
+  const done: FeedItem[] = activity.map((a) => ({
+    key: a.runId,
+    status: a.status,
+    href: a.kind === 'flow' ? `/flows/${enc(a.flowId!)}` : `/integrations/${enc(a.integrationId!)}/runs/${enc(a.runId)}`,
+    name: (a.integrationId && names.get(a.integrationId)) || a.name || a.flowId || a.integrationId || a.runId,
+    what: `${a.kind === 'flow' ? 'flow' : 'sync'} ${a.trigger}${a.dryRun ? ' dry run' : ''}`,
+    at: a.finishedAt,
+    error: a.error,
+    processed: a.processed,
+  }));
+  const feed = [...going, ...done].slice(0, 20);
 
   return html`
     <div class="head">
@@ -98,11 +127,11 @@ export function Overview() {
     ${feed.length === 0
       ? html`<p class="muted">No runs yet.</p>`
       : html`<ol class="feed">
-        ${feed.map(({ run, i }) => html`<li class=${run.status === 'failed' ? 'bad' : ''}>
-          <${Status} status=${run.status} />
-          <${Link} href=${`/integrations/${enc(i.id)}/runs/${enc(run.id)}`}>${i.name}</${Link}>
-          <span class="muted">${run.trigger} ${run.mode}${run.dryRun ? ' dry run' : ''}, <${Time} iso=${run.createdAt} /></span>
-          ${run.error ? html`<div class="small err-text">${run.error}</div>` : html`<span class="small"> ${num(run.stats.processed)} records</span>`}
+        ${feed.map((f) => html`<li key=${f.key} class=${f.status === 'failed' ? 'bad' : ''}>
+          <${Status} status=${f.status} />
+          <${Link} href=${f.href}>${f.name}</${Link}>
+          <span class="muted">${f.what}, <${Time} iso=${f.at} /></span>
+          ${f.error ? html`<div class="small err-text">${f.error}</div>` : html`<span class="small"> ${num(f.processed)} records</span>`}
         </li>`)}
       </ol>`}`;
 }
