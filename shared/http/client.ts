@@ -256,8 +256,9 @@ export class HttpClient {
       const cause = (err as { cause?: unknown }).cause ?? err;
       this.opts.onAttempt?.({ at, error: cause instanceof TargetNotAllowedError ? cause.code : errorCode(err) });
       if (cause instanceof TargetNotAllowedError) throw new SourceError('target_not_allowed', `${where}: ${cause.message}`);
-      // Thrown by our own upload body as the request read it (a file past its size cap): the caller's, not the network's.
-      if (err instanceof AppError) throw err;
+      // Thrown by our own upload body as the request read it (a file past its size cap): the caller's, not the
+      // network's. The wire's own timeout is an AppError too, and a network error.
+      if (err instanceof AppError && !isNetworkError(err)) throw err;
       const error = new SourceError('network_error', `${where}: ${(err as Error).message}`, { retryable: true });
       if (failures < this.retry.maxRetries && isNetworkError(err)) {
         await this.retryAfterFailure(where, failures, undefined, error);

@@ -2,6 +2,7 @@ import { Agent as HttpAgent, type IncomingHttpHeaders, request as httpRequest } 
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { Readable } from 'node:stream';
+import { AppError } from '../errors';
 
 /*
  * HTTP/1.1 on node:http(s). It replaced undici (288 KB of every bundle even trimmed to three files, most of a
@@ -21,10 +22,11 @@ export function pools(lookup: LookupFunction): Pools {
   return { http: new HttpAgent(opts), https: new HttpsAgent(opts) };
 }
 
-/** No answer, or a stalled body, within the request's time: retried like a dropped connection. */
-export class WireTimeoutError extends Error {
-  override readonly name = 'TimeoutError';
-  readonly code = 'ETIMEDOUT';
+/** No answer, or a stalled body, within the request's time: retried like a dropped connection (its code is the socket's). */
+export class WireTimeoutError extends AppError {
+  constructor(message: string) {
+    super('ETIMEDOUT', message, 504);
+  }
 }
 
 export interface WireResponse {

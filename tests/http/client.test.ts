@@ -99,6 +99,33 @@ describe('Class: HttpClient', () => {
     }
   });
 
+  it('retries a request that got no answer, or whose body stalled, within its time, and says so when it never comes', async () => {
+    let n = 0;
+    const server: Server = createServer((req, res) => {
+      n++;
+      if (req.url === '/never' || n === 1) return; // holds the request: no headers ever
+      if (n === 2) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"ok":'); // then the body stalls
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const c = new HttpClient({ connector: 'test', integrationId: 'i', baseUrl: url, sleep: noWait, timeoutMs: 150 });
+      const res = await c.request<{ ok: boolean }>({ url: '/x' });
+      expect(res.body.ok).toBe(true);
+      expect(c.stats).toMatchObject({ requests: 3, retries: 2 });
+      await expect(c.request({ url: '/never' })).rejects.toMatchObject({ code: 'network_error', retryable: true, message: expect.stringMatching(/no answer within 150 ms/) });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
   it('names connector, stream, method, path and status in errors, and never the credential', async () => {
     const secret = 'sk_live_very_secret_value';
     const srv = await serve(() => [404, {}, '{"message":"nope"}']);
