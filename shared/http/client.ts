@@ -7,7 +7,7 @@ import { type Auth, noAuth } from './auth';
 import { TargetNotAllowedError } from './errors';
 import type { RateLimit, SlidingWindowLimiter } from './limiter';
 import { HttpLimits } from './limits';
-import { request, text } from './wire';
+import { request, text, WireTimeoutError } from './wire';
 
 
 export interface HttpRequest {
@@ -361,7 +361,7 @@ function parseBody(text: string, headers: Record<string, string>): unknown {
 /** A stable code for a failed attempt; never a URL or secret. */
 function errorCode(err: unknown): string {
   const e = err as { name?: string; code?: string } | null;
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'timeout';
+  if (err instanceof WireTimeoutError || e?.name === 'AbortError') return 'timeout';
   return e?.code ?? e?.name ?? 'network_error';
 }
 

@@ -115,10 +115,12 @@ describe('Class: HttpClient', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      const c = new HttpClient({ connector: 'test', integrationId: 'i', baseUrl: url, sleep: noWait, timeoutMs: 150 });
+      const attempts: (string | number | undefined)[] = [];
+      const c = new HttpClient({ connector: 'test', integrationId: 'i', baseUrl: url, sleep: noWait, timeoutMs: 150, onAttempt: (a) => attempts.push(a.error ?? a.status) });
       const res = await c.request<{ ok: boolean }>({ url: '/x' });
       expect(res.body.ok).toBe(true);
       expect(c.stats).toMatchObject({ requests: 3, retries: 2 });
+      expect(attempts.slice(0, 3)).toEqual(['timeout', 'timeout', 200]);
       await expect(c.request({ url: '/never' })).rejects.toMatchObject({ code: 'network_error', retryable: true, message: expect.stringMatching(/no answer within 150 ms/) });
     } finally {
       server.closeAllConnections();
