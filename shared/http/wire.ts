@@ -65,9 +65,5 @@ export function request(
   });
 }
 
-/** A response body read whole, as UTF-8. */
-export async function text(body: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of body) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
+/** A response body read whole, as UTF-8 (Node's own consumer). */
+export { text } from 'node:stream/consumers';
