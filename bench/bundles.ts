@@ -7,10 +7,10 @@ import { median, progress } from './util';
 
 /**
  * Each Lambda entry bundled the way serverless.yml's esbuild settings bundle it (bundle, minify, keepNames, node22, cjs,
- * its `exclude`s left out, the AWS SDK among them), and its module init time: `require` of the bundle in a
- * fresh node with the deployed environment's variables faked and our node_modules standing in for the Lambda
- * runtime's (/var/runtime/node_modules, where the SDK then comes from). Init is what a cold start pays before
- * the handler runs.
+ * import() as require(), its `exclude`s left out: the AWS SDK, the drivers layer's packages), and its module init
+ * time: `require` of the bundle in a fresh node with the deployed environment's variables faked and our
+ * node_modules standing in for the Lambda runtime's (/var/runtime/node_modules, where the SDK then comes from).
+ * Init is what a cold start pays before the handler runs.
  */
 const ROOT = resolve(__dirname, '..');
 
@@ -87,7 +87,7 @@ export async function benchBundles(runs = 5, only?: string[]): Promise<{ externa
   const out: Record<string, BundleFigures> = {};
   const externals = excluded();
   const bundle = (entry: string, outfile: string, external: string[]) =>
-    build({ entryPoints: [join(ROOT, entry)], bundle: true, platform: 'node', target: 'node22', minify: true, keepNames: true, format: 'cjs', external, outfile, logLevel: 'error', metafile: true });
+    build({ entryPoints: [join(ROOT, entry)], bundle: true, platform: 'node', target: 'node22', minify: true, keepNames: true, format: 'cjs', supported: { 'dynamic-import': false }, external, outfile, logLevel: 'error', metafile: true });
   const measure = (outfile: string) => ({ bytes: statSync(outfile).size, initMs: Math.round(median(Array.from({ length: runs }, () => initMs(outfile))) * 10) / 10 });
   try {
     for (const entry of entries().filter((e) => !only || only.some((o) => e === `functions/${o}.ts`))) {

@@ -68,12 +68,16 @@ function workerEntries(specs = loadTs('shared/connectors/specs.ts').specs, exist
       timeout: spec.deploy?.timeout,
       memorySize: spec.deploy?.memorySize,
       iamStatements: spec.deploy?.iamStatements,
+      drivers: spec.deploy?.drivers,
     });
   });
 }
 
+/** The layer of database and SMTP drivers (serverless.yml `layers.drivers`), as a function's `layers` entry. */
+const DRIVERS_LAYER = { Ref: 'DriversLambdaLayer' };
+
 /** A queue-fed worker's template facts: logical ids, timeout, memory and the visibility timeout that follows. */
-function queueWorker({ type, dir, handler, description, timeout = DEFAULT_TIMEOUT_S, memorySize = DEFAULT_MEMORY_MB, iamStatements = [], spec }) {
+function queueWorker({ type, dir, handler, description, timeout = DEFAULT_TIMEOUT_S, memorySize = DEFAULT_MEMORY_MB, iamStatements = [], drivers = false, spec }) {
   const key = `worker${pascal(type)}`;
   const id = upperFirst(key);
   return {
@@ -90,11 +94,12 @@ function queueWorker({ type, dir, handler, description, timeout = DEFAULT_TIMEOU
     dlqId: `${id}Dlq`,
     roleId: `${id}Role`,
     iamStatements,
+    layers: drivers ? [DRIVERS_LAYER] : [],
   };
 }
 
-/** The flow worker (functions/flows.ts): the `flows` queue that shared/flows/service.ts sends runs to. */
-const flowsWorkerEntry = () => queueWorker({ type: 'flows', dir: 'flows', handler: 'functions/flows.handler', description: 'Flow worker: delivers records to flow targets' });
+/** The flow worker (functions/flows.ts): the `flows` queue that shared/flows/service.ts sends runs to; mail actions send over SMTP. */
+const flowsWorkerEntry = () => queueWorker({ type: 'flows', dir: 'flows', handler: 'functions/flows.handler', description: 'Flow worker: delivers records to flow targets', drivers: true });
 
 /**
  * The notification worker (functions/notify.ts): the `notifications` queue that shared/notify/service.ts sends

@@ -35,6 +35,7 @@ function buildFunctions(entries) {
       role: w.roleId,
       timeout: w.timeout,
       memorySize: w.memorySize,
+      ...(w.layers.length ? { layers: w.layers } : {}),
       events: [
         {
           sqs: {

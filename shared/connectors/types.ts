@@ -93,6 +93,8 @@ export interface DeployNeeds {
   timeout?: number;
   memorySize?: number;
   iamStatements?: Array<{ Effect: 'Allow'; Action: string[]; Resource: unknown }>;
+  /** Its worker connects through a database or SMTP driver, which comes from the drivers layer (serverless.yml). */
+  drivers?: true;
 }
 
 /** The declaration: everything the API and the catalog need, no drivers. */

@@ -82,7 +82,7 @@ export const DatabaseConfigSchema = z
 export type DatabaseConfig = z.infer<typeof DatabaseConfigSchema>;
 
 /** Long table scans checkpoint per page, but a page of wide rows still needs memory and time. No extra IAM. */
-export const DATABASE_DEPLOY: DeployNeeds = { timeout: 900, memorySize: 512 };
+export const DATABASE_DEPLOY: DeployNeeds = { timeout: 900, memorySize: 512, drivers: true };
 
 export const databaseSpec: ConnectorSpec<typeof DatabaseConfigSchema> = {
   type: 'database',

@@ -18,7 +18,7 @@ describe('Spec: database and presets', () => {
     const schema = z.toJSONSchema(spec.configSchema, { io: 'input' }) as unknown as JsonSchema;
     expect(schema.properties.password).toMatchObject({ writeOnly: true, 'x-secret': true });
     expect(secretFields(spec.configSchema)).toEqual(['password']);
-    expect(spec.deploy).toEqual({ timeout: 900, memorySize: 512 });
+    expect(spec.deploy).toEqual({ timeout: 900, memorySize: 512, drivers: true });
     expect(spec.rateLimit).toBeUndefined();
   });
 
