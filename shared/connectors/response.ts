@@ -1,45 +1,29 @@
-import * as z from 'zod';
 import { MalformedPageError } from '../errors';
 import { asArray, parseXml } from '../xml/xml';
 import { getPath } from './paging';
+import { JSON_READER, type ResponseReader } from './rest';
 
 /**
- * How a REST stream reads its response body, declared per stream like its pagination: JSON as the client
- * decoded it, or XML parsed to the same kind of value (shared/xml: prefixes dropped, `@attr`, strings), so
- * record paths, id paths and paging paths are dotted paths into either.
+ * The response readers a stream can declare (rest.ts's ResponseReader): the XML one lives here, beside the
+ * XML parser, so only the workers of XML sources (and a Custom API, whose streams choose) bundle it.
  */
-export const ResponseFormatSchema = z.enum(['json', 'xml']).default('json');
-export type ResponseFormat = z.infer<typeof ResponseFormatSchema>;
-
-export interface ResponseReader {
-  /** The decoded body, or MalformedPageError. */
-  body(raw: unknown, what: string): unknown;
-  /** The records at `path`, or undefined when the page has none where they should be. */
-  records(body: unknown, path: string): unknown[] | undefined;
-}
-
-export const RESPONSE_READERS: Record<ResponseFormat, ResponseReader> = {
-  json: {
-    body: (raw) => raw,
-    records: (body, path) => {
-      const v = getPath(body, path);
-      return Array.isArray(v) ? v : undefined;
-    },
+export const XML_READER: ResponseReader = {
+  accept: 'application/xml, text/xml',
+  body: (raw, what) => {
+    if (typeof raw !== 'string') throw new MalformedPageError(`${what} is not XML`);
+    return parseXml(raw, what);
   },
-  xml: {
-    body: (raw, what) => {
-      if (typeof raw !== 'string') throw new MalformedPageError(`${what} is not XML`);
-      return parseXml(raw, what);
-    },
-    // XML has no empty list: no element is none, one element is one record. The element holding them must be there.
-    records: (body, path) => {
-      const dot = path.lastIndexOf('.');
-      const parent = dot < 0 ? body : xmlPath(body, path.slice(0, dot));
-      if (parent === undefined || parent === null || Array.isArray(parent)) return undefined;
-      return parent === '' ? [] : asArray(xmlPath(parent, path.slice(dot + 1)));
-    },
+  // XML has no empty list: no element is none, one element is one record. The element holding them must be there.
+  records: (body, path) => {
+    const dot = path.lastIndexOf('.');
+    const parent = dot < 0 ? body : xmlPath(body, path.slice(0, dot));
+    if (parent === undefined || parent === null || Array.isArray(parent)) return undefined;
+    return parent === '' ? [] : asArray(xmlPath(parent, path.slice(dot + 1)));
   },
 };
+
+/** The readers by the name a Custom API stream's config gives (custom-api/spec.ts's `response`). */
+export const RESPONSE_READERS = { json: JSON_READER, xml: XML_READER };
 
 /**
  * A dotted path into parsed XML where `*` is whatever single element stands there, for wrappers whose name

@@ -3,7 +3,6 @@ import { MalformedPageError, SourceError } from '../errors';
 import type { HttpClient, HttpRequest, HttpResponse } from '../http/client';
 import { httpDate } from '../http/http-date';
 import { getPath, paginator, put, type PageRequest, type Pagination } from './paging';
-import { RESPONSE_READERS, type ResponseFormat } from './response';
 import type { Page, ReadContext, RejectedRecord, SourceRecord, Stream, TestResult } from './types';
 
 /**
@@ -35,6 +34,28 @@ export const IncrementalSchema = z.object({
 });
 export type Incremental = z.infer<typeof IncrementalSchema>;
 
+/**
+ * How a stream reads its response body: JSON as the client decoded it (JSON_READER, the default), or XML
+ * parsed to the same kind of value (response.ts's, kept out of this module so a bundle that never reads XML
+ * carries no XML parser), so record, id and paging paths are dotted paths into either.
+ */
+export interface ResponseReader {
+  /** The Accept header the stream sends (default: the client's). */
+  accept?: string;
+  /** The decoded body, or MalformedPageError. */
+  body(raw: unknown, what: string): unknown;
+  /** The records at `path`, or undefined when the page has none where they should be. */
+  records(body: unknown, path: string): unknown[] | undefined;
+}
+
+export const JSON_READER: ResponseReader = {
+  body: (raw) => raw,
+  records: (body, path) => {
+    const v = getPath(body, path);
+    return Array.isArray(v) ? v : undefined;
+  },
+};
+
 export interface RestStreamDef<C> {
   name: string;
   method?: 'GET' | 'POST';
@@ -49,8 +70,8 @@ export interface RestStreamDef<C> {
    * and offset paging, whose positions shift when the source reorders or inserts records mid-read.
    */
   stablePaging?: boolean;
-  /** How the response body is read (default JSON; XML is parsed so the paths below reach into it). */
-  response?: ResponseFormat;
+  /** How the response body is read (default JSON_READER). */
+  response?: ResponseReader;
   /** Renders the request body, with what paging and incremental put in it, as the API wants it (an XML document). Default: JSON. */
   encode?: (body: Record<string, unknown>, config: C) => string;
   /** Reads an error in the vendor's body into ours, on any status (a SOAP fault; a 200 whose body says the call failed). */
@@ -256,14 +277,14 @@ async function* readPartition<C>(
   const label = `${ctx.connector}/${def.name}`;
   const pager = paginator(def.pagination, { http: ctx.http, sameOriginNext: def.sameOriginNext, label });
   const byRunStart = def.incremental?.mark === 'run-start';
-  const reader = RESPONSE_READERS[def.response ?? 'json'];
+  const reader = def.response ?? JSON_READER;
   let token = pager.initial(start);
   for (let n = 1; ; n++) {
     const req: PageRequest = {
       url: part?.path ?? resolve(def.path, ctx.config)!,
       query: { ...resolve(def.query, ctx.config), ...part?.query, ...(since ? {} : def.unbounded) },
       body: def.body || def.method === 'POST' ? { ...resolve(def.body, ctx.config) } : undefined,
-      headers: { ...(def.response === 'xml' ? { accept: 'application/xml, text/xml' } : {}), ...resolve(def.headers, ctx.config) },
+      headers: { ...(reader.accept ? { accept: reader.accept } : {}), ...resolve(def.headers, ctx.config) },
     };
     if (since && def.incremental) put(req, def.incremental.in, def.incremental.param, formatTime(since, def.incremental.format));
     pager.apply(req, token);

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
 import type { HttpRequest } from '../http/client';
 import { toXml, type XmlValue } from '../xml/xml';
+import { XML_READER } from './response';
 import type { RestStreamDef } from './rest';
+import type { StarDataType } from './star-spec';
 
 /**
  * Dealer systems that speak STAR XML (Standards for Technology in Automotive Retail) without a public API
@@ -11,26 +12,6 @@ import type { RestStreamDef } from './rest';
  * Element names, paths and criteria are configuration, so a dealership holding the vendor's interface
  * specification sets them without code; the defaults come from third-party code and are unverified.
  */
-const XML_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-
-export const StarDataTypeSchema = z.object({
-  /** The data type records are stored under. */
-  name: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'lower-case letters, digits and _'),
-  /** Joined to baseUrl ('' posts to baseUrl itself). */
-  path: z.string().regex(/^(\/[^\s]*)?$/, 'empty, or a path starting with /').default(''),
-  /** The request document's root element. */
-  request: z.string().regex(XML_NAME, 'an XML element name'),
-  /** Request content after the ApplicationArea, as element names to values (objects nest, lists repeat, `@name` is an attribute). */
-  criteria: z.record(z.string().regex(/^@?[A-Za-z_][A-Za-z0-9_.-]*$/), z.json()).optional(),
-  /** Dotted path of the record elements in the answer's document; `*` stands for any one element. */
-  records: z.string().min(1),
-  /** Dotted path of a record's id inside it. */
-  id: z.string().min(1),
-  /** Incremental: the record's last-modified time (path) and the request element that takes the lower bound. */
-  updated: z.string().min(1).optional(),
-  since: z.string().regex(XML_NAME).optional(),
-});
-export type StarDataType = z.infer<typeof StarDataTypeSchema>;
 
 /** What differs between STAR vendors: the document namespace, its ApplicationArea, transport and auth. */
 export interface StarVendor<C> {
@@ -65,7 +46,7 @@ export function starStreamDef<C>(vendor: StarVendor<C>, t: StarDataType, lookbac
     headers: { 'content-type': vendor.contentType },
     body: {},
     encode: (extra, config) => vendor.wrap(starDocument(vendor, config, t, extra), config, t),
-    response: 'xml',
+    response: XML_READER,
     fault: vendor.fault(t),
     records: [vendor.documentPath, t.records].filter(Boolean).join('.'),
     id: t.id,

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { customApi } from '../../shared/connectors/custom-api';
 import { CustomApiConfigSchema } from '../../shared/connectors/custom-api/spec';
+import { XML_READER } from '../../shared/connectors/response';
 import { restStream } from '../../shared/connectors/rest';
 import type { Connector } from '../../shared/connectors/types';
 import { MalformedPageError } from '../../shared/errors';
@@ -74,7 +75,7 @@ describe('REST streams with XML responses', () => {
       headers: { 'content-type': 'application/xml' },
       body: {},
       encode: (body) => toXml({ GetOrders: { '@xmlns': 'urn:shop', Criteria: { PageNumber: body.PageNumber as number } } }),
-      response: 'xml',
+      response: XML_READER,
       records: 'Orders.Order',
       id: '@id',
       pagination: { kind: 'page', param: 'PageNumber', size: 3, start: 1, in: 'body', hasMore: 'Orders.More' },

@@ -1,6 +1,7 @@
 import { apiKeyAuth, type Auth, basicAuth, bearerAuth, oauth2Auth } from '../../http/auth';
 import { fetchToken } from '../../http/token';
 import { scrub } from '../../log';
+import { RESPONSE_READERS } from '../response';
 import { restStream, testConnection } from '../rest';
 import type { Connector, HttpSetup, RateLimit } from '../types';
 import { type CustomApiConfig, CustomApiConfigSchema, customApiSpec } from './spec';
@@ -65,7 +66,7 @@ export const customApi: Connector<typeof CustomApiConfigSchema> = {
         query: s.query,
         body: s.body,
         pagination: s.pagination,
-        response: s.response,
+        response: RESPONSE_READERS[s.response],
         records: s.recordsPath,
         id: s.idPath,
         incremental: s.incremental,

@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { IncrementalSchema, PaginationSchema } from '../rest';
-import { ResponseFormatSchema } from '../response';
 import { secret, sendsSecrets } from '../secret';
 import type { ConnectorSpec } from '../types';
 
@@ -37,8 +36,8 @@ export const CustomApiStreamSchema = z.object({
   method: z.enum(['GET', 'POST']).optional(),
   query: z.record(z.string(), Scalar).optional(),
   body: z.record(z.string(), z.unknown()).optional(),
-  /** The response body's format: xml is parsed (prefixes dropped, attributes as `@name`) so the paths reach into it. */
-  response: ResponseFormatSchema,
+  /** The response body's format (a key of response.ts's RESPONSE_READERS): xml is parsed (prefixes dropped, attributes as `@name`) so the paths reach into it. */
+  response: z.enum(['json', 'xml']).default('json'),
   /** Dotted path of the records array in the response ('' when the response is the array); in XML, of the repeated element. */
   recordsPath: z.string().default(''),
   /** Dotted path of each record's id. */

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { secret, sendsSecrets } from '../secret';
-import { StarDataTypeSchema, type StarDataType } from '../star';
+import { StarDataTypeSchema, type StarDataType } from '../star-spec';
 import type { ConnectorSpec } from '../types';
 
 /**
