@@ -132,5 +132,43 @@ describe('Lead assignment', () => {
       expect(page.items[0].at >= page.items[699].at).toBe(true);
       // About 4,500 conditional writes on an in-process store: minutes on a loaded machine.
     }, 300_000);
+
+    it('assigns pages of leads at once: two workers with overlapping pages split 700 leads 400 : 300, each lead once, its target set without a read', async () => {
+      const s = settings();
+      const owners = s.lead_owners.filter((o) => o.id === SARAH || o.id === DAVID);
+      const decision = decide(owners, s.assignment_rules, { at: Date.now(), timeZone: 'UTC' });
+      const workers = [new AssignmentStore(stack.app.db, async () => {}), new AssignmentStore(stack.app.db, async () => {})];
+      const leads = Array.from({ length: 700 }, (_, i) => `+1412555${String(i).padStart(4, '0')}`);
+      // Worker 0 takes pages of 50 from the front, worker 1 pages of 30 from the back: they meet in the middle and overlap.
+      const pages = (w: number) => {
+        const mine = w === 0 ? leads.slice(0, 380) : [...leads.slice(330)].reverse();
+        const size = w === 0 ? 50 : 30;
+        return Array.from({ length: Math.ceil(mine.length / size) }, (_, i) => mine.slice(i * size, (i + 1) * size));
+      };
+      const got = new Map<string, Set<string | null>>();
+      await Promise.all(
+        [0, 1].map(async (w) => {
+          for (const page of pages(w)) {
+            const out = await workers[w].assignMany('flowB', page.map((lead) => ({ leadKey: lead, sourceId: `call-${lead}-${w}`, decision })));
+            expect([...out.keys()].sort()).toEqual([...page].sort());
+            for (const [lead, a] of out) got.set(lead, (got.get(lead) ?? new Set()).add(a.ownerId));
+          }
+        }),
+      );
+      expect(got.size).toBe(700);
+      expect([...got.values()].every((o) => o.size === 1)).toBe(true);
+      expect(await workers[0].totals('flowB')).toEqual({ [SARAH]: 400, [DAVID]: 300 });
+      // Met again, a lead keeps its owner; a page's turns go to its leads in page order (a fresh flow's pool).
+      const first = await workers[0].assignMany('flowB', leads.slice(0, 7).map((lead) => ({ leadKey: lead, sourceId: 'again', decision })));
+      expect(leads.slice(0, 7).map((l) => first.get(l)!.ownerId)).toEqual(leads.slice(0, 7).map((l) => [...got.get(l)!][0]));
+      const fresh = await workers[1].assignMany('flowC', leads.slice(0, 7).reverse().map((lead) => ({ leadKey: lead, sourceId: 'c', decision })));
+      expect(leads.slice(0, 7).reverse().map((l) => fresh.get(l)!.ownerId)).toEqual([SARAH, DAVID, SARAH, DAVID, SARAH, DAVID, SARAH]);
+      // The target is written into both the lead's item and its history entry.
+      await workers[1].setTargets('flowB', [{ assignment: first.get(leads[0])!, targetId: 'zoho-1' }]);
+      const history = (await workers[0].list('flowB', 1000)).items;
+      expect(history).toHaveLength(700);
+      expect(history.filter((h) => h.targetId === 'zoho-1')).toEqual([expect.objectContaining({ sourceId: first.get(leads[0])!.sourceId, ownerId: SARAH })]);
+      expect((await workers[0].assign('flowB', leads[0], 'later', decision)).targetId).toBe('zoho-1');
+    }, 300_000);
   });
 });

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ulid } from 'ulid';
+import { monotonicFactory, ulid } from 'ulid';
 import { isConditionalCheckFailed } from '../../errors';
 import type { Db, Item } from '../../store/db';
 import { newestFirst } from '../../store/paging';
@@ -24,6 +24,16 @@ export interface Assignment {
   at: string;
 }
 
+/** One lead to own: its key (the caller's number), the call that met it, and what the rules decided. */
+export interface LeadRequest {
+  leadKey: string;
+  sourceId: string;
+  decision: Decision;
+}
+
+/** An assignment as stored: with its lead key and history entry, so the target can be set without reading it. */
+type Stored = Assignment & { leadKey: string; logSk: string };
+
 const CLAIM_TTL_MS = 60_000;
 const pk = (flowId: string) => `FLOW#${flowId}`;
 
@@ -38,47 +48,102 @@ export class AssignmentStore {
 
   /** The lead's owner: the one it already has, or a new assignment by `decision` (one pool turn at most). */
   async assign(flowId: string, leadKey: string, sourceId: string, decision: Decision, now = Date.now()): Promise<Assignment> {
-    const key = { PK: pk(flowId), SK: `ASSIGNKEY#${leadKey}` };
+    return (await this.assignMany(flowId, [{ leadKey, sourceId, decision }], now)).get(leadKey)!;
+  }
+
+  /**
+   * Owners for a page of leads at once, in the given order: each lead claimed (a lead someone already holds
+   * keeps its owner), then one conditional write per pool takes all of its turns, and the assignments and
+   * their history go out in batches. A page of new leads costs a claim each plus a few requests, where one
+   * lead at a time cost six writes in a row.
+   */
+  async assignMany(flowId: string, leads: LeadRequest[], now = Date.now()): Promise<Map<string, Assignment>> {
+    const out = new Map<string, Assignment>();
+    const mine: LeadRequest[] = [];
+    const unique = [...new Map(leads.map((l) => [l.leadKey, l])).values()];
+    await Promise.all(
+      unique.map(async (l) => {
+        const held = await this.claim(flowId, l, now);
+        if (held) out.set(l.leadKey, held);
+        else mine.push(l);
+      }),
+    );
+    mine.sort((a, b) => unique.indexOf(a) - unique.indexOf(b));
+    const pools = new Map<string, LeadRequest[]>();
+    for (const l of mine) if ('pool' in l.decision) pools.set(l.decision.pool, [...(pools.get(l.decision.pool) ?? []), l]);
+    const owner = new Map<string, string | null>();
+    for (const [pool, ls] of pools) {
+      const ids = await this.turns(flowId, pool, (ls[0].decision as Extract<Decision, { pool: string }>).candidates, ls.length);
+      ls.forEach((l, i) => owner.set(l.leadKey, ids[i]));
+    }
+    const at = new Date(now).toISOString();
+    const log = monotonicFactory();
+    const made = mine.map((l): Stored => ({ leadKey: l.leadKey, sourceId: l.sourceId, targetId: null, ownerId: 'pool' in l.decision ? owner.get(l.leadKey)! : l.decision.ownerId, rule: l.decision.rule, at, logSk: `ASSIGNLOG#${log(now)}` }));
+    // The claim is ours: the whole item replaces it (ownerId set ends the claim), beside its history entry.
+    await this.db.batchWrite(made.flatMap((a) => this.items(flowId, a)));
+    const counts = new Map<string, number>();
+    for (const a of made) if (a.ownerId) counts.set(a.ownerId, (counts.get(a.ownerId) ?? 0) + 1);
+    if (counts.size) {
+      const owners = [...counts];
+      await this.db.doc.send(
+        new UpdateCommand({
+          TableName: this.db.table,
+          Key: { PK: pk(flowId), SK: 'ASSIGN_TOTALS' },
+          UpdateExpression: `ADD ${owners.map((_, i) => `#o${i} :n${i}`).join(', ')}`,
+          ExpressionAttributeNames: Object.fromEntries(owners.map(([id], i) => [`#o${i}`, `o_${id}`])),
+          ExpressionAttributeValues: Object.fromEntries(owners.map(([, n], i) => [`:n${i}`, n])),
+        }),
+      );
+    }
+    for (const a of made) out.set(a.leadKey, a);
+    return out;
+  }
+
+  /** Records the target records the assigned leads became (shown in the history): both items rewritten in batches. */
+  async setTargets(flowId: string, targets: { assignment: Assignment; targetId: string }[]): Promise<void> {
+    const items = targets.filter((t) => (t.assignment as Stored).logSk && t.assignment.targetId !== t.targetId).flatMap((t) => this.items(flowId, { ...(t.assignment as Stored), targetId: t.targetId }));
+    await this.db.batchWrite(items);
+  }
+
+  /** The lead's key item and its history entry. */
+  private items(flowId: string, a: Stored): Item[] {
+    const { leadKey, logSk, ...rest } = a;
+    return [
+      { PK: pk(flowId), SK: `ASSIGNKEY#${leadKey}`, ...rest, logSk },
+      { PK: pk(flowId), SK: logSk, ...rest, leadKey },
+    ];
+  }
+
+  /** Claims a new lead (one write, the usual case): undefined when the claim is ours, else the owner it already has. */
+  private async claim(flowId: string, l: LeadRequest, now: number): Promise<Assignment | undefined> {
+    const key = { PK: pk(flowId), SK: `ASSIGNKEY#${l.leadKey}` };
     const token = ulid();
-    // Claim first (one write when the lead is new, the usual case); read only when someone holds it.
-    for (let attempt = 0; !(await this.put({ ...key, claim: token, claimedAt: now, sourceId })); attempt++) {
+    for (let attempt = 0; !(await this.put({ ...key, claim: token, claimedAt: now, sourceId: l.sourceId })); attempt++) {
       const cur = await this.get(key);
       if (!cur) continue;
-      if (cur.ownerId !== undefined) return { sourceId: cur.sourceId as string, targetId: (cur.targetId as string) ?? null, ownerId: cur.ownerId as string | null, rule: cur.rule as string, at: cur.at as string };
-      if (now - Number(cur.claimedAt) > CLAIM_TTL_MS && (await this.put({ ...key, claim: token, claimedAt: now, sourceId }, { cond: 'claim = :c', values: { ':c': cur.claim } }))) break;
-      if (attempt > 200) throw new Error(`lead ${leadKey} stays claimed by another worker`);
+      if (cur.ownerId !== undefined) return { leadKey: l.leadKey, sourceId: cur.sourceId as string, targetId: (cur.targetId as string) ?? null, ownerId: cur.ownerId as string | null, rule: cur.rule as string, at: cur.at as string, logSk: cur.logSk as string } as Stored;
+      if (now - Number(cur.claimedAt) > CLAIM_TTL_MS && (await this.put({ ...key, claim: token, claimedAt: now, sourceId: l.sourceId }, { cond: 'claim = :c', values: { ':c': cur.claim } }))) return undefined;
+      if (attempt > 200) throw new Error(`lead ${l.leadKey} stays claimed by another worker`);
       await this.sleep(25);
     }
-    const { ownerId, rule } = 'pool' in decision ? { ownerId: await this.turn(flowId, decision.pool, decision.candidates), rule: decision.rule } : decision;
-    const at = new Date(now).toISOString();
-    const log = `ASSIGNLOG#${ulid(now)}`;
-    await this.db.doc.send(new UpdateCommand({ TableName: this.db.table, Key: key, UpdateExpression: 'SET ownerId = :o, #r = :r, #a = :a, logSk = :l', ExpressionAttributeNames: { '#r': 'rule', '#a': 'at' }, ExpressionAttributeValues: { ':o': ownerId, ':r': rule, ':a': at, ':l': log } }));
-    await this.db.doc.send(new PutCommand({ TableName: this.db.table, Item: { PK: pk(flowId), SK: log, sourceId, targetId: null, ownerId, rule, at, leadKey } }));
-    if (ownerId)
-      await this.db.doc.send(
-        new UpdateCommand({ TableName: this.db.table, Key: { PK: pk(flowId), SK: 'ASSIGN_TOTALS' }, UpdateExpression: 'ADD #o :one', ExpressionAttributeNames: { '#o': `o_${ownerId}` }, ExpressionAttributeValues: { ':one': 1 } }),
-      );
-    return { sourceId, targetId: null, ownerId, rule, at };
+    return undefined;
   }
 
-  /** Records the target record the assigned lead became (shown in the history). */
-  async setTarget(flowId: string, leadKey: string, targetId: string): Promise<void> {
-    const cur = await this.get({ PK: pk(flowId), SK: `ASSIGNKEY#${leadKey}` });
-    if (!cur?.logSk || cur.targetId === targetId) return;
-    await this.db.doc.send(new UpdateCommand({ TableName: this.db.table, Key: { PK: pk(flowId), SK: `ASSIGNKEY#${leadKey}` }, UpdateExpression: 'SET targetId = :t', ExpressionAttributeValues: { ':t': targetId } }));
-    await this.db.doc.send(new UpdateCommand({ TableName: this.db.table, Key: { PK: pk(flowId), SK: cur.logSk as string }, UpdateExpression: 'SET targetId = :t', ExpressionAttributeValues: { ':t': targetId } }));
-  }
-
-  /** One turn of a pool: read its scores, pick, write back on the version read; retried when another worker won. */
-  private async turn(flowId: string, pool: string, candidates: Parameters<typeof pickSmooth>[0]): Promise<string> {
+  /** `n` turns of a pool: read its scores, pick n times, write back on the version read; all retried when another worker won. */
+  private async turns(flowId: string, pool: string, candidates: Parameters<typeof pickSmooth>[0], n: number): Promise<string[]> {
     const key = { PK: pk(flowId), SK: `ASSIGN#${pool}` };
     const sig = poolSignature(candidates);
     for (;;) {
       const cur = await this.get(key);
-      const scores = cur?.sig === sig ? (cur.scores as Scores) : {};
-      const { id, scores: next } = pickSmooth(candidates, scores);
+      let scores = cur?.sig === sig ? (cur.scores as Scores) : {};
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const pick = pickSmooth(candidates, scores);
+        ids.push(pick.id);
+        scores = pick.scores;
+      }
       const version = Number(cur?.version ?? 0);
-      if (await this.put({ ...key, scores: next, sig, version: version + 1 }, cur ? { cond: 'version = :v', values: { ':v': version } } : undefined)) return id;
+      if (await this.put({ ...key, scores, sig, version: version + 1 }, cur ? { cond: 'version = :v', values: { ':v': version } } : undefined)) return ids;
       this.conflicts++;
     }
   }

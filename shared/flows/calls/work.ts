@@ -7,7 +7,7 @@ import { AppError } from '../../errors';
 import type { ActionRunner } from '../actions';
 import type { StoredRecord } from '../../store/record-item';
 import { decide } from '../assignment/rules';
-import type { AssignmentStore } from '../assignment/store';
+import type { Assignment, AssignmentStore } from '../assignment/store';
 import type { FlowItem, FlowRun, LedgerStore, LedgerEntry } from '../store';
 import { callNote, classify, statusKey, variables, type Call } from './call';
 import { codeOf, type CallErrorCode } from './codes';
@@ -72,7 +72,7 @@ export class CallsWork {
     const ledger = await svc.ledger.getMany(flow.id, records.map((r) => r.externalId));
     const opts = { office: run.office, callTypes: run.callTypes ?? ['accepted', 'missed'], country: flow.country, timeZone: flow.timeZone };
     const todo: Item[] = [];
-    const writes: Promise<unknown>[] = [];
+    const skips: { entry: LedgerEntry; prev?: LedgerEntry }[] = [];
     for (const r of records) {
       const prev = ledger.get(r.externalId);
       if (prev?.status === 'delivered') {
@@ -84,13 +84,13 @@ export class CallsWork {
       else if ('skip' in c) {
         figures.skipped[c.skip] = (figures.skipped[c.skip] ?? 0) + 1;
         run.stats.skipped++;
-        if (!run.dryRun && prev?.lastError !== c.skip) writes.push(this.record(r.externalId, prev, { status: 'skipped', lastError: c.skip }));
+        if (!run.dryRun && prev?.lastError !== c.skip) skips.push({ entry: this.entry(r.externalId, prev, { status: 'skipped', lastError: c.skip }), prev });
       } else if (prev?.status === 'pending' && this.deps.now() - Date.parse(prev.updatedAt) < CLAIM_MS) {
         figures.skipped.handled_by_another_run = (figures.skipped.handled_by_another_run ?? 0) + 1;
         run.stats.skipped++;
       } else todo.push({ call: c.call, data: r.data, prev, leadId: prev?.targetId ?? undefined, steps: { ...((prev as { steps?: Item['steps'] })?.steps ?? {}) } });
     }
-    await Promise.all(writes);
+    await svc.ledger.putMany(flow.id, skips);
     if (run.dryRun) return this.preview(todo);
     // Claim: of two runs meeting one call, only the one whose conditional write lands handles it.
     const claimed: Item[] = [];
@@ -109,7 +109,7 @@ export class CallsWork {
     await this.leadsFor(claimed);
     await this.attach(claimed);
     await this.notes(claimed);
-    await Promise.all(claimed.map((it) => this.finish(it)));
+    await svc.ledger.putMany(flow.id, claimed.map((it) => this.finish(it)));
     // The flow's actions (a text back, a Slack message…) for each call that reached its lead, with the call's variables.
     await this.deps.actions?.process(
       claimed.filter((it) => !it.error).map((it) => ({ sourceId: it.call.id, data: { ...it.data, ...variables(it.call, this.settings, null), lead_id: it.leadId }, steps: it.prev?.actions })),
@@ -130,14 +130,17 @@ export class CallsWork {
     } catch (err) {
       unknown.forEach((n) => fail(byNumber.get(n)!, codeOf('ZOHO', err), (err as Error).message));
     }
-    const creates: { n: string; first: Item; payload: Record<string, unknown> }[] = [];
+    const firsts: Item[] = [];
     for (const [n, its] of byNumber) {
       const known = this.leads.get(n) ?? its.find((it) => it.leadId)?.leadId;
       if (known) its.forEach((it) => (it.leadId = known));
-      else if (!its[0].error) creates.push({ n, first: its[0], payload: await this.newLead(its[0]) });
+      else if (!its[0].error) firsts.push(its[0]);
     }
+    const owners = await this.owners(firsts);
+    const creates = firsts.map((first) => ({ n: first.call.number, first, payload: this.newLead(first, owners.get(first.call.number)!) }));
     for (let i = 0; i < creates.length; i += 100) {
       const chunk = creates.slice(i, i + 100);
+      const targets: Parameters<AssignmentStore['setTargets']>[1] = [];
       try {
         const res = await upsertLeads(zoho.http, object, chunk.map((c) => c.payload));
         chunk.forEach((c, k) => {
@@ -149,11 +152,12 @@ export class CallsWork {
           c.first.steps.status = true;
           if (item.action === 'update') run.calls.leadsUpdated++;
           else run.calls.leadsCreated++;
-          void this.deps.assignments.setTarget(flow.id, c.n, id);
+          targets.push({ assignment: owners.get(c.n)!, targetId: id });
         });
       } catch (err) {
         chunk.forEach((c) => fail(byNumber.get(c.n)!, codeOf('ZOHO', err), (err as Error).message));
       }
+      await this.deps.assignments.setTargets(flow.id, targets);
     }
     // Later calls of a number set its lead's status; the newest call's type wins.
     const updates = [...byNumber.values()].map((its) => its.filter((it) => it.leadId && !it.error && !it.steps.status)).filter((its) => its.length);
@@ -174,12 +178,21 @@ export class CallsWork {
     }
   }
 
-  /** A new lead: the call type's field mapping, the owner the rules give, the seed's source and `new` status. */
-  private async newLead(it: Item): Promise<Record<string, unknown>> {
+  /** The owners the rules give the new leads' numbers, the page's leads assigned at once in page order. */
+  private owners(firsts: Item[]): Promise<Map<string, Assignment>> {
     const { flow, assignments } = this.deps;
+    const leads = firsts.map(({ call }) => ({
+      leadKey: call.number,
+      sourceId: call.id,
+      decision: decide(this.settings.lead_owners, this.settings.assignment_rules, { at: call.at, department: call.extension.department, timeZone: call.timeZone }),
+    }));
+    return assignments.assignMany(flow.id, leads, this.deps.now());
+  }
+
+  /** A new lead: the call type's field mapping, the owner assigned, the seed's source and `new` status. */
+  private newLead(it: Item, a: Assignment): Record<string, unknown> {
+    const { flow } = this.deps;
     const { call } = it;
-    const decision = decide(this.settings.lead_owners, this.settings.assignment_rules, { at: call.at, department: call.extension.department, timeZone: call.timeZone });
-    const a = await assignments.assign(flow.id, call.number, call.id, decision, this.deps.now());
     const vars = variables(call, this.settings, a.ownerId);
     const map = this.maps[call.type];
     const payload = map.render(vars, { country: flow.country, timeZone: call.timeZone });
@@ -254,7 +267,8 @@ export class CallsWork {
     }
   }
 
-  private async finish(it: Item): Promise<void> {
+  /** The call in the figures, and its ledger entry with the steps done (written with the page's others). */
+  private finish(it: Item): { entry: LedgerEntry; prev?: LedgerEntry } {
     const { run, tally } = this.deps;
     const f = run.calls;
     const c = it.call;
@@ -263,13 +277,14 @@ export class CallsWork {
       f.failed++;
       tally.error(c.id, it.error.reason, it.error.code);
     } else run.sync_summary.successful_transfers++;
-    await this.record(c.id, it.prev, {
+    const entry = this.entry(c.id, it.prev, {
       status: it.error ? 'failed' : 'delivered',
       targetId: it.leadId ?? null,
       payloadHash: 'call',
       lastError: it.error ? `${it.error.code}: ${it.error.reason}` : null,
       steps: it.steps,
     } as Partial<LedgerEntry>);
+    return { entry, prev: it.prev };
   }
 
   /** A processed call in the figures: by type, office and hour of the day in the office's zone. */
@@ -301,10 +316,6 @@ export class CallsWork {
     const now = this.deps.now();
     const at = new Date(prev && Date.parse(prev.updatedAt) >= now ? Date.parse(prev.updatedAt) + 1 : now).toISOString();
     return { sourceId, targetId: prev?.targetId ?? null, payloadHash: prev?.payloadHash ?? null, lastError: prev?.lastError ?? null, ...(prev?.actions ? { actions: prev.actions } : {}), ...change, status: change.status!, attempts: (prev?.attempts ?? 0) + (change.status === 'delivered' || change.status === 'failed' ? 1 : 0), updatedAt: at };
-  }
-
-  private async record(sourceId: string, prev: LedgerEntry | undefined, change: Partial<LedgerEntry>): Promise<void> {
-    await this.deps.svc.ledger.put(this.deps.flow.id, this.entry(sourceId, prev, change), prev);
   }
 }
 
