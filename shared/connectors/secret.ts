@@ -36,7 +36,9 @@ function metaOf(schema: z.ZodType, key: string): unknown {
 }
 
 function shapeOf(schema: z.ZodType): Record<string, z.ZodType> {
-  return (schema as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
+  // A connector's config schema is z.lazy (built at its first use, not at every function's init): its fields are the inner object's.
+  const object = schema instanceof z.ZodLazy ? (schema._zod.innerType as z.ZodType) : schema;
+  return (object as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
 }
 
 function cached<T>(cache: WeakMap<z.ZodType, T>, schema: z.ZodType, build: () => T): T {

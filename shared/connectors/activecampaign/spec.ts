@@ -3,11 +3,13 @@ import { secret } from '../secret';
 import type { ConnectorSpec } from '../types';
 
 /** ActiveCampaign API v3: contacts and deals (API key). https://developers.activecampaign.com/reference */
-export const ActivecampaignConfigSchema = z.object({
-  /** The account's API URL from Settings → Developer, with `/api/3`: `https://{account}.api-us1.com/api/3`. */
-  baseUrl: z.url({ protocol: /^https?$/ }),
-  apiKey: secret(z.string().min(1)),
-});
+export const ActivecampaignConfigSchema = z.lazy(() =>
+  z.object({
+    /** The account's API URL from Settings → Developer, with `/api/3`: `https://{account}.api-us1.com/api/3`. */
+    baseUrl: z.url({ protocol: /^https?$/ }),
+    apiKey: secret(z.string().min(1)),
+  }),
+);
 export type ActivecampaignConfig = z.infer<typeof ActivecampaignConfigSchema>;
 
 export const ACTIVECAMPAIGN_DATA_TYPES = ['contacts', 'deals'] as const;

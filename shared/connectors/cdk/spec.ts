@@ -14,26 +14,28 @@ import type { ConnectorSpec } from '../types';
 export const FORTELLIS_TOKEN_URL = 'https://identity.fortellis.io/oauth2/aus1p1ixy7YL8cMq02p7/v1/token';
 const ApiPath = z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'a path such as /cdkdrive/crm/v1/customers');
 
-export const CdkConfigSchema = z
-  .object({
-    baseUrl: sendsSecrets(z.url().default('https://api.fortellis.io')),
-    /** The dealer (Fortellis Data-Owner-Id / CDK dealer code) this integration covers. */
-    dealerId: z.string().min(1).max(100).optional(),
-    /** The dealer's Fortellis subscription to this app: the events come from it and API calls name it. */
-    subscriptionId: z.string().min(1).max(100).optional(),
-    /** The app's API key and secret (client credentials); without them the integration only receives events. */
-    clientId: z.string().min(1).max(200).optional(),
-    clientSecret: secret(z.string().min(1)).optional(),
-    tokenUrl: sendsSecrets(z.url().default(FORTELLIS_TOKEN_URL), ['clientSecret']),
-    customersPath: ApiPath.default('/cdkdrive/crm/v1/customers'),
-    appointmentsPath: ApiPath.default('/service/v3/appointments'),
-    /** Fortellis' page-size parameter; each API sets its own maximum. */
-    pageSize: z.number().int().min(1).max(1000).default(100),
-  })
-  .superRefine((c, ctx) => {
-    if (!!c.clientId !== !!c.clientSecret) ctx.addIssue({ code: 'custom', path: ['clientSecret'], message: 'clientId and clientSecret go together (or leave both out to only receive events)' });
-    if (c.clientId && !c.subscriptionId) ctx.addIssue({ code: 'custom', path: ['subscriptionId'], message: 'is required to read from the CDK APIs' });
-  });
+export const CdkConfigSchema = z.lazy(() =>
+  z
+    .object({
+      baseUrl: sendsSecrets(z.url().default('https://api.fortellis.io')),
+      /** The dealer (Fortellis Data-Owner-Id / CDK dealer code) this integration covers. */
+      dealerId: z.string().min(1).max(100).optional(),
+      /** The dealer's Fortellis subscription to this app: the events come from it and API calls name it. */
+      subscriptionId: z.string().min(1).max(100).optional(),
+      /** The app's API key and secret (client credentials); without them the integration only receives events. */
+      clientId: z.string().min(1).max(200).optional(),
+      clientSecret: secret(z.string().min(1)).optional(),
+      tokenUrl: sendsSecrets(z.url().default(FORTELLIS_TOKEN_URL), ['clientSecret']),
+      customersPath: ApiPath.default('/cdkdrive/crm/v1/customers'),
+      appointmentsPath: ApiPath.default('/service/v3/appointments'),
+      /** Fortellis' page-size parameter; each API sets its own maximum. */
+      pageSize: z.number().int().min(1).max(1000).default(100),
+    })
+    .superRefine((c, ctx) => {
+      if (!!c.clientId !== !!c.clientSecret) ctx.addIssue({ code: 'custom', path: ['clientSecret'], message: 'clientId and clientSecret go together (or leave both out to only receive events)' });
+      if (c.clientId && !c.subscriptionId) ctx.addIssue({ code: 'custom', path: ['subscriptionId'], message: 'is required to read from the CDK APIs' });
+    }),
+);
 export type CdkConfig = z.infer<typeof CdkConfigSchema>;
 
 export const CDK_DATA_TYPES = ['customers', 'appointments'] as const;

@@ -50,45 +50,47 @@ export type CustomApiStream = z.infer<typeof CustomApiStreamSchema>;
 /** Header names that carry credentials: those belong in `token` (sealed), never in plain `headers`. */
 const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie)$|token|secret|passw|api[-_]?key|auth/i;
 
-export const CustomApiConfigSchema = z
-  .object({
-    baseUrl: sendsSecrets(z.url()),
-    /** Default method of the streams and of the connection test. */
-    method: z.enum(['GET', 'POST']).default('GET'),
-    /** Extra headers sent with every request (not credentials: see `token`). */
-    headers: z.record(z.string(), z.string()).optional(),
-    /** Decides where and how `token` is sent (the token URL, a header or query parameter name). */
-    auth: sendsSecrets(CustomApiAuthSchema.default({ kind: 'none' })),
-    /** The bearer token, API key, basic-auth password or OAuth client secret, depending on `auth.kind`. */
-    token: secret(z.string().min(1)).optional(),
-    /** Path the connection test requests (default: the first stream's). */
-    testPath: z.string().regex(/^\/[^\s]*$/, 'a path starting with /').optional(),
-    streams: z.array(CustomApiStreamSchema).max(50).default([]),
-    /** The API's own rate limit, per integration. */
-    rateLimit: z.object({ requests: z.number().int().positive(), windowMs: z.number().int().positive() }).optional(),
-  })
-  .superRefine((c, ctx) => {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    if (c.auth.kind !== 'none' && !c.token) issue(['token'], `auth kind ${c.auth.kind} needs a token`);
-    if (c.auth.kind === 'basic' && !c.auth.username) issue(['auth', 'username'], 'basic auth needs a username');
-    if (c.auth.kind === 'oauth2_client_credentials') {
-      if (!c.auth.tokenUrl) issue(['auth', 'tokenUrl'], 'client credentials need a tokenUrl');
-      if (!c.auth.clientId) issue(['auth', 'clientId'], 'client credentials need a clientId');
-    }
-    for (const h of Object.keys(c.headers ?? {})) {
-      if (CREDENTIAL_HEADER.test(h)) issue(['headers', h], 'credentials go in token (with auth.kind), not in plain headers');
-    }
-    if (!c.testPath && !c.streams.length) issue(['testPath'], 'give a testPath or at least one stream');
-    const seen = new Set<string>();
-    c.streams.forEach((s, i) => {
-      if (seen.has(s.name)) issue(['streams', i, 'name'], `duplicate stream name ${s.name}`);
-      seen.add(s.name);
-      const method = s.method ?? c.method;
-      const p = s.pagination;
-      if (method !== 'POST' && 'in' in p && p.in === 'body') issue(['streams', i, 'pagination', 'in'], 'body paging needs method POST');
-      if (method !== 'POST' && s.incremental?.in === 'body') issue(['streams', i, 'incremental', 'in'], 'a body parameter needs method POST');
-    });
-  });
+export const CustomApiConfigSchema = z.lazy(() =>
+  z
+    .object({
+      baseUrl: sendsSecrets(z.url()),
+      /** Default method of the streams and of the connection test. */
+      method: z.enum(['GET', 'POST']).default('GET'),
+      /** Extra headers sent with every request (not credentials: see `token`). */
+      headers: z.record(z.string(), z.string()).optional(),
+      /** Decides where and how `token` is sent (the token URL, a header or query parameter name). */
+      auth: sendsSecrets(CustomApiAuthSchema.default({ kind: 'none' })),
+      /** The bearer token, API key, basic-auth password or OAuth client secret, depending on `auth.kind`. */
+      token: secret(z.string().min(1)).optional(),
+      /** Path the connection test requests (default: the first stream's). */
+      testPath: z.string().regex(/^\/[^\s]*$/, 'a path starting with /').optional(),
+      streams: z.array(CustomApiStreamSchema).max(50).default([]),
+      /** The API's own rate limit, per integration. */
+      rateLimit: z.object({ requests: z.number().int().positive(), windowMs: z.number().int().positive() }).optional(),
+    })
+    .superRefine((c, ctx) => {
+      const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+      if (c.auth.kind !== 'none' && !c.token) issue(['token'], `auth kind ${c.auth.kind} needs a token`);
+      if (c.auth.kind === 'basic' && !c.auth.username) issue(['auth', 'username'], 'basic auth needs a username');
+      if (c.auth.kind === 'oauth2_client_credentials') {
+        if (!c.auth.tokenUrl) issue(['auth', 'tokenUrl'], 'client credentials need a tokenUrl');
+        if (!c.auth.clientId) issue(['auth', 'clientId'], 'client credentials need a clientId');
+      }
+      for (const h of Object.keys(c.headers ?? {})) {
+        if (CREDENTIAL_HEADER.test(h)) issue(['headers', h], 'credentials go in token (with auth.kind), not in plain headers');
+      }
+      if (!c.testPath && !c.streams.length) issue(['testPath'], 'give a testPath or at least one stream');
+      const seen = new Set<string>();
+      c.streams.forEach((s, i) => {
+        if (seen.has(s.name)) issue(['streams', i, 'name'], `duplicate stream name ${s.name}`);
+        seen.add(s.name);
+        const method = s.method ?? c.method;
+        const p = s.pagination;
+        if (method !== 'POST' && 'in' in p && p.in === 'body') issue(['streams', i, 'pagination', 'in'], 'body paging needs method POST');
+        if (method !== 'POST' && s.incremental?.in === 'body') issue(['streams', i, 'incremental', 'in'], 'a body parameter needs method POST');
+      });
+    }),
+);
 export type CustomApiConfig = z.infer<typeof CustomApiConfigSchema>;
 
 export const customApiSpec = {

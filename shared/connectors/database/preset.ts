@@ -15,13 +15,15 @@ export const PresetTableOverrideSchema = TableConfigSchema.partial().extend({
   updatedAt: IdentifierSchema.nullable().optional(),
 });
 
-export const SqlPresetConfigSchema = z.object({
-  ...connectionFields,
-  host: sendsSecrets(z.string().min(1)),
-  database: z.string().min(1),
-  username: z.string().min(1),
-  tables: z.array(PresetTableOverrideSchema).optional(),
-});
+export const SqlPresetConfigSchema = z.lazy(() =>
+  z.object({
+    ...connectionFields,
+    host: sendsSecrets(z.string().min(1)),
+    database: z.string().min(1),
+    username: z.string().min(1),
+    tables: z.array(PresetTableOverrideSchema).optional(),
+  }),
+);
 export type SqlPresetConfig = z.infer<typeof SqlPresetConfigSchema>;
 
 export interface SqlPresetSpec extends ConnectorSpec<typeof SqlPresetConfigSchema> {

@@ -58,27 +58,29 @@ export const connectionFields = {
   pageSize: PageSizeSchema.optional(),
 };
 
-export const DatabaseConfigSchema = z
-  .object({
-    dialect: DialectNameSchema,
-    ...connectionFields,
-    /** SQLite only: path of the database file (opened read-only). */
-    filename: z.string().min(1).optional(),
-    tables: z.array(TableConfigSchema).min(1),
-  })
-  .superRefine((c, ctx) => {
-    if (c.dialect === 'sqlite') {
-      if (!c.filename) ctx.addIssue({ code: 'custom', path: ['filename'], message: 'filename is required for sqlite' });
-    } else {
-      if (!c.host) ctx.addIssue({ code: 'custom', path: ['host'], message: `host is required for ${c.dialect}` });
-      if (!c.database) ctx.addIssue({ code: 'custom', path: ['database'], message: `database is required for ${c.dialect}` });
-    }
-    const seen = new Set<string>();
-    c.tables.forEach((t, i) => {
-      if (seen.has(t.name)) ctx.addIssue({ code: 'custom', path: ['tables', i, 'name'], message: `table "${t.name}" is listed twice` });
-      seen.add(t.name);
-    });
-  });
+export const DatabaseConfigSchema = z.lazy(() =>
+  z
+    .object({
+      dialect: DialectNameSchema,
+      ...connectionFields,
+      /** SQLite only: path of the database file (opened read-only). */
+      filename: z.string().min(1).optional(),
+      tables: z.array(TableConfigSchema).min(1),
+    })
+    .superRefine((c, ctx) => {
+      if (c.dialect === 'sqlite') {
+        if (!c.filename) ctx.addIssue({ code: 'custom', path: ['filename'], message: 'filename is required for sqlite' });
+      } else {
+        if (!c.host) ctx.addIssue({ code: 'custom', path: ['host'], message: `host is required for ${c.dialect}` });
+        if (!c.database) ctx.addIssue({ code: 'custom', path: ['database'], message: `database is required for ${c.dialect}` });
+      }
+      const seen = new Set<string>();
+      c.tables.forEach((t, i) => {
+        if (seen.has(t.name)) ctx.addIssue({ code: 'custom', path: ['tables', i, 'name'], message: `table "${t.name}" is listed twice` });
+        seen.add(t.name);
+      });
+    }),
+);
 export type DatabaseConfig = z.infer<typeof DatabaseConfigSchema>;
 
 /** Long table scans checkpoint per page, but a page of wide rows still needs memory and time. No extra IAM. */

@@ -6,13 +6,15 @@ import type { ConnectorSpec } from '../types';
 export const DATADOG_SITES = ['datadoghq.com', 'us3.datadoghq.com', 'us5.datadoghq.com', 'datadoghq.eu', 'ap1.datadoghq.com', 'ap2.datadoghq.com', 'uk1.datadoghq.com', 'ddog-gov.com', 'us2.ddog-gov.com'] as const;
 
 /** A Datadog organisation, written to by flow actions (metrics through the v2 series intake). */
-export const DatadogConfigSchema = z.object({
-  /** The site the account lives on; an API key of one site is refused (403) by another. */
-  site: sendsSecrets(z.enum(DATADOG_SITES).default('datadoghq.com')),
-  /** Overrides the site's `https://api.<site>` (a proxy, a sandbox). */
-  baseUrl: sendsSecrets(z.url().optional()),
-  apiKey: secret(z.string().min(16).max(100)),
-});
+export const DatadogConfigSchema = z.lazy(() =>
+  z.object({
+    /** The site the account lives on; an API key of one site is refused (403) by another. */
+    site: sendsSecrets(z.enum(DATADOG_SITES).default('datadoghq.com')),
+    /** Overrides the site's `https://api.<site>` (a proxy, a sandbox). */
+    baseUrl: sendsSecrets(z.url().optional()),
+    apiKey: secret(z.string().min(16).max(100)),
+  }),
+);
 export type DatadogConfig = z.infer<typeof DatadogConfigSchema>;
 
 export const datadogSpec = {

@@ -24,20 +24,22 @@ export const DEALERSOCKET_DATA_TYPES: StarDataType[] = [
   },
 ];
 
-export const DealerSocketConfigSchema = z.object({
-  baseUrl: sendsSecrets(z.url({ protocol: /^https?$/ }).default('https://api.dealersocket.com/api/DealerSocket')),
-  /** The partner public key, sent in the clear before the signature. */
-  username: z.string().min(1).max(256),
-  /** The partner secret key: signs each body (HMAC-SHA256), never sent. */
-  secretKey: secret(z.string().min(1)),
-  /** The dealer site, as DealerNumberID (e.g. 3250_0). */
-  dealerId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
-  /** ApplicationArea/Sender CreatorNameCode and SenderNameCode. */
-  senderName: z.string().min(1).max(64).default('Switchboard'),
-  /** One request per data type (unverified defaults; see the catalog description). */
-  dataTypes: z.array(StarDataTypeSchema).min(1).max(20).default(DEALERSOCKET_DATA_TYPES),
-  lookbackMinutes: z.number().int().min(0).max(1440).default(60),
-});
+export const DealerSocketConfigSchema = z.lazy(() =>
+  z.object({
+    baseUrl: sendsSecrets(z.url({ protocol: /^https?$/ }).default('https://api.dealersocket.com/api/DealerSocket')),
+    /** The partner public key, sent in the clear before the signature. */
+    username: z.string().min(1).max(256),
+    /** The partner secret key: signs each body (HMAC-SHA256), never sent. */
+    secretKey: secret(z.string().min(1)),
+    /** The dealer site, as DealerNumberID (e.g. 3250_0). */
+    dealerId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
+    /** ApplicationArea/Sender CreatorNameCode and SenderNameCode. */
+    senderName: z.string().min(1).max(64).default('Switchboard'),
+    /** One request per data type (unverified defaults; see the catalog description). */
+    dataTypes: z.array(StarDataTypeSchema).min(1).max(20).default(DEALERSOCKET_DATA_TYPES),
+    lookbackMinutes: z.number().int().min(0).max(1440).default(60),
+  }),
+);
 export type DealerSocketConfig = z.infer<typeof DealerSocketConfigSchema>;
 
 export const dealersocketSpec = {

@@ -6,13 +6,15 @@ import type { ConnectorSpec } from '../types';
  * A Google Analytics 4 web data stream, written to by flow actions through the Measurement Protocol.
  * https://developers.google.com/analytics/devguides/collection/protocol/ga4/sending-events
  */
-export const Ga4ConfigSchema = z.object({
-  /** EU data residency: https://region1.google-analytics.com. */
-  baseUrl: sendsSecrets(z.url().default('https://www.google-analytics.com')),
-  measurementId: z.string().regex(/^G-[A-Z0-9]{4,20}$/, 'a measurement id, e.g. G-XXXXXXXXXX'),
-  /** Admin → Data streams → stream → Measurement Protocol API secrets. */
-  apiSecret: secret(z.string().min(8).max(200)),
-});
+export const Ga4ConfigSchema = z.lazy(() =>
+  z.object({
+    /** EU data residency: https://region1.google-analytics.com. */
+    baseUrl: sendsSecrets(z.url().default('https://www.google-analytics.com')),
+    measurementId: z.string().regex(/^G-[A-Z0-9]{4,20}$/, 'a measurement id, e.g. G-XXXXXXXXXX'),
+    /** Admin → Data streams → stream → Measurement Protocol API secrets. */
+    apiSecret: secret(z.string().min(8).max(200)),
+  }),
+);
 export type Ga4Config = z.infer<typeof Ga4ConfigSchema>;
 
 export const ga4Spec = {

@@ -23,22 +23,24 @@ export const SheetSchema = z.object({
 });
 export type Sheet = z.infer<typeof SheetSchema>;
 
-export const GoogleSheetsConfigSchema = z
-  .object({
-    baseUrl: sendsSecrets(z.url().default('https://sheets.googleapis.com')),
-    tokenUrl: sendsSecrets(z.url().default('https://oauth2.googleapis.com/token')),
-    /** The service account's client_email; share each spreadsheet with it (Viewer). */
-    serviceAccountEmail: z.email(),
-    /** The service account's private_key (PEM) from its JSON key file. */
-    privateKey: secret(z.string().min(1)),
-    sheets: z.array(SheetSchema).min(1).max(50),
-    /** Rows per request: large sheets are read in windows of this many rows, one page each. */
-    chunkRows: z.number().int().min(1).max(10_000).default(1000),
-  })
-  .refine((c) => new Set(c.sheets.map((s) => s.dataType)).size === c.sheets.length, {
-    message: 'each sheet needs its own dataType',
-    path: ['sheets'],
-  });
+export const GoogleSheetsConfigSchema = z.lazy(() =>
+  z
+    .object({
+      baseUrl: sendsSecrets(z.url().default('https://sheets.googleapis.com')),
+      tokenUrl: sendsSecrets(z.url().default('https://oauth2.googleapis.com/token')),
+      /** The service account's client_email; share each spreadsheet with it (Viewer). */
+      serviceAccountEmail: z.email(),
+      /** The service account's private_key (PEM) from its JSON key file. */
+      privateKey: secret(z.string().min(1)),
+      sheets: z.array(SheetSchema).min(1).max(50),
+      /** Rows per request: large sheets are read in windows of this many rows, one page each. */
+      chunkRows: z.number().int().min(1).max(10_000).default(1000),
+    })
+    .refine((c) => new Set(c.sheets.map((s) => s.dataType)).size === c.sheets.length, {
+      message: 'each sheet needs its own dataType',
+      path: ['sheets'],
+    }),
+);
 export type GoogleSheetsConfig = z.infer<typeof GoogleSheetsConfigSchema>;
 
 export const googleSheetsSpec = {

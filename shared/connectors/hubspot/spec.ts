@@ -17,29 +17,31 @@ const ObjectTypeName = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,100}$/, 'an object type name or id such as genius_users or 2-1234567');
 
-export const HubspotConfigSchema = z
-  .object({
-    baseUrl: sendsSecrets(z.url().default('https://api.hubapi.com'), ['accessToken']),
-    /** A private app access token (Settings → Integrations → Private Apps), sent as `Authorization: Bearer`. */
-    accessToken: secret(z.string().min(1)),
-    /** The app's client secret: verifies webhook signatures (X-HubSpot-Signature-v3); not used for reads. */
-    clientSecret: secret(z.string().min(1)).optional(),
-    /** Custom object types to sync, each one a data type of its own. */
-    customObjects: z.array(ObjectTypeName).max(50).optional(),
-    /**
-     * Properties to request per object type (HubSpot returns only a default handful otherwise). Types not
-     * listed here use the built-in lists in hubspot/properties.ts.
-     */
-    properties: z.record(z.string(), z.array(z.string().min(1)).max(500)).optional(),
-    /** Associated objects whose ids are attached to each contact (`data.associations`); [] turns it off. */
-    associations: z.array(z.enum(HUBSPOT_ASSOCIATION_TARGETS)).default([...HUBSPOT_ASSOCIATION_TARGETS]),
-    /** Incremental runs re-read this much before the last high-water mark: search indexing lags a little. */
-    lookbackMinutes: z.number().int().min(0).max(1440).default(5),
-  })
-  .refine((c) => !(c.customObjects ?? []).some((t) => (HUBSPOT_STANDARD_TYPES as readonly string[]).includes(t)), {
-    message: 'a custom object may not be named contacts, companies, deals or appointments',
-    path: ['customObjects'],
-  });
+export const HubspotConfigSchema = z.lazy(() =>
+  z
+    .object({
+      baseUrl: sendsSecrets(z.url().default('https://api.hubapi.com'), ['accessToken']),
+      /** A private app access token (Settings → Integrations → Private Apps), sent as `Authorization: Bearer`. */
+      accessToken: secret(z.string().min(1)),
+      /** The app's client secret: verifies webhook signatures (X-HubSpot-Signature-v3); not used for reads. */
+      clientSecret: secret(z.string().min(1)).optional(),
+      /** Custom object types to sync, each one a data type of its own. */
+      customObjects: z.array(ObjectTypeName).max(50).optional(),
+      /**
+       * Properties to request per object type (HubSpot returns only a default handful otherwise). Types not
+       * listed here use the built-in lists in hubspot/properties.ts.
+       */
+      properties: z.record(z.string(), z.array(z.string().min(1)).max(500)).optional(),
+      /** Associated objects whose ids are attached to each contact (`data.associations`); [] turns it off. */
+      associations: z.array(z.enum(HUBSPOT_ASSOCIATION_TARGETS)).default([...HUBSPOT_ASSOCIATION_TARGETS]),
+      /** Incremental runs re-read this much before the last high-water mark: search indexing lags a little. */
+      lookbackMinutes: z.number().int().min(0).max(1440).default(5),
+    })
+    .refine((c) => !(c.customObjects ?? []).some((t) => (HUBSPOT_STANDARD_TYPES as readonly string[]).includes(t)), {
+      message: 'a custom object may not be named contacts, companies, deals or appointments',
+      path: ['customObjects'],
+    }),
+);
 export type HubspotConfig = z.infer<typeof HubspotConfigSchema>;
 
 export const hubspotSpec = {

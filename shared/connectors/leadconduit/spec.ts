@@ -9,11 +9,13 @@ import type { ConnectorSpec } from '../types';
 
 export const LEADCONDUIT_DEFAULT_BASE_URL = 'https://app.leadconduit.com';
 
-export const LeadconduitConfigSchema = z.object({
-  baseUrl: sendsSecrets(z.url({ protocol: /^https?$/ }).default(LEADCONDUIT_DEFAULT_BASE_URL)),
-  /** The account's API key (Account → API key); sent as the password of HTTP Basic user `API`. */
-  apiKey: secret(z.string().min(1)),
-});
+export const LeadconduitConfigSchema = z.lazy(() =>
+  z.object({
+    baseUrl: sendsSecrets(z.url({ protocol: /^https?$/ }).default(LEADCONDUIT_DEFAULT_BASE_URL)),
+    /** The account's API key (Account → API key); sent as the password of HTTP Basic user `API`. */
+    apiKey: secret(z.string().min(1)),
+  }),
+);
 export type LeadconduitConfig = z.infer<typeof LeadconduitConfigSchema>;
 
 export const leadconduitSpec = {

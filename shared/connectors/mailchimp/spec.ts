@@ -3,13 +3,15 @@ import { secret } from '../secret';
 import type { ConnectorSpec } from '../types';
 
 /** Mailchimp Marketing API 3.0: audiences (lists), their members, campaigns (API key). */
-export const MailchimpConfigSchema = z
-  .object({
-    /** Default: `https://{dc}.api.mailchimp.com/3.0`, the data centre taken from the key's `-us6` ending. */
-    baseUrl: z.url({ protocol: /^https?$/ }).optional(),
-    apiKey: secret(z.string().min(1)),
-  })
-  .refine((c) => c.baseUrl || mailchimpDc(c.apiKey), { path: ['apiKey'], message: 'an API key ending in its data centre (…-us6), or a baseUrl' });
+export const MailchimpConfigSchema = z.lazy(() =>
+  z
+    .object({
+      /** Default: `https://{dc}.api.mailchimp.com/3.0`, the data centre taken from the key's `-us6` ending. */
+      baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+      apiKey: secret(z.string().min(1)),
+    })
+    .refine((c) => c.baseUrl || mailchimpDc(c.apiKey), { path: ['apiKey'], message: 'an API key ending in its data centre (…-us6), or a baseUrl' }),
+);
 export type MailchimpConfig = z.infer<typeof MailchimpConfigSchema>;
 
 /** The data centre a key names (`…-us6` → `us6`). */

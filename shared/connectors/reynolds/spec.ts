@@ -26,24 +26,26 @@ export const REYNOLDS_DATA_TYPES: StarDataType[] = [
   },
 ];
 
-export const ReynoldsConfigSchema = z.object({
-  /** Your RCI endpoint from the Welcome Kit, e.g. https://b2b.reyrey.com/Sync/RCI/<VendorTag>/Receive.ashx (test: b2b-test.reyrey.com). */
-  baseUrl: sendsSecrets(z.url({ protocol: /^https?$/ })),
-  /** The WS-Security UsernameToken Reynolds issued. */
-  username: z.string().min(1).max(256),
-  password: secret(z.string().min(1)),
-  /** The rooftop: ApplicationArea/Destination DealerNumber, StoreNumber, AreaNumber. */
-  dealerNumber: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
-  storeNumber: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default('01'),
-  areaNumber: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default('01'),
-  /** ApplicationArea/Sender: your component and name as certified, and the destination system's code. */
-  senderComponent: z.string().min(1).max(64).default('Switchboard'),
-  senderName: z.string().min(1).max(64).default('Switchboard'),
-  destinationNameCode: z.string().min(1).max(16).default('RR'),
-  /** One inquiry transaction per data type (unverified defaults; see the catalog description). */
-  dataTypes: z.array(StarDataTypeSchema).min(1).max(20).default(REYNOLDS_DATA_TYPES),
-  lookbackMinutes: z.number().int().min(0).max(1440).default(60),
-});
+export const ReynoldsConfigSchema = z.lazy(() =>
+  z.object({
+    /** Your RCI endpoint from the Welcome Kit, e.g. https://b2b.reyrey.com/Sync/RCI/<VendorTag>/Receive.ashx (test: b2b-test.reyrey.com). */
+    baseUrl: sendsSecrets(z.url({ protocol: /^https?$/ })),
+    /** The WS-Security UsernameToken Reynolds issued. */
+    username: z.string().min(1).max(256),
+    password: secret(z.string().min(1)),
+    /** The rooftop: ApplicationArea/Destination DealerNumber, StoreNumber, AreaNumber. */
+    dealerNumber: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
+    storeNumber: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default('01'),
+    areaNumber: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default('01'),
+    /** ApplicationArea/Sender: your component and name as certified, and the destination system's code. */
+    senderComponent: z.string().min(1).max(64).default('Switchboard'),
+    senderName: z.string().min(1).max(64).default('Switchboard'),
+    destinationNameCode: z.string().min(1).max(16).default('RR'),
+    /** One inquiry transaction per data type (unverified defaults; see the catalog description). */
+    dataTypes: z.array(StarDataTypeSchema).min(1).max(20).default(REYNOLDS_DATA_TYPES),
+    lookbackMinutes: z.number().int().min(0).max(1440).default(60),
+  }),
+);
 export type ReynoldsConfig = z.infer<typeof ReynoldsConfigSchema>;
 
 export const reynoldsSpec = {

@@ -28,25 +28,27 @@ const httpUrl = z.url({ protocol: /^https?$/ });
 export const DEFAULT_API_VERSION = 'v58.0';
 export const DEFAULT_TOKEN_URL = 'https://login.salesforce.com/services/oauth2/token';
 
-export const SalesforceConfigSchema = z
-  .object({
-    /** The org's instance, e.g. https://yourorg.my.salesforce.com (the base URL of every API call). */
-    instanceUrl: sendsSecrets(httpUrl),
-    apiVersion: z.string().regex(/^v\d{2,3}\.\d$/, 'must look like v58.0').default(DEFAULT_API_VERSION),
-    accessToken: secret(z.string().min(1)),
-    refreshToken: secret(z.string().min(1)).optional(),
-    clientId: z.string().min(1).optional(),
-    clientSecret: secret(z.string().min(1)).optional(),
-    tokenUrl: sendsSecrets(httpUrl.default(DEFAULT_TOKEN_URL)),
-    /** Extra SObjects (or other field lists for the default ones), each a data type. */
-    objects: z.array(SalesforceObjectSchema).max(50).optional(),
-  })
-  .superRefine((c, ctx) => {
-    if (c.refreshToken && !c.clientId) ctx.addIssue({ code: 'custom', path: ['clientId'], message: 'is required to refresh the access token' });
-    const names = (c.objects ?? []).map((o) => o.name);
-    const dup = names.find((n, i) => names.indexOf(n) !== i);
-    if (dup) ctx.addIssue({ code: 'custom', path: ['objects'], message: `data type "${dup}" is named twice` });
-  });
+export const SalesforceConfigSchema = z.lazy(() =>
+  z
+    .object({
+      /** The org's instance, e.g. https://yourorg.my.salesforce.com (the base URL of every API call). */
+      instanceUrl: sendsSecrets(httpUrl),
+      apiVersion: z.string().regex(/^v\d{2,3}\.\d$/, 'must look like v58.0').default(DEFAULT_API_VERSION),
+      accessToken: secret(z.string().min(1)),
+      refreshToken: secret(z.string().min(1)).optional(),
+      clientId: z.string().min(1).optional(),
+      clientSecret: secret(z.string().min(1)).optional(),
+      tokenUrl: sendsSecrets(httpUrl.default(DEFAULT_TOKEN_URL)),
+      /** Extra SObjects (or other field lists for the default ones), each a data type. */
+      objects: z.array(SalesforceObjectSchema).max(50).optional(),
+    })
+    .superRefine((c, ctx) => {
+      if (c.refreshToken && !c.clientId) ctx.addIssue({ code: 'custom', path: ['clientId'], message: 'is required to refresh the access token' });
+      const names = (c.objects ?? []).map((o) => o.name);
+      const dup = names.find((n, i) => names.indexOf(n) !== i);
+      if (dup) ctx.addIssue({ code: 'custom', path: ['objects'], message: `data type "${dup}" is named twice` });
+    }),
+);
 export type SalesforceConfig = z.infer<typeof SalesforceConfigSchema>;
 
 /** Standard objects synced by default, with standard fields every org has. */

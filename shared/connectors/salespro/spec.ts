@@ -7,32 +7,34 @@ import { SALESPRO_DATA_TYPES, TablesSchema } from './tables';
  * SalesPro's data is queried through AWS Athena. Without keys the worker Lambda's own role is used (the
  * statements in `deploy.iamStatements`); with keys, that IAM user needs the same permissions.
  */
-export const SalesProConfigSchema = z
-  .object({
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as us-east-1'),
-    database: z.string().min(1).max(255),
-    workgroup: z.string().min(1).max(128).optional(),
-    /** Where Athena writes results, e.g. s3://my-athena-results/salespro/. */
-    outputLocation: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 'an s3:// URI'),
-    /** Data catalog; Athena's default is AwsDataCatalog (Glue). */
-    catalog: z.string().min(1).max(256).optional(),
-    accessKeyId: z.string().regex(/^[A-Z0-9]{16,128}$/).optional(),
-    secretAccessKey: secret(z.string().min(1)).optional(),
-    sessionToken: secret(z.string().min(1)).optional(),
-    /** Endpoint override (a regional/VPC endpoint, or a local stand-in for tests and demos). */
-    endpoint: sendsSecrets(z.url().optional()),
-    /**
-     * Per data type: the Athena table and its id and updated-at columns, when the export differs from the
-     * defaults (`<data type>` table, `<entity>_id` else `id`, `updated_at` else `modified`/`last_modified`).
-     */
-    tables: TablesSchema.optional(),
-    /** Incremental reads start this many minutes before the high-water mark, for rows that land late. */
-    lookbackMinutes: z.number().int().min(0).max(1440).default(10),
-  })
-  .refine((c) => !!c.accessKeyId === !!c.secretAccessKey, {
-    message: 'accessKeyId and secretAccessKey go together (or leave both out to use the Lambda role)',
-    path: ['secretAccessKey'],
-  });
+export const SalesProConfigSchema = z.lazy(() =>
+  z
+    .object({
+      region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as us-east-1'),
+      database: z.string().min(1).max(255),
+      workgroup: z.string().min(1).max(128).optional(),
+      /** Where Athena writes results, e.g. s3://my-athena-results/salespro/. */
+      outputLocation: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 'an s3:// URI'),
+      /** Data catalog; Athena's default is AwsDataCatalog (Glue). */
+      catalog: z.string().min(1).max(256).optional(),
+      accessKeyId: z.string().regex(/^[A-Z0-9]{16,128}$/).optional(),
+      secretAccessKey: secret(z.string().min(1)).optional(),
+      sessionToken: secret(z.string().min(1)).optional(),
+      /** Endpoint override (a regional/VPC endpoint, or a local stand-in for tests and demos). */
+      endpoint: sendsSecrets(z.url().optional()),
+      /**
+       * Per data type: the Athena table and its id and updated-at columns, when the export differs from the
+       * defaults (`<data type>` table, `<entity>_id` else `id`, `updated_at` else `modified`/`last_modified`).
+       */
+      tables: TablesSchema.optional(),
+      /** Incremental reads start this many minutes before the high-water mark, for rows that land late. */
+      lookbackMinutes: z.number().int().min(0).max(1440).default(10),
+    })
+    .refine((c) => !!c.accessKeyId === !!c.secretAccessKey, {
+      message: 'accessKeyId and secretAccessKey go together (or leave both out to use the Lambda role)',
+      path: ['secretAccessKey'],
+    }),
+);
 export type SalesProConfig = z.infer<typeof SalesProConfigSchema>;
 
 export const salesproSpec = {

@@ -9,16 +9,18 @@ import type { ConnectorSpec } from '../types';
 export const SHOPIFY_DATA_TYPES = ['orders', 'customers', 'products'] as const;
 export const DEFAULT_API_VERSION = '2025-01';
 
-export const ShopifyConfigSchema = z.object({
-  /** The shop's admin URL, `https://{shop}.myshopify.com` (a trailing `/admin` is accepted). */
-  baseUrl: sendsSecrets(z.url({ protocol: /^https?$/ })),
-  /** An Admin API access token (custom app `shpat_…`, or an OAuth offline token), sent as X-Shopify-Access-Token. */
-  accessToken: secret(z.string().min(1)),
-  /** A supported quarterly version such as 2025-01 (each is supported about 12 months). */
-  apiVersion: z.string().regex(/^\d{4}-(01|04|07|10)$/, 'a quarterly API version such as 2025-01').default(DEFAULT_API_VERSION),
-  /** Incremental runs re-read this much before the newest updatedAt seen: search indexing lags a little. */
-  lookbackMinutes: z.number().int().min(0).max(1440).default(5),
-});
+export const ShopifyConfigSchema = z.lazy(() =>
+  z.object({
+    /** The shop's admin URL, `https://{shop}.myshopify.com` (a trailing `/admin` is accepted). */
+    baseUrl: sendsSecrets(z.url({ protocol: /^https?$/ })),
+    /** An Admin API access token (custom app `shpat_…`, or an OAuth offline token), sent as X-Shopify-Access-Token. */
+    accessToken: secret(z.string().min(1)),
+    /** A supported quarterly version such as 2025-01 (each is supported about 12 months). */
+    apiVersion: z.string().regex(/^\d{4}-(01|04|07|10)$/, 'a quarterly API version such as 2025-01').default(DEFAULT_API_VERSION),
+    /** Incremental runs re-read this much before the newest updatedAt seen: search indexing lags a little. */
+    lookbackMinutes: z.number().int().min(0).max(1440).default(5),
+  }),
+);
 export type ShopifyConfig = z.infer<typeof ShopifyConfigSchema>;
 
 export const shopifySpec = {

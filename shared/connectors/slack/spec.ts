@@ -7,9 +7,11 @@ import type { ConnectorSpec } from '../types';
  * so the whole URL is the sealed secret and it is only ever sent to itself.
  * https://api.slack.com/messaging/webhooks
  */
-export const SlackConfigSchema = z.object({
-  webhookUrl: secret(z.url({ protocol: /^https?$/ }).max(500)),
-});
+export const SlackConfigSchema = z.lazy(() =>
+  z.object({
+    webhookUrl: secret(z.url({ protocol: /^https?$/ }).max(500)),
+  }),
+);
 export type SlackConfig = z.infer<typeof SlackConfigSchema>;
 
 export const slackSpec = {

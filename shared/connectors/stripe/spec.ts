@@ -3,11 +3,13 @@ import { secret } from '../secret';
 import type { ConnectorSpec } from '../types';
 
 /** Stripe: customers, charges, invoices, subscriptions (secret or restricted read key). https://docs.stripe.com/api */
-export const StripeConfigSchema = z.object({
-  baseUrl: z.url({ protocol: /^https?$/ }).default('https://api.stripe.com/v1'),
-  /** `sk_live_…` or a restricted `rk_live_…` key with read access. */
-  apiKey: secret(z.string().min(1)),
-});
+export const StripeConfigSchema = z.lazy(() =>
+  z.object({
+    baseUrl: z.url({ protocol: /^https?$/ }).default('https://api.stripe.com/v1'),
+    /** `sk_live_…` or a restricted `rk_live_…` key with read access. */
+    apiKey: secret(z.string().min(1)),
+  }),
+);
 export type StripeConfig = z.infer<typeof StripeConfigSchema>;
 
 export const STRIPE_DATA_TYPES = ['customers', 'charges', 'invoices', 'subscriptions'] as const;

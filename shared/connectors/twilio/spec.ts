@@ -6,13 +6,15 @@ import type { ConnectorSpec } from '../types';
  * Twilio: SMS/MMS messages and voice calls. Events arrive by webhook (incoming messages, status callbacks),
  * verified with the account's auth token (X-Twilio-Signature). https://www.twilio.com/docs/usage/webhooks/webhooks-security
  */
-export const TwilioConfigSchema = z.object({
-  baseUrl: sendsSecrets(z.url().default('https://api.twilio.com')),
-  /** AC…, 34 characters. */
-  accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'an Account SID (AC followed by 32 hex digits)'),
-  /** The auth token: HTTP Basic password for the REST API and the key of webhook signatures. */
-  authToken: secret(z.string().min(8)),
-});
+export const TwilioConfigSchema = z.lazy(() =>
+  z.object({
+    baseUrl: sendsSecrets(z.url().default('https://api.twilio.com')),
+    /** AC…, 34 characters. */
+    accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'an Account SID (AC followed by 32 hex digits)'),
+    /** The auth token: HTTP Basic password for the REST API and the key of webhook signatures. */
+    authToken: secret(z.string().min(8)),
+  }),
+);
 export type TwilioConfig = z.infer<typeof TwilioConfigSchema>;
 
 export const TWILIO_DATA_TYPES = ['messages', 'calls'] as const;

@@ -3,14 +3,16 @@ import { secret } from '../secret';
 import type { ConnectorSpec } from '../types';
 
 /** WooCommerce REST API v3 of one store: orders, customers, products (REST API keys). */
-export const WoocommerceConfigSchema = z.object({
-  /** The store's API root: `https://shop.example/wp-json/wc/v3`. */
-  baseUrl: z.url({ protocol: /^https?$/ }),
-  /** `ck_…` (WooCommerce → Settings → Advanced → REST API, Read permission). */
-  consumerKey: z.string().min(1),
-  /** `cs_…`. */
-  consumerSecret: secret(z.string().min(1)),
-});
+export const WoocommerceConfigSchema = z.lazy(() =>
+  z.object({
+    /** The store's API root: `https://shop.example/wp-json/wc/v3`. */
+    baseUrl: z.url({ protocol: /^https?$/ }),
+    /** `ck_…` (WooCommerce → Settings → Advanced → REST API, Read permission). */
+    consumerKey: z.string().min(1),
+    /** `cs_…`. */
+    consumerSecret: secret(z.string().min(1)),
+  }),
+);
 export type WoocommerceConfig = z.infer<typeof WoocommerceConfigSchema>;
 
 export const WOOCOMMERCE_DATA_TYPES = ['orders', 'customers', 'products'] as const;
