@@ -1,4 +1,4 @@
-import jsonata from 'jsonata';
+import type Jsonata from 'jsonata';
 import { ValidationError } from '../errors';
 import { dateIn } from '../mapping/template';
 
@@ -98,15 +98,18 @@ export function toJsonata(filter: string): string {
   );
 }
 
+/** JSONata, loaded at the first filter compiled: only flows with a source filter or an action's `when` use it, and its module builds its function library as it loads. */
+const jsonata = (): typeof Jsonata => require('jsonata');
+
 export interface CompiledFilter {
   matches(data: unknown, opts: { now: number; timeZone: string }): Promise<boolean>;
 }
 
 /** Compiles a filter; one that does not parse is a 400 naming `field` (e.g. `source.filter`). */
 export function compileFilter(filter: string, field = 'source.filter'): CompiledFilter {
-  let expr: jsonata.Expression;
+  let expr: Jsonata.Expression;
   try {
-    expr = jsonata(toJsonata(filter));
+    expr = jsonata()(toJsonata(filter));
   } catch (err) {
     const e = err as { message?: string; position?: number };
     const message = `does not parse: ${e.message ?? 'invalid expression'}${e.position !== undefined ? ` (at ${e.position})` : ''}`;
