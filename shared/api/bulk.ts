@@ -26,7 +26,7 @@ export function bulkRoutes(app: App, files?: () => Promise<S3Files>): Route[] {
       query: ExportQuerySchema,
       responses: {
         200: { description: 'The file: NDJSON (one Integration Data Object a line) or CSV (RFC 4180)', raw: ['application/x-ndjson', 'text/csv'], headers: { 'content-disposition': 'attachment, with the file name' } },
-        201: { description: 'In AWS, an export over 1 MB: written to S3, to download from `url` (presigned) until `expiresAt`', body: ExportLinkSchema, headers: { location: 'The download URL' } },
+        201: { description: 'In AWS, an export over 1 MB: written to S3, to download from `url` (presigned) until `expiresAt`', body: () => ExportLinkSchema, headers: { location: 'The download URL' } },
       },
       errors: ['integration_not_found', 'too_many_columns'],
       handle: async (req) => {
@@ -49,7 +49,7 @@ export function bulkRoutes(app: App, files?: () => Promise<S3Files>): Route[] {
       maxBody: MAX_IMPORT_BYTES,
       summary: 'Upserts the rows of a CSV or NDJSON body into a file integration, as a run; per-row errors by row number',
       query: ImportQuerySchema,
-      responses: { 200: { description: 'The import: its run, figures, row errors (and a dry run\'s first rows)', body: ImportResultSchema } },
+      responses: { 200: { description: 'The import: its run, figures, row errors (and a dry run\'s first rows)', body: () => ImportResultSchema } },
       errors: ['integration_not_found', 'not_importable', 'empty_body', 'invalid_file'],
       handle: async (req) => {
         const q = parse(ImportQuerySchema, req.query, 'query');

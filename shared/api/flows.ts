@@ -1,7 +1,6 @@
 import { ifMatchVersion } from './if-match';
 import type { ApiRequest } from '../lambda-types';
-import { AssignmentsPageSchema, DeliverySchema, FlowRunSchema, FlowSchema, FlowTemplatesSchema, RunQueuedSchema, listPage } from './replies';
-import type { Route } from './router';
+import type { Route, RouteReply } from './router';
 import type { App } from '../services/app';
 import { ListQuerySchema } from '../services/schemas';
 import { parse } from '../validate';
@@ -24,13 +23,13 @@ export function flowRoutes(app: App): Route[] {
   const ifMatch = (req: ApiRequest) => ifMatchVersion(req, 'flow');
   const withEtag = (f: FlowItem) => ({ status: 200, body: flowView(f), headers: { etag: `"${f.version}"` } });
   const route = (method: string, path: string, doc: Omit<Route, 'method' | 'path' | 'auth' | 'handle'>, handle: Route['handle']): Route => ({ method, path, auth: true, ...doc, handle });
-  const flowReply = { description: 'The flow', body: FlowSchema, headers: { etag: 'The version, quoted: send it back as If-Match.' } };
-  const created = { 201: { description: 'The flow', body: FlowSchema } };
-  const queued = { 202: { description: 'The run, queued', body: RunQueuedSchema } };
+  const flowReply: RouteReply = { description: 'The flow', body: (r) => r.FlowSchema, headers: { etag: 'The version, quoted: send it back as If-Match.' } };
+  const created: Route['responses'] = { 201: { description: 'The flow', body: (r) => r.FlowSchema } };
+  const queued: Route['responses'] = { 202: { description: 'The run, queued', body: (r) => r.RunQueuedSchema } };
   const notFound = ['flow_not_found'] as const;
 
   return [
-    route('GET', '/api/flows/templates', { summary: 'Flow templates (seed 003)', responses: { 200: { description: 'The templates', body: FlowTemplatesSchema } } }, async () => ({ status: 200, body: { templates: flowTemplates } })),
+    route('GET', '/api/flows/templates', { summary: 'Flow templates (seed 003)', responses: { 200: { description: 'The templates', body: (r) => r.FlowTemplatesSchema } } }, async () => ({ status: 200, body: { templates: flowTemplates } })),
     route('POST', '/api/flows/import', { body: ImportFlowSchema, summary: "A flow from seed 003's template JSON", responses: created, errors: ['integration_not_found', 'invalid_template'] }, async (req) => ({
       status: 201,
       body: flowView(await svc.import(tenant(req), req.body)),
@@ -39,7 +38,7 @@ export function flowRoutes(app: App): Route[] {
       status: 201,
       body: flowView(await svc.create(tenant(req), req.body)),
     })),
-    route('GET', '/api/flows', { query: ListQuerySchema, summary: "The tenant's flows", responses: { 200: { description: 'A page of flows', body: listPage('flows', FlowSchema) } } }, async (req) => {
+    route('GET', '/api/flows', { query: ListQuerySchema, summary: "The tenant's flows", responses: { 200: { description: 'A page of flows', body: (r) => r.listPage('flows', r.FlowSchema) } } }, async (req) => {
       const q = parse(ListQuerySchema, req.query, 'query');
       const page = await app.cursors.page(`flows:${tenant(req)}`, q.cursor, (c) => svc.flows.list(tenant(req), q.limit, c));
       return { status: 200, body: { flows: page.items.map(flowView), nextCursor: page.nextCursor } };
@@ -60,23 +59,23 @@ export function flowRoutes(app: App): Route[] {
       const run = await svc.requestRun(await flow(req), req.body, 'retry');
       return { status: 202, body: { runId: run.id, status: run.status } };
     }),
-    route('GET', '/api/flows/{id}/runs', { query: ListQuerySchema, summary: 'Flow runs, newest first', responses: { 200: { description: 'A page of runs', body: listPage('runs', FlowRunSchema) } }, errors: [...notFound] }, async (req) => {
+    route('GET', '/api/flows/{id}/runs', { query: ListQuerySchema, summary: 'Flow runs, newest first', responses: { 200: { description: 'A page of runs', body: (r) => r.listPage('runs', r.FlowRunSchema) } }, errors: [...notFound] }, async (req) => {
       const q = parse(ListQuerySchema, req.query, 'query');
       const f = await flow(req);
       const page = await app.cursors.page(`flowruns:${f.id}`, q.cursor, (c) => svc.runs.list(f.id, q.limit, c));
       return { status: 200, body: { runs: page.items.map(runView), nextCursor: page.nextCursor } };
     }),
-    route('GET', '/api/flows/{id}/runs/{runId}', { summary: 'One flow run with its summary and data quality', responses: { 200: { description: 'The run', body: FlowRunSchema } }, errors: [...notFound, 'run_not_found'] }, async (req) => {
+    route('GET', '/api/flows/{id}/runs/{runId}', { summary: 'One flow run with its summary and data quality', responses: { 200: { description: 'The run', body: (r) => r.FlowRunSchema } }, errors: [...notFound, 'run_not_found'] }, async (req) => {
       const f = await flow(req);
       return { status: 200, body: runView(requireRun(await svc.runs.get(f.id, req.params.runId))) };
     }),
-    route('GET', '/api/flows/{id}/deliveries', { query: DeliveriesQuerySchema, summary: 'The delivery ledger', responses: { 200: { description: 'A page of deliveries', body: listPage('deliveries', DeliverySchema) } }, errors: [...notFound] }, async (req) => {
+    route('GET', '/api/flows/{id}/deliveries', { query: DeliveriesQuerySchema, summary: 'The delivery ledger', responses: { 200: { description: 'A page of deliveries', body: (r) => r.listPage('deliveries', r.DeliverySchema) } }, errors: [...notFound] }, async (req) => {
       const q = parse(DeliveriesQuerySchema, req.query, 'query');
       const f = await flow(req);
       const page = await app.cursors.page(`deliveries:${f.id}:${q.sourceId ?? ''}:${q.status ?? ''}`, q.cursor, (cursor) => svc.ledger.list(f.id, { ...q, cursor }));
       return { status: 200, body: { deliveries: page.items, nextCursor: page.nextCursor } };
     }),
-    route('GET', '/api/flows/{id}/assignments', { query: ListQuerySchema, summary: 'Lead assignments (calls_to_leads), newest first, with totals per owner', responses: { 200: { description: 'A page of assignments', body: AssignmentsPageSchema } }, errors: [...notFound] }, async (req) => {
+    route('GET', '/api/flows/{id}/assignments', { query: ListQuerySchema, summary: 'Lead assignments (calls_to_leads), newest first, with totals per owner', responses: { 200: { description: 'A page of assignments', body: (r) => r.AssignmentsPageSchema } }, errors: [...notFound] }, async (req) => {
       const q = parse(ListQuerySchema, req.query, 'query');
       const f = await flow(req);
       const store = new AssignmentStore(app.db);

@@ -3,7 +3,6 @@ import { AppError, NotFoundError } from '../errors';
 import type { App } from '../services/app';
 import { MAX_KEYS_PER_TENANT } from '../store/tenants';
 import { parse } from '../validate';
-import { ApiKeyCreatedSchema, ApiKeySchema, PrincipalSchema } from './replies';
 import type { Route } from './router';
 
 export const CreateApiKeySchema = z.strictObject({ name: z.string().trim().min(1).max(100).default('API key') });
@@ -20,7 +19,7 @@ export function apiKeyRoutes(app: App): Route[] {
       auth: true,
       summary: 'Create an API key (the key is shown once)',
       body: CreateApiKeySchema,
-      responses: { 201: { description: 'The key, shown this once', body: ApiKeyCreatedSchema } },
+      responses: { 201: { description: 'The key, shown this once', body: (r) => r.ApiKeyCreatedSchema } },
       errors: ['too_many_api_keys'],
       handle: async (req) => {
         const { name } = parse(CreateApiKeySchema, req.body ?? {}, 'body');
@@ -34,7 +33,7 @@ export function apiKeyRoutes(app: App): Route[] {
       path: '/api/keys',
       auth: true,
       summary: "The tenant's API keys, without secrets",
-      responses: { 200: { description: 'The keys, oldest first', body: z.strictObject({ keys: z.array(ApiKeySchema) }) } },
+      responses: { 200: { description: 'The keys, oldest first', body: (r) => z.strictObject({ keys: z.array(r.ApiKeySchema) }) } },
       handle: async (req) => ({ status: 200, body: { keys: await app.tenants.listApiKeys(req.tenantId!) } }),
     },
     {
@@ -54,7 +53,7 @@ export function apiKeyRoutes(app: App): Route[] {
       path: '/api/auth/me',
       auth: true,
       summary: 'Who the caller is: tenant, role, and how they signed in',
-      responses: { 200: { description: 'The caller', body: PrincipalSchema } },
+      responses: { 200: { description: 'The caller', body: (r) => r.PrincipalSchema } },
       handle: async (req) => {
         const p = req.principal!;
         return { status: 200, body: { tenantId: p.tenantId, role: p.role, via: p.via, ...(p.keyId ? { keyId: p.keyId } : {}), ...(p.user ? { user: p.user } : {}) } };

@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { ChannelCreatedSchema, ChannelSchema, NotificationDeliverySchema, SummaryQueuedSchema } from './replies';
 import type { Route } from './router';
 import { NotFoundError } from '../errors';
 import { NotificationChannelInputSchema } from '../notify/events';
@@ -21,7 +20,7 @@ export function notificationRoutes(app: App): Route[] {
       auth: true,
       body: NotificationChannelInputSchema,
       summary: 'Add a Slack or signed-webhook channel',
-      responses: { 201: { description: 'The channel (a webhook channel with its signing secret, shown once)', body: ChannelCreatedSchema } },
+      responses: { 201: { description: 'The channel (a webhook channel with its signing secret, shown once)', body: (r) => r.ChannelCreatedSchema } },
       errors: ['undeliverable_url'],
       handle: async (req) => ({ status: 201, body: await createChannel(app, req.tenantId!, req.body) }),
     },
@@ -30,7 +29,7 @@ export function notificationRoutes(app: App): Route[] {
       path: '/api/notifications/channels',
       auth: true,
       summary: "The tenant's channels",
-      responses: { 200: { description: 'The channels', body: z.strictObject({ channels: z.array(ChannelSchema) }) } },
+      responses: { 200: { description: 'The channels', body: (r) => z.strictObject({ channels: z.array(r.ChannelSchema) }) } },
       handle: async (req) => ({ status: 200, body: { channels: (await store.channels(req.tenantId!)).map(channelView) } }),
     },
     {
@@ -51,7 +50,7 @@ export function notificationRoutes(app: App): Route[] {
       auth: true,
       query: LimitQuerySchema,
       summary: 'The delivery log, newest first',
-      responses: { 200: { description: 'The deliveries', body: z.strictObject({ deliveries: z.array(NotificationDeliverySchema) }) } },
+      responses: { 200: { description: 'The deliveries', body: (r) => z.strictObject({ deliveries: z.array(r.NotificationDeliverySchema) }) } },
       handle: async (req) => {
         const q = parse(LimitQuerySchema, req.query, 'query');
         return { status: 200, body: { deliveries: await store.deliveries(req.tenantId!, q.limit) } };
@@ -76,7 +75,7 @@ export function summaryRoutes(app: App): Route[] {
       auth: true,
       body: SummaryRequestSchema,
       summary: "Queue the tenant's daily summary now",
-      responses: { 202: { description: 'The summary and how many deliveries were queued', body: SummaryQueuedSchema } },
+      responses: { 202: { description: 'The summary and how many deliveries were queued', body: (r) => r.SummaryQueuedSchema } },
       handle: async (req) => {
         const { date } = parse(SummaryRequestSchema, req.body ?? {}, 'body');
         return { status: 202, body: await sendTenantSummary(app, req.tenantId!, date) };

@@ -7,7 +7,7 @@ import { signInRoutes } from './sign-in';
 import { userRoutes } from './users';
 import { notificationRoutes, summaryRoutes } from './notifications';
 import { API_ERRORS, type ApiErrorCode } from '../errors';
-import { errorCodes, MAX_PARAM_LENGTH, type Route, type RouteReply } from './router';
+import { errorCodes, MAX_PARAM_LENGTH, replies, type Route, type RouteReply } from './router';
 import { integrationRoutes } from './routes';
 import { bulkRoutes } from './bulk';
 import { connectionTestRoutes } from './test-route';
@@ -50,7 +50,7 @@ export function openApiRoutes(app: App): Route[] {
       path: '/api/openapi.json',
       auth: false,
       summary: 'This OpenAPI 3.1 document',
-      responses: { 200: { description: 'The document', body: z.record(z.string(), z.unknown()) } },
+      responses: { 200: { description: 'The document', body: () => z.record(z.string(), z.unknown()) } },
       handle: async () => ({ status: 200, body: (doc ??= openApiDocument(publicRoutes(app))) }),
     },
   ];
@@ -92,7 +92,7 @@ function errorResponses(codes: ApiErrorCode[]): Record<string, object> {
 
 function replyResponse(reply: RouteReply, named: Record<string, unknown>): object {
   const headers = Object.entries(reply.headers ?? {}).map(([name, description]) => [name, { description, required: true, schema: { type: 'string' } }]);
-  const content = reply.raw ? Object.fromEntries([reply.raw].flat().map((t) => [t, { schema: { type: 'string' } }])) : reply.body ? { 'application/json': { schema: replySchema(reply.body, named) } } : undefined;
+  const content = reply.raw ? Object.fromEntries([reply.raw].flat().map((t) => [t, { schema: { type: 'string' } }])) : reply.body ? { 'application/json': { schema: replySchema(reply.body(replies()), named) } } : undefined;
   return { description: reply.description, ...(headers.length ? { headers: Object.fromEntries(headers) } : {}), ...(content ? { content } : {}) };
 }
 

@@ -6,7 +6,6 @@ import { ReportStore } from '../reports/store';
 import type { App } from '../services/app';
 import { ListQuerySchema } from '../services/schemas';
 import { parse } from '../validate';
-import { listPage } from './replies';
 import type { Route } from './router';
 
 const count = z.number().int().min(0);
@@ -47,7 +46,7 @@ export function reportRoutes(app: App): Route[] {
       auth: true,
       query: ListQuerySchema,
       summary: "The flow's reports, newest first",
-      responses: { 200: { description: 'A page of reports', body: listPage('reports', ReportSchema) } },
+      responses: { 200: { description: 'A page of reports', body: (r) => r.listPage('reports', ReportSchema) } },
       errors: ['flow_not_found'],
       handle: async (req) => {
         const q = parse(ListQuerySchema, req.query, 'query');

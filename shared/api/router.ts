@@ -3,12 +3,20 @@ import { API_ERRORS, AppError, ForbiddenError, NotFoundError, UnauthorizedError,
 import type { HttpEvent, HttpResult } from '../lambda-types';
 import type { ApiReply, ApiRequest, Principal } from '../lambda-types';
 import { jsonResult, readRequest } from './middleware';
+import type * as Replies from './replies';
+
+/**
+ * replies.ts, loaded when a reply's schema is first wanted: by checkReply (`npm start`, the tests) or the OpenAPI
+ * document. A deployed function answers without them, so its init does not build them (≈ 470 zod schemas, and
+ * the flow and event schemas they name in functions that have no other use for those).
+ */
+export const replies = (): typeof Replies => require('./replies');
 
 /** One success answer of a route, as documented and as checked against what the handler replies. */
 export interface RouteReply {
   description: string;
-  /** The JSON body's schema; without it (and without `raw`) the reply has no body, e.g. a 204. */
-  body?: z.ZodType;
+  /** The JSON body's schema, from replies.ts (`r`) or built here; without it (and without `raw`) the reply has no body, e.g. a 204. */
+  body?: (r: typeof Replies) => z.ZodType;
   /** The media type(s) of a body sent as is (`ApiReply.raw`, e.g. Twilio's TwiML) or streamed (`ApiReply.stream`, an export). */
   raw?: string | string[];
   /** Headers the reply always carries: lower-case name → what it holds (`etag`, `location`). */
@@ -100,7 +108,7 @@ export function checkReply(r: Route, reply: ApiReply): void {
     if (reply.raw !== undefined || reply.stream) return 'a raw body is not declared';
     if (!spec.body) return reply.body === undefined ? undefined : 'a body is not declared';
     const sent = reply.body === undefined ? undefined : JSON.parse(JSON.stringify(reply.body));
-    const parsed = spec.body.safeParse(sent);
+    const parsed = spec.body(replies()).safeParse(sent);
     return parsed.success ? undefined : parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
   })();
   if (problem) throw new AppError('reply_not_in_contract', `${r.method} ${r.path} answered ${reply.status} outside its contract: ${problem}`, 500);

@@ -8,7 +8,6 @@ import { NotFoundError } from '../errors';
 import { parse } from '../validate';
 import { ifMatchVersion } from './if-match';
 import type { ApiRequest } from '../lambda-types';
-import { ActivitySchema, CatalogSchema, IntegrationSchema, MetricsSchema, RecordSchema, RunQueuedSchema, RunSchema, listPage } from './replies';
 import type { Route } from './router';
 
 /** The seed 000 integrations API. Every read starts from (tenant, integration): another tenant's id is a 404. */
@@ -30,7 +29,7 @@ export function integrationRoutes(app: App): Route[] {
       path: '/api/integrations/templates',
       auth: true,
       summary: 'The connector catalog, with a JSON Schema of each config',
-      responses: { 200: { description: 'The catalog', body: CatalogSchema } },
+      responses: { 200: { description: 'The catalog', body: (r) => r.CatalogSchema } },
       handle: async () => ({ status: 200, body: catalog(specs) }),
     },
     {
@@ -39,7 +38,7 @@ export function integrationRoutes(app: App): Route[] {
       auth: true,
       body: CreateIntegrationSchema,
       summary: 'Create an integration (secrets sealed)',
-      responses: { 201: { description: 'The integration', body: IntegrationSchema } },
+      responses: { 201: { description: 'The integration', body: (r) => r.IntegrationSchema } },
       errors: ['unknown_integration_type', 'target_not_allowed'],
       handle: async (req) => ({ status: 201, body: view(await svc.create(tenant(req), req.body)) }),
     },
@@ -49,7 +48,7 @@ export function integrationRoutes(app: App): Route[] {
       auth: true,
       query: ListQuerySchema,
       summary: "The tenant's integrations, a page at a time",
-      responses: { 200: { description: 'A page of integrations', body: listPage('integrations', IntegrationSchema) } },
+      responses: { 200: { description: 'A page of integrations', body: (r) => r.listPage('integrations', r.IntegrationSchema) } },
       handle: async (req) => {
         const q = parse(ListQuerySchema, req.query, 'query');
         const page = await app.cursors.page(`integrations:${tenant(req)}`, q.cursor, (c) => app.integrations.list(tenant(req), q.limit, c));
@@ -61,7 +60,7 @@ export function integrationRoutes(app: App): Route[] {
       path: '/api/integrations/{id}',
       auth: true,
       summary: 'One integration',
-      responses: { 200: { description: 'The integration', body: IntegrationSchema, headers: etag } },
+      responses: { 200: { description: 'The integration', body: (r) => r.IntegrationSchema, headers: etag } },
       errors: ['integration_not_found'],
       handle: async (req) => {
         const i = await app.integrations.require(tenant(req), req.params.id);
@@ -74,7 +73,7 @@ export function integrationRoutes(app: App): Route[] {
       auth: true,
       body: PatchIntegrationSchema,
       summary: 'Change an integration; omitted or "***" secrets are kept',
-      responses: { 200: { description: 'The integration as changed', body: IntegrationSchema, headers: etag } },
+      responses: { 200: { description: 'The integration as changed', body: (r) => r.IntegrationSchema, headers: etag } },
       errors: ['integration_not_found', 'invalid_if_match', 'version_conflict', 'target_not_allowed'],
       handle: async (req) => {
         const i = await svc.patch(tenant(req), req.params.id, req.body ?? {}, ifMatch(req));
@@ -100,7 +99,7 @@ export function integrationRoutes(app: App): Route[] {
       auth: true,
       body: SyncRequestSchema,
       summary: "Queue a sync on the connector's queue",
-      responses: { 202: { description: 'The run, queued', body: RunQueuedSchema } },
+      responses: { 202: { description: 'The run, queued', body: (r) => r.RunQueuedSchema } },
       errors: ['integration_not_found', 'nothing_to_sync'],
       handle: async (req) => {
         const i = await app.integrations.require(tenant(req), req.params.id);
@@ -114,7 +113,7 @@ export function integrationRoutes(app: App): Route[] {
       auth: true,
       query: ListQuerySchema,
       summary: "The tenant's finished runs (syncs, imports, flows), newest first, 30 days",
-      responses: { 200: { description: 'A page of the activity feed', body: listPage('activity', ActivitySchema) } },
+      responses: { 200: { description: 'A page of the activity feed', body: (r) => r.listPage('activity', r.ActivitySchema) } },
       handle: async (req) => {
         const q = parse(ListQuerySchema, req.query, 'query');
         const page = await app.cursors.page(`activity:${tenant(req)}`, q.cursor, (c) => app.activity.list(tenant(req), q.limit, c));
@@ -127,7 +126,7 @@ export function integrationRoutes(app: App): Route[] {
       auth: true,
       query: ListQuerySchema,
       summary: 'Sync runs, newest first',
-      responses: { 200: { description: 'A page of runs', body: listPage('runs', RunSchema) } },
+      responses: { 200: { description: 'A page of runs', body: (r) => r.listPage('runs', r.RunSchema) } },
       errors: ['integration_not_found'],
       handle: async (req) => {
         const q = parse(ListQuerySchema, req.query, 'query');
@@ -141,7 +140,7 @@ export function integrationRoutes(app: App): Route[] {
       path: '/api/integrations/{id}/runs/{runId}',
       auth: true,
       summary: 'One run with its figures per data type',
-      responses: { 200: { description: 'The run', body: RunSchema } },
+      responses: { 200: { description: 'The run', body: (r) => r.RunSchema } },
       errors: ['integration_not_found', 'run_not_found'],
       handle: async (req) => {
         await app.integrations.require(tenant(req), req.params.id);
@@ -156,7 +155,7 @@ export function integrationRoutes(app: App): Route[] {
       auth: true,
       query: DataQuerySchema,
       summary: 'Stored records, a page at a time',
-      responses: { 200: { description: 'A page of records', body: listPage('data', RecordSchema) } },
+      responses: { 200: { description: 'A page of records', body: (r) => r.listPage('data', r.RecordSchema) } },
       errors: ['integration_not_found'],
       handle: async (req) => {
         const q = parse(DataQuerySchema, req.query, 'query');
@@ -179,7 +178,7 @@ export function integrationRoutes(app: App): Route[] {
       auth: true,
       query: MetricsQuerySchema,
       summary: 'Daily counters for a date range, with totals',
-      responses: { 200: { description: 'The series', body: MetricsSchema } },
+      responses: { 200: { description: 'The series', body: (r) => r.MetricsSchema } },
       errors: ['integration_not_found'],
       handle: async (req) => {
         const q = parse(MetricsQuerySchema, req.query, 'query');

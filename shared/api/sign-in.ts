@@ -28,7 +28,7 @@ export function signInRoutes(app: App, opts: { devSignIn?: boolean } = {}): Rout
       responses: {
         200: {
           description: 'The sign-in settings',
-          body: z.strictObject({ sso: SettingsSchema.nullable(), devSignIn: z.boolean().describe('POST /api/auth/dev exists: the local stack only.') }),
+          body: () => z.strictObject({ sso: SettingsSchema.nullable(), devSignIn: z.boolean().describe('POST /api/auth/dev exists: the local stack only.') }),
         },
       },
       handle: async () => ({ status: 200, body: { sso: flow ? await flow.settings() : null, devSignIn: opts.devSignIn ?? false } }),
@@ -42,7 +42,7 @@ export function signInRoutes(app: App, opts: { devSignIn?: boolean } = {}): Rout
       responses: {
         200: {
           description: "The provider's ID token, verified, with the nonce it carries for the browser to match",
-          body: z.strictObject({ idToken: z.string(), tokenType: z.literal('Bearer'), expiresAt: z.string(), nonce: z.string().optional() }),
+          body: () => z.strictObject({ idToken: z.string(), tokenType: z.literal('Bearer'), expiresAt: z.string(), nonce: z.string().optional() }),
         },
       },
       errors: ['sso_not_configured', 'invalid_grant', 'invalid_token'],

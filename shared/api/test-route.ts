@@ -1,6 +1,5 @@
 import type { App } from '../services/app';
 import { testConnection } from '../services/connection-test';
-import { ConnectionTestSchema } from './replies';
 import type { Route } from './router';
 
 /** `POST /api/integrations/{id}/test`: served by its own function, the one HTTP path that opens secrets. */
@@ -11,7 +10,7 @@ export function connectionTestRoutes(app: App): Route[] {
       path: '/api/integrations/{id}/test',
       auth: true,
       summary: 'Test the connection with the stored secrets (a failure puts the integration in error)',
-      responses: { 200: { description: 'The outcome; a failed test is ok: false, not an error', body: ConnectionTestSchema } },
+      responses: { 200: { description: 'The outcome; a failed test is ok: false, not an error', body: (r) => r.ConnectionTestSchema } },
       errors: ['integration_not_found'],
       handle: async (req) => ({ status: 200, body: await testConnection(app, req.tenantId!, req.params.id) }),
     },

@@ -39,7 +39,7 @@ export function userRoutes(app: App): Route[] {
       auth: true,
       adminOnly: true,
       summary: 'The people mapped to this tenant, and their roles',
-      responses: { 200: { description: 'The people, by sign-in provider then subject', body: z.strictObject({ users: z.array(UserSchema) }) } },
+      responses: { 200: { description: 'The people, by sign-in provider then subject', body: () => z.strictObject({ users: z.array(UserSchema) }) } },
       handle: async (req) => ({ status: 200, body: { users: (await users.list(req.tenantId!)).map(view) } }),
     },
     {
@@ -49,7 +49,7 @@ export function userRoutes(app: App): Route[] {
       adminOnly: true,
       summary: "Let a person sign in to this tenant with a role, or change their role",
       body: PutUserSchema,
-      responses: { 200: { description: 'Their role changed', body: UserSchema }, 201: { description: 'They may sign in now', body: UserSchema } },
+      responses: { 200: { description: 'Their role changed', body: () => UserSchema }, 201: { description: 'They may sign in now', body: () => UserSchema } },
       errors: ['sso_not_configured', 'user_in_other_tenant', 'too_many_users'],
       handle: async (req) => {
         const { role } = parse(PutUserSchema, req.body ?? {}, 'body');

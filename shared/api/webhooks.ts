@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { EventLogSchema, WebhookConfiguredSchema, WebhookStatusSchema } from './replies';
 import type { RawBody, Route } from './router';
 import type { WebhookProvider } from '../store/webhooks';
 import type { App } from '../services/app';
@@ -101,7 +100,7 @@ export function webhookSettingsRoutes(app: App): Route[] {
       auth: true,
       body: WebhookSettingsSchema,
       summary: 'Set the webhook secret (or generate ours) and where it is received',
-      responses: { 200: { description: 'The settings; a generated secret is shown this once', body: WebhookConfiguredSchema } },
+      responses: { 200: { description: 'The settings; a generated secret is shown this once', body: (r) => r.WebhookConfiguredSchema } },
       errors: ['integration_not_found', 'webhooks_not_supported', 'secret_generated', 'secret_not_generated'],
       handle: async (req) => ({ status: 200, body: await configureWebhook(app, req.tenantId!, req.params.id, req.body) }),
     },
@@ -110,7 +109,7 @@ export function webhookSettingsRoutes(app: App): Route[] {
       path: '/api/integrations/{id}/webhook',
       auth: true,
       summary: 'Where the vendor posts and whether a secret is set (never the secret)',
-      responses: { 200: { description: 'The settings', body: WebhookStatusSchema } },
+      responses: { 200: { description: 'The settings', body: (r) => r.WebhookStatusSchema } },
       errors: ['integration_not_found', 'webhooks_not_supported'],
       handle: async (req) => ({ status: 200, body: await webhookStatus(app, req.tenantId!, req.params.id) }),
     },
@@ -120,7 +119,7 @@ export function webhookSettingsRoutes(app: App): Route[] {
       auth: true,
       query: ListQuerySchema,
       summary: 'The webhook event log, newest first',
-      responses: { 200: { description: 'A page of events', body: EventLogSchema } },
+      responses: { 200: { description: 'A page of events', body: (r) => r.EventLogSchema } },
       errors: ['integration_not_found'],
       handle: async (req) => {
         const q = parse(ListQuerySchema, req.query, 'query');

@@ -27,7 +27,7 @@ export function devSignInRoutes(app: App, signer: DevSigner): Route[] {
       responses: {
         200: {
           description: 'A sign-in token',
-          body: z.strictObject({ token: z.string(), tokenType: z.literal('Bearer'), expiresAt: z.string(), tenantId: z.string(), role: z.enum(['admin', 'viewer']) }),
+          body: () => z.strictObject({ token: z.string(), tokenType: z.literal('Bearer'), expiresAt: z.string(), tenantId: z.string(), role: z.enum(['admin', 'viewer']) }),
         },
       },
       errors: ['tenant_not_found'],

@@ -335,7 +335,7 @@ describe('checkReply: a reply outside its declared contract', () => {
     method: 'GET',
     path: '/api/x/{id}',
     auth: true,
-    responses: { 200: { description: 'x', body: z.strictObject({ id: z.string(), n: z.number().int() }), headers: { etag: 'version' } }, 204: { description: 'none' } },
+    responses: { 200: { description: 'x', body: () => z.strictObject({ id: z.string(), n: z.number().int() }), headers: { etag: 'version' } }, 204: { description: 'none' } },
     handle: async () => ({ status: 204 }),
   };
   const fails = (reply: Parameters<typeof checkReply>[1]) => {
