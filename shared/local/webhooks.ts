@@ -1,5 +1,8 @@
 import { notificationRoutes, summaryRoutes } from '../api/notifications';
-import { applyWebhookEvent } from '../webhooks/apply';
+import { webhookApplier } from '../webhooks/apply';
+import { applyCdkEvent, applyGenericEvent } from '../webhooks/apply-cdk';
+import { applyHubspotEvent } from '../webhooks/apply-hubspot';
+import { applyTwilioEvent } from '../webhooks/apply-twilio';
 import { webhookRoutes, webhookSettingsRoutes } from '../api/webhooks';
 import type { LocalStackOptions } from './stack';
 
@@ -10,6 +13,6 @@ import type { LocalStackOptions } from './stack';
 export function localWebhooks(): Pick<LocalStackOptions, 'extraRoutes' | 'applyWebhook'> {
   return {
     extraRoutes: (app) => [...webhookRoutes(app), ...webhookSettingsRoutes(app), ...notificationRoutes(app), ...summaryRoutes(app)],
-    applyWebhook: applyWebhookEvent,
+    applyWebhook: webhookApplier({ hubspot: applyHubspotEvent, twilio: applyTwilioEvent, cdk: applyCdkEvent, generic: applyGenericEvent }),
   };
 }

@@ -1,11 +1,9 @@
 import { createLogger, scrub } from '../log';
 import type { App } from '../services/app';
 import type { IntegrationItem } from '../store/integrations';
-import { applyCdkEvent, applyGenericEvent } from './apply-cdk';
-import { applyHubspotEvent } from './apply-hubspot';
-import { applyTwilioEvent } from './apply-twilio';
+import type { WebhookApplier } from '../handlers/worker';
 import { UnappliableEventError } from './errors';
-import { type StoredEvent } from '../store/webhooks';
+import { type StoredEvent, type WebhookProvider } from '../store/webhooks';
 
 const log = createLogger({ component: 'webhook-apply' });
 
@@ -15,20 +13,15 @@ export { MAX_RECEIVES };
 
 export type EventApplier = (app: App, i: IntegrationItem, e: StoredEvent) => Promise<string | void>;
 
-const APPLIERS: Record<StoredEvent['provider'], EventApplier> = {
-  hubspot: applyHubspotEvent,
-  twilio: applyTwilioEvent,
-  cdk: applyCdkEvent,
-  generic: applyGenericEvent,
-};
-
 /**
  * The worker side of a webhook (the `WebhookApplier` of shared/handlers/worker.ts): loads the stored event,
- * applies it, and sets its log entry's outcome. A transient failure is logged as failed (with the attempt
- * count) and rethrown so SQS redelivers, ending in the DLQ after 5 receives; an event that can never apply
- * (unknown type, no id) is logged as failed and acknowledged.
+ * applies it with its provider's applier, and sets its log entry's outcome. A transient failure is logged as
+ * failed (with the attempt count) and rethrown so SQS redelivers, ending in the DLQ after 5 receives; an event
+ * that can never apply (unknown type, no id, a provider this function has no applier for) is logged as failed
+ * and acknowledged. A worker passes its own connector's provider only (PROVIDER_TYPE: one each), so its bundle
+ * carries no other provider's applier and what that imports; the local stack passes them all.
  */
-export async function applyWebhookEvent(app: App, msg: { tenantId: string; integrationId: string; eventKey: string }): Promise<void> {
+export const webhookApplier = (appliers: Partial<Record<WebhookProvider, EventApplier>>): WebhookApplier => async (app, msg) => {
   const store = app.webhooks;
   const e = await store.event(msg.integrationId, msg.eventKey);
   if (!e || e.tenantId !== msg.tenantId) {
@@ -41,7 +34,9 @@ export async function applyWebhookEvent(app: App, msg: { tenantId: string; integ
   const integration = await app.integrations.get(e.tenantId, e.integrationId);
   if (!integration) return;
   try {
-    const note = await APPLIERS[e.provider](app, integration, e);
+    const apply = appliers[e.provider];
+    if (!apply) throw new UnappliableEventError(`no ${e.provider} webhook applier in this function`);
+    const note = await apply(app, integration, e);
     await store.mark(e.integrationId, e.eventKey, 'applied');
     await store.setOutcome(e.integrationId, e.logSk, { outcome: 'applied', attempts, ...(note ? { reason: note } : {}) });
     log.info('webhook event applied', { integrationId: e.integrationId, provider: e.provider, attempts });
@@ -55,4 +50,4 @@ export async function applyWebhookEvent(app: App, msg: { tenantId: string; integ
     log.warn('webhook event failed', { integrationId: e.integrationId, provider: e.provider, attempts, last: attempts >= MAX_RECEIVES, reason });
     throw err;
   }
-}
+};
