@@ -51,6 +51,16 @@ const ConfigSchema = z.object({
     .transform((v) => v.split(/[\s,]+/).filter(Boolean)),
   /** The S3 bucket the deployed API writes large exports to; locally exports stream from the server instead. */
   EXPORT_BUCKET: z.string().optional(),
+  /**
+   * The store client's AWS settings (shared/store/dynamo.ts), read as the SDK reads them: Lambda sets the region
+   * and the function role's credentials; AWS_ENDPOINT_URL_DYNAMODB points the client at another server.
+   */
+  AWS_REGION: z.string().optional(),
+  AWS_DEFAULT_REGION: z.string().optional(),
+  AWS_ENDPOINT_URL_DYNAMODB: z.string().optional(),
+  AWS_ACCESS_KEY_ID: z.string().optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().optional(),
+  AWS_SESSION_TOKEN: z.string().optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '../store/dynamo';
 import * as z from 'zod';
 import type { Connector } from '../connectors/types';
 import { startLocalStack, type LocalStack } from '../local/stack';

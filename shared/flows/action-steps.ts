@@ -1,4 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '../store/dynamo';
 import { isConditionalCheckFailed } from '../errors';
 import type { Db } from '../store/db';
 import type { ActionStep } from '../actions/types';

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '../store/dynamo';
 import { ConflictError, NotFoundError, isConditionalCheckFailed } from '../errors';
 import type { Db, Item } from '../store/db';
 import { DUE_SHARDS, shardOf } from '../store/keys';

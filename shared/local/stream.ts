@@ -22,30 +22,27 @@ export const CHANGES_QUEUE = 'record-changes';
 
 const KeysSchema = z.array(z.object({ PK: z.string(), SK: z.string() }));
 type Key = z.infer<typeof KeysSchema>[number];
-type AttributeValue = string | { S?: string } | undefined;
-const str = (v: AttributeValue) => (typeof v === 'string' ? v : v?.S);
+type AttributeValue = { S?: string } | undefined;
 
-function keysOf(command: string, input: Record<string, unknown>, output: Record<string, unknown>): Key[] {
+function keysOf(operation: string, input: Record<string, unknown>, output: Record<string, unknown>): Key[] {
   const key = (k: Record<string, AttributeValue> | undefined): Key[] => {
-    const PK = str(k?.PK);
-    const SK = str(k?.SK);
+    const PK = k?.PK?.S;
+    const SK = k?.SK?.S;
     return PK !== undefined && SK !== undefined ? [{ PK, SK }] : [];
   };
   type Req = { PutRequest?: { Item: Record<string, AttributeValue> }; DeleteRequest?: { Key: Record<string, AttributeValue> } };
-  switch (command) {
-    case 'PutItemCommand':
+  const keysOfRequests = (requests: Record<string, Req[]>) => Object.values(requests).flat().flatMap((r) => key(r.PutRequest?.Item ?? r.DeleteRequest?.Key));
+  switch (operation) {
+    case 'PutItem':
       return key(input.Item as Record<string, AttributeValue>);
-    case 'UpdateItemCommand':
-    case 'DeleteItemCommand':
+    case 'UpdateItem':
+    case 'DeleteItem':
       return key(input.Key as Record<string, AttributeValue>);
-    case 'BatchWriteItemCommand': {
-      const left = new Set(Object.values((output.UnprocessedItems ?? {}) as Record<string, Req[]>).flat());
-      return Object.values(input.RequestItems as Record<string, Req[]>)
-        .flat()
-        .filter((r) => !left.has(r))
-        .flatMap((r) => key(r.PutRequest?.Item ?? r.DeleteRequest?.Key));
+    case 'BatchWriteItem': {
+      const left = new Set(keysOfRequests((output.UnprocessedItems ?? {}) as Record<string, Req[]>).map((k) => JSON.stringify(k)));
+      return keysOfRequests(input.RequestItems as Record<string, Req[]>).filter((k) => !left.has(JSON.stringify(k)));
     }
-    case 'TransactWriteItemsCommand':
+    case 'TransactWriteItems':
       return (input.TransactItems as Array<Record<string, { Item?: Record<string, AttributeValue>; Key?: Record<string, AttributeValue> }>>).flatMap((t) =>
         Object.values(t).flatMap((op) => key(op.Item ?? op.Key)),
       );
@@ -59,26 +56,21 @@ export function startLocalStream(db: Db, queues: LocalQueues, handle: (keys: Key
     await handle(event.Records.flatMap((r) => KeysSchema.parse(JSON.parse(r.body))));
   });
   const changes = queues.queue(CHANGES_QUEUE);
-  const name = 'localStreamCapture';
-  db.client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const out = await next(args);
-      const keys = keysOf(String(context.commandName), args.input as Record<string, unknown>, out.output as unknown as Record<string, unknown>).filter((k) => !opts.filter || opts.filter(k));
-      if (keys.length) {
-        // Synchronous (better-sqlite3): committed before the writer learns its write succeeded.
-        changes.send(JSON.stringify(keys));
-        void queues.kick();
-      }
-      return out;
-    },
-    // After the document client has marshalled its input, so both clients' commands look alike here.
-    { step: 'serialize', priority: 'high', name },
-  );
+  const remove = db.client.use((next) => async (operation, input) => {
+    const out = await next(operation, input);
+    const keys = keysOf(operation, input, out).filter((k) => !opts.filter || opts.filter(k));
+    if (keys.length) {
+      // Synchronous (better-sqlite3): committed before the writer learns its write succeeded.
+      changes.send(JSON.stringify(keys));
+      void queues.kick();
+    }
+    return out;
+  });
 
   return {
     flush: () => queues.drain([CHANGES_QUEUE]),
     async stop() {
-      db.client.middlewareStack.remove(name);
+      remove();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '../store/dynamo';
 import { isConditionalCheckFailed } from '../errors';
 import type { Db } from '../store/db';
 import type { DeliveryAttempt } from './deliver';

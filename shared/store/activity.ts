@@ -1,4 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from './dynamo';
 import type { Db } from './db';
 import { newestFirst } from './paging';
 

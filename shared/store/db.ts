@@ -1,31 +1,31 @@
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { config } from '../config';
+import { type Backoff, defaultSleep, drainWithRetries } from '../backoff';
 import {
   BatchGetCommand,
   BatchWriteCommand,
-  DynamoDBDocumentClient,
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoClient,
   QueryCommand,
   type BatchWriteCommandInput,
   type QueryCommandInput,
   type QueryCommandOutput,
-} from '@aws-sdk/lib-dynamodb';
-import { config } from '../config';
-import { type Backoff, defaultSleep, drainWithRetries } from '../backoff';
+} from './dynamo';
 
 export type Item = Record<string, unknown>;
-/** Which units each data command consumes: what on-demand pricing bills (write and read request units). */
+/** Which units each data operation consumes: what on-demand pricing bills (write and read request units). */
 const CAPACITY_KIND: Record<string, 'read' | 'write'> = {
-  GetItemCommand: 'read',
-  BatchGetItemCommand: 'read',
-  QueryCommand: 'read',
-  ScanCommand: 'read',
-  TransactGetItemsCommand: 'read',
-  PutItemCommand: 'write',
-  UpdateItemCommand: 'write',
-  DeleteItemCommand: 'write',
-  BatchWriteItemCommand: 'write',
-  TransactWriteItemsCommand: 'write',
+  GetItem: 'read',
+  BatchGetItem: 'read',
+  Query: 'read',
+  Scan: 'read',
+  TransactGetItems: 'read',
+  PutItem: 'write',
+  UpdateItem: 'write',
+  DeleteItem: 'write',
+  BatchWriteItem: 'write',
+  TransactWriteItems: 'write',
 };
-let dbs = 0;
 
 /** DynamoDB throttling passes quickly: short full-jitter waits, 11 tries. */
 const THROTTLED: Backoff = { baseMs: 50, maxMs: 2000 };
@@ -35,11 +35,12 @@ export interface Key {
 }
 
 /**
- * The one table and its document client. Created once per process (module scope in Lambdas) and handed to
- * every store, so tests and the local stack can point it at dynalite or DynamoDB Local.
+ * The one table and its client. Created once per process (module scope in Lambdas) and handed to every store,
+ * so tests and the local stack can point it at dynalite or DynamoDB Local.
  */
 export class Db {
-  readonly doc: DynamoDBDocumentClient;
+  /** The client again, under the name the stores send their commands through (the SDK's document client once). */
+  readonly doc: DynamoClient;
   /** Items written (puts + deletes) since creation: the benchmark's and tests' "writes" figure. */
   writes = 0;
   /**
@@ -49,24 +50,20 @@ export class Db {
   readonly consumed = { read: 0, write: 0 };
 
   constructor(
-    readonly client: DynamoDBClient,
+    readonly client: DynamoClient,
     readonly table: string,
     private readonly sleep: (ms: number) => Promise<void> = defaultSleep,
   ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } });
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const kind = CAPACITY_KIND[String(context.commandName)];
-        if (!kind) return next(args);
-        const input = args.input as { ReturnConsumedCapacity?: string };
-        input.ReturnConsumedCapacity ??= 'TOTAL';
-        const out = await next(args);
-        const used = (out.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
-        for (const c of [used ?? []].flat()) this.consumed[kind] += c.CapacityUnits ?? 0;
-        return out;
-      },
-      { step: 'initialize', name: `consumedCapacity${++dbs}` },
-    );
+    this.doc = client;
+    client.use((next) => async (operation, input) => {
+      const kind = CAPACITY_KIND[operation];
+      if (!kind) return next(operation, input);
+      input.ReturnConsumedCapacity ??= 'TOTAL';
+      const out = await next(operation, input);
+      const used = out.ConsumedCapacity as { CapacityUnits?: number } | { CapacityUnits?: number }[] | undefined;
+      for (const c of [used ?? []].flat()) this.consumed[kind] += c.CapacityUnits ?? 0;
+      return out;
+    });
   }
 
   /**
@@ -170,11 +167,11 @@ export const tableDefinition = (TableName: string) => ({
 });
 
 /** Creates the table when it is missing and waits until it is usable (local stack and tests only). */
-export async function ensureTable(client: DynamoDBClient, table: string): Promise<void> {
+export async function ensureTable(client: DynamoClient, table: string): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: table }));
   } catch (err) {
-    if (!(err instanceof ResourceNotFoundException) && (err as Error).name !== 'ResourceNotFoundException') throw err;
+    if ((err as Error).name !== 'ResourceNotFoundException') throw err;
     await client.send(new CreateTableCommand(tableDefinition(table)));
   }
   for (let i = 0; i < 200; i++) {
@@ -185,11 +182,8 @@ export async function ensureTable(client: DynamoDBClient, table: string): Promis
   throw new Error(`table ${table} did not become active`);
 }
 
-/** A DynamoDB client from config: `AWS_ENDPOINT_URL_DYNAMODB` (read by the SDK itself) points it elsewhere. */
+/** The table's client from config: an explicit `endpoint` (a local server) takes fixed local credentials. */
 export function createDb(opts: { endpoint?: string; table?: string } = {}): Db {
-  const client = new DynamoDBClient({
-    ...(opts.endpoint ? { endpoint: opts.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-    maxAttempts: 5,
-  });
+  const client = new DynamoClient(opts.endpoint ? { endpoint: opts.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {});
   return new Db(client, opts.table ?? config().TABLE_NAME);
 }

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from './dynamo';
 import { ConflictError, NotFoundError, isConditionalCheckFailed } from '../errors';
 import type { Db, Item } from './db';
 import { DUE_SHARDS, keys, shardOf } from './keys';

@@ -1,4 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from './dynamo';
 import { ValidationError } from '../errors';
 import type { Db, Item } from './db';
 

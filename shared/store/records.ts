@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from './dynamo';
 import type { RejectedRecord, SourceRecord } from '../connectors/types';
 import type { Db, Item } from './db';
 import { keys } from './keys';

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from './dynamo';
 import type { Db, Item } from './db';
 import { keys } from './keys';
 import { newestFirst } from './paging';

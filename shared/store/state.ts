@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from './dynamo';
 import { AppError, isConditionalCheckFailed } from '../errors';
 import type { Db } from './db';
 import { keys } from './keys';

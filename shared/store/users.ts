@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from './dynamo';
 import { ConflictError, isConditionalCheckFailed } from '../errors';
 import type { Role } from '../lambda-types';
 import type { Db } from './db';

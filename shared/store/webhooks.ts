@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from './dynamo';
 import { ulid } from 'ulid';
 import * as z from 'zod';
 import { isConditionalCheckFailed } from '../errors';

@@ -1,4 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '../store/dynamo';
 import { recordHash } from '../store/hash';
 import { ConflictError, isConditionalCheckFailed } from '../errors';
 import type { App } from '../services/app';

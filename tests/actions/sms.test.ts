@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { executeFlowRun } from '../../shared/flows/runner';
 import { FlowService, newFlowRun } from '../../shared/flows/service';
 import { flowKeys } from '../../shared/flows/store';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '../../shared/store/dynamo';
 import { writeRecords } from '../flows/helpers';
 import type { TestStack } from '../helpers/stack';
 import { startTwilioSandbox, type TwilioSandbox } from '../sandboxes/twilio';

@@ -1,4 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '../../shared/store/dynamo';
 import { createHash } from 'node:crypto';
 import { App } from '../../shared/services/app';
 import { keys } from '../../shared/store/keys';
@@ -31,7 +31,7 @@ describe('API keys', () => {
     const hash = createHash('sha256').update(key).digest('hex');
     for (const secret of [key, hash, stack.apiKey]) expect(listed.text).not.toContain(secret);
     // Nothing in the table holds the key itself.
-    const scan = JSON.stringify(await stack.app.db.doc.send(new (await import('@aws-sdk/lib-dynamodb')).ScanCommand({ TableName: stack.app.db.table })));
+    const scan = JSON.stringify(await stack.app.db.doc.send(new ScanCommand({ TableName: stack.app.db.table })));
     expect(scan).not.toContain(key);
   });
 

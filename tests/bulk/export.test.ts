@@ -11,13 +11,10 @@ const TOTAL = 20_000;
 /** Counts the store's Query calls (the pages an export has read so far). */
 function countQueries(stack: TestStack): { n: number } {
   const counter = { n: 0 };
-  stack.app.db.doc.middlewareStack.add(
-    (next, ctx) => async (args) => {
-      if (ctx.commandName === 'QueryCommand') counter.n++;
-      return next(args);
-    },
-    { step: 'initialize', name: 'countQueries' },
-  );
+  stack.app.db.client.use((next) => async (operation, input) => {
+    if (operation === 'Query') counter.n++;
+    return next(operation, input);
+  });
   return counter;
 }
 

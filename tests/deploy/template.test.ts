@@ -505,7 +505,8 @@ describe('table, key and alarms', () => {
  * Each function's bundle, minified and uncompressed, in KB at most: what issue 14 reached (bench/bundles.ts,
  * README Benchmarks) plus a little, so growth is a decision and not a drift. The goal is 300 KB; README says
  * what is left between. Neither the AWS SDK (the Lambda runtime's) nor the database and SMTP drivers (the
- * drivers layer's) are in any bundle.
+ * drivers layer's) are in any bundle; the DynamoDB client is our own (shared/store/dynamo.ts and aws4, about
+ * 12 KB of every bundle), which costs far less init than the SDK's.
  */
 const BUNDLE_KB: Record<string, number> = {
   // Every API route's code in one bundle, flows' validation among it (libphonenumber-js, jsonata), and the flow
@@ -519,7 +520,7 @@ const BUNDLE_KB: Record<string, number> = {
   testConnection: 450,
 };
 /** Every other function: the sync workers, the notification worker, the scheduler and flowDispatch. */
-const DEFAULT_BUNDLE_KB = 320;
+const DEFAULT_BUNDLE_KB = 335;
 
 describe('bundles', () => {
   it('keeps every function under its size limit', () => {

@@ -3,10 +3,10 @@
  * its hand-on of the first change hangs (a dispatch in flight) and the test kills it with SIGKILL once both
  * writes have returned.
  */
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { startLocalStream } from '../../shared/local/stream';
 import { LocalQueues } from '../../shared/queue/local';
 import { createDb } from '../../shared/store/db';
+import { PutCommand } from '../../shared/store/dynamo';
 
 async function main() {
   const [endpoint, file] = process.argv.slice(2);
@@ -17,7 +17,7 @@ async function main() {
     return new Promise(() => undefined);
   });
   queues.start();
-  for (const id of ['L1', 'L2']) await db.client.send(new PutItemCommand({ TableName: db.table, Item: { PK: { S: 'REC#i1' }, SK: { S: `leads#${id}` } } }));
+  for (const id of ['L1', 'L2']) await db.doc.send(new PutCommand({ TableName: db.table, Item: { PK: 'REC#i1', SK: `leads#${id}` } }));
   process.stdout.write('written\n');
 }
 void main();

@@ -1,5 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Db, ensureTable } from '../../shared/store/db';
+import { DynamoClient, type Wire } from '../../shared/store/dynamo';
 import { RecordStore } from '../../shared/store/records';
 import { startDynalite } from '../../shared/local/dynamo';
 
@@ -11,25 +11,21 @@ describe('Class: Db', () => {
   describe('Method: batchWrite', () => {
     it('retries UnprocessedItems until every item is written; nothing is dropped', async () => {
       const dyn = await startDynalite();
-      const client = new DynamoDBClient({ endpoint: dyn.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+      const client = new DynamoClient({ endpoint: dyn.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
       let throttled = 0;
       let calls = 0;
-      client.middlewareStack.add(
-        (next, context) => async (args) => {
-          if (context.commandName !== 'BatchWriteItemCommand') return next(args);
-          calls++;
-          const input = args.input as { RequestItems: Record<string, unknown[]> };
-          const [table, items] = Object.entries(input.RequestItems)[0];
-          // Every other call, half the batch is "throttled".
-          const keep = calls % 2 ? items.slice(0, Math.ceil(items.length / 2)) : items;
-          const left = items.slice(keep.length);
-          throttled += left.length;
-          const out = (await next({ ...args, input: { ...input, RequestItems: { [table]: keep } } })) as { output: { UnprocessedItems?: Record<string, unknown[]> } };
-          if (left.length) out.output.UnprocessedItems = { [table]: [...(out.output.UnprocessedItems?.[table] ?? []), ...left] };
-          return out as never;
-        },
-        { step: 'initialize', name: 'throttle', priority: 'low' },
-      );
+      client.use((next) => async (operation, input) => {
+        if (operation !== 'BatchWriteItem') return next(operation, input);
+        calls++;
+        const [table, items] = Object.entries(input.RequestItems as Record<string, unknown[]>)[0];
+        // Every other call, half the batch is "throttled".
+        const keep = calls % 2 ? items.slice(0, Math.ceil(items.length / 2)) : items;
+        const left = items.slice(keep.length);
+        throttled += left.length;
+        const out = await next(operation, { ...input, RequestItems: { [table]: keep } });
+        const unprocessed = (out.UnprocessedItems ?? {}) as Record<string, unknown[]>;
+        return left.length ? { ...out, UnprocessedItems: { [table]: [...(unprocessed[table] ?? []), ...left] } } : out;
+      });
       try {
         await ensureTable(client, 'throttled');
         const db = new Db(client, 'throttled', async () => undefined);
@@ -48,15 +44,8 @@ describe('Class: Db', () => {
 
     it('gives up loudly, never silently, when items stay unprocessed', async () => {
       const dyn = await startDynalite();
-      const client = new DynamoDBClient({ endpoint: dyn.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-      client.middlewareStack.add(
-        (next, context) => async (args) => {
-          if (context.commandName !== 'BatchWriteItemCommand') return next(args);
-          const input = args.input as { RequestItems: Record<string, unknown[]> };
-          return { output: { UnprocessedItems: input.RequestItems, $metadata: {} }, response: {} } as never;
-        },
-        { step: 'initialize', name: 'always-throttle', priority: 'low' },
-      );
+      const client = new DynamoClient({ endpoint: dyn.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+      client.use((next) => async (operation, input): Promise<Wire> => (operation === 'BatchWriteItem' ? { UnprocessedItems: input.RequestItems } : next(operation, input)));
       try {
         await ensureTable(client, 'throttled');
         const db = new Db(client, 'throttled', async () => undefined);

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '../../shared/store/dynamo';
 import { startDynalite } from '../../shared/local/dynamo';
 import { createDb, ensureTable } from '../../shared/store/db';
 

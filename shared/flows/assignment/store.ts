@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '../../store/dynamo';
 import { monotonicFactory, ulid } from 'ulid';
 import { isConditionalCheckFailed } from '../../errors';
 import type { Db, Item } from '../../store/db';
