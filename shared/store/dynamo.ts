@@ -278,11 +278,12 @@ export class DynamoClient {
         service: 'dynamodb',
         region: this.region,
         method: 'POST',
-        hostname: this.url.hostname,
+        // An IPv6 endpoint's host is bracketed in the Host header and bare for the socket.
+        hostname: this.url.hostname.replace(/^\[(.*)\]$/, '$1'),
         port: this.url.port || undefined,
         path: this.url.pathname,
         body,
-        headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': `DynamoDB_20120810.${operation}` },
+        headers: { Host: this.url.host, 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': `DynamoDB_20120810.${operation}` },
       },
       await this.credentials(),
     );

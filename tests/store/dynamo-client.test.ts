@@ -12,7 +12,7 @@ interface Seen {
 type Answer = { status: number; body: unknown } | 'reset';
 
 /** A loopback stand-in for DynamoDB that answers each request with the next of `answers` and keeps what it was sent. */
-async function fakeDynamo(answers: Answer[]) {
+async function fakeDynamo(answers: Answer[], host = '127.0.0.1') {
   const seen: Seen[] = [];
   const server = createServer(async (req, res) => {
     seen.push({ headers: req.headers, body: JSON.parse(await text(req)) });
@@ -20,8 +20,8 @@ async function fakeDynamo(answers: Answer[]) {
     if (answer === 'reset') return void req.socket.destroy();
     res.writeHead(answer.status, { 'Content-Type': 'application/x-amz-json-1.0', 'x-amzn-RequestId': 'req-1' }).end(JSON.stringify(answer.body));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
   const waits: number[] = [];
   const client = new DynamoClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, sleep: async (ms) => void waits.push(ms) });
   return {
@@ -103,6 +103,17 @@ describe('Class: DynamoClient', () => {
         expect(fake.seen[0].body).toEqual({ TableName: 't', Item: { PK: { S: 'a' }, nested: { M: { keep: { N: '1' } } }, at: { M: { x: { N: '1' } } }, b: { B: 'AQID' } } });
         const out = await fake.client.send(get);
         expect(Buffer.from(out.Item!.b as Uint8Array)).toEqual(Buffer.from([1, 2, 3]));
+      } finally {
+        await fake.close();
+      }
+    });
+
+    it('reaches an IPv6 endpoint: the host bracketed in the Host header it signs, bare for the socket', async () => {
+      const fake = await fakeDynamo([{ status: 200, body: {} }], '::1');
+      try {
+        await fake.client.send(get);
+        expect(fake.seen[0].headers.host).toBe(new URL(fake.endpoint).host);
+        expect(fake.seen[0].headers.authorization).toMatch(/SignedHeaders=content-length;content-type;host;/);
       } finally {
         await fake.close();
       }
