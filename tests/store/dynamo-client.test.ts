@@ -1,5 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { resetConfig } from '../../shared/config';
 import { isConditionalCheckFailed } from '../../shared/errors';
@@ -137,6 +140,29 @@ describe('Class: DynamoClient', () => {
           new RegExp(`^AWS4-HMAC-SHA256 Credential=AKIDENV/${date}/us-east-1/dynamodb/aws4_request, SignedHeaders=[a-z0-9;-]*x-amz-security-token;x-amz-target, Signature=[0-9a-f]{64}$`),
         );
         expect(JSON.stringify(fake.seen)).not.toContain('envsecret');
+      } finally {
+        client.destroy();
+        await fake.close();
+        process.env = before;
+        resetConfig();
+      }
+    });
+
+    it("without credentials in the environment, takes the SDK's default chain (a developer's profile)", async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sb-aws-'));
+      writeFileSync(join(dir, 'credentials'), '[dev]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profilesecret\n');
+      writeFileSync(join(dir, 'config'), '');
+      const before = { ...process.env };
+      for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) delete process.env[k];
+      Object.assign(process.env, { AWS_PROFILE: 'dev', AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_CONFIG_FILE: join(dir, 'config') });
+      resetConfig();
+      const fake = await fakeDynamo([{ status: 200, body: {} }, { status: 200, body: {} }]);
+      const client = new DynamoClient({ endpoint: fake.endpoint, region: 'eu-west-1' });
+      try {
+        await client.send(get);
+        await client.send(get);
+        for (const { headers } of fake.seen) expect(headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDPROFILE\/\d{8}\/eu-west-1\/dynamodb\/aws4_request, /);
+        expect(fake.seen[0].headers['x-amz-security-token']).toBeUndefined();
       } finally {
         client.destroy();
         await fake.close();
