@@ -518,8 +518,6 @@ const BUNDLE_KB: Record<string, number> = {
   dailySummary: 340,
   // Every connector's connection check (and zod's classic API) in one bundle.
   testConnection: 450,
-  // The XML parser, for the XML APIs it can read, beside the DynamoDB client.
-  workerCustomApi: 335,
 };
 /** Every other function: the sync workers, the notification worker, the scheduler and flowDispatch. */
 const DEFAULT_BUNDLE_KB = 320;
