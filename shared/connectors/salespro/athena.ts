@@ -1,12 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  AthenaClient,
-  GetQueryExecutionCommand,
-  GetQueryResultsCommand,
-  GetTableMetadataCommand,
-  StartQueryExecutionCommand,
-  StopQueryExecutionCommand,
-} from '@aws-sdk/client-athena';
+import type * as Athena from '@aws-sdk/client-athena';
 import { SourceError } from '../../errors';
 import { backoffMs, defaultSleep } from '../../backoff';
 import type { RateLimit } from '../../http/limiter';
@@ -16,6 +9,10 @@ import type { Logger } from '../../log';
 import { ResultsPageSchema, TableMetadataSchema } from './convert';
 import { MalformedPageError } from '../../errors';
 import type { SalesProConfig } from './spec';
+
+type AthenaClient = Athena.AthenaClient;
+/** Required at the first query, not at init: the Athena client is ~70 ms of a cold start that may never query. */
+const sdk = (): typeof Athena => require('@aws-sdk/client-athena');
 
 /** Test seams; production uses the defaults. */
 export interface AthenaDeps {
@@ -36,7 +33,7 @@ export function defaultAthenaClient(config: SalesProConfig): AthenaClient {
   if (!client) {
     if (config.secretAccessKey) redact(config.secretAccessKey);
     if (config.sessionToken) redact(config.sessionToken);
-    client = new AthenaClient({
+    client = new (sdk().AthenaClient)({
       region: config.region,
       endpoint: config.endpoint,
       // The SDK retries throttles a few times itself; our own bounded loop below covers longer bursts.
@@ -119,7 +116,7 @@ export class AthenaRunner {
   async run(sql: string, params: string[] | undefined): Promise<QueryOutcome> {
     const started = await this.call('StartQueryExecution', () =>
       this.client.send(
-        new StartQueryExecutionCommand({
+        new (sdk().StartQueryExecutionCommand)({
           QueryString: sql,
           QueryExecutionContext: { Database: this.config.database, Catalog: this.config.catalog },
           WorkGroup: this.config.workgroup,
@@ -137,7 +134,7 @@ export class AthenaRunner {
   private async waitFor(id: string): Promise<void> {
     let waited = 0;
     for (let poll = 0; ; poll++) {
-      const res = await this.call('GetQueryExecution', () => this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id })));
+      const res = await this.call('GetQueryExecution', () => this.client.send(new (sdk().GetQueryExecutionCommand)({ QueryExecutionId: id })));
       const status = res.QueryExecution?.Status;
       const state = status?.State;
       if (state === 'SUCCEEDED') return;
@@ -162,7 +159,7 @@ export class AthenaRunner {
 
   private async stop(id: string): Promise<void> {
     try {
-      await this.call('StopQueryExecution', () => this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: id })));
+      await this.call('StopQueryExecution', () => this.client.send(new (sdk().StopQueryExecutionCommand)({ QueryExecutionId: id })));
     } catch (err) {
       this.opts.log.warn('could not stop athena query', { queryExecutionId: id, error: err as Error });
     }
@@ -174,7 +171,7 @@ export class AthenaRunner {
    */
   async columns(table: string): Promise<string[]> {
     const res = await this.call('GetTableMetadata', () =>
-      this.client.send(new GetTableMetadataCommand({ CatalogName: this.config.catalog ?? 'AwsDataCatalog', DatabaseName: this.config.database, TableName: table })),
+      this.client.send(new (sdk().GetTableMetadataCommand)({ CatalogName: this.config.catalog ?? 'AwsDataCatalog', DatabaseName: this.config.database, TableName: table })),
     );
     const parsed = TableMetadataSchema.safeParse(res);
     if (!parsed.success) throw new MalformedPageError(`salespro athena GetTableMetadata: unexpected shape for table ${table} (${parsed.error.issues[0]?.message ?? 'invalid'})`);
@@ -185,7 +182,7 @@ export class AthenaRunner {
   /** One GetQueryResults page (1000 rows, the API's maximum), parsed. */
   async page(id: string, nextToken: string | undefined) {
     const res = await this.call('GetQueryResults', () =>
-      this.client.send(new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: nextToken, MaxResults: 1000 })),
+      this.client.send(new (sdk().GetQueryResultsCommand)({ QueryExecutionId: id, NextToken: nextToken, MaxResults: 1000 })),
     );
     const parsed = ResultsPageSchema.safeParse(res);
     if (!parsed.success) throw new MalformedPageError(`salespro athena GetQueryResults: unexpected result shape (${parsed.error.issues[0]?.message ?? 'invalid'})`);
