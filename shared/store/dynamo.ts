@@ -209,6 +209,8 @@ export interface DynamoClientOptions {
   credentials?: Credentials;
   /** Tries per call, the first included. */
   maxAttempts?: number;
+  /** A connection silent this long is dropped and the call retried (default 10 s; DynamoDB answers in milliseconds). */
+  timeoutMs?: number;
   sleep?: Sleep;
 }
 
@@ -223,6 +225,7 @@ export class DynamoClient {
   private readonly agent: HttpAgent;
   private readonly credentials: () => Promise<Credentials>;
   private readonly maxAttempts: number;
+  private readonly timeoutMs: number;
   private readonly sleep: Sleep;
 
   constructor(opts: DynamoClientOptions = {}) {
@@ -234,6 +237,7 @@ export class DynamoClient {
     const fixed = opts.credentials ?? env;
     this.credentials = fixed ? async () => fixed : defaultChain();
     this.maxAttempts = opts.maxAttempts ?? 5;
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.sleep = opts.sleep ?? defaultSleep;
   }
 
@@ -290,6 +294,8 @@ export class DynamoClient {
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
       const req = (this.url.protocol === 'https:' ? httpsRequest : httpRequest)({ ...signed, agent: this.agent }, resolve);
       req.on('error', reject);
+      // Without it a lost connection would hold the call until the Lambda's own timeout.
+      req.setTimeout(this.timeoutMs, () => req.destroy(Object.assign(new Error(`DynamoDB did not answer within ${this.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
       req.end(body);
     });
     const answer = await text(res);

@@ -12,27 +12,28 @@ interface Seen {
   headers: IncomingHttpHeaders;
   body: Record<string, unknown>;
 }
-type Answer = { status: number; body: unknown } | 'reset';
+type Answer = { status: number; body: unknown } | 'reset' | 'silent';
 
 /** A loopback stand-in for DynamoDB that answers each request with the next of `answers` and keeps what it was sent. */
-async function fakeDynamo(answers: Answer[], host = '127.0.0.1') {
+async function fakeDynamo(answers: Answer[], host = '127.0.0.1', timeoutMs?: number) {
   const seen: Seen[] = [];
   const server = createServer(async (req, res) => {
     seen.push({ headers: req.headers, body: JSON.parse(await text(req)) });
     const answer = answers.shift() ?? { status: 500, body: { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'no answer left' } };
     if (answer === 'reset') return void req.socket.destroy();
+    if (answer === 'silent') return;
     res.writeHead(answer.status, { 'Content-Type': 'application/x-amz-json-1.0', 'x-amzn-RequestId': 'req-1' }).end(JSON.stringify(answer.body));
   });
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
   const waits: number[] = [];
-  const client = new DynamoClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, sleep: async (ms) => void waits.push(ms) });
+  const client = new DynamoClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, timeoutMs, sleep: async (ms) => void waits.push(ms) });
   return {
     endpoint,
     client,
     seen,
     waits,
-    close: () => (client.destroy(), new Promise((resolve) => server.close(resolve))),
+    close: () => (client.destroy(), server.closeAllConnections(), new Promise((resolve) => server.close(resolve))),
   };
 }
 
@@ -41,6 +42,18 @@ const get = new GetCommand({ TableName: 't', Key: { PK: 'a', SK: 'b' } });
 
 describe('Class: DynamoClient', () => {
   describe('Method: send', () => {
+    it('drops a connection that never answers and retries the call, then fails naming the wait', async () => {
+      const fake = await fakeDynamo(['silent', { status: 200, body: { Item: { PK: { S: 'a' } } } }, 'silent', 'silent', 'silent', 'silent', 'silent'], '127.0.0.1', 100);
+      try {
+        expect(await fake.client.send(get)).toEqual({ Item: { PK: 'a' } });
+        expect(fake.seen).toHaveLength(2);
+        await expect(fake.client.send(get)).rejects.toMatchObject({ code: 'ETIMEDOUT', message: 'DynamoDB did not answer within 100 ms' });
+        expect(fake.seen).toHaveLength(7);
+      } finally {
+        await fake.close();
+      }
+    });
+
     it('retries throttling with jittered waits and answers the document shape: numbers as numbers', async () => {
       const fake = await fakeDynamo([
         error('ProvisionedThroughputExceededException'),
