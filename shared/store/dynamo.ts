@@ -120,14 +120,28 @@ const fromWire = (item: Wire): Wire => unmarshall(item as Parameters<typeof unma
  * A body's JSON. Binary attributes go as base64 (JSON would spell a Uint8Array as an object). A map that does not
  * inherit from Object is where marshall met a `__proto__` key (JSON.parse makes it an own key; marshall's
  * assignment sets the map's prototype instead, and the attribute would vanish): the item is refused as DynamoDB
- * refuses one it cannot hold, rather than written without it.
+ * refuses one it cannot hold, rather than written without it. Both are found by one walk in JS first: a
+ * replacer would make JSON.stringify call back for every attribute (1.2 s of a 100,000-record sync's CPU).
  */
-function wireJson(this: Record<string, unknown>, key: string, value: unknown): unknown {
-  const raw = this[key];
-  if (raw instanceof Uint8Array) return Buffer.from(raw).toString('base64');
-  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && Object.getPrototypeOf(raw) !== Object.prototype)
+function wireBody(input: Wire): string {
+  return JSON.stringify(input, holdsBinary(input) ? base64Binary : undefined);
+}
+function holdsBinary(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (value instanceof Uint8Array) return true;
+  let found = false;
+  if (Array.isArray(value)) {
+    for (const v of value) found = holdsBinary(v) || found;
+    return found;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype)
     throw Object.assign(new Error('One or more parameter values were invalid: an attribute is named __proto__'), { name: 'ValidationException' });
-  return value;
+  for (const k in value) found = holdsBinary((value as Record<string, unknown>)[k]) || found;
+  return found;
+}
+function base64Binary(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const raw = this[key];
+  return raw instanceof Uint8Array ? Buffer.from(raw).toString('base64') : value;
 }
 const BINARY = /"BS?":/;
 const base64AsBinary = (key: string, value: unknown): unknown =>
@@ -264,7 +278,7 @@ export class DynamoClient {
 
   private async call(operation: string, input: Wire): Promise<Wire> {
     if (!this.region) throw new AppError('missing_region', 'DynamoDB needs a region: set AWS_REGION.');
-    const body = JSON.stringify(input, wireJson);
+    const body = wireBody(input);
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.post(operation, body);
