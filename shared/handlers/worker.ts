@@ -1,3 +1,4 @@
+import type { WebhookApplier } from '../webhooks/apply';
 import { config } from '../config';
 import { executeRun, type EngineOptions } from '../engine/engine';
 import type { LambdaContext, SQSBatchResponse, SQSEvent } from '../lambda-types';
@@ -8,7 +9,6 @@ import { announceRun } from './run-finished';
 
 const log = createLogger({ component: 'worker' });
 
-export type WebhookApplier = (app: App, msg: { tenantId: string; integrationId: string; eventKey: string }) => Promise<void>;
 
 /**
  * The SQS handler of a connector's worker. Each message is a sync run (or its continuation) or a webhook

@@ -1,13 +1,15 @@
 import { createLogger, scrub } from '../log';
 import type { App } from '../services/app';
 import type { IntegrationItem } from '../store/integrations';
-import type { WebhookApplier } from '../handlers/worker';
 import { UnappliableEventError } from './errors';
 import { type StoredEvent, type WebhookProvider } from '../store/webhooks';
 
 const log = createLogger({ component: 'webhook-apply' });
 
 import { MAX_RECEIVES } from '../queue/types';
+
+/** What a worker calls to apply one stored webhook event (its connector's provider, see `webhookApplier`). */
+export type WebhookApplier = (app: App, msg: { tenantId: string; integrationId: string; eventKey: string }) => Promise<void>;
 
 export { MAX_RECEIVES };
 
