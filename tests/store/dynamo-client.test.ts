@@ -167,7 +167,8 @@ describe('Class: DynamoClient', () => {
       writeFileSync(join(dir, 'config'), '');
       const before = { ...process.env };
       for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) delete process.env[k];
-      Object.assign(process.env, { AWS_PROFILE: 'dev', AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_CONFIG_FILE: join(dir, 'config') });
+      // Were the profile not found, the chain must not go on to the instance metadata address: it is not loopback.
+      Object.assign(process.env, { AWS_PROFILE: 'dev', AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_CONFIG_FILE: join(dir, 'config'), AWS_EC2_METADATA_DISABLED: 'true' });
       resetConfig();
       const fake = await fakeDynamo([{ status: 200, body: {} }, { status: 200, body: {} }]);
       const client = new DynamoClient({ endpoint: fake.endpoint, region: 'eu-west-1' });

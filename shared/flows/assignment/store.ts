@@ -59,16 +59,10 @@ export class AssignmentStore {
    */
   async assignMany(flowId: string, leads: LeadRequest[], now = Date.now()): Promise<Map<string, Assignment>> {
     const out = new Map<string, Assignment>();
-    const mine: LeadRequest[] = [];
     const unique = [...new Map(leads.map((l) => [l.leadKey, l])).values()];
-    await Promise.all(
-      unique.map(async (l) => {
-        const held = await this.claim(flowId, l, now);
-        if (held) out.set(l.leadKey, held);
-        else mine.push(l);
-      }),
-    );
-    mine.sort((a, b) => unique.indexOf(a) - unique.indexOf(b));
+    const held = await Promise.all(unique.map((l) => this.claim(flowId, l, now)));
+    held.forEach((a, i) => a && out.set(unique[i].leadKey, a));
+    const mine = unique.filter((_, i) => !held[i]);
     const pools = new Map<string, LeadRequest[]>();
     for (const l of mine) if ('pool' in l.decision) pools.set(l.decision.pool, [...(pools.get(l.decision.pool) ?? []), l]);
     const owner = new Map<string, string | null>();
