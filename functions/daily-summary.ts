@@ -5,8 +5,9 @@ import type { HttpEvent } from '../shared/lambda-types';
 import { summaryRoutes } from '../shared/api/notifications';
 import { sendDueSummaries } from '../shared/notify/summary';
 import { queueDueDailyReports } from '../shared/handlers/daily-reports';
+import { specs } from '../shared/connectors/specs';
 
-const app = lazyApp();
+const app = lazyApp({ specs });
 const api = createApiHandler(app, summaryRoutes);
 
 /**

@@ -10,6 +10,7 @@ import { smtp } from '../shared/connectors/smtp';
 import { sendgrid } from '../shared/connectors/sendgrid';
 import { flowWorkerHandler } from '../shared/flows/worker';
 import { lazyApp } from '../shared/handlers/lazy';
+import { specs } from '../shared/connectors/specs';
 
 /** The flow worker: its own queue, bundle and role; carries the connectors it writes to (their HTTP setup), targets, actions and report mail alike. */
-export const handler = flowWorkerHandler(lazyApp([hubspot, customApi, zoho, salesforce, twilio, slack, ga4, datadog, smtp, sendgrid]));
+export const handler = flowWorkerHandler(lazyApp({ specs, connectors: [hubspot, customApi, zoho, salesforce, twilio, slack, ga4, datadog, smtp, sendgrid] }));

@@ -1,8 +1,9 @@
 import { lazyApp } from '../shared/handlers/lazy';
 import { withInvocation, type InvocationContext } from '../shared/log';
 import { scheduleDue } from '../shared/handlers/scheduler';
+import { specs } from '../shared/connectors/specs';
 
-const app = lazyApp();
+const app = lazyApp({ specs });
 
 /** EventBridge rate(1 minute): claim due integrations and enqueue their runs. */
 export const handler = withInvocation(async (_event?: unknown, _context?: InvocationContext) => scheduleDue(app()));

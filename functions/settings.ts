@@ -2,10 +2,11 @@ import { createApiHandler } from '../shared/api/handler';
 import { lazyApp } from '../shared/handlers/lazy';
 import { notificationRoutes } from '../shared/api/notifications';
 import { webhookSettingsRoutes } from '../shared/api/webhooks';
+import { specs } from '../shared/connectors/specs';
 
 /**
  * The tenant-authenticated webhook and notification settings (`GET|PUT /api/integrations/{id}/webhook`,
  * `GET /api/integrations/{id}/events`, `/api/notifications/*`): they seal new secrets (kms:GenerateDataKey) and
  * open none, and enqueue nothing.
  */
-export const handler = createApiHandler(lazyApp(), (app) => [...webhookSettingsRoutes(app), ...notificationRoutes(app)]);
+export const handler = createApiHandler(lazyApp({ specs }), (app) => [...webhookSettingsRoutes(app), ...notificationRoutes(app)]);

@@ -1,10 +1,11 @@
 import { createApiHandler } from '../shared/api/handler';
 import { lazyApp } from '../shared/handlers/lazy';
 import { webhookRoutes } from '../shared/api/webhooks';
+import { specs } from '../shared/connectors/specs';
 
 /**
  * `POST /webhooks/*`: verify on the raw bytes, dedupe, enqueue, answer fast. Only the public receivers: the
  * settings routes that seal new secrets live in functions/settings.ts, so this public function's role can
  * open secrets (kms:Decrypt) but never seal them (no kms:GenerateDataKey).
  */
-export const handler = createApiHandler(lazyApp(), webhookRoutes);
+export const handler = createApiHandler(lazyApp({ specs }), webhookRoutes);

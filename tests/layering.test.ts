@@ -90,3 +90,35 @@ describe('Imports point down', () => {
     expect(valueOut).toEqual([]);
   });
 });
+
+/** What a file's bundle carries: the files its value imports reach (`import type` is erased by esbuild). */
+function bundled(entry: string): Set<string> {
+  const seen = new Set<string>([entry]);
+  for (const f of seen) {
+    const text = readFileSync(f, 'utf8').replace(/^(?:import|export) type\b[^;]*;/gm, '');
+    for (const [, spec] of text.matchAll(/(?:from|import\()\s*'(\.\.?\/[^']+)'/g)) {
+      const base = resolve(dirname(f), spec);
+      const hit = [`${base}.ts`, join(base, 'index.ts')].find((p) => existsSync(p));
+      if (hit) seen.add(hit);
+    }
+  }
+  return seen;
+}
+
+/** Connectors built on another's code: Genius and MarketSharp are presets of the database connector. */
+const BUILT_ON: Record<string, string[]> = { genius: ['database'], marketsharp: ['database'] };
+
+describe('A sync worker carries its own connector alone', () => {
+  const workers = tsFiles(join(repo, 'functions', 'workers'));
+  const connectors = join(repo, 'shared', 'connectors');
+
+  it.each(workers.map((w) => [rel(w)]))('%s reaches neither the registries nor another connector\'s folder', (worker) => {
+    const type = worker.replace(/^functions\/workers\/(.+)\.ts$/, '$1');
+    const own = [type, ...(BUILT_ON[type] ?? [])].map((t) => join(connectors, t) + sep);
+    const others = [...bundled(join(repo, worker))].filter(
+      (f) => dirname(f) === connectors ? /\/(specs|all)\.ts$/.test(f) : f.startsWith(connectors + sep) && !own.some((o) => f.startsWith(o)),
+    );
+    expect(existsSync(own[0])).toBe(true);
+    expect(others.map(rel)).toEqual([]);
+  });
+});

@@ -5,4 +5,4 @@ import { webhookApplier } from '../../shared/webhooks/apply';
 import { applyHubspotEvent } from '../../shared/webhooks/apply-hubspot';
 
 /** The hubspot worker: its own queue, bundle and role. Applies sync runs and webhook events alike. */
-export const handler = workerHandler(lazyApp([hubspot]), { applyWebhook: webhookApplier({ hubspot: applyHubspotEvent }) });
+export const handler = workerHandler(lazyApp({ connectors: [hubspot] }), { applyWebhook: webhookApplier({ hubspot: applyHubspotEvent }) });

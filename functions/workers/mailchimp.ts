@@ -3,4 +3,4 @@ import { lazyApp } from '../../shared/handlers/lazy';
 import { workerHandler } from '../../shared/handlers/worker';
 
 /** The mailchimp worker: its own queue, bundle and role. */
-export const handler = workerHandler(lazyApp([mailchimp]));
+export const handler = workerHandler(lazyApp({ connectors: [mailchimp] }));

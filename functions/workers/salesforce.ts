@@ -3,4 +3,4 @@ import { lazyApp } from '../../shared/handlers/lazy';
 import { workerHandler } from '../../shared/handlers/worker';
 
 /** The salesforce worker: its own queue, bundle and role. */
-export const handler = workerHandler(lazyApp([salesforce]));
+export const handler = workerHandler(lazyApp({ connectors: [salesforce] }));

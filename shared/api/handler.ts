@@ -8,7 +8,7 @@ import { Router, type Route } from './router';
 /**
  * One HTTP function: exactly the routes it is given, behind one error boundary. Each function names its own
  * routes, so a function only carries the code (and needs only the permissions) of what it serves.
- * @example export const handler = createApiHandler(lazyApp(), integrationRoutes);
+ * @example export const handler = createApiHandler(lazyApp({ specs }), integrationRoutes);
  */
 export function createApiHandler(getApp: () => App, routes: (app: App) => Route[], extraIssuers: TrustedIssuer[] = []): Handler {
   let router: Router | undefined;

@@ -1,9 +1,13 @@
-import type { Connector } from '../connectors/types';
-import { specs } from '../connectors/specs';
+import type { Connector, ConnectorSpec } from '../connectors/types';
 import { App, appFromEnv } from '../services/app';
 
-/** Module-scope wiring for a Lambda: built on first use, then reused by every warm invocation. */
-export function lazyApp(connectors: Connector[] = []): () => App {
+/**
+ * Module-scope wiring for a Lambda: built on first use, then reused by every warm invocation. The entry names
+ * what its bundle carries: `specs`, the declarations it reads (the whole catalog, shared/connectors/specs.ts, for
+ * the API and the scheduler), and `connectors`, whose code it runs (their specs come with them). A sync worker
+ * passes its own connector alone, so no other connector's spec is in its bundle.
+ */
+export function lazyApp({ specs = [], connectors = [] }: { specs?: ConnectorSpec[]; connectors?: Connector[] }): () => App {
   let app: App | undefined;
   return () => (app ??= appFromEnv(specs, connectors));
 }

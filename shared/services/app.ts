@@ -35,6 +35,7 @@ export class App {
   readonly webhooks: WebhookStore;
   readonly activity: ActivityStore;
   readonly cursors: CursorSigner;
+  /** The declarations this process reads: the whole catalog for the API, its own connector's alone for a worker. */
   readonly specs: Map<string, ConnectorSpec>;
   /** Rate limiters and circuit breakers every outbound client of this process shares. */
   readonly limits = new HttpLimits();
@@ -58,7 +59,8 @@ export class App {
     this.webhooks = new WebhookStore(db);
     this.activity = new ActivityStore(db);
     this.cursors = new CursorSigner(db);
-    this.specs = new Map(specs.map((s) => [s.type, s]));
+    // A connector is its own spec: whatever code a process carries, it can read that type's declaration.
+    this.specs = new Map([...specs, ...connectors].map((s) => [s.type, s]));
     this.connectors = new Map(connectors.map((c) => [c.type, c]));
   }
 
