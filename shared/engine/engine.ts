@@ -5,7 +5,7 @@ import { createLogger, scrub, type Logger } from '../log';
 import type { Stream } from '../connectors/types';
 import { MAX_DELAY_S, type SyncMessage } from '../queue/types';
 import type { App } from '../services/app';
-import { IntegrationService } from '../services/integrations';
+import { IntegrationSecrets } from '../services/secrets';
 import type { IntegrationItem } from '../store/integrations';
 import type { Run } from '../store/runs';
 import { deletionPass } from './deletions';
@@ -91,7 +91,7 @@ async function beginRun(app: App, msg: SyncMessage, opts: EngineOptions): Promis
   }
   run.handoff = false;
 
-  const svc = new IntegrationService(app);
+  const svc = new IntegrationSecrets(app);
   let config: Record<string, unknown>;
   try {
     config = parseConfig(connector, await svc.openConfig(integration));

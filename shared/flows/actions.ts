@@ -7,7 +7,7 @@ import type { HttpClient } from '../http/client';
 import { createLogger, scrub } from '../log';
 import { FLOWS_QUEUE, MAX_DELAY_S, type FlowRunMessage } from '../queue/types';
 import type { App } from '../services/app';
-import { IntegrationService } from '../services/integrations';
+import { IntegrationSecrets } from '../services/secrets';
 import { integrationMailer, MAIL_TYPES } from '../services/mailer';
 import type { Mailer } from '../mail/types';
 import type { ActionFigures } from '../actions/types';
@@ -194,7 +194,7 @@ async function integrationClient(app: App, tenantId: string, integrationId: stri
   if (i && MAIL_TYPES.includes(i.type)) return { http: undefined as never, config: {}, mailer: await integrationMailer(app, tenantId, integrationId, { log, sleep }) };
   const connector = i && app.connector(i.type);
   if (!i || !connector) throw new AppError('action_integration_unavailable', `The action's integration ${integrationId} is gone or cannot be written to.`, 409);
-  const svc = new IntegrationService(app);
+  const svc = new IntegrationSecrets(app);
   const config = parseConfig(connector, await svc.openConfig(i));
   const http = connectorHttp(connector, config, { integrationId: i.id, log, save: (patch) => svc.saveSecrets(i, patch), sleep, limits: app.limits });
   return { http, config };

@@ -5,7 +5,7 @@ import { recordHash } from '../store/hash';
 import { AppError, SourceError } from '../errors';
 import { createLogger } from '../log';
 import type { App } from '../services/app';
-import { IntegrationService } from '../services/integrations';
+import { IntegrationSecrets } from '../services/secrets';
 import { keys } from '../store/keys';
 import type { StoredRecord } from '../store/record-item';
 import { compileFilter } from './filter';
@@ -73,7 +73,7 @@ export async function executeFlowRun(app: App, msg: { tenantId: string; flowId: 
     const dest = flow.target ? target && destinations.get(target.type) : noTarget;
     const connector = target && app.connector(target.type);
     if (!dest || (flow.target && (!target || !connector))) throw new AppError('target_unavailable', `The target integration ${flow.target?.integrationId} is gone or cannot be written to.`, 409);
-    const integrations = new IntegrationService(app);
+    const integrations = new IntegrationSecrets(app);
     // A dry run never opens the target's secrets: it sends nothing.
     const config = run.dryRun || !target || !connector ? {} : parseConfig(connector, await integrations.openConfig(target));
     const ctx: DeliveryContext = {

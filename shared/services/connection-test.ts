@@ -3,7 +3,7 @@ import { syncsFromSource } from '../connectors/types';
 import { NotFoundError } from '../errors';
 import { createLogger, scrub } from '../log';
 import type { App } from './app';
-import { IntegrationService } from './integrations';
+import { IntegrationSecrets } from './secrets';
 
 const log = createLogger({ service: 'connection-test' });
 const TEST_BUDGET_MS = 20_000;
@@ -14,7 +14,7 @@ const TEST_BUDGET_MS = 20_000;
  * integrations service so the API bundle carries no connector or HTTP client code.
  */
 export async function testConnection(app: App, tenantId: string, id: string): Promise<{ ok: boolean; message: string; latencyMs: number }> {
-  const svc = new IntegrationService(app);
+  const svc = new IntegrationSecrets(app);
   const i = await app.integrations.require(tenantId, id);
   const connector = app.connector(i.type);
   if (!connector) throw new NotFoundError('connector implementation');

@@ -1,8 +1,8 @@
 import { ulid } from 'ulid';
 import { secretFields, targetFields } from '../connectors/secret';
 import { syncsFromSource, type ConnectorSpec } from '../connectors/types';
-import { AppError, ConflictError, UnknownTypeError, ValidationError } from '../errors';
-import { createLogger, redact } from '../log';
+import { AppError, ConflictError, ValidationError } from '../errors';
+import { createLogger } from '../log';
 import { deletePartition } from '../store/records';
 import { keys } from '../store/keys';
 import type { IntegrationItem } from '../store/integrations';
@@ -10,6 +10,7 @@ import type { Run, RunTrigger } from '../store/runs';
 import { emptyStats } from '../store/runs';
 import { parse } from '../validate';
 import type { App } from './app';
+import { IntegrationSecrets } from './secrets';
 import { assertNoUrlCredentials } from './url-credentials';
 import { MASK } from './views';
 import { CreateIntegrationSchema, PatchIntegrationSchema, SyncRequestSchema, type SyncRequest } from './schemas';
@@ -18,17 +19,15 @@ const log = createLogger({ service: 'integrations' });
 
 /** Integration lifecycle: validate against the connector's schema, seal secrets, store, test, sync. */
 export class IntegrationService {
-  constructor(readonly app: App) {}
+  private readonly secrets: IntegrationSecrets;
 
-  spec(type: string): ConnectorSpec {
-    const spec = this.app.specs.get(type);
-    if (!spec) throw new UnknownTypeError(type, [...this.app.specs.keys()]);
-    return spec;
+  constructor(readonly app: App) {
+    this.secrets = new IntegrationSecrets(app);
   }
 
   async create(tenantId: string, body: unknown): Promise<IntegrationItem> {
     const input = parse(CreateIntegrationSchema, body);
-    const spec = this.spec(input.type);
+    const spec = this.secrets.spec(input.type);
     const config = parse(spec.configSchema, input.config, 'config') as Record<string, unknown>;
     assertNoUrlCredentials(spec, config);
     const id = ulid().toLowerCase();
@@ -38,7 +37,7 @@ export class IntegrationService {
       tenantId,
       name: input.name,
       type: input.type,
-      config: await this.sealSecrets(spec, config, { tenantId, integrationId: id }),
+      config: await this.secrets.sealSecrets(spec, config, { tenantId, integrationId: id }),
       status: input.status,
       syncInterval: input.syncInterval,
       lastSync: null,
@@ -66,7 +65,7 @@ export class IntegrationService {
     const input = parse(PatchIntegrationSchema, body);
     const cur = await this.app.integrations.require(tenantId, id);
     if (ifMatch !== undefined && ifMatch !== cur.version) throw new ConflictError(`The integration is at version ${cur.version}, not ${ifMatch}.`);
-    const spec = this.spec(cur.type);
+    const spec = this.secrets.spec(cur.type);
     const next: IntegrationItem = { ...cur, updatedAt: new Date().toISOString() };
     if (input.name !== undefined) next.name = input.name;
     if (input.syncInterval !== undefined) next.syncInterval = input.syncInterval;
@@ -89,7 +88,7 @@ export class IntegrationService {
       assertNoUrlCredentials(spec, parsed);
       const fresh = Object.fromEntries(Object.entries(parsed).filter(([k]) => !kept.includes(k)));
       next.config = {
-        ...(await this.sealSecrets(spec, fresh, { tenantId, integrationId: id })),
+        ...(await this.secrets.sealSecrets(spec, fresh, { tenantId, integrationId: id })),
         ...Object.fromEntries(kept.map((k) => [k, cur.config[k]])),
       };
     }
@@ -111,40 +110,10 @@ export class IntegrationService {
     log.info('integration deleted', { tenantId, integrationId: id });
   }
 
-  /** The config with its secrets opened: only workers and the test-connection path call this. */
-  async openConfig(i: IntegrationItem): Promise<Record<string, unknown>> {
-    const spec = this.spec(i.type);
-    const sealed = Object.fromEntries(secretFields(spec.configSchema).filter((k) => typeof i.config[k] === 'string').map((k) => [k, i.config[k] as string]));
-    const opened = await this.app.sealer.openAll(sealed, { tenantId: i.tenantId, integrationId: i.id });
-    for (const v of Object.values(opened)) redact(v);
-    return { ...i.config, ...opened };
-  }
-
-  /** Re-seals secrets a connector changed (a refreshed OAuth token) onto the stored integration. */
-  async saveSecrets(i: IntegrationItem, patch: Record<string, unknown>): Promise<void> {
-    const spec = this.spec(i.type);
-    const sealed = await this.sealSecrets(spec, patch, { tenantId: i.tenantId, integrationId: i.id });
-    await this.app.integrations.update(i.tenantId, i.id, (cur) => ({ ...cur, config: { ...cur.config, ...sealed } }));
-  }
-
-  private async sealSecrets(spec: ConnectorSpec, config: Record<string, unknown>, ctx: { tenantId: string; integrationId: string }) {
-    const secrets = secretFields(spec.configSchema);
-    const plain: Record<string, string> = {};
-    for (const k of secrets) {
-      const v = config[k];
-      if (v === undefined || v === null) continue;
-      if (typeof v !== 'string') throw new ValidationError(`config.${k} must be a string`, [{ path: `config.${k}`, message: 'must be a string' }]);
-      if (v === MASK) throw new ValidationError(`config.${k} must be the real secret, not "***"`, [{ path: `config.${k}`, message: 'must be the secret itself' }]);
-      plain[k] = v;
-      redact(v);
-    }
-    return { ...config, ...(await this.app.sealer.sealAll(plain, ctx)) };
-  }
-
   /** Creates a queued run and puts it on the connector's queue (manual, CLI and scheduled syncs alike). */
   async requestSync(i: IntegrationItem, body: unknown, trigger: RunTrigger): Promise<Run> {
     const opts: SyncRequest = parse(SyncRequestSchema, body ?? {});
-    const spec = this.spec(i.type);
+    const spec = this.secrets.spec(i.type);
     if (spec.destinationOnly)
       throw new AppError('nothing_to_sync', `A ${i.type} integration is only written to (by flow actions); it has nothing to sync.`, 400);
     if (spec.imported)

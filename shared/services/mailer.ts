@@ -8,7 +8,7 @@ import { SendGridMailer } from '../mail/sendgrid';
 import { SmtpMailer, type SmtpOptions } from '../mail/smtp';
 import type { Mailer } from '../mail/types';
 import type { App } from './app';
-import { IntegrationService } from './integrations';
+import { IntegrationSecrets } from './secrets';
 
 export const MAIL_TYPES = ['smtp', 'sendgrid'];
 
@@ -26,7 +26,7 @@ export async function integrationMailer(
   const i = await app.integrations.get(tenantId, integrationId);
   const connector = i && MAIL_TYPES.includes(i.type) ? app.connector(i.type) : undefined;
   if (!i || !connector) throw new AppError('mail_integration_unavailable', `The mail integration ${integrationId} is gone or is not an smtp or sendgrid integration.`, 409);
-  const integrations = new IntegrationService(app);
+  const integrations = new IntegrationSecrets(app);
   const config = parseConfig(connector, await integrations.openConfig(i));
   if (i.type === 'smtp') return new SmtpMailer(smtpSettings(config as SmtpConfig), opts.smtp);
   const from = (config as SendGridConfig).from;

@@ -7,7 +7,7 @@ import type { Connector, ReadContext, SourceRecord } from '../connectors/types';
 import { AppError, MalformedPageError, isConditionalCheckFailed } from '../errors';
 import { createLogger } from '../log';
 import type { App } from '../services/app';
-import { IntegrationService } from '../services/integrations';
+import { IntegrationSecrets } from '../services/secrets';
 import type { IntegrationItem } from '../store/integrations';
 import { UnappliableEventError } from './errors';
 import { type HubspotEvent, HubspotEventSchema } from './hubspot';
@@ -63,7 +63,7 @@ async function deleteIfOlder(app: App, integrationId: string, type: string, ids:
  */
 export async function applyHubspotEvent(app: App, i: IntegrationItem, stored: StoredEvent): Promise<string | void> {
   const e = HubspotEventSchema.parse(stored.event);
-  const svc = new IntegrationService(app);
+  const svc = new IntegrationSecrets(app);
   const connector = app.connector('hubspot') as Connector | undefined;
   if (!connector) throw new AppError('connector_missing', 'this worker has no hubspot connector');
   const raw = await svc.openConfig(i);

@@ -4,7 +4,7 @@ import { assertJsonDepth } from '../json';
 import { createLogger } from '../log';
 import { notify } from '../notify/service';
 import type { App } from '../services/app';
-import { IntegrationService } from '../services/integrations';
+import { IntegrationSecrets } from '../services/secrets';
 import type { IntegrationItem } from '../store/integrations';
 import { cdkEventKey, verifyCdk } from './cdk';
 import { sha256Hex } from '../crypto/hmac';
@@ -55,7 +55,7 @@ async function resolveTarget(app: App, provider: WebhookProvider, integrationId:
   // The vendor's own secret may already be in the connector config (HubSpot clientSecret, Twilio authToken).
   const field = CONFIG_SECRET_FIELD[provider];
   if (!secret && field && app.specs.has(integration.type)) {
-    const opened = await new IntegrationService(app).openConfig(integration);
+    const opened = await new IntegrationSecrets(app).openConfig(integration);
     const v = opened[field];
     secret = typeof v === 'string' && v ? v : undefined;
   }

@@ -4,7 +4,7 @@ import type { DeliveryContext } from '../../destinations/types';
 import type { ErrorDetail } from '../../errors';
 import type { Logger } from '../../log';
 import type { App } from '../../services/app';
-import { IntegrationService } from '../../services/integrations';
+import { IntegrationSecrets } from '../../services/secrets';
 import type { IntegrationItem } from '../../store/integrations';
 import type { StoredRecord } from '../../store/record-item';
 import { parse } from '../../validate';
@@ -76,7 +76,7 @@ export async function callsWork(
   const source = await app.integrations.get(flow.tenantId, flow.source.integrationId);
   const connector = source && app.connector(source.type);
   if (!run.dryRun && source && connector) {
-    const integrations = new IntegrationService(app);
+    const integrations = new IntegrationSecrets(app);
     const config = parseConfig(connector, await integrations.openConfig(source));
     const http = connectorHttp(connector, config, { integrationId: source.id, log: deps.log, save: (patch) => integrations.saveSecrets(source, patch), sleep: deps.sleep, limits: app.limits });
     rc = { http, origins: mediaOrigins(String(config.baseUrl)) };
