@@ -513,14 +513,16 @@ const BUNDLE_KB: Record<string, number> = {
   // worker that runs mappings and mail actions: see README, Benchmarks.
   api: 700,
   workerFlows: 650,
-  webhooks: 350,
-  settings: 340,
-  dailySummary: 340,
+  webhooks: 300,
   // Every connector's connection check (and zod's classic API) in one bundle.
   testConnection: 450,
 };
-/** Every other function: the sync workers, the notification worker, the scheduler and flowDispatch. */
-const DEFAULT_BUNDLE_KB = 320;
+/**
+ * Every other function: the sync workers (each with its own connector and spec alone; the XML sources' with the
+ * XML parser are the largest, 263–275 KB), settings and dailySummary (≈ 270), the notification worker, the
+ * scheduler and flowDispatch (≈ 210).
+ */
+const DEFAULT_BUNDLE_KB = 290;
 
 describe('bundles', () => {
   it('keeps every function under its size limit', () => {
