@@ -5,9 +5,8 @@ import type { HttpEvent } from '../shared/lambda-types';
 import { summaryRoutes } from '../shared/api/notifications';
 import { sendDueSummaries } from '../shared/notify/summary';
 import { queueDueDailyReports } from '../shared/handlers/daily-reports';
-import { specs } from '../shared/connectors/specs';
 
-const app = lazyApp({ specs });
+const app = lazyApp({});
 const api = createApiHandler(app, summaryRoutes);
 
 /**

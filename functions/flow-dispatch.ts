@@ -1,6 +1,5 @@
 import { streamHandler } from '../shared/flows/dispatch';
 import { lazyApp } from '../shared/handlers/lazy';
-import { specs } from '../shared/connectors/specs';
 
 /** DynamoDB Streams (record items) → realtime flow runs on the flows queue. No KMS, no connector code. */
-export const handler = streamHandler(lazyApp({ specs }));
+export const handler = streamHandler(lazyApp({}));

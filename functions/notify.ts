@@ -1,6 +1,5 @@
 import { lazyApp } from '../shared/handlers/lazy';
 import { notifyWorkerHandler } from '../shared/notify/worker';
-import { specs } from '../shared/connectors/specs';
 
 /** The notification worker: delivers queued events to Slack and webhook channels, off the sync workers' path. */
-export const handler = notifyWorkerHandler(lazyApp({ specs }));
+export const handler = notifyWorkerHandler(lazyApp({}));

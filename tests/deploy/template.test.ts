@@ -519,8 +519,8 @@ const BUNDLE_KB: Record<string, number> = {
 };
 /**
  * Every other function: the sync workers (each with its own connector and spec alone; the XML sources' with the
- * XML parser are the largest, 263–275 KB), settings and dailySummary (≈ 270), the notification worker, the
- * scheduler and flowDispatch (≈ 210).
+ * XML parser are the largest, 263–275 KB), settings (≈ 270), dailySummary (≈ 235), the scheduler (≈ 210), the
+ * notification worker and flowDispatch (≈ 175).
  */
 const DEFAULT_BUNDLE_KB = 290;
 
