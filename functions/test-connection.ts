@@ -1,7 +1,8 @@
 import { createApiHandler } from '../shared/api/handler';
 import { connectionTestRoutes } from '../shared/api/test-route';
-import { connectors } from '../shared/connectors/all';
+import { specs } from '../shared/connectors/specs';
 import { lazyApp } from '../shared/handlers/lazy';
+import { LambdaInvoker } from '../shared/invoke/lambda';
 
-/** `POST /api/integrations/{id}/test`: the one HTTP route that opens secrets, so it has its own role. */
-export const handler = createApiHandler(lazyApp({ connectors }), connectionTestRoutes);
+/** `POST /api/integrations/{id}/test`: the integration's worker opens the secrets and runs the test; this function can do neither. */
+export const handler = createApiHandler(lazyApp({ specs }), (app) => connectionTestRoutes(app, LambdaInvoker.fromEnv()));

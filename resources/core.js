@@ -6,7 +6,8 @@
  * Who may do what (least privilege, one role per function):
  * - api: DynamoDB, SendMessage to the worker queues, kms:GenerateDataKey (seals secrets on create/patch),
  *   S3 objects under exports/ of the export bucket; never kms:Decrypt, never receives from a queue.
- * - testConnection: DynamoDB, kms:Decrypt (opens secrets) + GenerateDataKey (re-seals refreshed tokens).
+ * - testConnection: DynamoDB (authenticates, loads the integration), lambda:InvokeFunction on the functions that
+ *   run connection tests (the sync workers and the flow worker), which open the secrets. No KMS.
  * - scheduler: DynamoDB, SendMessage. No KMS at all.
  * - webhooks (public, no API key): DynamoDB, SendMessage (enqueues accepted events and the rejected-burst
  *   notification), kms:Decrypt (opens the sealed webhook secret or the connector's clientSecret/authToken to
@@ -19,11 +20,11 @@
  * - flowDispatch (table stream → realtime flow runs): DynamoDB, the stream's read actions, SendMessage to the
  *   flows queue and its own DLQ. No KMS.
  */
-const { naming, dynamoStatement, kmsStatement, sendStatement, lambdaRole, errorsAlarm, dlqAlarm, flowsWorkerEntry, notifyWorkerEntry } = require('./lib');
+const { naming, dynamoStatement, kmsStatement, sendStatement, invokeStatement, lambdaRole, errorsAlarm, dlqAlarm, flowsWorkerEntry, notifyWorkerEntry } = require('./lib');
 
 /** What a stream consumer needs on the table's stream. */
 const STREAM_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
-const { queueIds } = require('./workers');
+const { queueIds, testerIds } = require('./workers');
 const { httpEvents } = require('./sso');
 
 /** Multipart upload (PutObject covers its create, part and complete calls), its abort, and the presigned GET. */
@@ -114,7 +115,7 @@ async function resources({ resolveVariable }) {
   const statements = {
     // S3: uploads large exports and signs their GET URLs (shared/bulk/deliver.ts), under exports/ only.
     api: [dynamoStatement(), sendStatement(queues), kmsStatement(['kms:GenerateDataKey']), { Effect: 'Allow', Action: EXPORT_ACTIONS, Resource: { 'Fn::Sub': '${ExportBucket.Arn}/exports/*' } }],
-    testConnection: [dynamoStatement(), kmsStatement(['kms:Decrypt', 'kms:GenerateDataKey'])],
+    testConnection: [dynamoStatement(), invokeStatement(testerIds())],
     scheduler: [dynamoStatement(), sendStatement(queues)],
     webhooks: [dynamoStatement(), sendStatement(queues), kmsStatement(['kms:Decrypt'])],
     settings: [dynamoStatement(), kmsStatement(['kms:GenerateDataKey'])],

@@ -135,6 +135,8 @@ const dynamoStatement = () => ({
 const kmsStatement = (actions) => ({ Effect: 'Allow', Action: actions, Resource: { 'Fn::GetAtt': ['Key', 'Arn'] } });
 const queueArns = (ids) => ids.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] }));
 const sendStatement = (queueIds) => ({ Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: queueArns(queueIds) });
+/** Synchronous calls (Invoke) of the given functions, by their logical ids (fnLogicalId). */
+const invokeStatement = (fnIds) => ({ Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: fnIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })) });
 const consumeStatement = (queueId) => ({
   Effect: 'Allow',
   Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],
@@ -228,6 +230,7 @@ module.exports = {
   dynamoStatement,
   kmsStatement,
   sendStatement,
+  invokeStatement,
   consumeStatement,
   lambdaRole,
   errorsAlarm,

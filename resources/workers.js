@@ -12,6 +12,7 @@ const {
   flowsWorkerEntry,
   notifyWorkerEntry,
   naming,
+  fnLogicalId,
   dynamoStatement,
   kmsStatement,
   sendStatement,
@@ -98,4 +99,10 @@ const resources = async ({ resolveVariable }) => buildResources(allEntries(), (a
 /** Queue logical ids, for the roles of the functions that enqueue (API, scheduler, webhooks). */
 const queueIds = () => allEntries().map((w) => w.queueId);
 
-module.exports = { functions, resources, queueIds, buildFunctions, buildResources };
+/**
+ * Logical ids of the functions that answer a connection test (shared/handlers/connection-tests.ts): every sync
+ * worker and the flow worker (types without a worker of their own, shared/services/test-in-worker.ts testerOf).
+ */
+const testerIds = () => [...workerEntries(), flowsWorkerEntry()].map((w) => fnLogicalId(w.key));
+
+module.exports = { functions, resources, queueIds, testerIds, buildFunctions, buildResources };

@@ -12,6 +12,8 @@ const ConfigSchema = z.object({
   SWITCHBOARD_DATA_DIR: z.string().default('.data'),
   /** SQS queue URLs are `${QUEUE_URL_PREFIX}${connectorType}`; locally queues are in process. */
   QUEUE_URL_PREFIX: z.string().optional(),
+  /** Lambda function names are `${FUNCTION_NAME_PREFIX}${key}` (the testConnection function invokes workers); locally in process. */
+  FUNCTION_NAME_PREFIX: z.string().optional(),
   /** Seconds before the Lambda deadline at which a sync checkpoints and re-enqueues a continuation. */
   SYNC_SAFETY_MARGIN_S: z.coerce.number().int().positive().default(60),
   /**

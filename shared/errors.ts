@@ -1,11 +1,12 @@
 /**
  * One error model for the whole service: every thrown class derives from `AppError`, with a stable snake_case
- * `code`, our HTTP `statusCode`, and `expose` deciding whether its message reaches a client (default: status
- * < 500). Wrap a lower error with `{ cause }` so the chain survives into the logs.
+ * `code`, our HTTP `statusCode`, and `expose` deciding whether its message reaches a client (status < 500, or
+ * a 5xx code of API_ERRORS). Wrap a lower error with `{ cause }` so the chain survives into the logs.
  */
 /**
  * Every code the HTTP API answers a client mistake with, and its status: the one list the OpenAPI document
- * names per route (shared/api/openapi.ts), so a code there is one that exists here.
+ * names per route (shared/api/openapi.ts), so a code there is one that exists here. A 5xx listed here is a failure
+ * of ours the client is told apart from `internal_error` (without detail), so it knows a retry may help.
  */
 export const API_ERRORS = {
   validation_error: 400,
@@ -56,6 +57,8 @@ export const API_ERRORS = {
   /** Sign-in for people asked of a stack without an OIDC provider (OIDC_ISSUER). */
   sso_not_configured: 409,
   payload_too_large: 413,
+  /** The function that runs a connection test (the type's worker) did not answer: throttled, failing or gone. */
+  worker_unavailable: 502,
 } as const satisfies Record<string, number>;
 export type ApiErrorCode = keyof typeof API_ERRORS;
 
@@ -75,7 +78,7 @@ export class AppError extends Error {
     this.name = new.target.name;
     this.code = code;
     this.statusCode = statusCode;
-    this.expose = statusCode < 500;
+    this.expose = statusCode < 500 || (API_ERRORS as Record<string, number>)[code] === statusCode;
     this.details = details;
   }
 }

@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
  */
 const LAYERS: string[][] = [
   ['errors', 'log', 'config', 'json', 'validate', 'lambda-types', 'backoff'],
-  ['http', 'crypto', 'queue', 'xml', 'blobs'],
+  ['http', 'crypto', 'queue', 'invoke', 'xml', 'blobs'],
   ['connectors', 'store', 'destinations', 'mapping', 'mail', 'actions'],
   ['services', 'engine', 'webhooks', 'notify', 'flows', 'reports', 'auth', 'bulk'],
   ['handlers', 'api'],

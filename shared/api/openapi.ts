@@ -6,7 +6,8 @@ import { apiKeyRoutes } from './keys';
 import { signInRoutes } from './sign-in';
 import { userRoutes } from './users';
 import { notificationRoutes, summaryRoutes } from './notifications';
-import { API_ERRORS, type ApiErrorCode } from '../errors';
+import { API_ERRORS, AppError, type ApiErrorCode } from '../errors';
+import type { Invoker } from '../invoke/types';
 import { errorCodes, MAX_PARAM_LENGTH, replies, type Route, type RouteReply } from './router';
 import { integrationRoutes } from './routes';
 import { bulkRoutes } from './bulk';
@@ -23,12 +24,19 @@ export const ErrorEnvelopeSchema = z.strictObject({
   }),
 });
 
+/** The document reads the connection test's route, never calls it: the testConnection function serves it with its own invoker. */
+const notServedHere: Invoker = {
+  invoke: async () => {
+    throw new AppError('not_served_here', 'the connection test is served by the testConnection function', 500);
+  },
+};
+
 /** Every route the public API serves, whichever function serves it: the set the document must match. */
 export function publicRoutes(app: App): Route[] {
   return [
     ...integrationRoutes(app),
     ...bulkRoutes(app),
-    ...connectionTestRoutes(app),
+    ...connectionTestRoutes(app, notServedHere),
     ...flowRoutes(app),
     ...webhookRoutes(app),
     ...webhookSettingsRoutes(app),

@@ -1,9 +1,10 @@
+import type { Invoker } from '../invoke/types';
 import type { App } from '../services/app';
-import { testConnection } from '../services/connection-test';
+import { testInWorker } from '../services/test-in-worker';
 import type { Route } from './router';
 
-/** `POST /api/integrations/{id}/test`: served by its own function, the one HTTP path that opens secrets. */
-export function connectionTestRoutes(app: App): Route[] {
+/** `POST /api/integrations/{id}/test`: served by its own function, which has the integration's worker open the secrets and run the test. */
+export function connectionTestRoutes(app: App, invoker: Invoker): Route[] {
   return [
     {
       method: 'POST',
@@ -11,8 +12,8 @@ export function connectionTestRoutes(app: App): Route[] {
       auth: true,
       summary: 'Test the connection with the stored secrets (a failure puts the integration in error)',
       responses: { 200: { description: 'The outcome; a failed test is ok: false, not an error', body: (r) => r.ConnectionTestSchema } },
-      errors: ['integration_not_found'],
-      handle: async (req) => ({ status: 200, body: await testConnection(app, req.tenantId!, req.params.id) }),
+      errors: ['integration_not_found', 'worker_unavailable'],
+      handle: async (req) => ({ status: 200, body: await testInWorker(app, invoker, req.tenantId!, req.params.id) }),
     },
   ];
 }

@@ -5,18 +5,18 @@ import type { LambdaContext, SQSBatchResponse, SQSEvent } from '../lambda-types'
 import { createLogger, withInvocation } from '../log';
 import { MAX_RECEIVES, QueueMessageSchema } from '../queue/types';
 import type { App } from '../services/app';
+import { withConnectionTests, type WorkerHandler } from './connection-tests';
 import { announceRun } from './run-finished';
 
 const log = createLogger({ component: 'worker' });
-
 
 /**
  * The SQS handler of a connector's worker. Each message is a sync run (or its continuation) or a webhook
  * event; a message that cannot be handled now is reported as a batch item failure, so SQS redelivers it
  * (and after 5 receives moves it to the dead-letter queue), while the rest of the batch is acknowledged.
  */
-export function workerHandler(getApp: () => App, opts: { applyWebhook?: WebhookApplier; engine?: Partial<EngineOptions> } = {}) {
-  return withInvocation(async (event: SQSEvent, context: LambdaContext): Promise<SQSBatchResponse> => {
+export function workerHandler(getApp: () => App, opts: { applyWebhook?: WebhookApplier; engine?: Partial<EngineOptions> } = {}): WorkerHandler {
+  return withConnectionTests(getApp, async (event: SQSEvent, context: LambdaContext): Promise<SQSBatchResponse> => {
     const app = getApp();
     const batchItemFailures: { itemIdentifier: string }[] = [];
     for (const record of event.Records) {

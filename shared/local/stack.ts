@@ -19,11 +19,14 @@ import { openApiRoutes } from '../api/openapi';
 import { AppError } from '../errors';
 import type { Route } from '../api/router';
 import { connectionTestRoutes } from '../api/test-route';
-import type { Connector } from '../connectors/types';
+import { syncsFromSource, type Connector } from '../connectors/types';
 import type { EngineOptions } from '../engine/engine';
 import { LocalKeyRing } from '../crypto/local-keyring';
 import { Sealer } from '../crypto/sealer';
 import { workerHandler } from '../handlers/worker';
+import { withConnectionTests } from '../handlers/connection-tests';
+import { LocalInvoker, type LocalFunction } from '../invoke/local';
+import { workerFunction, type Invoker } from '../invoke/types';
 import type { WebhookApplier } from '../webhooks/apply';
 import { LocalQueues } from '../queue/local';
 import { App } from '../services/app';
@@ -63,6 +66,8 @@ export interface LocalStack {
   queues: LocalQueues;
   /** The store's change capture feeding realtime flows. */
   stream: LocalStream;
+  /** The workers by their deployed function keys, called in process (the connection test's invocations). */
+  invoker: Invoker;
   url?: string;
   dynamoEndpoint: string;
   /** Whether this process talks to the store of a stack running elsewhere (whose workers consume the queues). */
@@ -109,8 +114,17 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const keyDir = dataDir ?? join(require('node:os').tmpdir(), `switchboard-${process.pid}-${Date.now()}`);
   const queues = new LocalQueues({ visibilityTimeoutMs: 900_000, retryDelayMs: 2_000, file: dataDir && join(dataDir, 'queues.db'), ...opts.queue });
   const app = new App(db, new Sealer(new LocalKeyRing(join(keyDir, 'keyring.key'))), queues, specs, opts.connectors);
-  for (const c of opts.connectors) queues.consume(c.type, workerHandler(() => app, { applyWebhook: opts.applyWebhook, engine: opts.engine }));
-  queues.consume(FLOWS_QUEUE, flowWorkerHandler(() => app, { sleep: opts.engine?.sleep }));
+  // The workers, by the function keys they are deployed under, for the connection test's in-process invocations.
+  const workers = new Map<string, LocalFunction>();
+  for (const c of opts.connectors) {
+    const worker = workerHandler(() => app, { applyWebhook: opts.applyWebhook, engine: opts.engine });
+    queues.consume(c.type, worker);
+    if (syncsFromSource(c)) workers.set(workerFunction(c.type), worker);
+  }
+  const flows = withConnectionTests(() => app, flowWorkerHandler(() => app, { sleep: opts.engine?.sleep }));
+  queues.consume(FLOWS_QUEUE, flows);
+  workers.set(workerFunction(FLOWS_QUEUE), flows);
+  const invoker = new LocalInvoker(workers);
   queues.consume(NOTIFY_QUEUE, notifyWorkerHandler(() => app, { sleep: opts.engine?.sleep }));
   // Record changes reach realtime flows through the store's change capture, as DynamoDB Streams does in AWS.
   const stream = startLocalStream(db, queues, (changed) => dispatchChanges(app, changed), { filter: (k) => k.PK.startsWith('REC#') });
@@ -119,7 +133,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   let url: string | undefined;
   if (opts.port !== undefined) {
     const dev = await DevSigner.load(keyDir);
-    const routes = (a: App) => [...integrationRoutes(a), ...bulkRoutes(a), ...flowRoutes(a), ...connectionTestRoutes(a), ...apiKeyRoutes(a), ...userRoutes(a), ...signInRoutes(a, { devSignIn: true }), ...openApiRoutes(a), ...devSignInRoutes(a, dev), ...(opts.extraRoutes?.(a) ?? [])];
+    const routes = (a: App) => [...integrationRoutes(a), ...bulkRoutes(a), ...flowRoutes(a), ...connectionTestRoutes(a, invoker), ...apiKeyRoutes(a), ...userRoutes(a), ...signInRoutes(a, { devSignIn: true }), ...openApiRoutes(a), ...devSignInRoutes(a, dev), ...(opts.extraRoutes?.(a) ?? [])];
     ({ server, url } = await serveHandler(createApiHandler(() => app, routes, [dev.issuer]), opts.port, undefined, opts.dashboardDir));
     if (dataDir) writeFileSync(stackFile(dataDir), JSON.stringify({ pid: process.pid, dynamoEndpoint, url }), { mode: 0o600 });
     if (dataDir) await releaseDeadLeases(app, queues.recoverInFlight());
@@ -134,6 +148,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     app,
     queues,
     stream,
+    invoker,
     url,
     dynamoEndpoint,
     attached: Boolean(running),

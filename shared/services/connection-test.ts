@@ -10,8 +10,9 @@ const TEST_BUDGET_MS = 20_000;
 
 /**
  * Runs the connector's connection test with the opened secrets. A failure puts the integration in `error`
- * with the connector's message; a success takes it out of `error` and reschedules it. Kept apart from the
- * integrations service so the API bundle carries no connector or HTTP client code.
+ * with the connector's message; a success takes it out of `error` and reschedules it. Runs in the worker that
+ * carries the connector (shared/handlers/connection-tests.ts), asked by the testConnection function
+ * (shared/services/test-in-worker.ts): no HTTP function carries connector code or may open secrets for it.
  */
 export async function testConnection(app: App, tenantId: string, id: string): Promise<{ ok: boolean; message: string; latencyMs: number }> {
   const svc = new IntegrationSecrets(app);

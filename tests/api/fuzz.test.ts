@@ -23,7 +23,7 @@ describe('Property: no client input makes the API answer 5xx', () => {
   beforeAll(async () => {
     stack = await startTestStack();
     const extra = localWebhooks().extraRoutes!;
-    handler = createApiHandler(() => stack.app, (a) => [...integrationRoutes(a), ...connectionTestRoutes(a), ...extra(a)]);
+    handler = createApiHandler(() => stack.app, (a) => [...integrationRoutes(a), ...connectionTestRoutes(a, stack.invoker), ...extra(a)]);
     const i = await stack.svc.create(stack.tenantId, {
       name: 'fuzz',
       type: 'custom_api',

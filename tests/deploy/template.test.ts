@@ -9,6 +9,7 @@ import { DRIVERS } from '../../scripts/build-layer';
 import { specs } from '../../shared/connectors/specs';
 import { SqsSender } from '../../shared/queue/sqs';
 import { FLOWS_QUEUE, NOTIFY_QUEUE } from '../../shared/queue/types';
+import { testerOf } from '../../shared/services/test-in-worker';
 import { tableDefinition } from '../../shared/store/db';
 import { DASHBOARD_HEADERS } from '../../shared/local/static';
 import {
@@ -203,11 +204,35 @@ describe('least privilege', () => {
     expect(allows(scheduler, 'sqs:ReceiveMessage')).toBe(false);
   });
 
-  it('lets only the workers, the connection test and webhooks decrypt', () => {
+  it('lets only the workers and webhooks decrypt', () => {
     const decrypting = roles().filter(({ role: r }) => allows(r, 'kms:Decrypt')).map(({ key }) => key).sort();
-    const expected = [...queueWorkers.map((s) => workerKey(s.type)), 'testConnection'];
+    const expected = queueWorkers.map((s) => workerKey(s.type));
     if (lambdaByKey(t, 'webhooks')) expected.push('webhooks');
     expect(decrypting).toEqual(expected.sort());
+  });
+
+  it('lets testConnection read the table and invoke the functions that run connection tests, nothing else: no KMS, no queue', () => {
+    const r = role('testConnection');
+    const testers = [...workerSpecs.map((s) => workerKey(s.type)), workerKey(FLOWS_QUEUE)];
+    const access = statementsOf(r).filter((s) => !(Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => a.startsWith('logs:')));
+    expect(access.filter((s) => ![s.Action].flat().every((a) => a.startsWith('dynamodb:')))).toEqual([
+      { Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: testers.map((key) => ({ 'Fn::GetAtt': [lambdaByKey(t, key)![0], 'Arn'] })) },
+    ]);
+    expect(actionsOf(r).filter((a) => /^(kms|sqs|s3):/.test(a))).toEqual([]);
+    // No other function may invoke one.
+    expect(roles().filter(({ role: x }) => allows(x, 'lambda:InvokeFunction')).map(({ key }) => key)).toEqual(['testConnection']);
+  });
+
+  it('has testConnection invoke, for every type, a function of the template that answers its test (shared/services/test-in-worker.ts testerOf)', () => {
+    const [, fn] = lambdaByKey(t, 'testConnection')!;
+    const prefix = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.FUNCTION_NAME_PREFIX;
+    expect(prefix).toBe(`${PREFIX}-`);
+    const invokable = resourcesOf(statementsOf(role('testConnection')).find((s) => [s.Action].flat().includes('lambda:InvokeFunction'))!);
+    for (const spec of specs) {
+      const target = ofType(t, 'AWS::Lambda::Function').find(([, f]) => f.Properties.FunctionName === `${prefix}${testerOf(spec)}`);
+      expect([spec.type, target?.[0]]).toEqual([spec.type, expect.any(String)]);
+      expect(invokable).toContainEqual({ 'Fn::GetAtt': [target![0], 'Arn'] });
+    }
   });
 
   it('gives Athena, Glue and S3 to the salespro worker only, and the API its export objects alone', () => {
@@ -580,7 +605,7 @@ describe('drivers layer', () => {
   it('goes to exactly the functions that load a driver with a tenant\'s secrets (the API loads nodemailer\'s code path but cannot decrypt)', () => {
     const keys = functionKeys();
     const needing = keys.filter((key) => driversRequired(key).length > 0 && allows(roleOf(t, lambdaByKey(t, key)![1])[1], 'kms:Decrypt'));
-    expect(needing.sort()).toEqual(['testConnection', workerKey('database'), workerKey('genius'), workerKey('marketsharp'), workerKey(FLOWS_QUEUE)].sort());
+    expect(needing.sort()).toEqual([workerKey('database'), workerKey('genius'), workerKey('marketsharp'), workerKey(FLOWS_QUEUE)].sort());
     expect(driversRequired('api')).toEqual(['nodemailer']);
     for (const key of keys) expect([key, layersOf(key)]).toEqual([key, needing.includes(key) ? [{ Ref: 'DriversLambdaLayer' }] : []]);
   });

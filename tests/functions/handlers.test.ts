@@ -2,7 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DecryptCommand, GenerateDataKeyCommand } from '@aws-sdk/client-kms';
-import { fakeKms, fakeSqs } from '../helpers/aws-fakes';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { fakeKms, fakeLambda, fakeSqs } from '../helpers/aws-fakes';
+import { specs } from '../../shared/connectors/specs';
+import { syncsFromSource } from '../../shared/connectors/types';
+import { workerFunction } from '../../shared/invoke/types';
+import { IntegrationStore } from '../../shared/store/integrations';
 import { resetConfig } from '../../shared/config';
 import { startDynalite } from '../../shared/local/dynamo';
 import { createDb, ensureTable } from '../../shared/store/db';
@@ -22,8 +27,30 @@ describe('Lambda entries with the deployed wiring', () => {
   const kms = fakeKms();
   const sent: Array<{ QueueUrl?: string; bodies: unknown[] }> = [];
   const sqs = fakeSqs(sent);
+  /** What the fake Lambda does with an invocation: run the deployed entry of the function named, or fail as told. */
+  let invoked: 'entries' | 'throws' | 'throttled' | 'missing' = 'entries';
+  let decryptsInWorkers = 0;
+  const decrypts = () => kms.commandCalls(DecryptCommand).length;
+  const lambda = fakeLambda(async (name) => {
+    const key = name.slice('switchboard-dev-'.length);
+    const spec = specs.find((s) => syncsFromSource(s) && workerFunction(s.type) === key);
+    const entry = key === workerFunction('flows') ? 'flows' : spec && `workers/${spec.type.replace(/_/g, '-')}`;
+    if (!name.startsWith('switchboard-dev-') || !entry || invoked === 'missing') return undefined;
+    if (invoked === 'throttled') throw Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' });
+    if (invoked === 'throws') return async () => { throw new Error('connect ECONNREFUSED postgres://sync:hunter2@10.0.0.5/crm'); };
+    const { handler } = await import(`../../functions/${entry}`);
+    return async (event: never, context: never) => {
+      const before = decrypts();
+      try {
+        return await handler(event, context);
+      } finally {
+        decryptsInWorkers += decrypts() - before;
+      }
+    };
+  });
   let apiKey: string;
   let tenantId: string;
+  let db: ReturnType<typeof createDb>;
 
   beforeAll(async () => {
     dyn = await startDynalite();
@@ -36,17 +63,19 @@ describe('Lambda entries with the deployed wiring', () => {
       TABLE_NAME: 'switchboard-test',
       KMS_KEY_ID: 'arn:aws:kms:us-east-1:123456789012:key/test',
       QUEUE_URL_PREFIX: 'https://sqs.us-east-1.amazonaws.com/123456789012/switchboard-dev-',
+      FUNCTION_NAME_PREFIX: 'switchboard-dev-',
       EXPORT_BUCKET: 'switchboard-dev-exports',
       SWITCHBOARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-fn-')),
     });
     resetConfig();
-    const db = createDb({ endpoint: dyn.endpoint, table: 'switchboard-test' });
+    db = createDb({ endpoint: dyn.endpoint, table: 'switchboard-test' });
     await ensureTable(db.client, db.table);
     ({ apiKey, tenantId } = await new TenantStore(db).createTenant('fn'));
   });
   afterAll(async () => {
     kms.restore();
     sqs.restore();
+    lambda.restore();
     await sandbox.close();
     await dyn.close();
   });
@@ -96,5 +125,75 @@ describe('Lambda entries with the deployed wiring', () => {
     expect(run).toMatchObject({ id: msg.runId, status: 'succeeded', trigger: 'schedule' });
     expect(run.stats.created).toBe(45);
     expect(kms.commandCalls(DecryptCommand).length).toBeGreaterThan(0);
+  });
+
+  describe('testConnection: the integration\'s worker runs the test', () => {
+    const testEvent = (key: string, id: string) => {
+      const e = sample<Record<string, unknown> & { requestContext: { http: Record<string, string> } }>('api-list-integrations.json', { API_KEY: key });
+      const path = `/api/integrations/${id}/test`;
+      return { ...e, routeKey: 'POST /api/integrations/{id}/test', rawPath: path, rawQueryString: '', queryStringParameters: undefined, pathParameters: { id }, requestContext: { ...e.requestContext, http: { ...e.requestContext.http, method: 'POST', path } } } as never;
+    };
+    const invocations = () => lambda.commandCalls(InvokeCommand).map((c) => ({ ...c.args[0].input, Payload: JSON.parse(String(c.args[0].input.Payload)) }));
+    let hubspotId: string;
+    beforeAll(async () => {
+      const api = (await import('../../functions/api')).handler;
+      const create = sample<{ body: string }>('api-create-integration.json', { API_KEY: apiKey });
+      create.body = JSON.stringify({ name: 'HubSpot', type: 'hubspot', config: { baseUrl: sandbox.url, accessToken: sandbox.token, associations: [] } });
+      hubspotId = JSON.parse((await api(create as never)).body!).id;
+    });
+    afterEach(() => {
+      invoked = 'entries';
+      lambda.resetHistory();
+    });
+
+    it('invokes switchboard-dev-workerHubspot (RequestResponse) with the integration, and answers its outcome; every Decrypt happens inside the worker', async () => {
+      const { handler } = await import('../../functions/test-connection');
+      const before = decrypts();
+      decryptsInWorkers = 0;
+      const res = await handler(testEvent(apiKey, hubspotId));
+      expect(res.statusCode).toBe(200);
+      const body = JSON.parse(res.body!);
+      expect(body).toEqual({ ok: true, message: expect.any(String), latencyMs: expect.any(Number) });
+      expect(invocations()).toEqual([{ FunctionName: 'switchboard-dev-workerHubspot', InvocationType: 'RequestResponse', Payload: { kind: 'testConnection', tenantId, integrationId: hubspotId } }]);
+      expect(decryptsInWorkers).toBeGreaterThan(0);
+      expect(decrypts() - before).toBe(decryptsInWorkers);
+      expect(res.body).not.toContain(sandbox.token);
+    });
+
+    it('answers another tenant\'s integration 404 integration_not_found, invoking nothing', async () => {
+      const other = await new TenantStore(db).createTenant('other');
+      const { handler } = await import('../../functions/test-connection');
+      const res = await handler(testEvent(other.apiKey, hubspotId));
+      expect([res.statusCode, JSON.parse(res.body!).error.code]).toEqual([404, 'integration_not_found']);
+      expect(invocations()).toEqual([]);
+    });
+
+    it('answers 502 worker_unavailable when the worker throws, is throttled or is not there, without any detail', async () => {
+      const { handler } = await import('../../functions/test-connection');
+      for (const mode of ['throws', 'throttled', 'missing'] as const) {
+        invoked = mode;
+        const res = await handler(testEvent(apiKey, hubspotId));
+        expect([mode, res.statusCode, JSON.parse(res.body!).error.code]).toEqual([mode, 502, 'worker_unavailable']);
+        for (const leak of ['hunter2', 'ECONNREFUSED', '10.0.0.5', 'Rate exceeded', 'not found', 'workerHubspot']) expect([mode, res.body!.includes(leak)]).toEqual([mode, false]);
+      }
+      expect(invocations()).toHaveLength(3);
+    });
+
+    it('has the flow worker test every type without a worker of its own: it carries their code', async () => {
+      const store = new IntegrationStore(db);
+      const now = new Date().toISOString();
+      const { handler } = await import('../../functions/test-connection');
+      const noWorker = specs.filter((s) => !syncsFromSource(s));
+      expect(noWorker.map((s) => s.type)).toEqual(expect.arrayContaining(['slack', 'file']));
+      for (const spec of noWorker) {
+        const id = `01jnoworker${spec.type.replace(/_/g, '').padEnd(15, '0').slice(0, 15)}`;
+        // A config no destination accepts fails its test before any network; file's opens nothing and answers ok. An
+        // answer at all (not 404 not_found) proves the flow worker carries the connector.
+        await store.create({ id, tenantId, name: spec.type, type: spec.type, config: spec.imported ? { idColumn: 'id' } : {}, status: 'active', syncInterval: 60, lastSync: null, nextSyncAt: null, errorMessage: null, consecutiveFailures: 0, createdAt: now, updatedAt: now, version: 1 });
+        const res = await handler(testEvent(apiKey, id));
+        expect([spec.type, res.statusCode, invocations().at(-1)?.FunctionName]).toEqual([spec.type, 200, 'switchboard-dev-workerFlows']);
+        expect([spec.type, JSON.parse(res.body!)]).toEqual([spec.type, { ok: spec.imported === true, message: expect.any(String), latencyMs: expect.any(Number) }]);
+      }
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 
@@ -32,4 +33,25 @@ export function fakeSqs(sent: Array<{ QueueUrl?: string; bodies: unknown[] }> = 
     return { Successful: (input.Entries ?? []).map((e: { Id?: string }) => ({ Id: e.Id, MessageId: 'm', MD5OfMessageBody: 'x' })), Failed: [] };
   });
   return sqs;
+}
+
+/**
+ * Lambda's Invoke (RequestResponse) as it reaches a function: the payload crosses as JSON to the handler `route`
+ * gives for the function name (none: ResourceNotFoundException), and a handler that throws is a FunctionError with
+ * Lambda's error payload (its message included, as Lambda sends it).
+ */
+export function fakeLambda(route: (functionName: string) => Promise<((event: never, context: never) => Promise<unknown>) | undefined>) {
+  const lambda = mockClient(LambdaClient);
+  const json = (v: unknown) => new Uint8Array(Buffer.from(JSON.stringify(v ?? null)));
+  lambda.on(InvokeCommand).callsFake(async (input: { FunctionName: string; Payload: string | Uint8Array }) => {
+    const handler = await route(input.FunctionName);
+    if (!handler) throw Object.assign(new Error(`Function not found: ${input.FunctionName}`), { name: 'ResourceNotFoundException' });
+    try {
+      const answer = await handler(JSON.parse(Buffer.from(input.Payload).toString('utf8')) as never, { getRemainingTimeInMillis: () => 900_000, functionName: input.FunctionName } as never);
+      return { StatusCode: 200, Payload: json(answer) };
+    } catch (err) {
+      return { StatusCode: 200, FunctionError: 'Unhandled', Payload: json({ errorType: (err as Error).name, errorMessage: (err as Error).message, trace: [] }) };
+    }
+  });
+  return lambda;
 }
