@@ -3,8 +3,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DecryptCommand, GenerateDataKeyCommand } from '@aws-sdk/client-kms';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { fakeKms, fakeSqs } from '../helpers/aws-fakes';
+import { fakeKms, fakeLambda, fakeSqs } from '../helpers/aws-fakes';
 import { resetConfig } from '../../shared/config';
 import { startDynalite } from '../../shared/local/dynamo';
 import { createDb, ensureTable } from '../../shared/store/db';
@@ -12,11 +13,12 @@ import { TenantStore } from '../../shared/store/tenants';
 import { coreResources, type Statement } from './cfn';
 
 /**
- * The split between the public `webhooks` function and the `settings` function, checked on behaviour: each
- * Lambda entry runs with the deployed wiring (DynamoDB on a local server; KMS and SQS as aws-sdk-client-mock
- * fakes, having no local server here), and every KMS and SQS action it sends must be one its role in
- * resources/core.js allows. So a settings route that starts opening a secret, or a receive path that starts
- * sealing, fails here before it fails in AWS with AccessDenied.
+ * The split between the public `webhooks` function and the `settings` function, and testConnection's handing the
+ * test to a worker, checked on behaviour: each Lambda entry runs with the deployed wiring (DynamoDB on a local
+ * server; KMS, SQS and Lambda as aws-sdk-client-mock fakes, having no local server here), and every KMS, SQS and
+ * Lambda action it sends must be one its role in resources/core.js allows. So a settings route that starts opening
+ * a secret, a receive path that starts sealing, or a connection test that opens secrets itself, fails here before it
+ * fails in AWS with AccessDenied.
  */
 
 type Handler = (event: unknown) => Promise<{ statusCode: number; body?: string }>;
@@ -26,6 +28,7 @@ const ACTION_OF = new Map<unknown, string>([
   [GenerateDataKeyCommand, 'kms:GenerateDataKey'],
   [DecryptCommand, 'kms:Decrypt'],
   [SendMessageBatchCommand, 'sqs:SendMessage'],
+  [InvokeCommand, 'lambda:InvokeFunction'],
 ]);
 
 /** An HTTP API (payload 2.0) event from the sample in events/, for another method, path and body. */
@@ -41,28 +44,32 @@ function httpEvent(method: string, path: string, opts: { apiKey?: string; body?:
   return e;
 }
 
-describe('KMS and SQS actions the webhooks and settings functions send', () => {
+describe('KMS, SQS and Lambda actions the webhooks, settings and testConnection functions send', () => {
   let dyn: Awaited<ReturnType<typeof startDynalite>>;
   const kms = fakeKms();
   const sqs = fakeSqs();
+  // The worker's answer, canned: what the worker itself sends is its own role's business (tests/functions/handlers.test.ts).
+  const lambda = fakeLambda(async () => async () => ({ result: { ok: true, message: 'Connected', latencyMs: 12 } }));
   let apiKey: string;
   let allowed: Record<string, string[]>;
   let api: Handler;
   let settings: Handler;
   let webhooks: Handler;
+  let testConnection: Handler;
   let integrationId: string;
   let secret: string;
 
   /** The IAM actions sent since the last call, sorted and unique; each must be allowed by `fn`'s role. */
-  const sentBy = (fn: 'webhooks' | 'settings'): string[] => {
+  const sentBy = (fn: 'webhooks' | 'settings' | 'testConnection'): string[] => {
     const sent = sentActions();
     expect(sent.filter((a) => !allowed[fn].includes(a))).toEqual([]);
     return sent;
   };
   const sentActions = (): string[] => {
-    const calls = [...kms.calls(), ...sqs.calls()].map((c) => ACTION_OF.get((c.args[0] as object).constructor) ?? `unexpected:${(c.args[0] as object).constructor.name}`);
+    const calls = [...kms.calls(), ...sqs.calls(), ...lambda.calls()].map((c) => ACTION_OF.get((c.args[0] as object).constructor) ?? `unexpected:${(c.args[0] as object).constructor.name}`);
     kms.resetHistory();
     sqs.resetHistory();
+    lambda.resetHistory();
     return [...new Set(calls)].sort();
   };
 
@@ -76,6 +83,7 @@ describe('KMS and SQS actions the webhooks and settings functions send', () => {
       TABLE_NAME: 'switchboard-kms-usage',
       KMS_KEY_ID: 'arn:aws:kms:us-east-1:123456789012:key/test',
       QUEUE_URL_PREFIX: 'https://sqs.us-east-1.amazonaws.com/123456789012/switchboard-dev-',
+      FUNCTION_NAME_PREFIX: 'switchboard-dev-',
       EXPORT_BUCKET: 'switchboard-dev-exports',
       PUBLIC_BASE_URL: 'https://abc123.execute-api.us-east-1.amazonaws.com',
       ALLOW_LOOPBACK_TARGETS: 'true',
@@ -91,11 +99,12 @@ describe('KMS and SQS actions the webhooks and settings functions send', () => {
       (roles[roleId].Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>)
         .flatMap((p) => p.PolicyDocument.Statement)
         .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
-    allowed = { webhooks: actionsOf('WebhooksRole'), settings: actionsOf('SettingsRole') };
+    allowed = { webhooks: actionsOf('WebhooksRole'), settings: actionsOf('SettingsRole'), testConnection: actionsOf('TestConnectionRole') };
 
     api = (await import('../../functions/api')).handler as unknown as Handler;
     settings = (await import('../../functions/settings')).handler as unknown as Handler;
     webhooks = (await import('../../functions/webhooks')).handler as unknown as Handler;
+    testConnection = (await import('../../functions/test-connection')).handler as unknown as Handler;
     const created = await api(httpEvent('POST', '/api/integrations', { apiKey, body: JSON.stringify({ name: 'Orders', type: 'custom_api', config: { baseUrl: 'http://127.0.0.1:9', testPath: '/ping' } }) }));
     expect(created.statusCode).toBe(201);
     integrationId = JSON.parse(created.body!).id;
@@ -104,6 +113,7 @@ describe('KMS and SQS actions the webhooks and settings functions send', () => {
   afterAll(async () => {
     kms.restore();
     sqs.restore();
+    lambda.restore();
     await dyn.close();
   });
 
@@ -141,6 +151,13 @@ describe('KMS and SQS actions the webhooks and settings functions send', () => {
     const res = await webhooks(httpEvent('POST', `/webhooks/generic/${integrationId}`, { body, headers: { 'content-type': 'application/json', 'x-signature': signature, 'x-timestamp': String(ts) } }));
     expect(res.statusCode).toBe(202);
     expect(sentBy('webhooks')).toEqual(['kms:Decrypt', 'sqs:SendMessage']);
+  });
+
+  it('testConnection: invokes the worker, which opens the secrets; it sends nothing else, no KMS action', async () => {
+    sentActions();
+    const res = await testConnection(httpEvent('POST', `/api/integrations/${integrationId}/test`, { apiKey }));
+    expect([res.statusCode, JSON.parse(res.body!)]).toEqual([200, { ok: true, message: 'Connected', latencyMs: 12 }]);
+    expect(sentBy('testConnection')).toEqual(['lambda:InvokeFunction']);
   });
 
   it('each function serves only its own routes', async () => {
