@@ -89,6 +89,8 @@ const SDK_VARIANT = ['api', 'scheduler', 'workers/hubspot'];
 export async function benchBundles(runs = 5, only?: string[]): Promise<{ externals: string[]; entries: Record<string, BundleFigures> }> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bundles-'));
   const out: Record<string, BundleFigures> = {};
+  // The api function bundles the OpenAPI document `npm run build` writes, as `npm run package` builds it first.
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/openapi.ts'], { cwd: ROOT, stdio: 'ignore' });
   const externals = excluded();
   const bundle = (entry: string, outfile: string, external: string[]) =>
     build({ entryPoints: [join(ROOT, entry)], bundle: true, platform: 'node', target: 'node22', minify: true, keepNames: true, format: 'cjs', supported: { 'dynamic-import': false }, external, outfile, logLevel: 'error', metafile: true });

@@ -7,7 +7,8 @@ import { sendDueSummaries } from '../shared/notify/summary';
 import { queueDueDailyReports } from '../shared/handlers/daily-reports';
 
 const app = lazyApp({});
-const api = createApiHandler(app, summaryRoutes);
+export const routes = summaryRoutes;
+const api = createApiHandler(app, routes);
 
 /**
  * EventBridge cron(0 * * * ? *): yesterday's runs, records changed and failures, queued to the subscribed channels

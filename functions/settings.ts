@@ -3,10 +3,12 @@ import { lazyApp } from '../shared/handlers/lazy';
 import { notificationRoutes } from '../shared/api/notifications';
 import { webhookSettingsRoutes } from '../shared/api/webhooks';
 import { specs } from '../shared/connectors/specs';
+import type { App } from '../shared/services/app';
 
 /**
  * The tenant-authenticated webhook and notification settings (`GET|PUT /api/integrations/{id}/webhook`,
  * `GET /api/integrations/{id}/events`, `/api/notifications/*`): they seal new secrets (kms:GenerateDataKey) and
  * open none, and enqueue nothing.
  */
-export const handler = createApiHandler(lazyApp({ specs }), (app) => [...webhookSettingsRoutes(app), ...notificationRoutes(app)]);
+export const routes = (app: App) => [...webhookSettingsRoutes(app), ...notificationRoutes(app)];
+export const handler = createApiHandler(lazyApp({ specs }), routes);

@@ -8,4 +8,5 @@ import { specs } from '../shared/connectors/specs';
  * settings routes that seal new secrets live in functions/settings.ts, so this public function's role can
  * open secrets (kms:Decrypt) but never seal them (no kms:GenerateDataKey).
  */
-export const handler = createApiHandler(lazyApp({ specs }), webhookRoutes);
+export const routes = webhookRoutes;
+export const handler = createApiHandler(lazyApp({ specs }), routes);

@@ -1,11 +1,15 @@
 'use strict';
 /**
- * The non-worker functions' roles and alarms, and the webhooks, settings and daily summary functions (api,
- * testConnection and scheduler are declared in serverless.yml itself).
+ * The non-worker functions' roles and alarms, and the HTTP API's functions but testConnection, the webhooks and
+ * the daily summary (testConnection and scheduler are declared in serverless.yml itself). Each tenant HTTP
+ * function's API Gateway routes are read from its own router (resources/sso.js routedEvents).
  *
  * Who may do what (least privilege, one role per function):
- * - api: DynamoDB, SendMessage to the worker queues, kms:GenerateDataKey (seals secrets on create/patch),
- *   S3 objects under exports/ of the export bucket; never kms:Decrypt, never receives from a queue.
+ * - api: DynamoDB, SendMessage to the worker queues, kms:GenerateDataKey (seals secrets on create/patch);
+ *   never kms:Decrypt, never receives from a queue.
+ * - apiFlows: DynamoDB, SendMessage to the flows queue (manual runs and retries). No KMS: flows hold no secret.
+ * - apiBulk: DynamoDB, S3 objects under exports/ of the export bucket. No KMS, no SQS: an import writes records
+ *   (realtime flows see them through the table's stream).
  * - testConnection: DynamoDB (authenticates, loads the integration), lambda:InvokeFunction on the functions that
  *   run connection tests (the sync workers and the flow worker), which open the secrets. No KMS.
  * - scheduler: DynamoDB, SendMessage. No KMS at all.
@@ -25,24 +29,41 @@ const { naming, dynamoStatement, kmsStatement, sendStatement, invokeStatement, l
 /** What a stream consumer needs on the table's stream. */
 const STREAM_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
 const { queueIds, testerIds } = require('./workers');
-const { httpEvents } = require('./sso');
+const { routedEvents } = require('./sso');
 
 /** Multipart upload (PutObject covers its create, part and complete calls), its abort, and the presigned GET. */
 const EXPORT_ACTIONS = ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'];
 
 /** Functions declared in serverless.yml. */
-const STATIC = ['api', 'testConnection', 'scheduler'];
+const STATIC = ['testConnection', 'scheduler'];
 
-/** The HTTP API routes of the settings function (method, path). */
-const SETTINGS_ROUTES = [
-  ['GET', '/api/integrations/{id}/webhook'],
-  ['PUT', '/api/integrations/{id}/webhook'],
-  ['GET', '/api/integrations/{id}/events'],
-  ['ANY', '/api/notifications/{proxy+}'],
-];
+/** The functions whose HTTP routes are their routers' paths, with the routes each gets beyond those: every other /api path goes to api (a 404). */
+const ROUTED = { api: [['ANY', '/api/{proxy+}']], apiFlows: [], apiBulk: [], settings: [], dailySummary: [] };
 
 /** Functions declared here. */
 const DECLARED = {
+  api: {
+    handler: 'functions/api.handler',
+    description: 'HTTP API (integrations, sync requests, runs, data, metrics, keys, people, sign-in); no connector code',
+    role: 'ApiRole',
+    timeout: 29,
+    memorySize: 512,
+  },
+  apiFlows: {
+    handler: 'functions/api-flows.handler',
+    description: 'HTTP API: flows, their runs, deliveries, assignments and reports',
+    role: 'ApiFlowsRole',
+    timeout: 29,
+    memorySize: 512,
+  },
+  apiBulk: {
+    handler: 'functions/api-bulk.handler',
+    description: 'HTTP API: exports and imports of records (file parsers, S3)',
+    role: 'ApiBulkRole',
+    timeout: 29,
+    memorySize: 512,
+    environment: { EXPORT_BUCKET: { Ref: 'ExportBucket' } },
+  },
   webhooks: {
     handler: 'functions/webhooks.handler',
     description: 'Inbound webhooks: verify the signature, dedupe, enqueue, answer fast',
@@ -58,9 +79,7 @@ const DECLARED = {
     role: 'SettingsRole',
     timeout: 29,
     memorySize: 512,
-    // shared/api/webhooks.ts webhookSettingsRoutes, shared/api/notifications.ts; API Gateway prefers these
-    // exact routes over `ANY /api/{proxy+}`.
-    events: SETTINGS_ROUTES.map(([method, path]) => ({ httpApi: { method, path } })),
+    // shared/api/webhooks.ts webhookSettingsRoutes, shared/api/notifications.ts (ROUTED).
   },
   dailySummary: {
     handler: 'functions/daily-summary.handler',
@@ -70,7 +89,7 @@ const DECLARED = {
     memorySize: 512,
     // Every hour: each channel names its hour and zone (default 07:00 UTC, shared/notify/summary.ts); and one tenant's on demand, here
     // rather than on settings because it queues to the notifications queue, which settings may not.
-    events: [{ schedule: { rate: ['cron(0 * * * ? *)'] } }, { httpApi: { method: 'POST', path: '/api/notifications/summary' } }],
+    events: [{ schedule: { rate: ['cron(0 * * * ? *)'] } }],
   },
 };
 
@@ -98,23 +117,24 @@ DECLARED.flowDispatch = {
   ],
 };
 
-/** `functions:` fragment; the tenant routes of settings and dailySummary get their /sso twins when an IdP is set. */
+/** `functions:` fragment; the routed functions' tenant routes get their /sso twins when an IdP is set. */
 async function functions({ resolveVariable }) {
-  const settings = await httpEvents(SETTINGS_ROUTES)({ resolveVariable });
-  const summary = await httpEvents([['POST', '/api/notifications/summary']])({ resolveVariable });
-  return {
-    ...DECLARED,
-    settings: { ...DECLARED.settings, events: settings },
-    dailySummary: { ...DECLARED.dailySummary, events: [...DECLARED.dailySummary.events.filter((e) => !e.httpApi), ...summary] },
-  };
+  const out = { ...DECLARED };
+  for (const [key, extra] of Object.entries(ROUTED)) {
+    const http = await routedEvents(DECLARED[key].handler, extra)({ resolveVariable });
+    out[key] = { ...DECLARED[key], events: [...(DECLARED[key].events ?? []), ...http] };
+  }
+  return out;
 }
 
 async function resources({ resolveVariable }) {
   const { prefix } = await naming(resolveVariable);
   const queues = queueIds();
   const statements = {
+    api: [dynamoStatement(), sendStatement(queues), kmsStatement(['kms:GenerateDataKey'])],
+    apiFlows: [dynamoStatement(), sendStatement([flowsWorkerEntry().queueId])],
     // S3: uploads large exports and signs their GET URLs (shared/bulk/deliver.ts), under exports/ only.
-    api: [dynamoStatement(), sendStatement(queues), kmsStatement(['kms:GenerateDataKey']), { Effect: 'Allow', Action: EXPORT_ACTIONS, Resource: { 'Fn::Sub': '${ExportBucket.Arn}/exports/*' } }],
+    apiBulk: [dynamoStatement(), { Effect: 'Allow', Action: EXPORT_ACTIONS, Resource: { 'Fn::Sub': '${ExportBucket.Arn}/exports/*' } }],
     testConnection: [dynamoStatement(), invokeStatement(testerIds())],
     scheduler: [dynamoStatement(), sendStatement(queues)],
     webhooks: [dynamoStatement(), sendStatement(queues), kmsStatement(['kms:Decrypt'])],
@@ -147,4 +167,4 @@ async function resources({ resolveVariable }) {
   return { Resources, Outputs: { AlarmTopicArn: { Description: 'Subscribe to receive alarms', Value: { Ref: 'AlarmTopic' } } } };
 }
 
-module.exports = { functions, resources, SETTINGS_ROUTES };
+module.exports = { functions, resources };

@@ -9,6 +9,8 @@
  * osls calls each export with `{ resolveVariable }`.
  */
 
+const { loadTs } = require('./lib');
+
 const SSO_PREFIX = '/sso';
 
 async function issuerOf(resolveVariable) {
@@ -34,8 +36,20 @@ function httpEvents(routes) {
   };
 }
 
-/** The routes of the two HTTP functions serverless.yml declares. */
-const API_ROUTES = [['ANY', '/api/{proxy+}']];
+/**
+ * The httpApi events of an HTTP function, read from the router its handler builds (the `routes` its module
+ * exports beside `handler`), so API Gateway cannot send a path to a function that does not serve it: `ANY` on
+ * every path the router serves (its router answers a method it does not take with a 405, as one function
+ * serving all of them did), plus `extra` routes. HTTP API picks the most specific route, so these exact paths
+ * win over the api function's `ANY /api/{proxy+}` (tests/deploy/template.test.ts checks every route).
+ */
+function routedEvents(handler, extra = []) {
+  const { routes } = loadTs(handler.replace(/\.handler$/, '.ts'));
+  const paths = [...new Set(loadTs('shared/api/route-keys.ts').routeKeys(routes).map(([, path]) => path))];
+  return httpEvents([...paths.map((path) => ['ANY', path]), ...extra]);
+}
+
+/** testConnection, declared in serverless.yml. */
 const TEST_CONNECTION_ROUTES = [['POST', '/api/integrations/{id}/test']];
 
-module.exports = { SSO_PREFIX, authorizers, httpEvents, apiEvents: httpEvents(API_ROUTES), testConnectionEvents: httpEvents(TEST_CONNECTION_ROUTES) };
+module.exports = { SSO_PREFIX, authorizers, httpEvents, routedEvents, testConnectionEvents: httpEvents(TEST_CONNECTION_ROUTES) };

@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { config } from '../config';
 import type { App } from '../services/app';
 import { flowRoutes } from './flows';
 import { apiKeyRoutes } from './keys';
@@ -12,6 +11,7 @@ import { errorCodes, MAX_PARAM_LENGTH, replies, type Route, type RouteReply } fr
 import { integrationRoutes } from './routes';
 import { bulkRoutes } from './bulk';
 import { connectionTestRoutes } from './test-route';
+import { openApiRoute, signInScheme } from './openapi-route';
 import { webhookRoutes, webhookSettingsRoutes } from './webhooks';
 
 /** The body every error answers with (shared/api/middleware.ts builds it from an AppError). */
@@ -49,20 +49,8 @@ export function publicRoutes(app: App): Route[] {
   ];
 }
 
-/** `GET /api/openapi.json`, unauthenticated: the contract is public, the data behind it is not. */
-export function openApiRoutes(app: App): Route[] {
-  let doc: object | undefined;
-  return [
-    {
-      method: 'GET',
-      path: '/api/openapi.json',
-      auth: false,
-      summary: 'This OpenAPI 3.1 document',
-      responses: { 200: { description: 'The document', body: () => z.record(z.string(), z.unknown()) } },
-      handle: async () => ({ status: 200, body: (doc ??= openApiDocument(publicRoutes(app))) }),
-    },
-  ];
-}
+/** `GET /api/openapi.json` built from the route tables on the first request: the local stack and the tests. */
+export const openApiRoutes = (app: App): Route[] => openApiRoute(() => openApiDocument(publicRoutes(app)));
 
 // What the caller sends is the schema's input side (defaults optional, coerced query strings as declared); what
 // we answer, its output side.
@@ -134,15 +122,6 @@ function operation(r: Route, named: Record<string, unknown>): Record<string, unk
       '5XX': { description: 'internal_error: our fault, with a requestId to quote', content: { 'application/json': { schema: errorRef } } },
     },
   };
-}
-
-/** People's sign-in: the configured OIDC provider, else a bearer JWT (the local stack's dev sign-in). */
-function signInScheme(): object {
-  const issuer = config().OIDC_ISSUER;
-  const description = 'A person signed in: the tenant and the role (admin changes things, viewer only reads) come from the token. Under /sso/api in AWS.';
-  return issuer
-    ? { type: 'openIdConnect', openIdConnectUrl: `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`, description }
-    : { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description };
 }
 
 /** An API key or a sign-in token. */

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import Ajv2020 from 'ajv/dist/2020';
@@ -11,6 +12,9 @@ import { timestampedSignature } from '../../shared/crypto/timestamped';
 import { API_ERRORS, AppError, NotFoundError } from '../../shared/errors';
 import { openApiDocument, publicRoutes } from '../../shared/api/openapi';
 import { checkError, checkReply, MAX_PARAM_LENGTH, type Route } from '../../shared/api/router';
+import { openApiRoute } from '../../shared/api/openapi-route';
+import { jsonResult } from '../../shared/api/middleware';
+import { withEnv } from '../auth/helpers';
 import { api, type Reply } from '../helpers/http';
 import type { TestStack } from '../helpers/stack';
 import { startHubspotSandbox, type HubspotSandbox } from '../sandboxes/hubspot';
@@ -130,10 +134,26 @@ describe('GET /api/openapi.json', () => {
     expect(JSON.stringify(doc)).not.toContain('#/$defs/');
   });
 
-  it('is what `npm run build` writes to its file', async () => {
+  it('is what `npm run build` writes to its file, and byte for byte what the deployed api function serves from the compressed copy beside it', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'sb-openapi-')), 'openapi.json');
     await promisify(execFile)('npx', ['tsx', 'scripts/openapi.ts', out], { cwd: join(__dirname, '../..') });
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(doc);
+    const served = await (await fetch(`${stack.url}/api/openapi.json`)).text();
+    const built = JSON.parse(brotliDecompressSync(Buffer.from(JSON.parse(readFileSync(join(dirname(out), 'openapi.br.json'), 'utf8')) as string, 'base64')).toString('utf8')) as object;
+    const [route] = openApiRoute(() => built);
+    expect(jsonResult(200, (await route.handle({} as never)).body).body).toBe(served);
+  });
+
+  it("serves a built document with the stage's sign-in provider, which the build did not know", async () => {
+    const restore = withEnv({ OIDC_ISSUER: 'https://idp.example.com/pool/', OIDC_AUDIENCE: 'client' });
+    try {
+      const [route] = openApiRoute(() => structuredClone(doc));
+      const served = (await route.handle({} as never)).body as Doc & { components: { securitySchemes: Record<string, unknown> } };
+      expect(served.components.securitySchemes.signIn).toEqual(expect.objectContaining({ type: 'openIdConnect', openIdConnectUrl: 'https://idp.example.com/pool/.well-known/openid-configuration' }));
+      expect(Object.keys(served.components.securitySchemes)).toEqual(['apiKey', 'signIn']);
+    } finally {
+      restore();
+    }
   });
 
   it('gives each operation its own operationId, and the validator catches a templated path parameter left undeclared', async () => {

@@ -98,6 +98,33 @@ export function routeTarget(t: Template, routeKey: string): string | undefined {
   return refOf(integration?.Properties.IntegrationUri);
 }
 
+/**
+ * The route key HTTP API picks for a request (`GET`, `/api/flows/x1`) among `keys`: a full match before a greedy
+ * `{proxy+}` one, then the most literal segments, then the request's own method before ANY; among greedy
+ * matches, the longest prefix.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html#http-api-develop-routes.evaluation
+ */
+export function selectRoute(keys: string[], method: string, path: string): string | undefined {
+  const segs = path.split('/').slice(1);
+  const score = (key: string): number[] | undefined => {
+    const [m, p] = key.split(' ');
+    if (m !== 'ANY' && m !== method) return undefined;
+    const route = p.split('/').slice(1);
+    const greedy = route.at(-1)?.endsWith('+}') ?? false;
+    const fixed = greedy ? route.slice(0, -1) : route;
+    if (greedy ? segs.length <= fixed.length : segs.length !== fixed.length) return undefined;
+    if (!fixed.every((r, i) => /^\{\w+\}$/.test(r) || r === segs[i])) return undefined;
+    return [greedy ? 0 : 1, fixed.filter((r) => !r.startsWith('{')).length, fixed.length, m === method ? 1 : 0];
+  };
+  const ranked = keys.flatMap((k) => (score(k) ? [{ k, s: score(k)! }] : []));
+  // Higher scores first, compared left to right.
+  const order = (a: number[], b: number[]) => {
+    const i = a.findIndex((x, j) => x !== b[j]);
+    return i < 0 ? 0 : b[i] - a[i];
+  };
+  return ranked.sort((x, y) => order(x.s, y.s))[0]?.k;
+}
+
 /** Every HTTP API route key integrated with the function of logical id `fnId`, sorted. */
 export const routesTo = (t: Template, fnId: string): string[] =>
   ofType(t, 'AWS::ApiGatewayV2::Route')
@@ -113,15 +140,21 @@ export function roleOf(t: Template, fn: Resource): [string, Resource] {
 }
 
 /**
- * `resources/core.js`'s `resources` fragment as osls resolves it, without osls. Run in a plain node child:
- * core.js loads the registry through tsx, whose loader does not run inside jest's module system.
+ * A `resources/core.js` fragment (`resources`, `functions`) as osls resolves it with these variables (others
+ * empty), without osls. Run in a plain node child: core.js loads TypeScript (the registry, the functions' route
+ * tables) through tsx, whose loader does not run inside jest's module system.
  */
-export function coreResources(service = SERVICE, stage = STAGE): Template {
+function coreFragment(fragment: 'resources' | 'functions', vars: Record<string, string>): unknown {
   const script = `require(${JSON.stringify(join(ROOT, 'resources/core.js'))})
-    .resources({ resolveVariable: async (v) => ({ 'self:service': ${JSON.stringify(service)}, 'sls:stage': ${JSON.stringify(stage)} })[v] })
+    .${fragment}({ resolveVariable: async (v) => (${JSON.stringify(vars)})[v] ?? '' })
     .then((r) => process.stdout.write(JSON.stringify(r)), (e) => { console.error(e); process.exit(1); });`;
-  return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8', maxBuffer: 32 * 1024 * 1024 })) as Template;
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8', maxBuffer: 32 * 1024 * 1024 }));
 }
+
+export const coreResources = (service = SERVICE, stage = STAGE): Template => coreFragment('resources', { 'self:service': service, 'sls:stage': stage }) as Template;
+
+/** The `functions` fragment with these stage parameters (`oidcIssuer`…). */
+export const coreFunctions = (params: Record<string, string> = {}): unknown => coreFragment('functions', Object.fromEntries(Object.entries(params).map(([k, v]) => [`param:${k}`, v])));
 
 /** Zip file names and sizes in `.serverless/`. */
 export function zips(): Array<{ name: string; bytes: number }> {

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { ConnectorSpec } from '../../shared/connectors/types';
-import { coreResources, type Statement, type Template } from './cfn';
+import { coreFunctions, coreResources, type Statement, type Template } from './cfn';
 
 /**
  * resources/workers.js without osls: a connector declared in the registry becomes a worker, a queue, a DLQ,
@@ -25,16 +25,12 @@ interface Workers {
   buildResources(entries: WorkerEntry[], prefix: string): { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
 }
 type Resolve = { resolveVariable: (v: string) => Promise<string | undefined> };
-interface Core {
-  functions(r: Resolve): Promise<Record<string, { handler: string; role: string; events: Array<{ httpApi?: { method: string; path: string } }> }>>;
-}
+type Functions = Record<string, { handler: string; role: string; events: Array<{ httpApi?: { method: string; path: string; authorizer?: { name: string } } }> }>;
 // Plain CommonJS read by osls; typed here by what the test uses.
 const lib = require('../../resources/lib') as Lib;
 const workers = require('../../resources/workers') as Workers;
-const core = require('../../resources/core') as Core;
 const sso = require('../../resources/sso') as {
   authorizers(r: Resolve): Promise<Record<string, unknown>>;
-  apiEvents(r: Resolve): Promise<Array<{ httpApi: { method: string; path: string; authorizer?: { name: string } } }>>;
 };
 /** osls's variable resolver for the stage parameters given (others empty, as their defaults). */
 const params = (p: Record<string, string> = {}): Resolve => ({ resolveVariable: async (v) => p[v.replace(/^param:/, '')] ?? '' });
@@ -99,11 +95,11 @@ describe('resources/core.js', () => {
   };
   const routes = (events: Array<{ httpApi?: { method: string; path: string } }>) => events.map((e) => `${e.httpApi!.method} ${e.httpApi!.path}`).sort();
 
-  it('routes the webhook and notification settings to the settings function, and only the receivers to webhooks', async () => {
-    const fns = await core.functions(params());
+  it('routes each path of the webhook and notification settings to the settings function, and only the receivers to webhooks', async () => {
+    const fns = coreFunctions() as Functions;
     expect(fns.settings).toMatchObject({ handler: 'functions/settings.handler', role: 'SettingsRole' });
     expect(routes(fns.settings.events)).toEqual(
-      ['ANY /api/notifications/{proxy+}', 'GET /api/integrations/{id}/events', 'GET /api/integrations/{id}/webhook', 'PUT /api/integrations/{id}/webhook'],
+      ['ANY /api/integrations/{id}/events', 'ANY /api/integrations/{id}/webhook', 'ANY /api/notifications/channels', 'ANY /api/notifications/channels/{id}', 'ANY /api/notifications/deliveries'],
     );
     expect(fns.webhooks).toMatchObject({ handler: 'functions/webhooks.handler', role: 'WebhooksRole' });
     expect(routes(fns.webhooks.events)).toEqual(['POST /webhooks/{proxy+}']);
@@ -129,20 +125,18 @@ describe('resources/sso.js', () => {
 
   it('without an issuer: API keys only, no authorizer and no /sso routes', async () => {
     expect(await sso.authorizers(params())).toEqual({});
-    expect(await sso.apiEvents(params())).toEqual([{ httpApi: { method: 'ANY', path: '/api/{proxy+}' } }]);
-    const fns = await core.functions(params());
+    const fns = coreFunctions() as Functions;
+    expect(fns.api.events.map((e) => e.httpApi)).toContainEqual({ method: 'ANY', path: '/api/{proxy+}' });
+    expect(fns.api.events.filter((e) => e.httpApi!.path.startsWith('/sso/'))).toEqual([]);
     expect(fns.dailySummary.events.filter((e) => e.httpApi).map((e) => e.httpApi!.path)).toEqual(['/api/notifications/summary']);
   });
 
   it('with an issuer: the JWT authorizer from the stage parameters, and /sso twins of every route behind it', async () => {
     expect(await sso.authorizers(params(idp))).toEqual({ sso: { type: 'jwt', identitySource: '$request.header.Authorization', issuerUrl: idp.oidcIssuer, audience: [idp.oidcAudience] } });
-    expect(await sso.apiEvents(params(idp))).toEqual([
-      { httpApi: { method: 'ANY', path: '/api/{proxy+}' } },
-      { httpApi: { method: 'ANY', path: '/sso/api/{proxy+}', authorizer: { name: 'sso' } } },
-    ]);
-    const fns = await core.functions(params(idp));
+    const fns = coreFunctions(idp) as Functions;
+    expect(fns.api.events.map((e) => e.httpApi)).toEqual(expect.arrayContaining([{ method: 'ANY', path: '/api/{proxy+}' }, { method: 'ANY', path: '/sso/api/{proxy+}', authorizer: { name: 'sso' } }]));
     const http = (fn: { events: Array<{ httpApi?: { path: string } }> }) => fn.events.flatMap((e) => (e.httpApi ? [e.httpApi.path] : []));
-    for (const fn of [fns.settings, fns.dailySummary]) {
+    for (const fn of [fns.api, fns.apiFlows, fns.apiBulk, fns.settings, fns.dailySummary]) {
       const plain = http(fn).filter((p) => !p.startsWith('/sso/'));
       expect(http(fn).filter((p) => p.startsWith('/sso/')).sort()).toEqual(plain.map((p) => `/sso${p}`).sort());
     }

@@ -12,6 +12,10 @@ import { FLOWS_QUEUE, NOTIFY_QUEUE } from '../../shared/queue/types';
 import { testerOf } from '../../shared/services/test-in-worker';
 import { tableDefinition } from '../../shared/store/db';
 import { DASHBOARD_HEADERS } from '../../shared/local/static';
+import { publicRoutes } from '../../shared/api/openapi';
+import { inertApp, routeKeys } from '../../shared/api/route-keys';
+import type { Route } from '../../shared/api/router';
+import type { App } from '../../shared/services/app';
 import {
   OUT,
   PREFIX,
@@ -26,6 +30,7 @@ import {
   roleOf,
   routeTarget,
   routesTo,
+  selectRoute,
   runPackage,
   statementsOf,
   zipEntries,
@@ -197,6 +202,14 @@ describe('least privilege', () => {
     expect(allows(api, 'sqs:DeleteMessage')).toBe(false);
   });
 
+  it('lets the flows API queue flow runs alone, and the bulk API no queue and no key', () => {
+    const flows = role('apiFlows');
+    const sends = statementsOf(flows).filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => a.startsWith('sqs:')));
+    expect(sends.map((s) => [s.Action, resourcesOf(s).map(refOf)])).toEqual([[['sqs:SendMessage'], [refOf(lambdaEventQueue(workerKey(FLOWS_QUEUE)))]]]);
+    expect(actionsOf(flows).filter((a) => a.startsWith('kms:') || a.startsWith('s3:'))).toEqual([]);
+    expect(actionsOf(role('apiBulk')).filter((a) => /^(kms|sqs):/.test(a))).toEqual([]);
+  });
+
   it('gives the scheduler no KMS action at all', () => {
     const scheduler = role('scheduler');
     expect(actionsOf(scheduler).filter((a) => a.startsWith('kms:'))).toEqual([]);
@@ -235,12 +248,12 @@ describe('least privilege', () => {
     }
   });
 
-  it('gives Athena, Glue and S3 to the salespro worker only, and the API its export objects alone', () => {
+  it('gives Athena, Glue and S3 to the salespro worker only, and the bulk API function its export objects alone', () => {
     const withAws = roles()
       .filter(({ role: r }) => actionsOf(r).some((a) => /^(athena|glue|s3):/.test(a)))
       .map(({ key }) => key);
-    expect(withAws.sort()).toEqual(['api', workerKey('salespro')].sort());
-    const s3 = statementsOf(role('api')).filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => a.startsWith('s3:')));
+    expect(withAws.sort()).toEqual(['apiBulk', workerKey('salespro')].sort());
+    const s3 = statementsOf(role('apiBulk')).filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => a.startsWith('s3:')));
     expect(s3).toEqual([{ Effect: 'Allow', Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'], Resource: { 'Fn::Sub': '${ExportBucket.Arn}/exports/*' } }]);
     const sp = role(workerKey('salespro'));
     expect(allows(sp, 'athena:StartQueryExecution')).toBe(true);
@@ -295,14 +308,39 @@ describe('export bucket', () => {
     expect(b.Properties.LifecycleConfiguration).toEqual({ Rules: [{ Id: 'ExpireExports', Status: 'Enabled', Prefix: 'exports/', ExpirationInDays: 1, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }] });
     const [, policy] = ofType(t, 'AWS::S3::BucketPolicy').find(([, p]) => refOf(p.Properties.Bucket) === 'ExportBucket')!;
     expect(policy.Properties.PolicyDocument).toMatchObject({ Statement: [{ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] });
-    expect(refOf((lambdaByKey(t, 'api')![1].Properties.Environment as { Variables: Record<string, Json> }).Variables.EXPORT_BUCKET)).toBe('ExportBucket');
+    const bucketOf = (key: string) => refOf((lambdaByKey(t, key)![1].Properties.Environment as { Variables: Record<string, Json> }).Variables.EXPORT_BUCKET);
+    expect(bucketOf('apiBulk')).toBe('ExportBucket');
+    expect(bucketOf('api')).toBeUndefined();
   });
 });
 
 describe('HTTP API and schedule', () => {
-  it('routes POST /api/integrations/{id}/test to testConnection and everything else under /api to api', () => {
-    expect(routeTarget(t, 'POST /api/integrations/{id}/test')).toBe(lambdaByKey(t, 'testConnection')![0]);
-    expect(routeTarget(t, 'ANY /api/{proxy+}')).toBe(lambdaByKey(t, 'api')![0]);
+  it('sends every route of every router, under /api and /sso/api, to the function whose handler serves it; any other /api path to api', () => {
+    const keys = ofType(t, 'AWS::ApiGatewayV2::Route').map(([, r]) => String(r.Properties.RouteKey));
+    const served: string[] = [];
+    for (const [fnId, fn] of ofType(t, 'AWS::Lambda::Function').filter(([id]) => routesTo(t, id).length > 0)) {
+      const { routes } = require(join(ROOT, String(fn.Properties.Handler).replace(/\.handler$/, ''))) as { routes?: (app: App) => Route[] };
+      expect([fnKey(fn), typeof routes]).toEqual([fnKey(fn), 'function']);
+      for (const [method, path] of routeKeys(routes!)) {
+        served.push(`${method} ${path}`);
+        const sent = path.replace(/\{\w+\}/g, '1');
+        for (const p of path.startsWith('/api/') ? [sent, `/sso${sent}`] : [sent]) expect([method, p, routeTarget(t, selectRoute(keys, method, p) ?? '')]).toEqual([method, p, fnId]);
+      }
+    }
+    // Every route of the published contract is deployed, once.
+    expect(served.sort()).toEqual(publicRoutes(inertApp()).map((r) => `${r.method} ${r.path}`).sort());
+    for (const p of ['/api/nothing', '/api/flows/1/nothing', '/sso/api/integrations/1/nothing/1']) expect([p, routeTarget(t, selectRoute(keys, 'GET', p) ?? '')]).toEqual([p, lambdaByKey(t, 'api')![0]]);
+  });
+
+  it('picks routes as HTTP API does: a full match before a greedy one, literal segments before variables, the method before ANY', () => {
+    const keys = ['ANY /api/{proxy+}', 'ANY /api/flows/{id}', 'GET /api/flows/templates', 'ANY /api/flows/templates', 'POST /api/integrations/{id}/test'];
+    expect(selectRoute(keys, 'GET', '/api/flows/templates')).toBe('GET /api/flows/templates');
+    expect(selectRoute(keys, 'PUT', '/api/flows/templates')).toBe('ANY /api/flows/templates');
+    expect(selectRoute(keys, 'GET', '/api/flows/1')).toBe('ANY /api/flows/{id}');
+    expect(selectRoute(keys, 'GET', '/api/flows')).toBe('ANY /api/{proxy+}');
+    expect(selectRoute(keys, 'GET', '/api/integrations/1/test')).toBe('ANY /api/{proxy+}');
+    expect(selectRoute(keys, 'POST', '/api/integrations/1/test')).toBe('POST /api/integrations/{id}/test');
+    expect(selectRoute(keys, 'GET', '/api')).toBeUndefined();
   });
 
   it('runs the scheduler on rate(1 minute)', () => {
@@ -324,7 +362,7 @@ describe('HTTP API and schedule', () => {
     if (settings) {
       expect(settings[1].Properties.Handler).toBe('functions/settings.handler');
       expect(plain(routesTo(t, settings[0]))).toEqual(
-        ['GET /api/integrations/{id}/webhook', 'PUT /api/integrations/{id}/webhook', 'GET /api/integrations/{id}/events', 'ANY /api/notifications/{proxy+}'].sort(),
+        ['ANY /api/integrations/{id}/webhook', 'ANY /api/integrations/{id}/events', 'ANY /api/notifications/channels', 'ANY /api/notifications/channels/{id}', 'ANY /api/notifications/deliveries'].sort(),
       );
       // Seals new webhook and channel secrets; opens none; enqueues nothing.
       const r = roleOf(t, settings[1])[1];
@@ -339,7 +377,7 @@ describe('HTTP API and schedule', () => {
       const rules = ofType(t, 'AWS::Events::Rule').filter(([, r]) => (r.Properties.Targets as Array<{ Arn: unknown }>).some((x) => refOf(x.Arn) === daily[0]));
       expect(rules.map(([, r]) => r.Properties.ScheduleExpression)).toEqual(['cron(0 * * * ? *)']);
       // The summary on demand queues like the schedule, so it is served by the function allowed to queue it.
-      expect(plain(routesTo(t, daily[0]))).toEqual(['POST /api/notifications/summary']);
+      expect(plain(routesTo(t, daily[0]))).toEqual(['ANY /api/notifications/summary']);
       const r = roleOf(t, daily[1])[1];
       // It queues the summaries; the notification worker opens the channels' secrets and delivers.
       expect([allows(r, 'kms:Decrypt'), allows(r, 'sqs:SendMessage'), allows(r, 'kms:GenerateDataKey')]).toEqual([false, true, false]);
@@ -534,9 +572,12 @@ describe('table, key and alarms', () => {
  * 12 KB of every bundle), which costs far less init than the SDK's.
  */
 const BUNDLE_KB: Record<string, number> = {
-  // Every API route's code in one bundle, flows' validation among it (libphonenumber-js, jsonata), and the flow
-  // worker that runs mappings and mail actions: see README, Benchmarks.
-  api: 700,
+  // The API split by what its routes load: integrations, keys, people and the built OpenAPI document; flows'
+  // validation (jsonata, libphonenumber-js); exports and imports (csv-parse). The flow worker runs mappings and
+  // mail actions: see README, Benchmarks.
+  api: 310,
+  apiFlows: 530,
+  apiBulk: 315,
   workerFlows: 650,
   webhooks: 300,
   // Authenticates, loads the integration and invokes its worker: the HTTP functions' common part (261 KB).
@@ -561,6 +602,11 @@ describe('bundles', () => {
   });
 
 
+  it('bundles the OpenAPI document `npm run build` wrote, compressed, into the api function alone', () => {
+    const built = JSON.parse(readFileSync(join(ROOT, '.build', 'openapi.br.json'), 'utf8')) as string;
+    for (const key of ['api', 'apiFlows', 'apiBulk', 'settings']) expect([key, zipText(`${key}.zip`).includes(built)]).toEqual([key, key === 'api']);
+  });
+
   it('zips each function alone, and each worker without other connectors\' drivers', () => {
     const sizes: Record<string, string> = {};
     for (const z of zips()) sizes[z.name] = `${(z.bytes / 1024).toFixed(0)} KB`;
@@ -571,7 +617,7 @@ describe('bundles', () => {
       const handlerFile = `${String(fn.Properties.Handler).replace(/\.handler$/, '')}.js`;
       expect([key, zipEntries(`${key}.zip`)]).toEqual([key, [handlerFile]]);
     }
-    for (const key of ['api', 'scheduler']) {
+    for (const key of ['api', 'apiFlows', 'apiBulk', 'scheduler']) {
       const text = zipText(`${key}.zip`);
       for (const d of Object.keys(FINGERPRINT) as Driver[]) expect([key, d, text.includes(FINGERPRINT[d])]).toEqual([key, d, false]);
     }
@@ -602,11 +648,12 @@ describe('drivers layer', () => {
     for (const d of DRIVERS) expect([d, excluded()]).toEqual([d, expect.arrayContaining([d])]);
   });
 
-  it('goes to exactly the functions that load a driver with a tenant\'s secrets (the API loads nodemailer\'s code path but cannot decrypt)', () => {
+  it('goes to exactly the functions that load a driver with a tenant\'s secrets (the flows API loads nodemailer\'s code path but cannot decrypt)', () => {
     const keys = functionKeys();
     const needing = keys.filter((key) => driversRequired(key).length > 0 && allows(roleOf(t, lambdaByKey(t, key)![1])[1], 'kms:Decrypt'));
     expect(needing.sort()).toEqual([workerKey('database'), workerKey('genius'), workerKey('marketsharp'), workerKey(FLOWS_QUEUE)].sort());
-    expect(driversRequired('api')).toEqual(['nodemailer']);
+    expect(driversRequired('apiFlows')).toEqual(['nodemailer']);
+    expect(driversRequired('api')).toEqual([]);
     for (const key of keys) expect([key, layersOf(key)]).toEqual([key, needing.includes(key) ? [{ Ref: 'DriversLambdaLayer' }] : []]);
   });
 

@@ -93,8 +93,8 @@ describe('Lambda entries with the deployed wiring', () => {
     expect(wrongKey.statusCode).toBe(401);
   });
 
-  it('each HTTP function serves only the routes it names: the public webhooks and the settings functions do not list integrations', async () => {
-    for (const entry of ['webhooks', 'settings', 'test-connection']) {
+  it('each HTTP function serves only the routes it names: only api lists integrations', async () => {
+    for (const entry of ['webhooks', 'settings', 'test-connection', 'api-flows', 'api-bulk']) {
       const { handler } = await import(`../../functions/${entry}`);
       const res = await handler(sample('api-list-integrations.json', { API_KEY: apiKey }));
       expect(res.statusCode).toBe(404);
