@@ -36,7 +36,7 @@ export const restDestination: Destination = {
     const path = compileTemplate(ctx.target.path!);
     const out: DeliveryResult[] = [];
     for (const it of items) {
-      const url = String(path.render(it.data, { country: 'US', timeZone: 'UTC' }) ?? '');
+      const url = String(path.render(it.data, ctx.render) ?? '');
       const res = await ctx.http.request({ method: ctx.target.method, url, body: it.payload, stream: 'flow' });
       out.push({ ok: true, targetId: idOf(res.body) ?? it.targetId ?? null, action: it.targetId ? 'updated' : 'created' });
     }

@@ -1,5 +1,6 @@
 import type { ErrorDetail } from '../errors';
 import type { HttpClient } from '../http/client';
+import type { TransformContext } from '../mapping/template';
 
 /**
  * The write side of a connector: how a flow puts mapped records into a target system. A destination gets the
@@ -35,6 +36,8 @@ export interface DeliveryContext {
   /** Target fields that identify an existing record: found → update, not found → create; empty → always create. */
   match: string[];
   onExisting: 'update' | 'skip';
+  /** What the flow's templates render in (its country and zone): a REST target's path. */
+  render: TransformContext;
 }
 
 export interface Destination {

@@ -14,6 +14,7 @@ import type { ActionFigures } from '../actions/types';
 import { ActionStepStore, stepDue, type ActionStep } from './action-steps';
 import { compileFilter, type CompiledFilter } from './filter';
 import type { FlowItem, FlowRun } from './store';
+import { renderContext } from '../mapping/context';
 
 const log = createLogger({ component: 'flow-actions' });
 
@@ -161,7 +162,7 @@ export class ActionRunner {
 
   private fields(item: ActionItem, p: Prepared): Record<string, unknown> {
     const sender = senders[p.action.type];
-    return p.render.render(item.data, { country: this.flow.country, timeZone: this.flow.timeZone }, sender.prepare && ((f) => sender.prepare!(item.data, f)));
+    return p.render.render(item.data, renderContext(this.flow.country, this.flow.timeZone), sender.prepare && ((f) => sender.prepare!(item.data, f)));
   }
 
   /** One client per integration for the run, from its connector's HTTP setup (rate limit shared through App.limits). */

@@ -13,6 +13,7 @@ import { emptyFigures, FlowService, newFlowRun } from './service';
 import type { FlowItem, FlowRun, LedgerEntry, RunCheckpoint } from './store';
 import { FLOWS_QUEUE } from '../queue/types';
 import { compileMapping, isEmpty } from '../mapping/template';
+import { renderContext } from '../mapping/context';
 import { ActionRunner, noTarget, sendRunMetrics, type ActionItem } from './actions';
 import { callsPages, callsWork, isCallsFlow } from './calls/flow';
 import { reportRun, type ReportOptions } from '../reports/service';
@@ -80,6 +81,7 @@ export async function executeFlowRun(app: App, msg: { tenantId: string; flowId: 
       target: flow.target ?? { integrationId: '' },
       match: flow.match,
       onExisting: flow.onExisting,
+      render: renderContext(flow.country, flow.timeZone),
       config,
       http: run.dryRun || !target || !connector
         ? (undefined as never)
@@ -273,7 +275,6 @@ class PageWork {
     const { flow, run, tally } = this;
     const ledger = await this.svc.ledger.getMany(flow.id, records.map((r) => r.externalId));
     const send: Pending[] = [];
-    const env = { country: flow.country, timeZone: flow.timeZone };
     for (const r of records) {
       if (run.maxRecords !== undefined && this.processed >= run.maxRecords) break;
       const prev = ledger.get(r.externalId);
@@ -284,7 +285,7 @@ class PageWork {
       }
       this.processed++;
       run.sync_summary.records_processed++;
-      const payload = this.mapping.render(r.data, env);
+      const payload = this.mapping.render(r.data, this.ctx.render);
       const missing = tally.mapped(payload);
       if (missing.length) {
         run.data_quality.validation_errors++;
@@ -358,11 +359,10 @@ class PageWork {
   /** The flow's note on every record this batch created or changed; a refused note is a record error, not a failed transfer. */
   private async addNotes(batch: Pending[], results: DeliveryResult[]): Promise<void> {
     if (!this.note || !this.dest.addNotes) return;
-    const env = { country: this.flow.country, timeZone: this.flow.timeZone };
     const targets = batch.flatMap((p, i) => {
       const r = results[i];
       if (!r.ok || !r.targetId || r.action === 'skipped') return [];
-      const { title, body } = this.note!.render(p.item.data, env);
+      const { title, body } = this.note!.render(p.item.data, this.ctx.render);
       return [{ sourceId: p.item.sourceId, targetId: r.targetId, title: title === undefined ? undefined : String(title), body: String(body ?? '') }];
     });
     if (!targets.length) return;

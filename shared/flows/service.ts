@@ -11,7 +11,7 @@ import { FlowRunStore, FlowStore, LedgerStore, syncSubscription, type FlowItem, 
 import { compileMapping } from '../mapping/template';
 import { fromSeed003 } from './templates';
 import { checkActions } from './actions';
-import { checkCallsFlow, expandCallsFlow } from './calls/flow';
+import { checkCallsFlow, expandCallsFlow } from './calls/save';
 import { requestRun } from './request';
 
 export { emptyFigures, newFlowRun } from './request';

@@ -1,4 +1,3 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { AppError, ValidationError } from '../errors';
 
 /**
@@ -17,6 +16,12 @@ export interface TransformContext {
   country: string;
   /** IANA zone for `date` (UTC unless the flow names one). */
   timeZone: string;
+  /**
+   * `phone`: the number in E.164, read in `country` when written without a country code; undefined when it is
+   * not a number. Given by renderContext (./context.ts), so that what only compiles templates (saving a flow,
+   * the flows API) does not bundle libphonenumber-js.
+   */
+  e164(raw: string, country: string): string | undefined;
 }
 
 type Transform = (v: unknown, ctx: TransformContext) => unknown;
@@ -55,7 +60,7 @@ const simple: Record<string, Transform> = {
     const ms = typeof v === 'number' ? v : Date.parse(text(v));
     return Number.isNaN(ms) ? undefined : dateIn(ms, ctx.timeZone);
   },
-  phone: (v, ctx) => parsePhoneNumberFromString(text(v), ctx.country as CountryCode)?.number,
+  phone: (v, ctx) => ctx.e164(text(v), ctx.country),
   number: (v) => {
     const n = typeof v === 'number' ? v : Number(text(v).replace(/[,\s]/g, ''));
     return text(v).trim() === '' || Number.isNaN(n) ? undefined : n;

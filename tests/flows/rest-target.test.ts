@@ -63,4 +63,19 @@ describe('Flow to a REST endpoint (custom_api target)', () => {
     expect(hook.received.at(-1)).toEqual({ method: 'PUT', path: '/contacts/B2', body: { email: 'b@example.com' } });
     expect((await call('GET', `/api/flows/${flow.body.id}/deliveries?sourceId=B2`)).body.deliveries[0].targetId).toBe('B2');
   });
+
+  it("renders the path's transforms in the flow's country and zone, as its mapping", async () => {
+    await writeRecords(stack, sourceId, [{ Id: 'D4', Email: 'd@example.com', Phone: '020 7946 0018', At: '2026-11-30T23:30:00Z' }]);
+    const flow = await call('POST', '/api/flows', {
+      name: 'calls by number',
+      source: { integrationId: sourceId, dataType: 'leads', filter: "Id = 'D4'" },
+      target: { integrationId: hookId, path: '/calls/${Phone:phone}/${At:date}', method: 'PUT' },
+      mapping: { email: '${Email}', phone: '${Phone:phone}' },
+      country: 'GB',
+      timeZone: 'Asia/Tokyo',
+    });
+    expect(flow.status).toBe(201);
+    await run(flow.body.id);
+    expect(hook.received.at(-1)).toEqual({ method: 'PUT', path: '/calls/+442079460018/2026-12-01', body: { email: 'd@example.com', phone: '+442079460018' } });
+  });
 });

@@ -1,7 +1,8 @@
 import { compileFilter, literalRange } from '../../shared/flows/filter';
 import { compileMapping, compileTemplate, TemplateError } from '../../shared/mapping/template';
+import { renderContext } from '../../shared/mapping/context';
 
-const ctx = { country: 'US', timeZone: 'UTC' };
+const ctx = renderContext('US', 'UTC');
 const render = (tpl: string, data: unknown, c = ctx) => compileTemplate(tpl).render(data, c);
 
 describe('Mapping templates', () => {

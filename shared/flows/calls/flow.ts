@@ -1,45 +1,22 @@
 import { connectorHttp, parseConfig } from '../../connectors/context';
 import { mediaOrigins } from '../../connectors/ringcentral/media';
 import type { DeliveryContext } from '../../destinations/types';
-import type { ErrorDetail } from '../../errors';
 import type { Logger } from '../../log';
 import type { App } from '../../services/app';
 import { IntegrationSecrets } from '../../services/secrets';
-import type { IntegrationItem } from '../../store/integrations';
 import type { StoredRecord } from '../../store/record-item';
-import { parse } from '../../validate';
 import type { ActionRunner } from '../actions';
 import { AssignmentStore } from '../assignment/store';
 import type { FlowItem, FlowRun, LedgerStore } from '../store';
 import { emptyCalls } from './figures';
-import { compileFieldMaps, templatesOf } from './fields';
-import { CallsSettingsSchema, DEFAULT_HOURS_BACK, isTemplate } from './settings';
+import { DEFAULT_HOURS_BACK, isTemplate } from './settings';
 import { CallsWork, type CallsTally } from './work';
 
 /**
- * The `calls_to_leads` template (seed 004) on the flows machinery: what it adds to saving a flow and to running
- * one (which calls a run covers, and the page work); what it adds to asking for a run is in ../request.ts, light
- * enough for the scheduler's bundle.
+ * The `calls_to_leads` template (seed 004) on the flows machinery: what it adds to running a flow (which calls a
+ * run covers, and the page work). What it adds to saving one is in ./save.ts, without the page work's code (the
+ * flows API's bundle); to asking for a run, in ../request.ts, light enough for the scheduler's bundle.
  */
-
-/** Fills what the template decides (mapping from the accepted-calls field mapping, match on Phone); settings 400s name their field. */
-export function expandCallsFlow<T>(body: T): T {
-  const b = body as Record<string, unknown> | null;
-  if (!b || typeof b !== 'object' || !isTemplate(b as { template?: string })) return body;
-  const settings = parse(CallsSettingsSchema, b.settings, 'settings');
-  compileFieldMaps(settings.field_mappings);
-  return { ...b, settings, mapping: templatesOf(settings.field_mappings).accepted_calls, match: ['Phone'], required: [] } as T;
-}
-
-/** The template's source and target: a RingCentral call log into Zoho leads. */
-export function checkCallsFlow(f: { template?: string; source: { dataType: string } }, source: IntegrationItem, target: IntegrationItem | undefined): ErrorDetail[] {
-  if (!isTemplate(f)) return [];
-  const problems: ErrorDetail[] = [];
-  if (!target) return [{ path: 'target', message: 'calls_to_leads writes to a zoho integration: { integrationId, object: "Leads" }' }];
-  if (source.type !== 'ringcentral' || f.source.dataType !== 'call_log') problems.push({ path: 'source', message: 'calls_to_leads reads a ringcentral integration\'s call_log' });
-  if (target.type !== 'zoho') problems.push({ path: 'target.integrationId', message: 'calls_to_leads writes to a zoho integration' });
-  return problems;
-}
 
 /**
  * The calls of the run's window (`hoursBack`, or since `since`) from the stored call log, in the offices'

@@ -1,6 +1,7 @@
 import { openRecording, openVoicemail } from '../../connectors/ringcentral/media';
 import type { DeliveryContext } from '../../destinations/types';
 import { zohoDestination } from '../../destinations/zoho';
+import { renderContext } from '../../mapping/context';
 import { AttachmentTooLargeError, attachFile, findLeadsByPhone, updateLeads, upsertLeads } from '../../destinations/zoho-leads';
 import type { HttpClient } from '../../http/client';
 import { AppError } from '../../errors';
@@ -195,7 +196,7 @@ export class CallsWork {
     const { call } = it;
     const vars = variables(call, this.settings, a.ownerId);
     const map = this.maps[call.type];
-    const payload = map.render(vars, { country: flow.country, timeZone: call.timeZone });
+    const payload = map.render(vars, renderContext(flow.country, call.timeZone));
     this.deps.tally.mapped(payload, Object.keys(this.settings.field_mappings[call.type === 'accepted' ? 'accepted_calls' : 'missed_calls']));
     return {
       ...payload,
@@ -306,7 +307,7 @@ export class CallsWork {
       run.sync_summary.successful_transfers++;
       if ((run.preview ??= []).length >= PREVIEW) continue;
       const d = decide(this.settings.lead_owners, this.settings.assignment_rules, { at: it.call.at, department: it.call.extension.department, timeZone: it.call.timeZone });
-      const payload = this.maps[it.call.type].render(variables(it.call, this.settings, 'ownerId' in d ? d.ownerId : null), { country: flow.country, timeZone: it.call.timeZone });
+      const payload = this.maps[it.call.type].render(variables(it.call, this.settings, 'ownerId' in d ? d.ownerId : null), renderContext(flow.country, it.call.timeZone));
       run.preview.push({ sourceId: it.call.id, action: `find lead by ${it.call.number}; create (owner by ${d.rule}) or set status ${this.settings.field_mappings.lead_status[statusKey(it.call)]}`, payload });
     }
     return true;
