@@ -1,4 +1,5 @@
 import { createApiHandler } from '../shared/api/handler';
+import * as replies from '../shared/api/replies';
 import { integrationRoutes } from '../shared/api/routes';
 import { workerHandler } from '../shared/handlers/worker';
 import type { HttpEvent, SQSEvent } from '../shared/lambda-types';
@@ -38,7 +39,7 @@ describe('Function: withInvocation (log fields)', () => {
     // Prepare: a token the handler will log about, registered for scrubbing.
     const token = 'pat-na1-log-fields-secret-0001';
     redact(token);
-    const api = createApiHandler(() => stack.app, integrationRoutes);
+    const api = createApiHandler(() => stack.app, integrationRoutes, { replies });
 
     // Act: two invocations of the API function, then one of a worker (the engine logs from deep inside it).
     const created = await api(httpEvent(stack.apiKey, { name: 'logs', type: 'custom_api', config: { baseUrl: 'http://127.0.0.1:9', testPath: `/x/${token}` } }), context('req-1'));

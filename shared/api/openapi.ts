@@ -7,7 +7,8 @@ import { userRoutes } from './users';
 import { notificationRoutes, summaryRoutes } from './notifications';
 import { API_ERRORS, AppError, type ApiErrorCode } from '../errors';
 import type { Invoker } from '../invoke/types';
-import { errorCodes, MAX_PARAM_LENGTH, replies, type Route, type RouteReply } from './router';
+import * as replies from './replies';
+import { errorCodes, MAX_PARAM_LENGTH, type Route, type RouteReply } from './router';
 import { integrationRoutes } from './routes';
 import { bulkRoutes } from './bulk';
 import { connectionTestRoutes } from './test-route';
@@ -88,7 +89,7 @@ function errorResponses(codes: ApiErrorCode[]): Record<string, object> {
 
 function replyResponse(reply: RouteReply, named: Record<string, unknown>): object {
   const headers = Object.entries(reply.headers ?? {}).map(([name, description]) => [name, { description, required: true, schema: { type: 'string' } }]);
-  const content = reply.raw ? Object.fromEntries([reply.raw].flat().map((t) => [t, { schema: { type: 'string' } }])) : reply.body ? { 'application/json': { schema: replySchema(reply.body(replies()), named) } } : undefined;
+  const content = reply.raw ? Object.fromEntries([reply.raw].flat().map((t) => [t, { schema: { type: 'string' } }])) : reply.body ? { 'application/json': { schema: replySchema(reply.body(replies), named) } } : undefined;
   return { description: reply.description, ...(headers.length ? { headers: Object.fromEntries(headers) } : {}), ...(content ? { content } : {}) };
 }
 

@@ -5,13 +5,6 @@ import type { ApiReply, ApiRequest, Principal } from '../lambda-types';
 import { jsonResult, readRequest } from './middleware';
 import type * as Replies from './replies';
 
-/**
- * replies.ts, loaded when a reply's schema is first wanted: by checkReply (`npm start`, the tests) or the OpenAPI
- * document. A deployed function answers without them, so its init does not build them (≈ 470 zod schemas, and
- * the flow and event schemas they name in functions that have no other use for those).
- */
-export const replies = (): typeof Replies => require('./replies');
-
 /** One success answer of a route, as documented and as checked against what the handler replies. */
 export interface RouteReply {
   description: string;
@@ -92,13 +85,12 @@ function compile(r: Route): Compiled {
   return { ...r, re, names };
 }
 
-/** A small route table over one Lambda: API Gateway sends `ANY /api/{proxy+}` here and we dispatch. */
 /**
  * Throws (a 500, logged with the reason) when a reply is not what its route declares: an undeclared status, a
  * body that does not parse with the declared schema as it goes out on the wire (JSON round trip), or a
  * declared header missing.
  */
-export function checkReply(r: Route, reply: ApiReply): void {
+export function checkReply(r: Route, reply: ApiReply, replies: typeof Replies): void {
   const spec = r.responses[reply.status];
   const problem = ((): string | undefined => {
     if (!spec) return `status ${reply.status} is not one of ${Object.keys(r.responses).join(', ')}`;
@@ -108,7 +100,7 @@ export function checkReply(r: Route, reply: ApiReply): void {
     if (reply.raw !== undefined || reply.stream) return 'a raw body is not declared';
     if (!spec.body) return reply.body === undefined ? undefined : 'a body is not declared';
     const sent = reply.body === undefined ? undefined : JSON.parse(JSON.stringify(reply.body));
-    const parsed = spec.body(replies()).safeParse(sent);
+    const parsed = spec.body(replies).safeParse(sent);
     return parsed.success ? undefined : parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
   })();
   if (problem) throw new AppError('reply_not_in_contract', `${r.method} ${r.path} answered ${reply.status} outside its contract: ${problem}`, 500);
@@ -137,19 +129,22 @@ export function checkError(r: Route, err: unknown): void {
     throw new AppError('error_not_in_contract', `${r.method} ${r.path} answered ${err.statusCode} ${err.code}, which it does not declare (Route.errors, API_ERRORS in shared/errors.ts)`, 500, undefined, { cause: err });
 }
 
+/** A small route table over one Lambda: API Gateway sends it the routes of its function and we dispatch. */
 export class Router {
   private readonly routes: Compiled[];
 
   /**
-   * `checkReplies`: every reply goes through checkReply, every client error through checkError. On for `npm start` and the tests, off deployed: the
-   * check would cost a JSON round trip and a schema walk of every reply (a data page is up to 1,000 vendor
-   * records), and failing there would turn a write that happened (an integration created, a run queued) into a
-   * 500 the client retries. The tests exercise every route, so a drift fails there first.
+   * `replies` (replies.ts): every reply goes through checkReply, every client error through checkError. Given by
+   * `npm start` and the tests' stacks, never deployed: the check would cost a JSON round trip and a schema walk of
+   * every reply (a data page is up to 1,000 vendor records), failing there would turn a write that happened (an
+   * integration created, a run queued) into a 500 the client retries, and a deployed function does not bundle
+   * the schemas (≈ 470 of them, and the flow and event schemas they name). The tests exercise every route, so a
+   * drift fails there first.
    */
   constructor(
     routes: Route[],
     private readonly authenticate: (req: ApiRequest) => Promise<Principal>,
-    private readonly checkReplies = false,
+    private readonly replies?: typeof Replies,
   ) {
     this.routes = routes.map(compile);
   }
@@ -168,7 +163,7 @@ export class Router {
       try {
         return await this.dispatch(r, m, event, sso);
       } catch (err) {
-        if (this.checkReplies) checkError(r, err);
+        if (this.replies) checkError(r, err);
         throw err;
       }
     }
@@ -194,7 +189,7 @@ export class Router {
     req.principal = headersOnly.principal;
     req.tenantId = req.principal?.tenantId;
     const reply = await r.handle(req);
-    if (this.checkReplies) checkReply(r, reply);
+    if (this.replies) checkReply(r, reply, this.replies);
     if (reply.stream) return { statusCode: reply.status, headers: reply.headers, stream: reply.stream };
     if (reply.raw !== undefined) return { statusCode: reply.status, headers: reply.headers, body: reply.raw };
     return jsonResult(reply.status, reply.body, reply.headers);

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import * as z from 'zod';
 import { createApiHandler } from '../api/handler';
+import * as replies from '../api/replies';
 import { flowRoutes } from '../api/flows';
 import { dispatchChanges } from '../flows/dispatch';
 import { flowWorkerHandler } from '../flows/worker';
@@ -134,7 +135,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   if (opts.port !== undefined) {
     const dev = await DevSigner.load(keyDir);
     const routes = (a: App) => [...integrationRoutes(a), ...bulkRoutes(a), ...flowRoutes(a), ...connectionTestRoutes(a, invoker), ...apiKeyRoutes(a), ...userRoutes(a), ...signInRoutes(a, { devSignIn: true }), ...openApiRoutes(a), ...devSignInRoutes(a, dev), ...(opts.extraRoutes?.(a) ?? [])];
-    ({ server, url } = await serveHandler(createApiHandler(() => app, routes, [dev.issuer]), opts.port, undefined, opts.dashboardDir));
+    ({ server, url } = await serveHandler(createApiHandler(() => app, routes, { issuers: [dev.issuer], replies }), opts.port, undefined, opts.dashboardDir));
     if (dataDir) writeFileSync(stackFile(dataDir), JSON.stringify({ pid: process.pid, dynamoEndpoint, url }), { mode: 0o600 });
     if (dataDir) await releaseDeadLeases(app, queues.recoverInFlight());
     queues.start();

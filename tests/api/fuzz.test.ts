@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { createApiHandler } from '../../shared/api/handler';
+import * as replies from '../../shared/api/replies';
 import { integrationRoutes } from '../../shared/api/routes';
 import { connectionTestRoutes } from '../../shared/api/test-route';
 import { localWebhooks } from '../../shared/local/webhooks';
@@ -23,7 +24,7 @@ describe('Property: no client input makes the API answer 5xx', () => {
   beforeAll(async () => {
     stack = await startTestStack();
     const extra = localWebhooks().extraRoutes!;
-    handler = createApiHandler(() => stack.app, (a) => [...integrationRoutes(a), ...connectionTestRoutes(a, stack.invoker), ...extra(a)]);
+    handler = createApiHandler(() => stack.app, (a) => [...integrationRoutes(a), ...connectionTestRoutes(a, stack.invoker), ...extra(a)], { replies });
     const i = await stack.svc.create(stack.tenantId, {
       name: 'fuzz',
       type: 'custom_api',

@@ -13,10 +13,12 @@ import { API_ERRORS, AppError, NotFoundError } from '../../shared/errors';
 import { openApiDocument, publicRoutes } from '../../shared/api/openapi';
 import { checkError, checkReply, MAX_PARAM_LENGTH, type Route } from '../../shared/api/router';
 import { openApiRoute } from '../../shared/api/openapi-route';
+import * as replies from '../../shared/api/replies';
 import { jsonResult } from '../../shared/api/middleware';
 import { withEnv } from '../auth/helpers';
 import { api, type Reply } from '../helpers/http';
-import type { TestStack } from '../helpers/stack';
+import { startTestStack, type TestStack } from '../helpers/stack';
+import { createApiHandler } from '../../shared/api/handler';
 import { startHubspotSandbox, type HubspotSandbox } from '../sandboxes/hubspot';
 import { startWebhookStack } from '../webhooks/stack';
 
@@ -360,7 +362,7 @@ describe('checkReply: a reply outside its declared contract', () => {
   };
   const fails = (reply: Parameters<typeof checkReply>[1]) => {
     try {
-      checkReply(route, reply);
+      checkReply(route, reply, replies);
       return '';
     } catch (err) {
       return (err as { code: string; statusCode: number; message: string }).code + ' ' + (err as Error).message;
@@ -377,5 +379,20 @@ describe('checkReply: a reply outside its declared contract', () => {
     expect(fails({ status: 204, body: { id: 'a' } })).toMatch(/a body is not declared/);
     // Checked as it goes out: a field JSON drops (undefined) is missing.
     expect(fails({ status: 200, body: { id: 'a', n: undefined }, headers: { etag: '"1"' } })).toMatch(/n: /);
+  });
+
+  it('is checked by the local stack, which hands the router the reply schemas; a deployed function has none to check with', async () => {
+    const drifting: Route = { ...route, auth: false, handle: async () => ({ status: 200, body: { id: 'a', n: 1, secret: 'x' }, headers: { etag: '"1"' } }) };
+    const stack = await startTestStack({ port: 0, extraRoutes: () => [drifting] });
+    try {
+      const res = await fetch(`${stack.url}/api/x/1`);
+      expect(res.status).toBe(500);
+      expect(stack.logs.filter((l) => l.includes('reply_not_in_contract') && l.includes('secret'))).toHaveLength(1);
+    } finally {
+      await stack.close();
+    }
+    const deployed = createApiHandler(() => stack.app, () => [drifting]);
+    const event = { version: '2.0', routeKey: '$default', rawPath: '/api/x/1', rawQueryString: '', headers: {}, isBase64Encoded: false, requestContext: { http: { method: 'GET', path: '/api/x/1' }, requestId: 'r', timeEpoch: Date.now() } };
+    expect((await deployed(event as never)).statusCode).toBe(200);
   });
 });

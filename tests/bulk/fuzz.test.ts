@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { bulkRoutes } from '../../shared/api/bulk';
 import { createApiHandler } from '../../shared/api/handler';
+import * as replies from '../../shared/api/replies';
 import type { HttpEvent } from '../../shared/lambda-types';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
@@ -22,7 +23,7 @@ describe('Property: no upload or export query makes the bulk routes answer 5xx',
 
   beforeAll(async () => {
     stack = await startTestStack();
-    handler = createApiHandler(() => stack.app, (a) => bulkRoutes(a));
+    handler = createApiHandler(() => stack.app, (a) => bulkRoutes(a), { replies });
     fileId = (await stack.svc.create(stack.tenantId, { name: 'csv', type: 'file', config: { idColumn: 'id', modifiedColumn: 'at' } })).id;
     ndjsonId = (await stack.svc.create(stack.tenantId, { name: 'nd', type: 'file', config: { idColumn: 'id', format: 'ndjson' } })).id;
   });

@@ -2,6 +2,7 @@ import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, PutObject
 import { mockClient } from 'aws-sdk-client-mock';
 import { bulkRoutes } from '../../shared/api/bulk';
 import { createApiHandler } from '../../shared/api/handler';
+import * as replies from '../../shared/api/replies';
 import { S3Files } from '../../shared/blobs/s3';
 import { INLINE_EXPORT_BYTES } from '../../shared/bulk/deliver';
 import { openExport } from '../../shared/bulk/export';
@@ -34,7 +35,7 @@ describe('export in AWS: large files go to S3', () => {
 
   beforeAll(async () => {
     stack = await startTestStack();
-    handler = createApiHandler(() => stack.app, (a) => bulkRoutes(a, async () => files));
+    handler = createApiHandler(() => stack.app, (a) => bulkRoutes(a, async () => files), { replies });
     id = (await stack.svc.create(stack.tenantId, { name: 'f', type: 'file', config: { idColumn: 'id' } })).id;
     const now = new Date().toISOString();
     const record = (dataType: string, n: number) => {
