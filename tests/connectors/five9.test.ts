@@ -236,6 +236,25 @@ describe('Connector: five9', () => {
   });
 });
 
+describe('Function: pacificDateTime', () => {
+  it('is built at first use: loading the worker (a connection test) reads no time-zone data', () => {
+    const built = jest.spyOn(Intl, 'DateTimeFormat');
+    try {
+      let fresh!: typeof import('../../shared/connectors/five9/pacific');
+      jest.isolateModules(() => {
+        require('../../functions/workers/five9');
+        fresh = require('../../shared/connectors/five9/pacific');
+      });
+      expect(built).not.toHaveBeenCalled();
+      expect(fresh.pacificDateTime(Date.parse('2024-05-01T07:00:00Z'))).toBe('2024-05-01T00:00:00.000-07:00');
+      expect(fresh.pacificDateTime(Date.parse('2024-12-01T08:00:00Z'))).toBe('2024-12-01T00:00:00.000-08:00');
+      expect(built).toHaveBeenCalledTimes(1);
+    } finally {
+      built.mockRestore();
+    }
+  });
+});
+
 describe('Function: parseCsv', () => {
   it('reads RFC 4180 rows by header (BOM, CRLF, quoted commas, quotes and line breaks) and refuses a broken file', () => {
     expect(parseCsv('\uFEFFCALL ID,CAMPAIGN,NOTES\r\n1,"Spring, ""VIP""","two\r\nlines"\r\n2,Inbound,\r\n')).toEqual([
