@@ -2,7 +2,6 @@ import { createApiHandler } from '../shared/api/handler';
 import { lazyApp } from '../shared/handlers/lazy';
 import { notificationRoutes } from '../shared/api/notifications';
 import { webhookSettingsRoutes } from '../shared/api/webhooks';
-import { specs } from '../shared/connectors/specs';
 import type { App } from '../shared/services/app';
 
 /**
@@ -11,4 +10,4 @@ import type { App } from '../shared/services/app';
  * open none, and enqueue nothing.
  */
 export const routes = (app: App) => [...webhookSettingsRoutes(app), ...notificationRoutes(app)];
-export const handler = createApiHandler(lazyApp({ specs }), routes);
+export const handler = createApiHandler(lazyApp({}), routes);

@@ -1,7 +1,6 @@
 import { createApiHandler } from '../shared/api/handler';
 import { lazyApp } from '../shared/handlers/lazy';
 import { webhookRoutes } from '../shared/api/webhooks';
-import { specs } from '../shared/connectors/specs';
 
 /**
  * `POST /webhooks/*`: verify on the raw bytes, dedupe, enqueue, answer fast. Only the public receivers: the
@@ -9,4 +8,4 @@ import { specs } from '../shared/connectors/specs';
  * open secrets (kms:Decrypt) but never seal them (no kms:GenerateDataKey).
  */
 export const routes = webhookRoutes;
-export const handler = createApiHandler(lazyApp({ specs }), routes);
+export const handler = createApiHandler(lazyApp({}), routes);

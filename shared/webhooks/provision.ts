@@ -50,7 +50,7 @@ function describe(app: App, i: IntegrationItem, provider: WebhookProvider, cfg: 
   return {
     provider,
     ...webhookUrls(app, i, provider, cfg),
-    secretConfigured: Boolean(cfg?.secret) || hasConfigSecret(i, provider),
+    secretConfigured: Boolean(cfg?.secret || configSecret(i, provider)),
     allowLegacySignatures: cfg?.allowLegacySignatures ?? false,
     ...(provider === 'generic'
       ? {
@@ -64,10 +64,11 @@ function describe(app: App, i: IntegrationItem, provider: WebhookProvider, cfg: 
   };
 }
 
-/** Whether the connector config carries the vendor's secret (sealed: looked at, never opened). */
-function hasConfigSecret(i: IntegrationItem, provider: WebhookProvider): boolean {
+/** The vendor's secret as the connector config holds it, sealed (a secret field of the connector's schema). */
+export function configSecret(i: IntegrationItem, provider: WebhookProvider): string | undefined {
   const field = CONFIG_SECRET_FIELD[provider];
-  return field !== undefined && typeof i.config[field] === 'string' && i.config[field] !== '';
+  const v = field === undefined ? undefined : i.config[field];
+  return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
 /** Where webhooks go and whether a secret is set (never the secret). */

@@ -1,17 +1,16 @@
 import { NotFoundError } from '../errors';
 import type { ApiReply, ApiRequest } from '../lambda-types';
 import { assertJsonDepth } from '../json';
-import { createLogger } from '../log';
+import { createLogger, redact } from '../log';
 import { notify } from '../notify/service';
 import type { App } from '../services/app';
-import { IntegrationSecrets } from '../services/secrets';
 import type { IntegrationItem } from '../store/integrations';
 import { cdkEventKey, verifyCdk } from './cdk';
 import { sha256Hex } from '../crypto/hmac';
 import { InvalidSignatureError } from './errors';
 import { genericEventId, genericEventKey, MAX_EVENT_ID, verifyGeneric } from './generic';
 import { hubspotEventKey, parseHubspotEvents, verifyHubspot } from './hubspot';
-import { CONFIG_SECRET_FIELD, webhookUrls } from './provision';
+import { configSecret, webhookUrls } from './provision';
 import { PROVIDER_TYPE, type StoredEvent, type WebhookConfig, type WebhookProvider } from '../store/webhooks';
 import { type TwilioParams, twilioEventKey, verifyTwilio } from './twilio';
 import type { VerifyFailureReason } from '../crypto/verify-result';
@@ -51,14 +50,11 @@ async function resolveTarget(app: App, provider: WebhookProvider, integrationId:
   if (!integration || integration.type !== ptr.type) throw new NotFoundError('integration', 'integration_not_found');
   const cfg = await store.config(integrationId);
   const ctx = { tenantId: integration.tenantId, integrationId };
-  let secret = cfg?.secret ? (await app.sealer.openAll({ s: cfg.secret }, ctx)).s : undefined;
-  // The vendor's own secret may already be in the connector config (HubSpot clientSecret, Twilio authToken).
-  const field = CONFIG_SECRET_FIELD[provider];
-  if (!secret && field && app.specs.has(integration.type)) {
-    const opened = await new IntegrationSecrets(app).openConfig(integration);
-    const v = opened[field];
-    secret = typeof v === 'string' && v ? v : undefined;
-  }
+  // Else the vendor's own secret in the connector config (HubSpot clientSecret, Twilio authToken), opened alone:
+  // it is a secret field, so no connector spec is needed to know it is sealed, and this function carries none.
+  const sealed = cfg?.secret || configSecret(integration, provider);
+  const secret = sealed ? (await app.sealer.openAll({ s: sealed }, ctx)).s : undefined;
+  redact(secret);
   return { integration, cfg, secret };
 }
 

@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,6 +126,68 @@ describe('Lambda entries with the deployed wiring', () => {
     expect(run).toMatchObject({ id: msg.runId, status: 'succeeded', trigger: 'schedule' });
     expect(run.stats.created).toBe(45);
     expect(kms.commandCalls(DecryptCommand).length).toBeGreaterThan(0);
+  });
+
+  /** An HTTP API event for any route, in the sample's shape (the tenant's key unless headers say otherwise). */
+  const request = (method: string, path: string, body?: string, headers: Record<string, string> = {}) => {
+    const e = sample<Record<string, unknown> & { headers: Record<string, string>; requestContext: { http: Record<string, string> } }>('api-list-integrations.json', { API_KEY: apiKey });
+    return { ...e, routeKey: '$default', rawPath: path, rawQueryString: '', queryStringParameters: undefined, pathParameters: undefined, headers: { ...e.headers, ...headers }, body, requestContext: { ...e.requestContext, http: { ...e.requestContext.http, method, path } } } as never;
+  };
+
+  it('settings → webhooks: HubSpot and Twilio events verify with the secret the connector config holds, and reach the connector\'s queue', async () => {
+    // Neither function carries a connector spec: the vendor's secret is opened as the one sealed field it is.
+    const api = (await import('../../functions/api')).handler;
+    const { handler: settings } = await import('../../functions/settings');
+    const { handler: webhooks } = await import('../../functions/webhooks');
+    const secret = randomBytes(16).toString('hex');
+    const vendors = [
+      {
+        type: 'hubspot',
+        config: { baseUrl: sandbox.url, accessToken: sandbox.token, clientSecret: secret },
+        body: JSON.stringify([{ eventId: 7001, subscriptionId: 1, portalId: 2, appId: 3, occurredAt: Date.now(), subscriptionType: 'contact.propertyChange', attemptNumber: 0, objectId: 101, propertyName: 'firstname', propertyValue: 'Ann' }]),
+        sign: (url: string, body: string) => {
+          const ts = String(Date.now());
+          return { 'content-type': 'application/json', 'x-hubspot-request-timestamp': ts, 'x-hubspot-signature-v3': createHmac('sha256', secret).update(`POST${url}${body}${ts}`).digest('base64') };
+        },
+      },
+      {
+        type: 'twilio',
+        config: { accountSid: `AC${randomBytes(16).toString('hex')}`, authToken: secret },
+        body: 'MessageSid=SM0123&MessageStatus=delivered',
+        sign: (url: string) => ({ 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': createHmac('sha1', secret).update(`${url}MessageSidSM0123MessageStatusdelivered`).digest('base64') }),
+      },
+    ];
+    for (const v of vendors) {
+      const created = await api(request('POST', '/api/integrations', JSON.stringify({ name: v.type, type: v.type, config: v.config, status: 'inactive' }), { 'content-type': 'application/json' }));
+      expect([v.type, created.statusCode]).toEqual([v.type, 201]);
+      const id = JSON.parse(created.body!).id;
+      const put = await settings(request('PUT', `/api/integrations/${id}/webhook`, '{}', { 'content-type': 'application/json' }));
+      expect([v.type, put.statusCode, JSON.parse(put.body!).secretConfigured]).toEqual([v.type, 200, true]);
+      const { url } = JSON.parse(put.body!);
+      const path = new URL(url).pathname;
+      const forged = await webhooks(request('POST', path, v.body, { authorization: '', ...v.sign(url, v.body), ...(v.type === 'twilio' ? { 'x-twilio-signature': 'AAAA' } : { 'x-hubspot-signature-v3': 'AAAA' }) }));
+      expect([v.type, forged.statusCode]).toEqual([v.type, 401]);
+      const res = await webhooks(request('POST', path, v.body, { authorization: '', ...v.sign(url, v.body) }));
+      expect([v.type, res.statusCode]).toEqual([v.type, 204]);
+      const queued = sent.filter((s) => s.QueueUrl?.endsWith(`switchboard-dev-${v.type}`)).flatMap((s) => s.bodies) as Array<{ kind: string; integrationId: string }>;
+      expect(queued).toContainEqual(expect.objectContaining({ kind: 'webhook', integrationId: id }));
+    }
+  });
+
+  it('scheduler: a due schedule flow is claimed and its run queued on the flows queue', async () => {
+    const api = (await import('../../functions/api')).handler;
+    const flowsApi = (await import('../../functions/api-flows')).handler;
+    const json = { 'content-type': 'application/json' };
+    const create = async (body: unknown) => JSON.parse((await api(request('POST', '/api/integrations', JSON.stringify(body), json))).body!).id as string;
+    const sf = await create({ name: 'SF', type: 'salesforce', config: { instanceUrl: 'http://127.0.0.1:9', accessToken: 't0ken' }, status: 'inactive' });
+    const hs = await create({ name: 'HS', type: 'hubspot', config: { baseUrl: 'http://127.0.0.1:9', accessToken: 'pat-1' }, status: 'inactive' });
+    const flow = { name: 'every 30 min', source: { integrationId: sf, dataType: 'leads' }, target: { integrationId: hs, object: 'contacts' }, mapping: { email: '${Email}' }, trigger: 'schedule', schedule: 30 };
+    const created = await flowsApi(request('POST', '/api/flows', JSON.stringify(flow), json));
+    expect(created.statusCode).toBe(201);
+    const { handler: scheduler } = await import('../../functions/scheduler');
+    await scheduler();
+    const queued = sent.filter((s) => s.QueueUrl?.endsWith('switchboard-dev-flows')).flatMap((s) => s.bodies);
+    expect(queued).toContainEqual(expect.objectContaining({ kind: 'flow', flowId: JSON.parse(created.body!).id }));
   });
 
   describe('testConnection: the integration\'s worker runs the test', () => {
