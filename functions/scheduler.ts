@@ -1,9 +1,8 @@
 import { lazyApp } from '../shared/handlers/lazy';
 import { withInvocation, type InvocationContext } from '../shared/log';
 import { scheduleDue } from '../shared/handlers/scheduler';
-import { specs } from '../shared/connectors/specs';
 
-const app = lazyApp({ specs });
+const app = lazyApp({});
 
 /** EventBridge rate(1 minute): claim due integrations and enqueue their runs. */
 export const handler = withInvocation(async (_event?: unknown, _context?: InvocationContext) => scheduleDue(app()));

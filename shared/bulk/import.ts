@@ -6,9 +6,8 @@ import { MAX_ERRORS, totals } from '../engine/stats';
 import { AppError } from '../errors';
 import { scrub } from '../log';
 import type { App } from '../services/app';
-import { newRun } from '../services/integrations';
 import type { IntegrationItem } from '../store/integrations';
-import { emptyStats, type Run } from '../store/runs';
+import { emptyStats, newRun, type Run } from '../store/runs';
 import { parse } from '../validate';
 import type { ImportResult, RowError } from './schemas';
 

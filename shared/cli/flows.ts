@@ -1,11 +1,10 @@
 import { SingleBar } from 'cli-progress';
 import { ValidationError } from '../errors';
-import { checkCallsRun } from '../flows/request';
 import { setLogLevel } from '../log';
 import { callsSummary } from './calls-summary';
 import { executeFlowRun } from '../flows/runner';
 import { RunFlowSchema } from '../flows/schema';
-import { FlowService, newFlowRun } from '../flows/service';
+import { checkCallsRun, FlowService, newFlowRun } from '../flows/service';
 import type { FlowItem, FlowRun } from '../flows/store';
 import { intOption, type Values } from './args';
 import { JSON_OPTION, TENANT_OPTION, json, type Command, type CommandContext } from './command';

@@ -38,7 +38,7 @@ export async function dispatchChanges(app: App, changed: ChangedKey[]): Promise<
       for (const sub of page.Items ?? []) {
         const flow = await flows.get(String(sub.tenantId), String(sub.SK));
         if (flow?.status !== 'active' || flow.trigger !== 'realtime' || flow.source.integrationId !== g.integrationId || flow.source.dataType !== g.dataType) continue;
-        await requestRun(app, flow, {}, 'realtime', { sourceIds: [...g.ids] });
+        await requestRun(app, flow, 'realtime', { dryRun: false, sourceIds: [...g.ids] });
         runs++;
       }
     }

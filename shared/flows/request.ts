@@ -1,36 +1,26 @@
 import { ulid } from 'ulid';
 import { FLOWS_QUEUE } from '../queue/types';
 import type { App } from '../services/app';
-import { parse } from '../validate';
-import { ValidationError } from '../errors';
-import { isTemplate } from './calls/settings';
-import { RunFlowSchema } from './schema';
 import { FlowRunStore, type FlowItem, type FlowRun, type FlowRunTrigger } from './store';
 
 /*
- * Asking for a flow run, apart from FlowService: the scheduler and the realtime dispatch only ask, and what a
- * flow is checked against when it is saved (mapping templates, filters, mail actions) would triple their bundles.
+ * Asking for a flow run, apart from FlowService: the scheduler and the realtime dispatch only ask, with no
+ * options, so neither carries nor builds the schemas a flow or a run request is checked against (flows/schema.ts,
+ * the calls settings, the actions).
  */
 
-/** Run options: the calls ones only on a calls flow, an office it has (`noEmail` on any flow that mails reports). */
-export function checkCallsRun(flow: FlowItem, opts: Pick<FlowRun, 'office' | 'hoursBack' | 'callTypes' | 'noEmail'>): void {
-  const given = (['office', 'hoursBack', 'callTypes', 'noEmail'] as const).filter((k) => opts[k] !== undefined && !(k === 'noEmail' && flow.email));
-  if (!isTemplate(flow) && given.length) throw new ValidationError(`${given.join(', ')}: only calls_to_leads flows take these`, given.map((path) => ({ path, message: 'only for calls_to_leads flows' })));
-  if (opts.office !== undefined && !flow.settings?.offices[opts.office])
-    throw new ValidationError(`office: no office "${opts.office}" in the flow's settings`, [{ path: 'office', message: `known offices: ${Object.keys(flow.settings?.offices ?? {}).join(', ') || 'none'}` }]);
-}
+/** What a run is asked with: a request's checked options (FlowService), or none (schedule, realtime). */
+export type FlowRunOptions = { dryRun: boolean; since?: string; maxRecords?: number; sourceIds?: string[] } & Pick<FlowRun, 'hoursBack' | 'office' | 'callTypes' | 'noEmail'>;
 
-/** Creates a queued run and puts it on the flows queue (manual, CLI, schedule, realtime and retry alike). */
-export async function requestRun(app: App, flow: FlowItem, body: unknown, trigger: FlowRunTrigger, extra: Pick<FlowRun, 'sourceIds'> = {}): Promise<FlowRun> {
-  const opts = parse(RunFlowSchema, body ?? {});
-  checkCallsRun(flow, opts);
-  const run = newFlowRun(flow, trigger, { ...opts, ...extra });
+/** Creates a queued run and puts it on the flows queue (manual, schedule, realtime and retry alike). */
+export async function requestRun(app: App, flow: FlowItem, trigger: FlowRunTrigger, opts: FlowRunOptions = { dryRun: false }): Promise<FlowRun> {
+  const run = newFlowRun(flow, trigger, opts);
   await new FlowRunStore(app.db).create(run);
   await app.queue.send(FLOWS_QUEUE, [{ kind: 'flow', tenantId: flow.tenantId, flowId: flow.id, runId: run.id }]);
   return run;
 }
 
-export function newFlowRun(flow: FlowItem, trigger: FlowRunTrigger, opts: { dryRun: boolean; since?: string; maxRecords?: number; sourceIds?: string[] } & Pick<FlowRun, 'hoursBack' | 'office' | 'callTypes' | 'noEmail'>): FlowRun {
+export function newFlowRun(flow: FlowItem, trigger: FlowRunTrigger, opts: FlowRunOptions): FlowRun {
   return {
     id: ulid(),
     flowId: flow.id,

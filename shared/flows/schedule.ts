@@ -13,7 +13,7 @@ export async function scheduleDueFlows(app: App, now = new Date()): Promise<{ cl
     const next = new Date(now.getTime() + (f.schedule ?? 60) * 60_000).toISOString();
     if (!(await flows.claim(f, next))) continue;
     claimed++;
-    await requestRun(app, { ...f, nextRunAt: next }, {}, 'schedule');
+    await requestRun(app, { ...f, nextRunAt: next }, 'schedule');
   }
   return { claimed, enqueued: claimed };
 }

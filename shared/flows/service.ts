@@ -6,17 +6,26 @@ import type { App } from '../services/app';
 import type { IntegrationItem } from '../store/integrations';
 import { parse } from '../validate';
 import { compileFilter } from './filter';
-import { CreateFlowSchema, ImportFlowSchema, PatchFlowSchema, type CreateFlow } from './schema';
+import { CreateFlowSchema, ImportFlowSchema, PatchFlowSchema, RunFlowSchema, type CreateFlow } from './schema';
 import { FlowRunStore, FlowStore, LedgerStore, syncSubscription, type FlowItem, type FlowRun, type FlowRunTrigger } from './store';
 import { compileMapping } from '../mapping/template';
 import { fromSeed003 } from './templates';
 import { checkActions } from './actions';
 import { checkCallsFlow, expandCallsFlow } from './calls/save';
+import { isTemplate } from './calls/settings';
 import { requestRun } from './request';
 
 export { emptyFigures, newFlowRun } from './request';
 
 const log = createLogger({ service: 'flows' });
+
+/** Run options: the calls ones only on a calls flow, an office it has (`noEmail` on any flow that mails reports). */
+export function checkCallsRun(flow: FlowItem, opts: Pick<FlowRun, 'office' | 'hoursBack' | 'callTypes' | 'noEmail'>): void {
+  const given = (['office', 'hoursBack', 'callTypes', 'noEmail'] as const).filter((k) => opts[k] !== undefined && !(k === 'noEmail' && flow.email));
+  if (!isTemplate(flow) && given.length) throw new ValidationError(`${given.join(', ')}: only calls_to_leads flows take these`, given.map((path) => ({ path, message: 'only for calls_to_leads flows' })));
+  if (opts.office !== undefined && !flow.settings?.offices[opts.office])
+    throw new ValidationError(`office: no office "${opts.office}" in the flow's settings`, [{ path: 'office', message: `known offices: ${Object.keys(flow.settings?.offices ?? {}).join(', ') || 'none'}` }]);
+}
 
 /** Flow lifecycle: validate (integrations, mapping, filter) when saved, store, and queue runs. */
 export class FlowService {
@@ -85,8 +94,10 @@ export class FlowService {
     return this.create(tenantId, fromSeed003(input, source.type, target.type));
   }
 
-  requestRun(flow: FlowItem, body: unknown, trigger: FlowRunTrigger, extra: Pick<FlowRun, 'sourceIds'> = {}): Promise<FlowRun> {
-    return requestRun(this.app, flow, body, trigger, extra);
+  requestRun(flow: FlowItem, body: unknown, trigger: FlowRunTrigger): Promise<FlowRun> {
+    const opts = parse(RunFlowSchema, body ?? {});
+    checkCallsRun(flow, opts);
+    return requestRun(this.app, flow, trigger, opts);
   }
 
   private async integration(tenantId: string, id: string, path: string): Promise<IntegrationItem> {

@@ -2,8 +2,7 @@ import { scheduleDueFlows } from '../flows/schedule';
 import { createLogger } from '../log';
 import type { QueueMessage } from '../queue/types';
 import type { App } from '../services/app';
-import { newRun } from '../services/integrations';
-import type { Run } from '../store/runs';
+import { newRun, type Run } from '../store/runs';
 
 const log = createLogger({ service: 'scheduler' });
 

@@ -7,7 +7,7 @@ import { deletePartition } from '../store/records';
 import { keys } from '../store/keys';
 import type { IntegrationItem } from '../store/integrations';
 import type { Run, RunTrigger } from '../store/runs';
-import { emptyStats } from '../store/runs';
+import { newRun } from '../store/runs';
 import { parse } from '../validate';
 import type { App } from './app';
 import { IntegrationSecrets } from './secrets';
@@ -145,27 +145,4 @@ function assertSecretsResupplied(spec: ConnectorSpec, before: Record<string, unk
     `Changing ${fields} needs the secrets sent there supplied again: ${missing.map((m) => `config.${m}`).join(', ')}.`,
     missing.map((m) => ({ path: `config.${m}`, message: `must be supplied again when ${fields} changes` })),
   );
-}
-
-export function newRun(i: IntegrationItem, opts: SyncRequest, trigger: RunTrigger): Run {
-  return {
-    id: ulid(),
-    integrationId: i.id,
-    tenantId: i.tenantId,
-    trigger,
-    mode: opts.mode,
-    dataTypes: opts.dataTypes,
-    dryRun: opts.dryRun,
-    maxRecords: opts.maxRecords,
-    since: opts.since,
-    status: 'queued',
-    createdAt: new Date().toISOString(),
-    startedAt: null,
-    finishedAt: null,
-    streams: {},
-    stats: emptyStats(),
-    errors: [],
-    error: null,
-    continuations: 0,
-  };
 }

@@ -1,5 +1,7 @@
+import { ulid } from 'ulid';
 import { GetCommand, PutCommand, UpdateCommand } from './dynamo';
 import type { Db, Item } from './db';
+import type { IntegrationItem } from './integrations';
 import { keys } from './keys';
 import { newestFirst } from './paging';
 
@@ -71,6 +73,30 @@ export interface Run extends RunOptions {
   /** Why a successful full run did not mark unseen records deleted. */
   deletionsSkipped?: string;
   expiresAt?: number;
+}
+
+/** A queued run of the integration (the API, the scheduler, the CLI and imports alike). */
+export function newRun(i: Pick<IntegrationItem, 'id' | 'tenantId'>, opts: RunOptions, trigger: RunTrigger): Run {
+  return {
+    id: ulid(),
+    integrationId: i.id,
+    tenantId: i.tenantId,
+    trigger,
+    mode: opts.mode,
+    dataTypes: opts.dataTypes,
+    dryRun: opts.dryRun,
+    maxRecords: opts.maxRecords,
+    since: opts.since,
+    status: 'queued',
+    createdAt: new Date().toISOString(),
+    startedAt: null,
+    finishedAt: null,
+    streams: {},
+    stats: emptyStats(),
+    errors: [],
+    error: null,
+    continuations: 0,
+  };
 }
 
 const RUN_TTL_DAYS = 90;

@@ -1,5 +1,5 @@
 import { executeRun } from '../../shared/engine/engine';
-import { newRun } from '../../shared/services/integrations';
+import { newRun } from '../../shared/store/runs';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { FIVE9_PATH, type Five9Sandbox, makeFive9Calls, makeFive9Contacts, startFive9Sandbox } from '../sandboxes/five9';
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { executeRun, WRITE_AHEAD } from '../../shared/engine/engine';
-import { newRun } from '../../shared/services/integrations';
+import { newRun } from '../../shared/store/runs';
 import { hubspotIntegration, sourceIds } from '../helpers/hubspot-integration';
 import { startTestStack, type TestStack } from '../helpers/stack';
 

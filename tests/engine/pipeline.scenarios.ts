@@ -175,7 +175,7 @@ export function pipelineScenarios(makeStack: () => Promise<TestStack>): void {
     const { sandbox, integration } = await hubspotIntegration(stack, { contacts: 500 });
     try {
       const i = (await stack.app.integrations.get(stack.tenantId, integration.id))!;
-      const { newRun } = await import('../../shared/services/integrations');
+      const { newRun } = await import('../../shared/store/runs');
       const run = newRun(i, { mode: 'full', dryRun: false }, 'manual');
       await stack.app.runs.create(run);
       const msg = { kind: 'sync' as const, tenantId: i.tenantId, integrationId: i.id, runId: run.id, continuation: 0 };
@@ -212,7 +212,7 @@ export function pipelineScenarios(makeStack: () => Promise<TestStack>): void {
     const { sandbox, integration } = await hubspotIntegration(stack, { contacts: 450 });
     try {
       const i = (await stack.app.integrations.get(stack.tenantId, integration.id))!;
-      const { newRun } = await import('../../shared/services/integrations');
+      const { newRun } = await import('../../shared/store/runs');
       const run = newRun(i, { mode: 'full', dryRun: false }, 'manual');
       await stack.app.runs.create(run);
       let pages = 0;

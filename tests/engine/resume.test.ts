@@ -1,5 +1,5 @@
 import { executeRun, type EngineOptions } from '../../shared/engine/engine';
-import { newRun } from '../../shared/services/integrations';
+import { newRun } from '../../shared/store/runs';
 import { startGenericRestSandbox, type GenericRestSandbox } from '../sandboxes/generic-rest';
 import { startTestStack, type TestStack } from '../helpers/stack';
 

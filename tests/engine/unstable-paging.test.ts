@@ -1,6 +1,5 @@
 import { executeRun } from '../../shared/engine/engine';
-import { newRun } from '../../shared/services/integrations';
-import type { Run } from '../../shared/store/runs';
+import { newRun, type Run } from '../../shared/store/runs';
 import { startGenericRestSandbox, type GenericRestSandbox } from '../sandboxes/generic-rest';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
