@@ -7,14 +7,16 @@ import { benchScale } from './scale';
 import { benchFlows } from './flows';
 import { benchAttachMemory, benchCalls } from './calls';
 import { benchPipeline } from './pipeline';
+import { judge, type Goal } from './goals';
 import { benchOurs, benchPeer } from './rate-limit';
 import { progress, round } from './util';
 
 /**
  * `npm run bench`: rate-limit efficiency against HubSpot's official client, pipeline throughput against bare
  * BatchWriteItem, unchanged re-sync, flows delivering to HubSpot, and Lambda bundle sizes and init times.
- * Progress on stderr; the last stdout line is one JSON object. Parts run one after another (never
- * concurrently: the machine has 2 cores).
+ * Progress on stderr; the last stdout line is one JSON object, whose `goals` judges each figure against its goal
+ * (bench/goals.ts; also printed as progress). Parts run one after another (never concurrently: the machine has 2
+ * cores).
  *
  * `npm run bench -- --quick` is the development mode (about a minute): every part, smaller. Dev knobs (defaults
  * are the benchmark): BENCH_PARTS=rate,pipeline,scale,flows,calls,bundles (calls-memory: only the
@@ -150,6 +152,8 @@ async function main(): Promise<void> {
   result.quick = QUICK;
   await stopProfile?.();
   result.totalSeconds = Math.round((Date.now() - started) / 1000);
+  result.goals = judge(result);
+  for (const g of result.goals as Goal[]) progress(`${g.met ? 'met    ' : 'NOT MET'} ${g.figure}: ${typeof g.value === 'string' ? g.value : JSON.stringify(g.value)} (goal ${g.goal})`);
   progress(`done in ${result.totalSeconds} s`);
   process.stdout.write(JSON.stringify(result) + '\n');
 }
