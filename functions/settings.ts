@@ -1,7 +1,7 @@
 import { createApiHandler } from '../shared/api/handler';
 import { lazyApp } from '../shared/handlers/lazy';
 import { notificationRoutes } from '../shared/api/notifications';
-import { webhookSettingsRoutes } from '../shared/api/webhooks';
+import { webhookSettingsRoutes } from '../shared/api/webhook-settings';
 import type { App } from '../shared/services/app';
 
 /**

@@ -128,6 +128,12 @@ describe('A worker carries its own connector alone', () => {
     expect([...bundled(join(repo, entry))].filter((f) => /\bapp\.specs\b/.test(code(f))).map(rel)).toEqual([]);
   });
 
+  it.each([...workers.map(([w]) => w), 'functions/webhooks.ts'])('%s carries neither the API\'s request schemas nor the notification channels\' code', (entry) => {
+    // Built at load, they cost every cold start; a worker or a webhook only raises events (notify/notify.ts).
+    const heavy = ['shared/services/schemas.ts', 'shared/notify/service.ts', 'shared/notify/events.ts'];
+    expect([...bundled(join(repo, entry))].map(rel).filter((f) => heavy.includes(f))).toEqual([]);
+  });
+
   it.each([...workers, ...NO_CONNECTOR.map((f) => [f, []] as const)])('%s reaches neither the registries nor another connector\'s folder', (entry, types) => {
     const own = types.map((t) => join(connectors, t) + sep);
     const others = [...bundled(join(repo, entry))].filter(

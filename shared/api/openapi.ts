@@ -13,7 +13,8 @@ import { integrationRoutes } from './routes';
 import { bulkRoutes } from './bulk';
 import { connectionTestRoutes } from './test-route';
 import { openApiRoute, signInScheme } from './openapi-route';
-import { webhookRoutes, webhookSettingsRoutes } from './webhooks';
+import { webhookRoutes } from './webhooks';
+import { webhookSettingsRoutes } from './webhook-settings';
 
 /** The body every error answers with (shared/api/middleware.ts builds it from an AppError). */
 export const ErrorEnvelopeSchema = z.strictObject({

@@ -1,6 +1,6 @@
 import type { RunFinished } from '../engine/engine';
 import type { Logger } from '../log';
-import { notify } from '../notify/service';
+import { notify } from '../notify/notify';
 import type { App } from '../services/app';
 
 /**

@@ -3,7 +3,8 @@ import { webhookApplier } from '../webhooks/apply';
 import { applyCdkEvent, applyGenericEvent } from '../webhooks/apply-cdk';
 import { applyHubspotEvent } from '../webhooks/apply-hubspot';
 import { applyTwilioEvent } from '../webhooks/apply-twilio';
-import { webhookRoutes, webhookSettingsRoutes } from '../api/webhooks';
+import { webhookRoutes } from '../api/webhooks';
+import { webhookSettingsRoutes } from '../api/webhook-settings';
 import type { LocalStackOptions } from './stack';
 
 /**

@@ -3,9 +3,9 @@ import { config } from '../config';
 import { createLogger, redact } from '../log';
 import type { App } from '../services/app';
 import { parse } from '../validate';
-import { NOTIFY_QUEUE, type NotifyMessage } from '../queue/types';
+import type { NotifyMessage } from '../queue/types';
 import { type DeliveryLog, type DeliveryOptions, deliverWebhook } from './deliver';
-import { type NotificationDataMap, type NotificationEvent, NotificationChannelInputSchema, channelFromInput } from './events';
+import { type NotificationEvent, NotificationChannelInputSchema, channelFromInput } from './events';
 import { deliverSlack, formatSlack } from './slack';
 import { assertDeliverableUrl } from '../http/ssrf';
 import { NotificationStore, type StoredChannel } from './store';
@@ -49,23 +49,6 @@ export async function createChannel(app: App, tenantId: string, body: unknown) {
   };
   await new NotificationStore(app.db).putChannel(stored);
   return { ...channelView(stored), ...(ch.kind === 'webhook' ? { secret: ch.secret } : {}) };
-}
-
-/**
- * Queues `event` for every channel of the tenant subscribed to it, one message per channel on the
- * notifications queue: the run or request that raised it never waits on a receiver. Returns how many.
- */
-export async function notify<E extends NotificationEvent>(
-  app: App,
-  tenantId: string,
-  event: E,
-  data: NotificationDataMap[E],
-  only?: ReadonlySet<string>,
-): Promise<number> {
-  const channels = (await new NotificationStore(app.db).channels(tenantId)).filter((c) => c.events.includes(event) && !c.broken && (!only || only.has(c.id)));
-  const messages: NotifyMessage[] = channels.map((c) => ({ kind: 'notify', tenantId, channelId: c.id, event, deliveryId: ulid().toLowerCase(), data }));
-  if (messages.length) await app.queue.send(NOTIFY_QUEUE, messages);
-  return messages.length;
 }
 
 /** Slack's answers that no retry will change: the webhook is gone (`no_service`) or its channel archived. */

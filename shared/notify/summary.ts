@@ -1,6 +1,6 @@
 import type { App } from '../services/app';
 import type { DailySummary, DailySummaryIntegration } from './events';
-import { notify } from './service';
+import { notify } from './notify';
 import { NotificationStore } from './store';
 
 /** The UTC day before `now`, yyyy-mm-dd. */

@@ -2,7 +2,7 @@ import { NotFoundError } from '../errors';
 import type { ApiReply, ApiRequest } from '../lambda-types';
 import { assertJsonDepth } from '../json';
 import { createLogger, redact } from '../log';
-import { notify } from '../notify/service';
+import { notify } from '../notify/notify';
 import type { App } from '../services/app';
 import type { IntegrationItem } from '../store/integrations';
 import { cdkEventKey, verifyCdk } from './cdk';

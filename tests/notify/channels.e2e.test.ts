@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { resetConfig } from '../../shared/config';
 import { verifySwitchboardSignature } from '../../shared/notify/sign';
-import { notify } from '../../shared/notify/service';
+import { notify } from '../../shared/notify/notify';
 import { previousDay, sendDailySummaries } from '../../shared/notify/summary';
 import type { TestStack } from '../helpers/stack';
 import { api, createIntegration, post, startWebhookStack } from '../webhooks/stack';

@@ -1,5 +1,5 @@
 import { deliverSlack, formatSlack } from '../../shared/notify';
-import { notify } from '../../shared/notify/service';
+import { notify } from '../../shared/notify/notify';
 import { NotificationStore } from '../../shared/notify/store';
 import { fakeClock } from '../helpers/clock';
 import type { TestStack } from '../helpers/stack';
