@@ -13,14 +13,16 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, prefix = '
 }
 
 /** An IANA time zone name, as Intl knows them (flows' date literals, notification send hours). */
-export const TimeZoneSchema = z.string().max(64).refine(
-  (tz) => {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'not an IANA time zone (e.g. America/New_York)' },
+export const TimeZoneSchema = z.lazy(() =>
+  z.string().max(64).refine(
+    (tz) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'not an IANA time zone (e.g. America/New_York)' },
+  ),
 );

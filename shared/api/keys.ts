@@ -5,7 +5,7 @@ import { MAX_KEYS_PER_TENANT } from '../store/tenants';
 import { parse } from '../validate';
 import type { Route } from './router';
 
-export const CreateApiKeySchema = z.strictObject({ name: z.string().trim().min(1).max(100).default('API key') });
+export const CreateApiKeySchema = z.lazy(() => z.strictObject({ name: z.string().trim().min(1).max(100).default('API key') }));
 
 /**
  * A tenant's API keys, managed by its admins (any API key of the tenant, or a person signed in as admin; the

@@ -119,7 +119,7 @@ export const RunQueuedSchema = z.strictObject({ runId: z.string(), status: z.str
 export const ConnectionTestSchema = z.strictObject({ ok: z.boolean(), message: z.string(), latencyMs: count }).meta({ id: 'ConnectionTest' });
 
 export const FlowSchema = z.strictObject({
-  ...CreateFlowSchema.shape,
+  ...CreateFlowSchema.unwrap().shape,
   source: FlowSourceSchema,
   target: FlowTargetSchema.optional().describe('Absent on a flow of actions only.'),
   status: z.enum(['active', 'inactive', 'error']),

@@ -8,28 +8,30 @@ import { ListQuerySchema } from '../services/schemas';
 import { parse } from '../validate';
 import type { Route } from './router';
 
-const count = z.number().int().min(0);
+const count = () => z.number().int().min(0);
 
 /** A stored report as the list shows it (shared/reports/store.ts, without the HTML). */
-export const ReportSchema = z.strictObject({
-  id: z.string(),
-  flowId: z.string(),
-  kind: z.enum(['run', 'daily']),
-  subject: z.string().describe('The run id (run reports) or the day, yyyy-mm-dd (daily reports).'),
-  title: z.string(),
-  createdAt: z.string(),
-  hasErrors: z.boolean(),
-  empty: z.boolean(),
-  totals: z.strictObject({ runs: count, processed: count, succeeded: count, failed: count, calls: count.optional(), leadsCreated: count.optional(), leadsUpdated: count.optional() }),
-  mail: z.strictObject({
-    status: z.enum(['pending', 'sent', 'not_sent', 'failed']),
-    reason: z.string().optional().describe('no_email_settings, no_email, no_recipients, empty, or why sending failed (SMTP-001: …)'),
-    recipients: count,
-    via: z.enum(['smtp', 'sendgrid']).optional(),
-    messageId: z.string().optional(),
-    charts: count.optional(),
+export const ReportSchema = z.lazy(() =>
+  z.strictObject({
+    id: z.string(),
+    flowId: z.string(),
+    kind: z.enum(['run', 'daily']),
+    subject: z.string().describe('The run id (run reports) or the day, yyyy-mm-dd (daily reports).'),
+    title: z.string(),
+    createdAt: z.string(),
+    hasErrors: z.boolean(),
+    empty: z.boolean(),
+    totals: z.strictObject({ runs: count(), processed: count(), succeeded: count(), failed: count(), calls: count().optional(), leadsCreated: count().optional(), leadsUpdated: count().optional() }),
+    mail: z.strictObject({
+      status: z.enum(['pending', 'sent', 'not_sent', 'failed']),
+      reason: z.string().optional().describe('no_email_settings, no_email, no_recipients, empty, or why sending failed (SMTP-001: …)'),
+      recipients: count(),
+      via: z.enum(['smtp', 'sendgrid']).optional(),
+      messageId: z.string().optional(),
+      charts: count().optional(),
+    }),
   }),
-});
+);
 
 /**
  * Stored flow reports: the list (newest first, without the HTML) and one report as the HTML page it is. The

@@ -6,7 +6,7 @@ import type { App } from '../services/app';
 import { parse } from '../validate';
 import type { Route } from './router';
 
-const SettingsSchema = z.strictObject({ issuer: z.string(), clientId: z.string(), authorizationEndpoint: z.string(), scope: z.string() });
+const SettingsSchema = z.lazy(() => z.strictObject({ issuer: z.string(), clientId: z.string(), authorizationEndpoint: z.string(), scope: z.string() }));
 
 /**
  * The dashboard's SSO sign-in (shared/auth/code-flow.ts), unauthenticated since it is how one gets a token: where to

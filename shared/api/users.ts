@@ -6,15 +6,17 @@ import { MAX_USERS_PER_TENANT, UserStore, type SsoUser } from '../store/users';
 import { parse } from '../validate';
 import type { Route } from './router';
 
-export const PutUserSchema = z.strictObject({ role: z.enum(['admin', 'viewer']) });
+export const PutUserSchema = z.lazy(() => z.strictObject({ role: z.enum(['admin', 'viewer']) }));
 
-export const UserSchema = z.strictObject({
-  subject: z.string().describe("The person's user claim: `sub` by default, or what OIDC_USER_CLAIM names (e.g. `email`)."),
-  issuer: z.string().describe('The sign-in provider that vouches for them.'),
-  role: z.enum(['admin', 'viewer']),
-  createdAt: z.string(),
-  updatedAt: z.string().optional(),
-});
+export const UserSchema = z.lazy(() =>
+  z.strictObject({
+    subject: z.string().describe("The person's user claim: `sub` by default, or what OIDC_USER_CLAIM names (e.g. `email`)."),
+    issuer: z.string().describe('The sign-in provider that vouches for them.'),
+    role: z.enum(['admin', 'viewer']),
+    createdAt: z.string(),
+    updatedAt: z.string().optional(),
+  }),
+);
 
 const view = (u: SsoUser) => ({ subject: u.user, issuer: u.issuer, role: u.role, createdAt: u.createdAt, ...(u.updatedAt ? { updatedAt: u.updatedAt } : {}) });
 

@@ -14,18 +14,20 @@ export interface SignInSettings {
 /** `openid` makes it OIDC (an ID token); `email` carries the claim people are usually mapped by. */
 const SCOPE = 'openid email';
 
-export const CodeExchangeSchema = z.strictObject({
-  code: z.string().min(1).max(2048),
-  // RFC 7636 §4.1: 43 to 128 characters of [A-Z] / [a-z] / [0-9] / "-" / "." / "_" / "~".
-  codeVerifier: z.string().regex(/^[A-Za-z0-9\-._~]{43,128}$/, 'must be an RFC 7636 code verifier (43 to 128 unreserved characters)'),
-  redirectUri: z.string().url().max(2048),
-});
+export const CodeExchangeSchema = z.lazy(() =>
+  z.strictObject({
+    code: z.string().min(1).max(2048),
+    // RFC 7636 §4.1: 43 to 128 characters of [A-Z] / [a-z] / [0-9] / "-" / "." / "_" / "~".
+    codeVerifier: z.string().regex(/^[A-Za-z0-9\-._~]{43,128}$/, 'must be an RFC 7636 code verifier (43 to 128 unreserved characters)'),
+    redirectUri: z.string().url().max(2048),
+  }),
+);
 export type CodeExchange = z.infer<typeof CodeExchangeSchema>;
 
 /** RFC 6749 §5.1 (and OIDC Core §3.1.3.3: `id_token`); we keep nothing else of the answer. */
-const TokenResponseSchema = z.object({ id_token: z.string().min(1), token_type: z.string().optional(), expires_in: z.number().optional() });
+const TokenResponseSchema = z.lazy(() => z.object({ id_token: z.string().min(1), token_type: z.string().optional(), expires_in: z.number().optional() }));
 /** RFC 6749 §5.2. */
-const TokenErrorSchema = z.object({ error: z.string(), error_description: z.string().optional() });
+const TokenErrorSchema = z.lazy(() => z.object({ error: z.string(), error_description: z.string().optional() }));
 
 /**
  * The OIDC authorization-code flow with PKCE (RFC 7636) for the dashboard, a public client: the browser makes the

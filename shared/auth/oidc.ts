@@ -6,15 +6,17 @@ import { HttpClient } from '../http/client';
 import type { HttpLimits } from '../http/limits';
 import type { TrustedIssuer } from './jwt';
 
-const DiscoverySchema = z.object({
-  issuer: z.string(),
-  jwks_uri: z.string().url(),
-  // Required by OpenID Connect Discovery 1.0 §3 for the code flow; optional here since verifying tokens needs neither.
-  authorization_endpoint: z.string().url().optional(),
-  token_endpoint: z.string().url().optional(),
-});
+const DiscoverySchema = z.lazy(() =>
+  z.object({
+    issuer: z.string(),
+    jwks_uri: z.string().url(),
+    // Required by OpenID Connect Discovery 1.0 §3 for the code flow; optional here since verifying tokens needs neither.
+    authorization_endpoint: z.string().url().optional(),
+    token_endpoint: z.string().url().optional(),
+  }),
+);
 export type Discovery = z.infer<typeof DiscoverySchema>;
-const JwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknown())).max(100) });
+const JwksSchema = z.lazy(() => z.object({ keys: z.array(z.record(z.string(), z.unknown())).max(100) }));
 
 /** What the IdP answers is not the caller's mistake: a bad document is our 500, never a 400. */
 export function idpAnswer<S extends z.ZodType>(schema: S, body: unknown, what: string): z.infer<S> {

@@ -21,7 +21,7 @@ export const integrationsList: Command = {
     'API does (secrets as "***").',
   ].join('\n'),
   async run(ctx, values) {
-    const limit = intOption(values, 'limit', 1000) ?? ListQuerySchema.shape.limit.parse(undefined);
+    const limit = intOption(values, 'limit', 1000) ?? ListQuerySchema.parse({}).limit;
     const tenantId = tenantOf(ctx.dataDir, values.tenant as string | undefined);
     const { app } = await ctx.stack();
     const page = await app.integrations.list(tenantId, limit);

@@ -19,15 +19,15 @@ export function getPath(value: unknown, path: string): unknown {
   return v;
 }
 
-const where = z.enum(['query', 'body']).default('query');
+const where = () => z.enum(['query', 'body']).default('query');
 
-const Kinds = {
+const kinds = () => ({
   none: z.object({ kind: z.literal('none') }),
   /** An opaque token from the response sent back as a query parameter or body field (HubSpot `after`). */
   cursor: z.object({
     kind: z.literal('cursor'),
     param: z.string().min(1),
-    in: where,
+    in: where(),
     next: z.string().min(1).describe('path of the next cursor in the response'),
   }),
   /** The response holds the URL (absolute or relative) of the next page (Salesforce `nextRecordsUrl`). */
@@ -44,14 +44,14 @@ const Kinds = {
     totalPages: z.string().optional().describe('path of the total page count'),
     /** The same count from a response header (WooCommerce's `X-WP-TotalPages`). */
     totalPagesHeader: z.string().optional().describe('header holding the total page count'),
-    in: where,
+    in: where(),
   }),
   offset: z.object({
     kind: z.literal('offset'),
     param: z.string().default('offset'),
     sizeParam: z.string().default('limit'),
     size: z.number().int().positive().default(100),
-    in: where,
+    in: where(),
   }),
   /**
    * Keyset: the last record's `key` goes back as `param` (LeadConduit's `after_id`); a short or empty page
@@ -71,7 +71,7 @@ const Kinds = {
      * False for newest-first lists (Stripe's `starting_after`), where the key only pages.
      */
     resumeAfterLast: z.boolean().optional(),
-    in: where,
+    in: where(),
   }),
   /**
    * Page numbers for the first records, then an opaque token (Zoho CRM serves `page` only up to 2,000 records
@@ -91,17 +91,12 @@ const Kinds = {
     /** Records reachable with page numbers. */
     maxRecordsByPage: z.number().int().positive(),
   }),
-};
+});
 
-export const PaginationSchema = z.discriminatedUnion('kind', [
-  Kinds.none,
-  Kinds.cursor,
-  Kinds['next-url'],
-  Kinds.page,
-  Kinds.offset,
-  Kinds.keyset,
-  Kinds['page-then-token'],
-]);
+export const PaginationSchema = z.lazy(() => {
+  const k = kinds();
+  return z.discriminatedUnion('kind', [k.none, k.cursor, k['next-url'], k.page, k.offset, k.keyset, k['page-then-token']]);
+});
 export type Pagination = z.infer<typeof PaginationSchema>;
 type Kind = Pagination['kind'];
 
@@ -230,7 +225,7 @@ const STRATEGIES: { [K in Kind]: (p: Extract<Pagination, { kind: K }>, env: Pagi
 };
 
 /** Where a page-then-token read stands: the next page number, and the token for the page after the last one read. */
-const PositionSchema = z.object({ page: z.number().int().positive(), token: z.string().optional(), byToken: z.boolean().optional() });
+const PositionSchema = z.lazy(() => z.object({ page: z.number().int().positive(), token: z.string().optional(), byToken: z.boolean().optional() }));
 type Position = z.infer<typeof PositionSchema>;
 
 function pageThenToken(p: Extract<Pagination, { kind: 'page-then-token' }>): Paginator {

@@ -11,27 +11,29 @@ import type { Page, ReadContext, RejectedRecord, SourceRecord, Stream, TestResul
  */
 export { getPath, PaginationSchema, type Pagination } from './paging';
 
-export const IncrementalSchema = z.object({
-  /** Path of the record's last-modified value. */
-  field: z.string().min(1),
-  /** Where the lower bound is sent: a query parameter, a body field, or a header (Zoho's If-Modified-Since). */
-  param: z.string().min(1),
-  in: z.enum(['query', 'body', 'header']).default('query'),
-  /**
-   * `iso-offset` is second precision with an explicit `+00:00` (Arrivy, CallRail: `YYYY-MM-DDTHH:mm:ssZZ`);
-   * `naive` is second precision in UTC without a zone (WordPress with `dates_are_gmt=true`);
-   * `http-date` is RFC 9110's IMF-fixdate, what an `If-Modified-Since` header carries.
-   */
-  format: z.enum(['iso', 'epoch-ms', 'epoch-s', 'date', 'iso-offset', 'naive', 'http-date']).default('iso'),
-  /** Re-reads this much before the high-water mark: sources commit late; duplicates are free (upserts). */
-  lookbackMs: z.number().int().nonnegative().default(60_000),
-  /**
-   * Where the mark comes from: the newest `field` value read (default), or the time the run started, for
-   * sources whose filter selects by something that is not a modification time (Arrivy's `from` is a task's
-   * scheduled start: the newest start read may lie weeks ahead, so it can't say what changed since).
-   */
-  mark: z.enum(['records', 'run-start']).optional(),
-});
+export const IncrementalSchema = z.lazy(() =>
+  z.object({
+    /** Path of the record's last-modified value. */
+    field: z.string().min(1),
+    /** Where the lower bound is sent: a query parameter, a body field, or a header (Zoho's If-Modified-Since). */
+    param: z.string().min(1),
+    in: z.enum(['query', 'body', 'header']).default('query'),
+    /**
+     * `iso-offset` is second precision with an explicit `+00:00` (Arrivy, CallRail: `YYYY-MM-DDTHH:mm:ssZZ`);
+     * `naive` is second precision in UTC without a zone (WordPress with `dates_are_gmt=true`);
+     * `http-date` is RFC 9110's IMF-fixdate, what an `If-Modified-Since` header carries.
+     */
+    format: z.enum(['iso', 'epoch-ms', 'epoch-s', 'date', 'iso-offset', 'naive', 'http-date']).default('iso'),
+    /** Re-reads this much before the high-water mark: sources commit late; duplicates are free (upserts). */
+    lookbackMs: z.number().int().nonnegative().default(60_000),
+    /**
+     * Where the mark comes from: the newest `field` value read (default), or the time the run started, for
+     * sources whose filter selects by something that is not a modification time (Arrivy's `from` is a task's
+     * scheduled start: the newest start read may lie weeks ahead, so it can't say what changed since).
+     */
+    mark: z.enum(['records', 'run-start']).optional(),
+  }),
+);
 export type Incremental = z.infer<typeof IncrementalSchema>;
 
 /**
@@ -133,20 +135,22 @@ export function partitionsFrom<C>(parent: RestStreamDef<C>, path: string): (ctx:
 }
 
 /** A record must carry its id; the rest is the vendor's, stored as is. */
-export const RecordWithIdSchema = z.looseObject({ id: z.union([z.string().min(1), z.number()]) });
+export const RecordWithIdSchema = z.lazy(() => z.looseObject({ id: z.union([z.string().min(1), z.number()]) }));
 
 /** The stream's cursor: the next page while a run is in progress, the high-water mark once it is done. */
-export const RestCursorSchema = z
-  .object({
-    next: z.unknown().optional(),
-    since: z.string().optional(),
-    hwm: z.string().optional(),
-    /** `keyset` paging: the last key read, where the next incremental run starts. */
-    last: z.string().optional(),
-    /** A partitioned stream: the partition being read. */
-    part: z.string().optional(),
-  })
-  .nullable();
+export const RestCursorSchema = z.lazy(() =>
+  z
+    .object({
+      next: z.unknown().optional(),
+      since: z.string().optional(),
+      hwm: z.string().optional(),
+      /** `keyset` paging: the last key read, where the next incremental run starts. */
+      last: z.string().optional(),
+      /** A partitioned stream: the partition being read. */
+      part: z.string().optional(),
+    })
+    .nullable(),
+);
 export type RestCursor = z.infer<typeof RestCursorSchema>;
 
 function resolve<T, C>(v: T | ((config: C) => T) | undefined, config: C): T | undefined {

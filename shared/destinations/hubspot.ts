@@ -14,10 +14,10 @@ import type { DeliveryContext, DeliveryItem, DeliveryResult, Destination, Note }
  * 100 inputs per call; a 207 is read per item: `errors[].context` names the failed ids / trace ids.
  * Property values are strings on HubSpot's wire.
  */
-const ObjectSchema = z.looseObject({ id: z.string(), properties: z.record(z.string(), z.unknown()).optional(), objectWriteTraceId: z.string().optional(), new: z.boolean().optional() });
-const ErrorSchema = z.looseObject({ message: z.string(), category: z.string().optional(), context: z.record(z.string(), z.array(z.string())).optional() });
-const BatchSchema = z.looseObject({ results: z.array(ObjectSchema).default([]), errors: z.array(ErrorSchema).default([]) });
-const SearchSchema = z.looseObject({ total: z.number().optional(), results: z.array(ObjectSchema) });
+const ObjectSchema = z.lazy(() => z.looseObject({ id: z.string(), properties: z.record(z.string(), z.unknown()).optional(), objectWriteTraceId: z.string().optional(), new: z.boolean().optional() }));
+const ErrorSchema = z.lazy(() => z.looseObject({ message: z.string(), category: z.string().optional(), context: z.record(z.string(), z.array(z.string())).optional() }));
+const BatchSchema = z.lazy(() => z.looseObject({ results: z.array(ObjectSchema).default([]), errors: z.array(ErrorSchema).default([]) }));
+const SearchSchema = z.lazy(() => z.looseObject({ total: z.number().optional(), results: z.array(ObjectSchema) }));
 
 type Batch = z.infer<typeof BatchSchema>;
 

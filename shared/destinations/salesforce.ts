@@ -12,13 +12,15 @@ import type { DeliveryContext, DeliveryItem, DeliveryResult, Destination } from 
  * - no match → `POST /composite/sobjects` (create).
  * Results come back in request order, `{id, success, errors: [{statusCode, message, fields}], created?}`.
  */
-const ResultSchema = z.array(
-  z.looseObject({
-    id: z.string().nullish(),
-    success: z.boolean(),
-    created: z.boolean().optional(),
-    errors: z.array(z.looseObject({ statusCode: z.string().optional(), message: z.string().optional(), fields: z.array(z.string()).optional() })).default([]),
-  }),
+const ResultSchema = z.lazy(() =>
+  z.array(
+    z.looseObject({
+      id: z.string().nullish(),
+      success: z.boolean(),
+      created: z.boolean().optional(),
+      errors: z.array(z.looseObject({ statusCode: z.string().optional(), message: z.string().optional(), fields: z.array(z.string()).optional() })).default([]),
+    }),
+  ),
 );
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 

@@ -14,15 +14,17 @@ import type { DeliveryContext, DeliveryItem, DeliveryResult, Destination, Note }
  * 100 records per call; `trigger: []` so our writes fire no workflows. Results are positional; each item is
  * checked, not the status line (201 / 207 / 200, and 400 with per-record items when every record failed).
  */
-const ItemSchema = z.looseObject({
-  code: z.string(),
-  status: z.string(),
-  message: z.string().optional(),
-  action: z.string().optional(),
-  details: z.looseObject({ id: z.union([z.string(), z.number()]).optional(), api_name: z.string().optional() }).optional(),
-});
-const WriteSchema = z.looseObject({ data: z.array(ItemSchema) });
-const SearchSchema = z.looseObject({ data: z.array(z.looseObject({ id: z.union([z.string(), z.number()]) })) });
+const ItemSchema = z.lazy(() =>
+  z.looseObject({
+    code: z.string(),
+    status: z.string(),
+    message: z.string().optional(),
+    action: z.string().optional(),
+    details: z.looseObject({ id: z.union([z.string(), z.number()]).optional(), api_name: z.string().optional() }).optional(),
+  }),
+);
+const WriteSchema = z.lazy(() => z.looseObject({ data: z.array(ItemSchema) }));
+const SearchSchema = z.lazy(() => z.looseObject({ data: z.array(z.looseObject({ id: z.union([z.string(), z.number()]) })) }));
 
 export async function write(http: HttpClient, method: 'POST' | 'PUT', url: string, records: unknown[], extra: Record<string, unknown> = {}) {
   const res = await http.request({ method, url, body: { data: records, trigger: [], ...extra }, okStatuses: [400], stream: url });

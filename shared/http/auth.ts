@@ -2,13 +2,15 @@ import * as z from 'zod';
 import { redact } from '../log';
 
 /** What an OAuth2 token endpoint answers (RFC 6749 §5.1) plus the vendors' extras (Salesforce, Zoho). */
-export const TokenResponseSchema = z.looseObject({
-  access_token: z.string().min(1),
-  expires_in: z.number().optional(),
-  refresh_token: z.string().min(1).optional(),
-  instance_url: z.string().optional(),
-  api_domain: z.string().optional(),
-});
+export const TokenResponseSchema = z.lazy(() =>
+  z.looseObject({
+    access_token: z.string().min(1),
+    expires_in: z.number().optional(),
+    refresh_token: z.string().min(1).optional(),
+    instance_url: z.string().optional(),
+    api_domain: z.string().optional(),
+  }),
+);
 export type TokenResponse = z.infer<typeof TokenResponseSchema>;
 
 /**

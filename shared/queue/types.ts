@@ -4,23 +4,27 @@ import * as z from 'zod';
 /** SQS moves a message to the DLQ after this many receives (the redrive policy's maxReceiveCount). */
 export const MAX_RECEIVES = 5;
 
-export const SyncMessageSchema = z.object({
-  kind: z.literal('sync'),
-  tenantId: z.string(),
-  integrationId: z.string(),
-  runId: z.string(),
-  /** How many times this run has been handed on by a worker nearing its timeout. */
-  continuation: z.number().int().nonnegative().default(0),
-  /** Epoch ms before which the run cannot progress (a vendor's window reopens then): the worker puts it back until then. */
-  notBefore: z.number().int().optional(),
-});
-export const WebhookMessageSchema = z.object({
-  kind: z.literal('webhook'),
-  tenantId: z.string(),
-  integrationId: z.string(),
-  eventKey: z.string(),
-});
-export const QueueMessageSchema = z.discriminatedUnion('kind', [SyncMessageSchema, WebhookMessageSchema]);
+export const SyncMessageSchema = z.lazy(() =>
+  z.object({
+    kind: z.literal('sync'),
+    tenantId: z.string(),
+    integrationId: z.string(),
+    runId: z.string(),
+    /** How many times this run has been handed on by a worker nearing its timeout. */
+    continuation: z.number().int().nonnegative().default(0),
+    /** Epoch ms before which the run cannot progress (a vendor's window reopens then): the worker puts it back until then. */
+    notBefore: z.number().int().optional(),
+  }),
+);
+export const WebhookMessageSchema = z.lazy(() =>
+  z.object({
+    kind: z.literal('webhook'),
+    tenantId: z.string(),
+    integrationId: z.string(),
+    eventKey: z.string(),
+  }),
+);
+export const QueueMessageSchema = z.lazy(() => z.discriminatedUnion('kind', [SyncMessageSchema, WebhookMessageSchema]));
 export type SyncMessage = z.input<typeof SyncMessageSchema>;
 export type QueueMessage = z.input<typeof QueueMessageSchema>;
 
@@ -28,32 +32,36 @@ export type QueueMessage = z.input<typeof QueueMessageSchema>;
  * What travels on the flows queue: a flow run to execute (manual, scheduled, realtime or retry), or a flow's
  * daily report of a day (yyyy-mm-dd; the flow worker holds the mail connectors and may open their secrets).
  */
-export const FlowMessageSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('flow'),
-    tenantId: z.string(),
-    flowId: z.string(),
-    runId: z.string(),
-    /** Epoch ms before which the run must not start (actions deferred out of quiet hours): the worker puts it back until then. */
-    notBefore: z.number().int().optional(),
-  }),
-  z.object({ kind: z.literal('daily-report'), tenantId: z.string(), flowId: z.string(), day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
-]);
+export const FlowMessageSchema = z.lazy(() =>
+  z.discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('flow'),
+      tenantId: z.string(),
+      flowId: z.string(),
+      runId: z.string(),
+      /** Epoch ms before which the run must not start (actions deferred out of quiet hours): the worker puts it back until then. */
+      notBefore: z.number().int().optional(),
+    }),
+    z.object({ kind: z.literal('daily-report'), tenantId: z.string(), flowId: z.string(), day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
+  ]),
+);
 export type FlowMessage = z.input<typeof FlowMessageSchema>;
 export type FlowRunMessage = Extract<FlowMessage, { kind: 'flow' }>;
 /** The queue flow work goes to. */
 export const FLOWS_QUEUE = 'flows';
 
 /** What travels on the notifications queue: one event to deliver to one channel (a slow receiver never holds a sync worker). */
-export const NotifyMessageSchema = z.object({
-  kind: z.literal('notify'),
-  tenantId: z.string(),
-  channelId: z.string(),
-  event: z.string(),
-  /** Same on every attempt and redelivery, so receivers can dedupe. */
-  deliveryId: z.string(),
-  data: z.unknown(),
-});
+export const NotifyMessageSchema = z.lazy(() =>
+  z.object({
+    kind: z.literal('notify'),
+    tenantId: z.string(),
+    channelId: z.string(),
+    event: z.string(),
+    /** Same on every attempt and redelivery, so receivers can dedupe. */
+    deliveryId: z.string(),
+    data: z.unknown(),
+  }),
+);
 export type NotifyMessage = z.input<typeof NotifyMessageSchema>;
 /** The queue notification deliveries go to. */
 export const NOTIFY_QUEUE = 'notifications';

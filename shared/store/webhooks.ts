@@ -32,17 +32,19 @@ export const webhookKeys = {
 };
 
 /** Stored verification settings; `secret` is sealed under {tenantId, integrationId}. */
-export const WebhookConfigSchema = z.object({
-  secret: z.string().optional(),
-  publicUrl: z.string().optional(),
-  allowLegacySignatures: z.boolean().default(false),
-  signatureHeader: z.string().optional(),
-  timestampHeader: z.string().optional(),
-  idHeader: z.string().optional(),
-  dataType: z.string().optional(),
-  idPath: z.string().optional(),
-  updatedAt: z.string(),
-});
+export const WebhookConfigSchema = z.lazy(() =>
+  z.object({
+    secret: z.string().optional(),
+    publicUrl: z.string().optional(),
+    allowLegacySignatures: z.boolean().default(false),
+    signatureHeader: z.string().optional(),
+    timestampHeader: z.string().optional(),
+    idHeader: z.string().optional(),
+    dataType: z.string().optional(),
+    idPath: z.string().optional(),
+    updatedAt: z.string(),
+  }),
+);
 export type WebhookConfig = z.infer<typeof WebhookConfigSchema>;
 
 export type EventOutcome = 'pending' | 'applied' | 'duplicate' | 'failed';

@@ -12,7 +12,7 @@ import type { ConnectorSpec } from '../types';
  * against, so they are configurable (shared/api-facts/cdk-fortellis.md).
  */
 export const FORTELLIS_TOKEN_URL = 'https://identity.fortellis.io/oauth2/aus1p1ixy7YL8cMq02p7/v1/token';
-const ApiPath = z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'a path such as /cdkdrive/crm/v1/customers');
+const ApiPath = z.lazy(() => z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'a path such as /cdkdrive/crm/v1/customers'));
 
 export const CdkConfigSchema = z.lazy(() =>
   z

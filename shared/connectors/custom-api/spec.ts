@@ -12,39 +12,43 @@ import type { ConnectorSpec } from '../types';
 
 export const AUTH_KINDS = ['none', 'bearer', 'api_key_header', 'api_key_query', 'basic', 'oauth2_client_credentials'] as const;
 
-export const CustomApiAuthSchema = z.object({
-  kind: z.enum(AUTH_KINDS).default('none'),
-  /** api_key_header: the header carrying the key (default X-API-Key). */
-  headerName: z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name').optional(),
-  /** api_key_query: the query parameter carrying the key (default api_key). */
-  queryParam: z.string().min(1).max(100).optional(),
-  /** basic: the user name (the password is `token`). */
-  username: z.string().min(1).optional(),
-  /** oauth2_client_credentials: the token endpoint, client id and optional scope (the secret is `token`). */
-  tokenUrl: z.url().optional(),
-  clientId: z.string().min(1).optional(),
-  scope: z.string().optional(),
-});
+export const CustomApiAuthSchema = z.lazy(() =>
+  z.object({
+    kind: z.enum(AUTH_KINDS).default('none'),
+    /** api_key_header: the header carrying the key (default X-API-Key). */
+    headerName: z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name').optional(),
+    /** api_key_query: the query parameter carrying the key (default api_key). */
+    queryParam: z.string().min(1).max(100).optional(),
+    /** basic: the user name (the password is `token`). */
+    username: z.string().min(1).optional(),
+    /** oauth2_client_credentials: the token endpoint, client id and optional scope (the secret is `token`). */
+    tokenUrl: z.url().optional(),
+    clientId: z.string().min(1).optional(),
+    scope: z.string().optional(),
+  }),
+);
 
-const Scalar = z.union([z.string(), z.number(), z.boolean()]);
+const Scalar = () => z.union([z.string(), z.number(), z.boolean()]);
 
-export const CustomApiStreamSchema = z.object({
-  /** The data type name records are stored under. */
-  name: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ and -, at most 64'),
-  /** Joined to baseUrl; must start with "/" (an absolute URL would send credentials to another host). */
-  path: z.string().regex(/^\/[^\s]*$/, 'a path starting with /'),
-  method: z.enum(['GET', 'POST']).optional(),
-  query: z.record(z.string(), Scalar).optional(),
-  body: z.record(z.string(), z.unknown()).optional(),
-  /** The response body's format (a key of response.ts's RESPONSE_READERS): xml is parsed (prefixes dropped, attributes as `@name`) so the paths reach into it. */
-  response: z.enum(['json', 'xml']).default('json'),
-  /** Dotted path of the records array in the response ('' when the response is the array); in XML, of the repeated element. */
-  recordsPath: z.string().default(''),
-  /** Dotted path of each record's id. */
-  idPath: z.string().min(1).default('id'),
-  pagination: PaginationSchema.default({ kind: 'none' }),
-  incremental: IncrementalSchema.optional(),
-});
+export const CustomApiStreamSchema = z.lazy(() =>
+  z.object({
+    /** The data type name records are stored under. */
+    name: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ and -, at most 64'),
+    /** Joined to baseUrl; must start with "/" (an absolute URL would send credentials to another host). */
+    path: z.string().regex(/^\/[^\s]*$/, 'a path starting with /'),
+    method: z.enum(['GET', 'POST']).optional(),
+    query: z.record(z.string(), Scalar()).optional(),
+    body: z.record(z.string(), z.unknown()).optional(),
+    /** The response body's format (a key of response.ts's RESPONSE_READERS): xml is parsed (prefixes dropped, attributes as `@name`) so the paths reach into it. */
+    response: z.enum(['json', 'xml']).default('json'),
+    /** Dotted path of the records array in the response ('' when the response is the array); in XML, of the repeated element. */
+    recordsPath: z.string().default(''),
+    /** Dotted path of each record's id. */
+    idPath: z.string().min(1).default('id'),
+    pagination: PaginationSchema.default({ kind: 'none' }),
+    incremental: IncrementalSchema.optional(),
+  }),
+);
 export type CustomApiStream = z.infer<typeof CustomApiStreamSchema>;
 
 /** Header names that carry credentials: those belong in `token` (sealed), never in plain `headers`. */

@@ -10,14 +10,16 @@ import { connectionFields, DATABASE_DEPLOY, IdentifierSchema, TableConfigSchema,
  */
 
 /** A per-table override: matched by name; a new name adds a table. `updatedAt: null` makes it full-only. */
-export const PresetTableOverrideSchema = TableConfigSchema.partial().extend({
-  name: IdentifierSchema,
-  updatedAt: IdentifierSchema.nullable().optional(),
-});
+export const PresetTableOverrideSchema = z.lazy(() =>
+  TableConfigSchema.unwrap().partial().extend({
+    name: IdentifierSchema,
+    updatedAt: IdentifierSchema.nullable().optional(),
+  }),
+);
 
 export const SqlPresetConfigSchema = z.lazy(() =>
   z.object({
-    ...connectionFields,
+    ...connectionFields(),
     host: sendsSecrets(z.string().min(1)),
     database: z.string().min(1),
     username: z.string().min(1),

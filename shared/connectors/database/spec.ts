@@ -7,45 +7,51 @@ import type { ConnectorSpec, DeployNeeds } from '../types';
  * MarketSharp (seed 001). Declaration only: no driver is imported here, so the API bundle stays small.
  */
 export const DIALECTS = ['postgres', 'mysql', 'mariadb', 'sqlite', 'mssql'] as const;
-export const DialectNameSchema = z.enum(DIALECTS);
+export const DialectNameSchema = z.lazy(() => z.enum(DIALECTS));
 export type DialectName = z.infer<typeof DialectNameSchema>;
 
 /** A table or column name as configured. It is checked against the database's own catalog before use. */
-export const IdentifierSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .refine((s) => !s.includes('\u0000'), 'must not contain a NUL character');
+export const IdentifierSchema = z.lazy(() =>
+  z
+    .string()
+    .min(1)
+    .max(128)
+    .refine((s) => !s.includes('\u0000'), 'must not contain a NUL character'),
+);
 
-export const SslSchema = z.union([
-  z.boolean(),
-  z.object({
-    rejectUnauthorized: z.boolean().optional(),
-    /** PEM of the CA that signed the server certificate (RDS bundles, self-hosted CAs). */
-    ca: z.string().optional(),
-  }),
-]);
+export const SslSchema = z.lazy(() =>
+  z.union([
+    z.boolean(),
+    z.object({
+      rejectUnauthorized: z.boolean().optional(),
+      /** PEM of the CA that signed the server certificate (RDS bundles, self-hosted CAs). */
+      ca: z.string().optional(),
+    }),
+  ]),
+);
 export type Ssl = z.infer<typeof SslSchema>;
 
-export const TableConfigSchema = z.object({
-  /** The table (or view); it is also the data type (stream) name. */
-  name: IdentifierSchema,
-  /** A unique, non-null column: records are keyed by it and pages are keyset-paginated on it. */
-  primaryKey: IdentifierSchema,
-  /** A last-modified column: enables incremental sync. Without it every run reads the whole table. */
-  updatedAt: IdentifierSchema.optional(),
-  /** Schema (PostgreSQL/MSSQL namespace) when it differs from the config's. */
-  schema: IdentifierSchema.optional(),
-  /** Only these columns (the primary key and updatedAt are always read). Default: every column. */
-  columns: z.array(IdentifierSchema).optional(),
-});
+export const TableConfigSchema = z.lazy(() =>
+  z.object({
+    /** The table (or view); it is also the data type (stream) name. */
+    name: IdentifierSchema,
+    /** A unique, non-null column: records are keyed by it and pages are keyset-paginated on it. */
+    primaryKey: IdentifierSchema,
+    /** A last-modified column: enables incremental sync. Without it every run reads the whole table. */
+    updatedAt: IdentifierSchema.optional(),
+    /** Schema (PostgreSQL/MSSQL namespace) when it differs from the config's. */
+    schema: IdentifierSchema.optional(),
+    /** Only these columns (the primary key and updatedAt are always read). Default: every column. */
+    columns: z.array(IdentifierSchema).optional(),
+  }),
+);
 export type TableConfig = z.infer<typeof TableConfigSchema>;
 
 export const PAGE_SIZE_DEFAULT = 1000;
-export const PageSizeSchema = z.coerce.number().int().min(1).max(50_000);
+export const PageSizeSchema = z.lazy(() => z.coerce.number().int().min(1).max(50_000));
 
 /** Connection fields shared by the generic connector and its presets (Genius, MarketSharp). */
-export const connectionFields = {
+export const connectionFields = () => ({
   host: sendsSecrets(z.string().min(1).optional()),
   port: sendsSecrets(z.coerce.number().int().min(1).max(65_535).optional()),
   database: z.string().min(1).optional(),
@@ -56,13 +62,13 @@ export const connectionFields = {
   schema: IdentifierSchema.optional(),
   /** Rows per page (one SELECT each). */
   pageSize: PageSizeSchema.optional(),
-};
+});
 
 export const DatabaseConfigSchema = z.lazy(() =>
   z
     .object({
       dialect: DialectNameSchema,
-      ...connectionFields,
+      ...connectionFields(),
       /** SQLite only: path of the database file (opened read-only). */
       filename: z.string().min(1).optional(),
       tables: z.array(TableConfigSchema).min(1),

@@ -5,22 +5,24 @@ import type { ConnectorSpec } from '../types';
 /** The seeds' two sheets: marketing leads and marketing spends. */
 export const GOOGLE_SHEETS_DEFAULT_TYPES = ['marketing_leads', 'marketing_spends'] as const;
 
-export const SheetSchema = z.object({
-  /** The data type (stream) this sheet feeds, e.g. marketing_leads. */
-  dataType: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'lower_snake_case, such as marketing_leads'),
-  /** The id in the sheet's URL: docs.google.com/spreadsheets/d/{spreadsheetId}/edit */
-  spreadsheetId: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'the id from the spreadsheet URL'),
-  /**
-   * An A1 range whose first row is the header: `Leads`, `Leads!A:F`, `'Marketing Spend'!A3:H`,
-   * `Leads!A1:F500`. Named ranges are not supported (the range is read in row windows).
-   */
-  range: z.string().min(1).max(250),
-  /**
-   * Header name of the column holding each row's id. Without it the id is the 1-based sheet row number,
-   * so inserting or deleting rows above a row changes its id.
-   */
-  idColumn: z.string().min(1).max(200).optional(),
-});
+export const SheetSchema = z.lazy(() =>
+  z.object({
+    /** The data type (stream) this sheet feeds, e.g. marketing_leads. */
+    dataType: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'lower_snake_case, such as marketing_leads'),
+    /** The id in the sheet's URL: docs.google.com/spreadsheets/d/{spreadsheetId}/edit */
+    spreadsheetId: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'the id from the spreadsheet URL'),
+    /**
+     * An A1 range whose first row is the header: `Leads`, `Leads!A:F`, `'Marketing Spend'!A3:H`,
+     * `Leads!A1:F500`. Named ranges are not supported (the range is read in row windows).
+     */
+    range: z.string().min(1).max(250),
+    /**
+     * Header name of the column holding each row's id. Without it the id is the 1-based sheet row number,
+     * so inserting or deleting rows above a row changes its id.
+     */
+    idColumn: z.string().min(1).max(200).optional(),
+  }),
+);
 export type Sheet = z.infer<typeof SheetSchema>;
 
 export const GoogleSheetsConfigSchema = z.lazy(() =>

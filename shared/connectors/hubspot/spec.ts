@@ -13,9 +13,11 @@ export const HUBSPOT_STANDARD_TYPES = ['contacts', 'companies', 'deals', 'appoin
 export const HUBSPOT_ASSOCIATION_TARGETS = ['deals', 'companies'] as const;
 
 /** A custom object's type name as it appears in the API path (`/crm/v3/objects/{type}`), e.g. `genius_users`. */
-const ObjectTypeName = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,100}$/, 'an object type name or id such as genius_users or 2-1234567');
+const ObjectTypeName = z.lazy(() =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/, 'an object type name or id such as genius_users or 2-1234567'),
+);
 
 export const HubspotConfigSchema = z.lazy(() =>
   z

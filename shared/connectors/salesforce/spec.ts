@@ -8,23 +8,27 @@ import { isSoqlName } from './soql';
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm
  */
 
-const sobjectName = z.string().refine((s) => isSoqlName(s, 'sobject'), {
-  message: 'must be an SObject API name (letters, digits and underscores, starting with a letter), e.g. Lead or Invoice__c',
-});
-const fieldName = z.string().refine((s) => isSoqlName(s, 'field'), {
-  message: 'must be a field API name or relationship path (letters, digits, underscores, dots), e.g. Email or Owner.Name',
-});
+const sobjectName = () =>
+  z.string().refine((s) => isSoqlName(s, 'sobject'), {
+    message: 'must be an SObject API name (letters, digits and underscores, starting with a letter), e.g. Lead or Invoice__c',
+  });
+const fieldName = () =>
+  z.string().refine((s) => isSoqlName(s, 'field'), {
+    message: 'must be a field API name or relationship path (letters, digits, underscores, dots), e.g. Email or Owner.Name',
+  });
 
-export const SalesforceObjectSchema = z.object({
-  /** The data type (stream) name, e.g. `invoices`. */
-  name: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be lower case letters, digits and underscores, starting with a letter'),
-  sobject: sobjectName,
-  // A GET query string tops out around 16 KB; 200 field names stay well below it.
-  fields: z.array(fieldName).min(1).max(200),
-});
+export const SalesforceObjectSchema = z.lazy(() =>
+  z.object({
+    /** The data type (stream) name, e.g. `invoices`. */
+    name: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be lower case letters, digits and underscores, starting with a letter'),
+    sobject: sobjectName(),
+    // A GET query string tops out around 16 KB; 200 field names stay well below it.
+    fields: z.array(fieldName()).min(1).max(200),
+  }),
+);
 export type SalesforceObject = z.infer<typeof SalesforceObjectSchema>;
 
-const httpUrl = z.url({ protocol: /^https?$/ });
+const httpUrl = () => z.url({ protocol: /^https?$/ });
 export const DEFAULT_API_VERSION = 'v58.0';
 export const DEFAULT_TOKEN_URL = 'https://login.salesforce.com/services/oauth2/token';
 
@@ -32,13 +36,13 @@ export const SalesforceConfigSchema = z.lazy(() =>
   z
     .object({
       /** The org's instance, e.g. https://yourorg.my.salesforce.com (the base URL of every API call). */
-      instanceUrl: sendsSecrets(httpUrl),
+      instanceUrl: sendsSecrets(httpUrl()),
       apiVersion: z.string().regex(/^v\d{2,3}\.\d$/, 'must look like v58.0').default(DEFAULT_API_VERSION),
       accessToken: secret(z.string().min(1)),
       refreshToken: secret(z.string().min(1)).optional(),
       clientId: z.string().min(1).optional(),
       clientSecret: secret(z.string().min(1)).optional(),
-      tokenUrl: sendsSecrets(httpUrl.default(DEFAULT_TOKEN_URL)),
+      tokenUrl: sendsSecrets(httpUrl().default(DEFAULT_TOKEN_URL)),
       /** Extra SObjects (or other field lists for the default ones), each a data type. */
       objects: z.array(SalesforceObjectSchema).max(50).optional(),
     })

@@ -22,10 +22,10 @@ export type SalesProDataType = keyof typeof SALESPRO_ENTITIES;
 export const SALESPRO_DATA_TYPES = Object.keys(SALESPRO_ENTITIES) as SalesProDataType[];
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
-const Ident = z.string().regex(IDENT, 'a lower-case identifier (letters, digits, underscores)').max(255);
+const Ident = () => z.string().regex(IDENT, 'a lower-case identifier (letters, digits, underscores)').max(255);
 
-export const TableOverrideSchema = z.object({ table: Ident.optional(), idColumn: Ident.optional(), updatedAtColumn: Ident.optional() }).strict();
-export const TablesSchema = z.object(Object.fromEntries(SALESPRO_DATA_TYPES.map((t) => [t, TableOverrideSchema.optional()])) as Record<SalesProDataType, z.ZodOptional<typeof TableOverrideSchema>>).strict();
+export const TableOverrideSchema = z.lazy(() => z.object({ table: Ident().optional(), idColumn: Ident().optional(), updatedAtColumn: Ident().optional() }).strict());
+export const TablesSchema = z.lazy(() => z.object(Object.fromEntries(SALESPRO_DATA_TYPES.map((t) => [t, TableOverrideSchema.optional()])) as Record<SalesProDataType, z.ZodOptional<typeof TableOverrideSchema>>).strict());
 export type TableOverride = z.infer<typeof TableOverrideSchema>;
 
 /** A table as the queries use it: every name checked against the catalog. */
