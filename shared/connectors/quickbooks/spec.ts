@@ -10,12 +10,12 @@ export const QUICKBOOKS_ENTITIES = { customers: 'Customer', invoices: 'Invoice',
 export type QuickbooksDataType = keyof typeof QUICKBOOKS_ENTITIES;
 export const QUICKBOOKS_DATA_TYPES = Object.keys(QUICKBOOKS_ENTITIES) as QuickbooksDataType[];
 
-const httpUrl = z.url({ protocol: /^https?$/ });
+const httpUrl = () => z.url({ protocol: /^https?$/ });
 
 export const QuickbooksConfigSchema = z.lazy(() =>
   z.object({
     /** Production; the sandbox company is https://sandbox-quickbooks.api.intuit.com. */
-    baseUrl: sendsSecrets(httpUrl.default('https://quickbooks.api.intuit.com')),
+    baseUrl: sendsSecrets(httpUrl().default('https://quickbooks.api.intuit.com')),
     /** The company id (realmId) returned with the authorization. */
     realmId: z.string().regex(/^\d{1,20}$/, 'the company id (digits)'),
     accessToken: secret(z.string().min(1)),
@@ -23,7 +23,7 @@ export const QuickbooksConfigSchema = z.lazy(() =>
     refreshToken: secret(z.string().min(1)),
     clientId: z.string().min(1),
     clientSecret: secret(z.string().min(1)),
-    tokenUrl: sendsSecrets(httpUrl.default('https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer'), ['refreshToken', 'clientSecret']),
+    tokenUrl: sendsSecrets(httpUrl().default('https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer'), ['refreshToken', 'clientSecret']),
     /** Incremental reads start this much before the newest LastUpdatedTime seen. */
     lookbackMinutes: z.number().int().min(0).max(1440).default(5),
   }),

@@ -8,7 +8,7 @@ import type { ConnectorSpec } from '../types';
  * https://developers.ringcentral.com/api-reference/Call-Log/readCompanyCallLog
  */
 
-const httpUrl = z.url({ protocol: /^https?$/ });
+const httpUrl = () => z.url({ protocol: /^https?$/ });
 export const DEFAULT_BASE_URL = 'https://platform.ringcentral.com';
 /** The token endpoint's path on the platform host. https://developers.ringcentral.com/api-reference/OAuth-2.0/getToken */
 export const TOKEN_PATH = '/restapi/oauth/token';
@@ -16,14 +16,14 @@ export const TOKEN_PATH = '/restapi/oauth/token';
 export const RingCentralConfigSchema = z.lazy(() =>
   z
     .object({
-      baseUrl: sendsSecrets(httpUrl.default(DEFAULT_BASE_URL)),
+      baseUrl: sendsSecrets(httpUrl().default(DEFAULT_BASE_URL)),
       accessToken: secret(z.string().min(1)),
       /** With clientId (and clientSecret for a confidential app), an expired access token is refreshed. */
       refreshToken: secret(z.string().min(1)).optional(),
       clientId: z.string().min(1).optional(),
       clientSecret: secret(z.string().min(1)).optional(),
       /** Default `{baseUrl}/restapi/oauth/token`. */
-      tokenUrl: sendsSecrets(httpUrl.optional()),
+      tokenUrl: sendsSecrets(httpUrl().optional()),
       /** `account`: every extension's calls (needs an admin token); `extension`: only the token owner's. */
       scope: z.enum(['extension', 'account']).default('account'),
       /**

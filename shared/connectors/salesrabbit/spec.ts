@@ -8,7 +8,7 @@ import type { ConnectorSpec } from '../types';
  * endpoint (`leads(after:, first:)` connections). Both are offered; REST is the default.
  */
 
-const httpUrl = z.url({ protocol: /^https?$/ });
+const httpUrl = () => z.url({ protocol: /^https?$/ });
 export const DEFAULT_BASE_URL = 'https://api.salesrabbit.com';
 export const DEFAULT_GRAPHQL_URL = 'https://cloud.salesrabbit.com/graphql';
 const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
@@ -16,11 +16,11 @@ const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 export const SalesRabbitConfigSchema = z.lazy(() =>
   z
     .object({
-      baseUrl: sendsSecrets(httpUrl.default(DEFAULT_BASE_URL)),
+      baseUrl: sendsSecrets(httpUrl().default(DEFAULT_BASE_URL)),
       /** Created in SalesRabbit under Integrations → API. */
       apiToken: secret(z.string().min(1)),
       api: z.enum(['rest', 'graphql']).default('rest'),
-      graphqlUrl: sendsSecrets(httpUrl.default(DEFAULT_GRAPHQL_URL)),
+      graphqlUrl: sendsSecrets(httpUrl().default(DEFAULT_GRAPHQL_URL)),
       /** Records per request: REST `perPage` (default 1,000), GraphQL `first` (default 100). */
       pageSize: z.number().int().min(1).max(1000).optional(),
       /**

@@ -7,11 +7,11 @@ import type { ConnectorSpec } from '../types';
  * tokens. https://developer.xero.com/documentation/api/accounting/overview
  */
 export const XERO_DATA_TYPES = ['contacts', 'invoices'] as const;
-const httpUrl = z.url({ protocol: /^https?$/ });
+const httpUrl = () => z.url({ protocol: /^https?$/ });
 
 export const XeroConfigSchema = z.lazy(() =>
   z.object({
-    baseUrl: sendsSecrets(httpUrl.default('https://api.xero.com/api.xro/2.0')),
+    baseUrl: sendsSecrets(httpUrl().default('https://api.xero.com/api.xro/2.0')),
     /** The organisation's tenant id (GET https://api.xero.com/connections), sent as xero-tenant-id. */
     tenantId: z.uuid(),
     accessToken: secret(z.string().min(1)),
@@ -19,7 +19,7 @@ export const XeroConfigSchema = z.lazy(() =>
     refreshToken: secret(z.string().min(1)),
     clientId: z.string().min(1),
     clientSecret: secret(z.string().min(1)),
-    tokenUrl: sendsSecrets(httpUrl.default('https://identity.xero.com/connect/token'), ['refreshToken', 'clientSecret']),
+    tokenUrl: sendsSecrets(httpUrl().default('https://identity.xero.com/connect/token'), ['refreshToken', 'clientSecret']),
     /** Incremental reads ask from this long before the newest UpdatedDateUTC seen. */
     lookbackMinutes: z.number().int().min(0).max(1440).default(5),
   }),

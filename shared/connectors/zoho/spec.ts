@@ -7,16 +7,16 @@ import type { ConnectorSpec } from '../types';
  * https://www.zoho.com/crm/developer/docs/api/v3/get-records.html
  */
 
-const httpUrl = z.url({ protocol: /^https?$/ });
+const httpUrl = () => z.url({ protocol: /^https?$/ });
 export const DEFAULT_BASE_URL = 'https://www.zohoapis.com';
 export const DEFAULT_ACCOUNTS_URL = 'https://accounts.zoho.com';
 
 export const ZohoConfigSchema = z.lazy(() =>
   z.object({
     /** The API domain of the account's data centre (.com, .eu, .in, .com.au, .jp, .com.cn). */
-    baseUrl: sendsSecrets(httpUrl.default(DEFAULT_BASE_URL)),
+    baseUrl: sendsSecrets(httpUrl().default(DEFAULT_BASE_URL)),
     /** The accounts server of the same data centre: tokens are refreshed there. */
-    accountsUrl: sendsSecrets(httpUrl.default(DEFAULT_ACCOUNTS_URL)),
+    accountsUrl: sendsSecrets(httpUrl().default(DEFAULT_ACCOUNTS_URL)),
     accessToken: secret(z.string().min(1)),
     refreshToken: secret(z.string().min(1)),
     clientId: z.string().min(1),
