@@ -2,13 +2,20 @@ import type { Page } from '../connectors/types';
 
 /** Pages written at once: keeps the store busy while cursors still move strictly in order. */
 export const WRITE_AHEAD = 3;
-/** A page that changed nothing is checkpointed at most this often: re-reading it after a crash costs no writes. */
-const IDLE_CHECKPOINT_MS = 1000;
+/**
+ * A durable cursor is stored once this long has passed or this many pages became durable since the last one
+ * (and always at the end): a crash re-reads at most those pages besides the ones in flight, which costs requests
+ * to the source but no writes (their records are stored, so they compare unchanged). A checkpoint per page cost
+ * the store a conditional write per 100 records, ≈ 15 % of its work in a first sync (the pipeline bench: 194
+ * checkpoints for 20,000 records; now 20).
+ */
+export const CHECKPOINT_MS = 1000;
+export const CHECKPOINT_PAGES = 10;
 
 /** What the pipeline drives: the records layer and the stream's cursor. */
 export interface PipelineSink {
-  /** Writes a page's records; resolves whether the store changed. */
-  write(page: Page): Promise<boolean>;
+  /** Writes a page's records. */
+  write(page: Page): Promise<unknown>;
   /** Stores a cursor: its page and every earlier one are durable. */
   checkpoint(cursor: unknown): Promise<void>;
 }
@@ -66,10 +73,9 @@ export class Lookahead {
 
 /**
  * Writes up to WRITE_AHEAD pages at once while checkpointing cursors strictly in page order, each only once
- * its page and every earlier one are durable. One checkpoint is stored at a time: the pages that become
- * durable meanwhile share the next one, which stores the newest cursor (a page leaves the window only once a
- * stored checkpoint covers it, so a crash re-reads no more than before). Checkpoints of pages that changed
- * nothing are coalesced further, in time.
+ * its page and every earlier one are durable. One checkpoint is stored at a time, and only once CHECKPOINT_MS
+ * or CHECKPOINT_PAGES have passed: the pages that become durable meanwhile share the next one, which stores the
+ * newest cursor (a page whose checkpoint is due leaves the window only once a stored checkpoint covers it).
  */
 export class PagePipeline {
   /** Pages being written, oldest first; each `done` settles once a stored checkpoint covers that page (or it needs none). */
@@ -83,6 +89,9 @@ export class PagePipeline {
   private durable: unknown;
   private stored: unknown;
   private checkpointedAt = 0;
+  /** Pages made durable since the cursor being stored (or last stored) was taken. */
+  private unstored = 0;
+  private idle?: NodeJS.Timeout;
 
   constructor(
     private readonly sink: PipelineSink,
@@ -105,12 +114,12 @@ export class PagePipeline {
     if (this.writing.length >= WRITE_AHEAD) await this.settle(this.writing.length - WRITE_AHEAD + 1);
     const write = this.sink.write(page);
     const after = page.cursor;
-    const durable = Promise.all([this.durableChain, write]).then(([, wrote]) => {
+    const durable = Promise.all([this.durableChain, write]).then(() => {
       if (!keepCursor) return false;
       this.durable = after;
-      return wrote || this.now() - this.checkpointedAt >= IDLE_CHECKPOINT_MS;
+      return ++this.unstored >= CHECKPOINT_PAGES || this.now() - this.checkpointedAt >= CHECKPOINT_MS;
     });
-    const done = durable.then((due) => (due ? this.save() : undefined));
+    const done = durable.then((due) => (due ? this.save() : this.saveWhenIdle()));
     this.durableChain = durable.then(() => undefined);
     this.doneChain = Promise.all([this.doneChain, done]).then(() => undefined);
     this.durableChain.catch(() => undefined);
@@ -162,9 +171,23 @@ export class PagePipeline {
     return this.nextSave;
   }
 
+  /**
+   * A durable cursor not yet due is stored CHECKPOINT_MS later if no page made it due meanwhile: a source that
+   * stalls (a held page, a 429's wait) does not leave the pages before it unstored. A failure there (a lost lease)
+   * is thrown by the next checkpoint, which tries again.
+   */
+  private saveWhenIdle(): void {
+    if (this.idle) return;
+    this.idle = setTimeout(() => void this.save().catch(() => undefined), CHECKPOINT_MS);
+    this.idle.unref();
+  }
+
   private async checkpoint(): Promise<void> {
+    clearTimeout(this.idle);
+    this.idle = undefined;
     if (this.durable === this.stored) return;
     const c = this.durable;
+    this.unstored = 0;
     await this.sink.checkpoint(c);
     this.stored = c;
     this.checkpointedAt = this.now();

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { executeRun, WRITE_AHEAD } from '../../shared/engine/engine';
+import { CHECKPOINT_PAGES } from '../../shared/engine/pipeline';
 import { newRun } from '../../shared/store/runs';
 import { hubspotIntegration, sourceIds } from '../helpers/hubspot-integration';
 import { startTestStack, type TestStack } from '../helpers/stack';
@@ -85,12 +86,13 @@ describe('Crash and resume', () => {
       expect(sourceIds(sandbox).length).toBe(3000);
       for (let k = 1; k < positions.length; k++) expect(positions[k]).toBeGreaterThanOrEqual(positions[k - 1]);
       expect(positions.length).toBeGreaterThan(3);
-      // 30 pages of 100; at most the pages in flight at the kill are read again: WRITE_AHEAD being written, one
-      // downloaded and waiting for room in the pipeline, and the one prefetched behind it.
+      // 30 pages of 100; at most these are read again: the pages made durable since the last stored checkpoint
+      // (CHECKPOINT_PAGES at most), and those in flight at the kill: WRITE_AHEAD being written, one downloaded and
+      // waiting for room in the pipeline, and the one prefetched behind it.
       const listRequests = Object.entries(sandbox.requests).filter(([p]) => p.endsWith('/crm/v3/objects/contacts')).reduce((n, [, c]) => n + c, 0);
       const answered = listRequests - sandbox.http429;
       expect(answered).toBeGreaterThanOrEqual(30);
-      expect(answered).toBeLessThanOrEqual(30 + WRITE_AHEAD + 2);
+      expect(answered).toBeLessThanOrEqual(30 + CHECKPOINT_PAGES + WRITE_AHEAD + 2);
       const resting = await stack.app.state.get(i.id, 'contacts');
       expect(resting).toMatchObject({ inProgress: false });
       expect(resting!.lease).toBeUndefined();

@@ -1,5 +1,5 @@
 import type { Page } from '../../shared/connectors/types';
-import { Lookahead, PagePipeline, WRITE_AHEAD } from '../../shared/engine/pipeline';
+import { CHECKPOINT_PAGES, Lookahead, PagePipeline, WRITE_AHEAD } from '../../shared/engine/pipeline';
 
 /** A promise settled from outside, to play the store's answers in a chosen order. */
 function deferred<T = void>() {
@@ -76,6 +76,91 @@ describe('Class: PagePipeline', () => {
     f.checkpoints[0].done.resolve();
     await next;
     expect(added).toBe(true);
+  });
+
+  describe('checkpoints in time', () => {
+  // Real setImmediate (settle), a fake setTimeout: the idle store fires only when the test says.
+  beforeEach(() => jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] }));
+  afterEach(() => jest.useRealTimers());
+
+  it('stores a checkpoint once a second or CHECKPOINT_PAGES have passed: the pages between leave the window without one, and the next stores the newest cursor', async () => {
+    const f = fakeSink();
+    let t = 10_000;
+    expect(2 * WRITE_AHEAD + 1).toBeLessThan(CHECKPOINT_PAGES);
+    const p = new PagePipeline(f.sink, null, () => t);
+    await p.add(page(1), true);
+    f.writes[0].resolve(true);
+    await settle();
+    expect(f.stored()).toEqual(['c1']);
+    f.checkpoints[0].done.resolve();
+    // Within the second: each page is done once durable, with no checkpoint of its own, so the window keeps moving.
+    for (let n = 2; n <= 2 * WRITE_AHEAD + 1; n++) {
+      t += 100;
+      await p.add(page(n), true);
+      f.writes[n - 1].resolve(true);
+      await settle();
+    }
+    expect(f.stored()).toEqual(['c1']);
+    expect(p.cursor).toBe(`c${2 * WRITE_AHEAD + 1}`);
+    // A second after the last one stored, the next durable page is checkpointed with its cursor, covering the others.
+    t += 1000;
+    await p.add(page(2 * WRITE_AHEAD + 2), true);
+    f.writes[2 * WRITE_AHEAD + 1].resolve(true);
+    await settle();
+    expect(f.stored()).toEqual(['c1', `c${2 * WRITE_AHEAD + 2}`]);
+    f.checkpoints[1].done.resolve();
+    // The end of the stream stores the newest durable cursor whatever the time.
+    t += 10;
+    await p.add(page(2 * WRITE_AHEAD + 3), true);
+    f.writes[2 * WRITE_AHEAD + 2].resolve(true);
+    const flushed = p.flush();
+    await settle();
+    expect(f.stored()).toEqual(['c1', `c${2 * WRITE_AHEAD + 2}`, `c${2 * WRITE_AHEAD + 3}`]);
+    f.checkpoints[2].done.resolve();
+    await flushed;
+  });
+
+  it('stores a checkpoint every CHECKPOINT_PAGES pages however fast they come', async () => {
+    const f = fakeSink();
+    const p = new PagePipeline(f.sink, null, () => 10_000);
+    const pages = 3 * CHECKPOINT_PAGES;
+    for (let n = 1; n <= pages; n++) {
+      await p.add(page(n), true);
+      f.writes[n - 1].resolve(true);
+      await settle();
+      f.checkpoints.at(-1)?.done.resolve();
+      await settle();
+    }
+    // The first page (no checkpoint yet, so a second has passed), then every CHECKPOINT_PAGES-th after it.
+    expect(f.stored()).toEqual([1, 1 + CHECKPOINT_PAGES, 1 + 2 * CHECKPOINT_PAGES].map((n) => `c${n}`));
+    const flushed = p.flush();
+    await settle();
+    expect(f.stored().at(-1)).toBe(`c${pages}`);
+    f.checkpoints.at(-1)!.done.resolve();
+    await flushed;
+  });
+
+  it('stores the newest durable cursor a second later when no page comes (a stalled source)', async () => {
+    const f = fakeSink();
+    const p = new PagePipeline(f.sink, null, () => 10_000);
+    for (let n = 1; n <= 3; n++) {
+      await p.add(page(n), true);
+      f.writes[n - 1].resolve(true);
+      await settle();
+      f.checkpoints.at(-1)?.done.resolve();
+    }
+    await settle();
+    expect(f.stored()).toEqual(['c1']);
+    jest.advanceTimersByTime(999);
+    await settle();
+    expect(f.stored()).toEqual(['c1']);
+    jest.advanceTimersByTime(1);
+    await settle();
+    expect(f.stored()).toEqual(['c1', 'c3']);
+    f.checkpoints[1].done.resolve();
+    await p.flush();
+    expect(f.stored()).toEqual(['c1', 'c3']);
+  });
   });
 
   it('fails the page whose checkpoint failed (a lost lease), and every later one', async () => {
