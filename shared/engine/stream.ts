@@ -187,6 +187,7 @@ function pageSink(scope: RunScope, name: string, st: StreamRun) {
       recordRejected(run, name, w.rejected);
       const counts: Partial<StreamStats> = { processed: page.records.length + rejected.length, failed: rejected.length + w.rejected.length, pages: 1 };
       Object.assign(st, addStats(st, { ...counts, created: w.created, updated: w.updated, unchanged: w.unchanged, deleted: w.deleted }));
+      return w.created + w.updated + w.deleted > 0;
     },
     checkpoint: (cursor: unknown) => app.state.checkpoint(integration.id, name, holder, { cursor, runId: run.id, inProgress: true, mode: run.mode }, leaseTtlMs),
   };

@@ -37,6 +37,18 @@ function fakeSink() {
   };
 }
 
+/** Adds pages `from`..`to`, each written (changing the store or not) at once, every checkpoint answered at once. */
+async function feed(p: PagePipeline, f: ReturnType<typeof fakeSink>, from: number, to: number, wrote: boolean, tick = () => undefined as void) {
+  for (let n = from; n <= to; n++) {
+    tick();
+    await p.add(page(n), true);
+    f.writes[n - 1].resolve(wrote);
+    await settle();
+    f.checkpoints.at(-1)?.done.resolve();
+    await settle();
+  }
+}
+
 describe('Class: PagePipeline', () => {
   it('stores one checkpoint at a time: pages made durable meanwhile share the next one, with the newest cursor', async () => {
     const f = fakeSink();
@@ -124,13 +136,7 @@ describe('Class: PagePipeline', () => {
     const f = fakeSink();
     const p = new PagePipeline(f.sink, null, () => 10_000);
     const pages = 3 * CHECKPOINT_PAGES;
-    for (let n = 1; n <= pages; n++) {
-      await p.add(page(n), true);
-      f.writes[n - 1].resolve(true);
-      await settle();
-      f.checkpoints.at(-1)?.done.resolve();
-      await settle();
-    }
+    await feed(p, f, 1, pages, true);
     // The first page (no checkpoint yet, so a second has passed), then every CHECKPOINT_PAGES-th after it.
     expect(f.stored()).toEqual([1, 1 + CHECKPOINT_PAGES, 1 + 2 * CHECKPOINT_PAGES].map((n) => `c${n}`));
     const flushed = p.flush();
@@ -140,16 +146,27 @@ describe('Class: PagePipeline', () => {
     await flushed;
   });
 
+  it('counts only pages that changed the store toward CHECKPOINT_PAGES: an unchanged re-sync stores one a second', async () => {
+    const f = fakeSink();
+    let t = 10_000;
+    const p = new PagePipeline(f.sink, null, () => t);
+    const pages = 3 * CHECKPOINT_PAGES;
+    await feed(p, f, 1, pages, false, () => void (t += 10));
+    // The first page (no checkpoint yet), then none: 300 ms of unchanged pages.
+    expect(f.stored()).toEqual(['c1']);
+    t += 1000;
+    await p.add(page(pages + 1), true);
+    f.writes[pages].resolve(false);
+    await settle();
+    expect(f.stored()).toEqual(['c1', `c${pages + 1}`]);
+    f.checkpoints[1].done.resolve();
+    await p.drain();
+  });
+
   it('stores the newest durable cursor a second later when no page comes (a stalled source)', async () => {
     const f = fakeSink();
     const p = new PagePipeline(f.sink, null, () => 10_000);
-    for (let n = 1; n <= 3; n++) {
-      await p.add(page(n), true);
-      f.writes[n - 1].resolve(true);
-      await settle();
-      f.checkpoints.at(-1)?.done.resolve();
-    }
-    await settle();
+    await feed(p, f, 1, 3, true);
     expect(f.stored()).toEqual(['c1']);
     jest.advanceTimersByTime(999);
     await settle();
