@@ -15,7 +15,7 @@ const loadTs = (rel) => tsx.require(path.join(ROOT, rel), __filename);
 
 /** `google_sheets` → `google-sheets`: the worker entry file and the queue suffix (shared/queue/sqs.ts does the same). */
 const dirOf = (type) => type.replace(/_/g, '-');
-/** `google_sheets` → `GoogleSheets`. */
+/** `google_sheets` → `GoogleSheets`. A worker's key must be shared/invoke/types.ts `workerFunction`'s, which testConnection invokes: tests/deploy/template.test.ts finds each worker by it. */
 const pascal = (type) =>
   type
     .split(/[_-]/)

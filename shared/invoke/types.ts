@@ -13,7 +13,7 @@ export interface Invoker {
   invoke(fn: string, payload: unknown): Promise<unknown>;
 }
 
-/** The key resources/lib.js gives the worker of a connector type or queue: `google_sheets` → `workerGoogleSheets`. */
+/** The serverless.yml key of the worker of a connector type or queue (resources/lib.js names it with this): `google_sheets` → `workerGoogleSheets`. */
 export const workerFunction = (type: string): string =>
   `worker${type
     .split(/[_-]/)

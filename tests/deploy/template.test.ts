@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { excluded } from '../../bench/bundles';
 import { DRIVERS } from '../../scripts/build-layer';
 import { specs } from '../../shared/connectors/specs';
+import { workerFunction as workerKey } from '../../shared/invoke/types';
 import { SqsSender } from '../../shared/queue/sqs';
 import { FLOWS_QUEUE, NOTIFY_QUEUE } from '../../shared/queue/types';
 import { testerOf } from '../../shared/services/test-in-worker';
@@ -50,7 +51,6 @@ import {
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
 const dirOf = (type: string) => type.replace(/_/g, '-');
-const workerKey = (type: string) => `worker${type.split(/[_-]/).map((w) => w[0].toUpperCase() + w.slice(1)).join('')}`;
 
 /**
  * Driver fingerprints (strings their code carries; checked present where expected, so a missing fingerprint cannot
